@@ -1,1 +1,23 @@
-fn main(){}
+//! The `k8sim` binary: parses the command line and reports errors without panicking.
+
+use clap::Parser;
+use k8sim::cli::{self, Cli, Command};
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        None => cli::run::run(&cli::run::RunArgs {
+            scenario: None,
+            out: "results".into(),
+            seed: None,
+            scheduler: None,
+            quiet: false,
+        }),
+        Some(Command::Run(args)) => cli::run::run(args),
+        Some(Command::Validate { files }) => cli::run::validate(files),
+    };
+    if let Err(e) = result {
+        eprintln!("{e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,28 @@
+//! The command line: `k8sim run`, `k8sim validate`, `k8sim report`.
+
+pub mod run;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// k8sim: a deterministic discrete-event simulator of a Kubernetes cluster.
+#[derive(Debug, Parser)]
+#[command(name = "k8sim", version, about)]
+pub struct Cli {
+    /// What to do (default: run the built-in scenario).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario (the built-in seed scenario when none is given).
+    Run(run::RunArgs),
+    /// Check scenarios and manifests and report every problem.
+    Validate {
+        /// Scenario or manifest files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}

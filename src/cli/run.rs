@@ -1,0 +1,129 @@
+//! `k8sim run` and `k8sim validate`.
+
+use crate::input::error::InputErrors;
+use crate::input::manifest;
+use crate::input::scenario::{self, Scenario};
+use crate::metrics::summary::Summary;
+use crate::model::resources::ResourceNames;
+use crate::output::atomic::AtomicDir;
+use crate::output::{run_files, terminal};
+use crate::sim::Simulation;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `k8sim run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file; omitted: the built-in seed scenario.
+    pub scenario: Option<PathBuf>,
+    /// Results root folder.
+    #[arg(long, default_value = "results")]
+    pub out: PathBuf,
+    /// Seed (overrides the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Scheduler profile (overrides the scenario's).
+    #[arg(long)]
+    pub scheduler: Option<String>,
+    /// Do not print the summary table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Loads the scenario at `path`, or the built-in one.
+pub fn load_scenario(path: Option<&Path>) -> Result<Scenario, InputErrors> {
+    match path {
+        Some(p) => scenario::load(p),
+        None => scenario::load_builtin(),
+    }
+}
+
+/// Runs a loaded scenario and writes `<out>/<scenario>/<scheduler>/seed-<n>/`.
+pub fn run_scenario(
+    sc: &Scenario,
+    seed: u64,
+    scheduler: &str,
+    out: &Path,
+) -> anyhow::Result<(Summary, PathBuf)> {
+    let mut sim = Simulation::new(sc, seed, scheduler)?;
+    sim.run().with_context(|| {
+        format!(
+            "simulation stopped (reproduce with: k8sim run {} --seed {seed})",
+            sc.source.display()
+        )
+    })?;
+    let summary = sim.summary();
+    let target = out
+        .join(&sc.name)
+        .join(scheduler)
+        .join(format!("seed-{seed}"));
+    let dir = AtomicDir::create(&target)
+        .with_context(|| format!("cannot create results folder {}", target.display()))?;
+    run_files::write_all(&sim, &summary, dir.path())
+        .with_context(|| format!("cannot write results into {}", target.display()))?;
+    let path = dir
+        .commit()
+        .with_context(|| format!("cannot move results into {}", target.display()))?;
+    Ok((summary, path))
+}
+
+/// `k8sim run`.
+pub fn run(args: &RunArgs) -> anyhow::Result<()> {
+    let sc = load_scenario(args.scenario.as_deref())?;
+    for w in &sc.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !sc.not_simulated.is_empty() {
+        let list: Vec<String> = sc
+            .not_simulated
+            .iter()
+            .map(|(k, n)| format!("{k} ({n})"))
+            .collect();
+        eprintln!("note: accepted but not simulated: {}", list.join(", "));
+    }
+    let seed = args.seed.unwrap_or(sc.seed);
+    let scheduler = args
+        .scheduler
+        .clone()
+        .unwrap_or_else(|| sc.scheduler.clone());
+    let (summary, path) = run_scenario(&sc, seed, &scheduler, &args.out)?;
+    if !args.quiet {
+        print!("{}", terminal::summary_table(&summary));
+    }
+    println!("results: {}", path.display());
+    Ok(())
+}
+
+/// `k8sim validate FILE...`: a file with a top-level `cluster:` or `workloads:` key is a
+/// scenario, anything else a manifest file.
+pub fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
+    let mut problems: Vec<String> = Vec::new();
+    for f in files {
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(format!("error: {}: cannot read: {e}", f.display()));
+                continue;
+            }
+        };
+        let is_scenario = text
+            .lines()
+            .any(|l| l.starts_with("cluster:") || l.starts_with("workloads:"));
+        let result = if is_scenario {
+            scenario::load(f).map(|_| ())
+        } else {
+            manifest::load_file(f, &mut ResourceNames::default())
+                .map(|_| ())
+                .map_err(InputErrors)
+        };
+        match result {
+            Ok(()) => println!("ok: {}", f.display()),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{}", problems.join("\n"))
+    }
+}

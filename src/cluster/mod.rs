@@ -1,0 +1,263 @@
+//! The live cluster state: nodes and pods in vectors indexed by typed ids, with per-node
+//! aggregates (requested resources, pods, images, host ports) kept up to date on bind and
+//! unbind.
+
+pub mod pod;
+
+use crate::engine::SimTime;
+use crate::model::labels::{Labels, Taint};
+use crate::model::node::NodeSpec;
+use crate::model::resources::Resources;
+pub use pod::{Owner, Pod, PodId, PodPhase};
+use std::collections::BTreeMap;
+
+/// Index of a node in [`NodeTable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeIdx(pub u32);
+
+impl NodeIdx {
+    /// As a vector index.
+    #[inline]
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Interned image name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImageId(pub u32);
+
+/// Nodes as parallel vectors (struct of arrays) so that scheduler loops touch only the
+/// columns they need.
+#[derive(Debug, Default)]
+pub struct NodeTable {
+    /// Names.
+    pub names: Vec<String>,
+    /// Labels.
+    pub labels: Vec<Labels>,
+    /// Taints.
+    pub taints: Vec<Vec<Taint>>,
+    /// Allocatable resources.
+    pub allocatable: Vec<Resources>,
+    /// Sum of the effective requests of pods bound to the node and not terminated.
+    pub requested: Vec<Resources>,
+    /// spec.unschedulable (cordoned).
+    pub unschedulable: Vec<bool>,
+    /// Sum of the pods' non-zero cpu and memory requests (for scoring).
+    pub nonzero_requested: Vec<[i64; 2]>,
+    /// Node Ready condition.
+    pub ready: Vec<bool>,
+    /// False once a node is removed from the cluster (indices are never reused).
+    pub present: Vec<bool>,
+    /// Pods bound and not terminated, in bind order.
+    pub pods: Vec<Vec<PodId>>,
+    /// Images present on the node, sorted.
+    pub images: Vec<Vec<ImageId>>,
+    /// Host ports in use: (protocol, host IP, port).
+    pub host_ports: Vec<Vec<(String, String, i32)>>,
+    /// Node group name, if any.
+    pub group: Vec<Option<String>>,
+    /// Total number of taints over all nodes (lets plugins skip taint checks).
+    pub taint_count: usize,
+}
+
+impl NodeTable {
+    /// Number of nodes ever added (including removed ones).
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True if there is no node.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// All node indices.
+    pub fn indices(&self) -> impl Iterator<Item = NodeIdx> {
+        (0..self.len() as u32).map(NodeIdx)
+    }
+
+    /// Free resources of node `n`.
+    #[inline]
+    pub fn free(&self, n: NodeIdx) -> Resources {
+        self.allocatable[n.ix()] - self.requested[n.ix()]
+    }
+}
+
+/// The whole simulated cluster.
+#[derive(Debug, Default)]
+pub struct Cluster {
+    /// Nodes.
+    pub nodes: NodeTable,
+    /// Every pod ever created (terminated and deleted ones included, for the record).
+    pub pods: Vec<Pod>,
+    /// Live pods by (namespace, name).
+    pub pod_names: BTreeMap<(String, String), PodId>,
+    /// Node index by name.
+    pub node_names: BTreeMap<String, NodeIdx>,
+    /// Interned images.
+    pub image_names: Vec<String>,
+    image_ids: BTreeMap<String, ImageId>,
+    /// For each image, on how many nodes it is present (ImageLocality's spread factor).
+    pub image_node_count: Vec<u32>,
+    /// Sum of `requested` over all nodes.
+    pub requested_total: Resources,
+    /// Sum of `allocatable` over present nodes.
+    pub allocatable_total: Resources,
+    /// Number of nodes with at least one bound, unterminated pod.
+    pub nodes_used: usize,
+}
+
+impl Cluster {
+    /// Interns an image name.
+    pub fn image_id(&mut self, name: &str) -> ImageId {
+        if let Some(id) = self.image_ids.get(name) {
+            return *id;
+        }
+        let id = ImageId(self.image_names.len() as u32);
+        self.image_names.push(name.to_string());
+        self.image_ids.insert(name.to_string(), id);
+        self.image_node_count.push(0);
+        id
+    }
+
+    /// The image id of `name`, if interned.
+    pub fn lookup_image(&self, name: &str) -> Option<ImageId> {
+        self.image_ids.get(name).copied()
+    }
+
+    /// Adds a node and returns its index.
+    pub fn add_node(&mut self, spec: NodeSpec) -> NodeIdx {
+        let idx = NodeIdx(self.nodes.len() as u32);
+        let images: Vec<ImageId> = spec.images.iter().map(|i| self.image_id(i)).collect();
+        self.node_names.insert(spec.name.clone(), idx);
+        let t = &mut self.nodes;
+        t.taint_count += spec.taints.len();
+        t.names.push(spec.name);
+        t.labels.push(spec.labels);
+        t.taints.push(spec.taints);
+        t.allocatable.push(spec.allocatable);
+        t.requested.push(Resources::ZERO);
+        t.nonzero_requested.push([0, 0]);
+        t.unschedulable.push(spec.unschedulable);
+        t.ready.push(true);
+        t.present.push(true);
+        t.pods.push(Vec::new());
+        t.images.push(Vec::new());
+        t.host_ports.push(Vec::new());
+        t.group.push(spec.group);
+        self.allocatable_total += spec.allocatable;
+        for img in images {
+            self.add_image(idx, img);
+        }
+        idx
+    }
+
+    /// Replaces the taints of node `n`, keeping the taint count right.
+    pub fn set_taints(&mut self, n: NodeIdx, taints: Vec<Taint>) {
+        let t = &mut self.nodes;
+        t.taint_count = t.taint_count - t.taints[n.ix()].len() + taints.len();
+        t.taints[n.ix()] = taints;
+    }
+
+    /// Records that `img` is now present on node `n`.
+    pub fn add_image(&mut self, n: NodeIdx, img: ImageId) {
+        let list = &mut self.nodes.images[n.ix()];
+        if let Err(pos) = list.binary_search(&img) {
+            list.insert(pos, img);
+            self.image_node_count[img.0 as usize] += 1;
+        }
+    }
+
+    /// True if image `img` is present on node `n`.
+    pub fn has_image(&self, n: NodeIdx, img: ImageId) -> bool {
+        self.nodes.images[n.ix()].binary_search(&img).is_ok()
+    }
+
+    /// Binds pod `p` to node `n`: adds its requests and ports to the node.
+    pub fn bind(&mut self, p: PodId, n: NodeIdx, now: SimTime) {
+        let pod = &mut self.pods[p.ix()];
+        assert!(pod.node.is_none(), "pod {} bound twice", pod.name);
+        pod.node = Some(n);
+        pod.times.scheduled = Some(now);
+        let requests = pod.spec.requests;
+        let ports: Vec<(String, String, i32)> = pod
+            .spec
+            .host_ports()
+            .map(|p| (p.protocol.clone(), p.host_ip.clone(), p.host_port))
+            .collect();
+        let nonzero = pod.spec.nonzero_requests;
+        self.requested_total += requests;
+        let t = &mut self.nodes;
+        if t.pods[n.ix()].is_empty() {
+            self.nodes_used += 1;
+        }
+        t.requested[n.ix()] += requests;
+        t.nonzero_requested[n.ix()][0] += nonzero[0];
+        t.nonzero_requested[n.ix()][1] += nonzero[1];
+        t.pods[n.ix()].push(p);
+        t.host_ports[n.ix()].extend(ports);
+        assert!(
+            t.requested[n.ix()].fits_in(&t.allocatable[n.ix()]),
+            "node {} over-committed after binding {}",
+            t.names[n.ix()],
+            self.pods[p.ix()].name
+        );
+    }
+
+    /// Releases the node resources held by pod `p` (when it terminates or is deleted).
+    pub fn unbind(&mut self, p: PodId) {
+        let pod = &mut self.pods[p.ix()];
+        let Some(n) = pod.node else {
+            return;
+        };
+        if pod.released {
+            return;
+        }
+        pod.released = true;
+        let requests = pod.spec.requests;
+        let nonzero = pod.spec.nonzero_requests;
+        self.requested_total -= requests;
+        let t = &mut self.nodes;
+        t.requested[n.ix()] -= requests;
+        t.nonzero_requested[n.ix()][0] -= nonzero[0];
+        t.nonzero_requested[n.ix()][1] -= nonzero[1];
+        assert!(
+            t.requested[n.ix()].0.iter().all(|v| *v >= 0),
+            "node {} requested went negative after releasing {}",
+            t.names[n.ix()],
+            pod.name
+        );
+        t.pods[n.ix()].retain(|x| *x != p);
+        if t.pods[n.ix()].is_empty() {
+            self.nodes_used -= 1;
+        }
+        for port in pod.spec.host_ports() {
+            if let Some(i) = t.host_ports[n.ix()].iter().position(|(proto, ip, hp)| {
+                *hp == port.host_port && *proto == port.protocol && *ip == port.host_ip
+            }) {
+                t.host_ports[n.ix()].swap_remove(i);
+            }
+        }
+    }
+
+    /// Adds a new pod and returns its id. Panics if a live pod has the same name: controllers
+    /// must generate unique names.
+    pub fn add_pod(&mut self, pod: Pod) -> PodId {
+        let id = PodId(self.pods.len() as u32);
+        let key = (pod.namespace.clone(), pod.name.clone());
+        let previous = self.pod_names.insert(key, id);
+        assert!(previous.is_none(), "duplicate live pod name {}", pod.name);
+        self.pods.push(pod);
+        id
+    }
+
+    /// Forgets the name of pod `p` so that a replacement may reuse it (StatefulSet).
+    pub fn forget_name(&mut self, p: PodId) {
+        let pod = &self.pods[p.ix()];
+        let key = (pod.namespace.clone(), pod.name.clone());
+        if self.pod_names.get(&key) == Some(&p) {
+            self.pod_names.remove(&key);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! ReplicaSet controller: keeps `replicas` active pods named `<rs>-<5 random chars>`,
+//! deleting the least valuable pods first when scaling down (controller.ActivePods order).
+
+use crate::cluster::{Owner, Pod, PodId, PodPhase};
+use crate::engine::SimTime;
+use crate::model::workload::PodTemplate;
+use crate::sim::event::ControllerRef;
+use crate::sim::Simulation;
+
+/// A ReplicaSet's state.
+#[derive(Debug, Clone)]
+pub struct ReplicaSetState {
+    /// Name.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Desired replicas.
+    pub replicas: i32,
+    /// Pod template.
+    pub template: PodTemplate,
+    /// minReadySeconds.
+    pub min_ready_seconds: i32,
+    /// Owning Deployment, if any.
+    pub deployment: Option<u32>,
+    /// Revision (deployment.kubernetes.io/revision).
+    pub revision: i64,
+    /// Pods it created (including terminated ones).
+    pub pods: Vec<PodId>,
+    /// Deleted: all its pods go.
+    pub deleted: bool,
+    /// When it was created.
+    pub created: SimTime,
+    /// Top-level workload name (for run durations).
+    pub workload: String,
+}
+
+/// Counts of a ReplicaSet's pods.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplicaCounts {
+    /// Active (not terminated, not deleting).
+    pub active: i32,
+    /// Ready.
+    pub ready: i32,
+    /// Ready for at least minReadySeconds.
+    pub available: i32,
+}
+
+/// Counts the pods of ReplicaSet `rs`.
+pub fn counts(sim: &Simulation, rs: u32) -> ReplicaCounts {
+    let st = &sim.workloads.replicasets[rs as usize];
+    let now = sim.engine.now();
+    let mut c = ReplicaCounts::default();
+    for p in &st.pods {
+        let pod = &sim.cluster.pods[p.ix()];
+        if !pod.is_active() {
+            continue;
+        }
+        c.active += 1;
+        if pod.ready {
+            c.ready += 1;
+            let since = pod.times.ready.unwrap_or(now);
+            if now.millis_since(since) >= st.min_ready_seconds as u64 * 1000 {
+                c.available += 1;
+            }
+        }
+    }
+    c
+}
+
+/// Reconciles ReplicaSet `rs`.
+pub fn sync(sim: &mut Simulation, rs: u32) {
+    let st = &sim.workloads.replicasets[rs as usize];
+    let desired = if st.deleted { 0 } else { st.replicas };
+    let active: Vec<PodId> = st
+        .pods
+        .iter()
+        .copied()
+        .filter(|p| sim.cluster.pods[p.ix()].is_active())
+        .collect();
+    let diff = active.len() as i32 - desired;
+    if diff < 0 {
+        for _ in 0..(-diff) {
+            create_pod(sim, rs);
+        }
+    } else if diff > 0 {
+        let mut ranked = active;
+        ranked.sort_by_key(|p| deletion_rank(&sim.cluster.pods[p.ix()]));
+        for p in ranked.into_iter().take(diff as usize) {
+            sim.delete_pod(p, "SuccessfulDelete");
+        }
+    }
+    // Pods becoming available after minReadySeconds need a later look.
+    let st = &sim.workloads.replicasets[rs as usize];
+    if st.min_ready_seconds > 0 {
+        let now = sim.engine.now();
+        let wait = st.min_ready_seconds as u64 * 1000;
+        let next = st
+            .pods
+            .iter()
+            .filter_map(|p| {
+                let pod = &sim.cluster.pods[p.ix()];
+                let t = pod.times.ready?.plus_millis(wait);
+                (pod.is_active() && pod.ready && t > now).then_some(t)
+            })
+            .min();
+        if let Some(t) = next {
+            sim.sync_at(t, ControllerRef::ReplicaSet(rs));
+        }
+    }
+    if let Some(d) = sim.workloads.replicasets[rs as usize].deployment {
+        sim.request_sync(ControllerRef::Deployment(d));
+    }
+}
+
+/// Sort key for scale-down: lower sorts first and is deleted first (`controller.ActivePods`:
+/// unassigned < assigned, Pending < Running, not ready < ready, more restarts first,
+/// newer first).
+fn deletion_rank(
+    p: &Pod,
+) -> (
+    bool,
+    u8,
+    bool,
+    std::cmp::Reverse<u32>,
+    std::cmp::Reverse<SimTime>,
+) {
+    let phase_rank = match p.phase {
+        PodPhase::Pending => 0,
+        _ => 1,
+    };
+    (
+        p.node.is_some(),
+        phase_rank,
+        p.ready,
+        std::cmp::Reverse(p.restarts),
+        std::cmp::Reverse(p.times.created),
+    )
+}
+
+fn create_pod(sim: &mut Simulation, rs: u32) {
+    let st = &sim.workloads.replicasets[rs as usize];
+    let (prefix, namespace) = (st.name.clone(), st.namespace.clone());
+    let template = st.template.clone();
+    let workload = st.workload.clone();
+    let owned_by_deployment = st.deployment.is_some();
+    let name = sim.unique_pod_name(&namespace, &prefix);
+    let mut labels = template.labels.clone();
+    if owned_by_deployment {
+        labels.insert("pod-template-hash".to_string(), template.hash.clone());
+    }
+    let mut pod = Pod::new(
+        name,
+        namespace,
+        labels,
+        Owner::ReplicaSet(rs),
+        template.spec.clone(),
+        sim.engine.now(),
+    );
+    pod.workload = workload;
+    pod.revision = template.hash.clone();
+    debug_assert!(template
+        .labels
+        .iter()
+        .all(|(k, v)| pod.labels.get(k) == Some(v)));
+    let id = sim.create_pod(pod, "ReplicaSet", &prefix);
+    sim.workloads.replicasets[rs as usize].pods.push(id);
+}
+
+/// Adds a ReplicaSet and returns its index.
+pub fn add(sim: &mut Simulation, state: ReplicaSetState) -> u32 {
+    let idx = sim.workloads.replicasets.len() as u32;
+    sim.workloads.replicasets.push(state);
+    sim.request_sync(ControllerRef::ReplicaSet(idx));
+    idx
+}

@@ -1,0 +1,387 @@
+//! Kubernetes manifests exactly as `kubectl apply -f` takes them: multi-document YAML, JSON,
+//! and `List` objects, dispatched on `apiVersion`/`kind` and converted into model objects.
+
+pub mod convert;
+pub mod kinds;
+pub mod raw;
+
+use super::error::InputError;
+use super::yaml::{parse_document, split_documents, Document};
+use crate::model::node::NodeSpec;
+use crate::model::resources::ResourceNames;
+use crate::model::workload::*;
+use convert::Ctx;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A simulated object read from a manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Object {
+    /// A bare Pod.
+    Pod(BarePod),
+    /// A Deployment.
+    Deployment(Deployment),
+    /// A ReplicaSet.
+    ReplicaSet(ReplicaSet),
+    /// A StatefulSet.
+    StatefulSet(StatefulSet),
+    /// A Job.
+    Job(Job),
+    /// A CronJob.
+    CronJob(CronJob),
+    /// A DaemonSet.
+    DaemonSet(DaemonSet),
+    /// A PersistentVolume.
+    PersistentVolume(PersistentVolume),
+    /// A PersistentVolumeClaim.
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    /// A StorageClass.
+    StorageClass(StorageClass),
+    /// A PriorityClass.
+    PriorityClass(PriorityClass),
+    /// A Node.
+    Node(NodeSpec),
+}
+
+impl Object {
+    /// The kind, as Kubernetes spells it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::Pod(_) => "Pod",
+            Object::Deployment(_) => "Deployment",
+            Object::ReplicaSet(_) => "ReplicaSet",
+            Object::StatefulSet(_) => "StatefulSet",
+            Object::Job(_) => "Job",
+            Object::CronJob(_) => "CronJob",
+            Object::DaemonSet(_) => "DaemonSet",
+            Object::PersistentVolume(_) => "PersistentVolume",
+            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
+            Object::StorageClass(_) => "StorageClass",
+            Object::PriorityClass(_) => "PriorityClass",
+            Object::Node(_) => "Node",
+        }
+    }
+
+    /// (namespace, name); cluster-scoped kinds have an empty namespace.
+    pub fn key(&self) -> (&str, &str) {
+        match self {
+            Object::Pod(o) => (&o.meta.namespace, &o.meta.name),
+            Object::Deployment(o) => (&o.meta.namespace, &o.meta.name),
+            Object::ReplicaSet(o) => (&o.meta.namespace, &o.meta.name),
+            Object::StatefulSet(o) => (&o.meta.namespace, &o.meta.name),
+            Object::Job(o) => (&o.meta.namespace, &o.meta.name),
+            Object::CronJob(o) => (&o.meta.namespace, &o.meta.name),
+            Object::DaemonSet(o) => (&o.meta.namespace, &o.meta.name),
+            Object::PersistentVolumeClaim(o) => (&o.meta.namespace, &o.meta.name),
+            Object::PersistentVolume(o) => ("", &o.meta.name),
+            Object::StorageClass(o) => ("", &o.meta.name),
+            Object::PriorityClass(o) => ("", &o.name),
+            Object::Node(o) => ("", &o.name),
+        }
+    }
+}
+
+/// An object and where it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// The object.
+    pub object: Object,
+    /// Source file.
+    pub file: PathBuf,
+    /// Line where its document starts.
+    pub line: u64,
+}
+
+/// Everything read from a set of manifest files.
+#[derive(Debug, Default)]
+pub struct ManifestSet {
+    /// Simulated objects, in file order.
+    pub objects: Vec<Located>,
+    /// Known kinds that are not simulated, with how many objects of each were seen.
+    pub not_simulated: BTreeMap<String, usize>,
+    /// Warnings (deprecated API versions, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Kinds that are real Kubernetes kinds but do not affect scheduling in k8sim.
+const NOT_SIMULATED: &[&str] = &[
+    "Service",
+    "ConfigMap",
+    "Secret",
+    "Ingress",
+    "IngressClass",
+    "PodDisruptionBudget",
+    "HorizontalPodAutoscaler",
+    "VerticalPodAutoscaler",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "NetworkPolicy",
+    "Namespace",
+    "LimitRange",
+    "ResourceQuota",
+    "Endpoints",
+    "EndpointSlice",
+    "CustomResourceDefinition",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "RuntimeClass",
+    "Lease",
+    "APIService",
+    "CSIDriver",
+    "VolumeAttachment",
+    "PodTemplate",
+    "ControllerRevision",
+    "Event",
+];
+
+/// The apiVersions accepted for each simulated kind; a deprecated one is marked.
+fn accepted_versions(kind: &str) -> Option<&'static [(&'static str, Option<&'static str>)]> {
+    Some(match kind {
+        "Pod" | "Node" | "PersistentVolume" | "PersistentVolumeClaim" | "List" => &[("v1", None)],
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => &[("apps/v1", None)],
+        "Job" => &[("batch/v1", None)],
+        "CronJob" => &[
+            ("batch/v1", None),
+            (
+                "batch/v1beta1",
+                Some("batch/v1beta1 CronJob was removed in Kubernetes 1.25; treated as batch/v1"),
+            ),
+        ],
+        "StorageClass" => &[("storage.k8s.io/v1", None)],
+        "PriorityClass" => &[("scheduling.k8s.io/v1", None)],
+        _ => return None,
+    })
+}
+
+/// Reads one manifest file. All problems are collected and returned together.
+pub fn load_file(
+    path: &Path,
+    resources: &mut ResourceNames,
+) -> Result<ManifestSet, Vec<InputError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![InputError::new(
+            path,
+            None,
+            "",
+            format!("cannot read manifest: {e}"),
+        )]
+    })?;
+    load_str(path, &text, resources)
+}
+
+/// Reads manifests from `text` (named `path` in errors).
+pub fn load_str(
+    path: &Path,
+    text: &str,
+    resources: &mut ResourceNames,
+) -> Result<ManifestSet, Vec<InputError>> {
+    let mut set = ManifestSet::default();
+    let mut errors = Vec::new();
+    for doc in split_documents(text) {
+        load_document(path, &doc, resources, &mut set, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors)
+    }
+}
+
+fn load_document(
+    path: &Path,
+    doc: &Document<'_>,
+    resources: &mut ResourceNames,
+    set: &mut ManifestSet,
+    errors: &mut Vec<InputError>,
+) {
+    let doc_line = doc.line_offset + 1;
+    let meta: raw::TypeMeta = match parse_document(path, doc) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(e);
+            return;
+        }
+    };
+    let Some(kind) = meta.kind else {
+        errors.push(InputError::new(
+            path,
+            Some(doc_line),
+            "kind",
+            "expected a `kind` (e.g. Deployment) in every document",
+        ));
+        return;
+    };
+    let kind_line = kind.referenced.line() + doc.line_offset;
+    let kind = kind.value;
+    let Some(versions) = accepted_versions(&kind) else {
+        if NOT_SIMULATED.contains(&kind.as_str()) {
+            *set.not_simulated.entry(kind).or_default() += 1;
+        } else if kind.ends_with("List") {
+            load_list(path, doc, resources, set, errors);
+        } else {
+            errors.push(InputError::new(
+                path,
+                Some(kind_line),
+                "kind",
+                format!("unknown kind {kind:?}: expected one of Pod, Deployment, ReplicaSet, StatefulSet, Job, CronJob, DaemonSet, PersistentVolume, PersistentVolumeClaim, StorageClass, PriorityClass, Node, List (or a known kind that is not simulated, such as Service)"),
+            ));
+        }
+        return;
+    };
+    let api_version = meta.api_version.map(|v| v.value).unwrap_or_default();
+    match versions.iter().find(|(v, _)| *v == api_version) {
+        None => {
+            let expected: Vec<&str> = versions.iter().map(|(v, _)| *v).collect();
+            errors.push(InputError::new(
+                path,
+                Some(doc_line),
+                "apiVersion",
+                format!(
+                    "expected apiVersion {} for kind {kind}, found {api_version:?}",
+                    expected.join(" or ")
+                ),
+            ));
+            return;
+        }
+        Some((_, Some(warning))) => set
+            .warnings
+            .push(format!("{}:{doc_line}: {warning}", path.display())),
+        Some((_, None)) => {}
+    }
+    if kind == "List" {
+        load_list(path, doc, resources, set, errors);
+        return;
+    }
+    let mut ctx = Ctx {
+        file: path,
+        line_offset: doc.line_offset,
+        doc_line,
+        resources,
+        errors: Vec::new(),
+    };
+    let object = match convert_kind(&mut ctx, &kind, doc) {
+        Ok(o) => o,
+        Err(e) => {
+            errors.push(e);
+            return;
+        }
+    };
+    errors.append(&mut ctx.errors);
+    set.objects.push(Located {
+        object,
+        file: path.to_path_buf(),
+        line: doc_line,
+    });
+}
+
+fn convert_kind(ctx: &mut Ctx, kind: &str, doc: &Document<'_>) -> Result<Object, InputError> {
+    let path = ctx.file;
+    Ok(match kind {
+        "Pod" => Object::Pod(kinds::pod(ctx, &parse_document(path, doc)?)),
+        "Deployment" => Object::Deployment(kinds::deployment(ctx, &parse_document(path, doc)?)),
+        "ReplicaSet" => Object::ReplicaSet(kinds::replica_set(ctx, &parse_document(path, doc)?)),
+        "StatefulSet" => Object::StatefulSet(kinds::stateful_set(ctx, &parse_document(path, doc)?)),
+        "DaemonSet" => Object::DaemonSet(kinds::daemon_set(ctx, &parse_document(path, doc)?)),
+        "Job" => Object::Job(kinds::job(ctx, &parse_document(path, doc)?)),
+        "CronJob" => Object::CronJob(kinds::cron_job(ctx, &parse_document(path, doc)?)),
+        "PersistentVolume" => {
+            Object::PersistentVolume(kinds::persistent_volume(ctx, &parse_document(path, doc)?))
+        }
+        "PersistentVolumeClaim" => {
+            Object::PersistentVolumeClaim(kinds::pvc(ctx, &parse_document(path, doc)?, ""))
+        }
+        "StorageClass" => {
+            Object::StorageClass(kinds::storage_class(ctx, &parse_document(path, doc)?))
+        }
+        "PriorityClass" => {
+            Object::PriorityClass(kinds::priority_class(ctx, &parse_document(path, doc)?))
+        }
+        "Node" => Object::Node(kinds::node(ctx, &parse_document(path, doc)?)),
+        other => unreachable!("kind {other} has accepted versions but no converter"),
+    })
+}
+
+/// A `List` (or `DeploymentList`, ...): each item is re-read as its own document. Item errors
+/// point at the list's first line.
+fn load_list(
+    path: &Path,
+    doc: &Document<'_>,
+    resources: &mut ResourceNames,
+    set: &mut ManifestSet,
+    errors: &mut Vec<InputError>,
+) {
+    #[derive(serde::Deserialize)]
+    struct List {
+        #[serde(default)]
+        items: Vec<serde_json::Value>,
+    }
+    let list: List = match parse_document(path, doc) {
+        Ok(l) => l,
+        Err(e) => {
+            errors.push(e);
+            return;
+        }
+    };
+    for item in list.items {
+        // JSON is YAML: one line per item, so positions map to the list's line.
+        let text = item.to_string();
+        let item_doc = Document {
+            text: &text,
+            line_offset: doc.line_offset,
+        };
+        load_document(path, &item_doc, resources, set, errors);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<ManifestSet, Vec<InputError>> {
+        load_str(Path::new("test.yaml"), text, &mut ResourceNames::default())
+    }
+
+    #[test]
+    fn list_objects_are_expanded() {
+        let set = load(
+            r#"
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: a}
+  spec: {containers: [{name: c, image: nginx}]}
+- apiVersion: v1
+  kind: Service
+  metadata: {name: s}
+"#,
+        )
+        .unwrap();
+        assert_eq!(set.objects.len(), 1);
+        assert_eq!(set.not_simulated.get("Service"), Some(&1));
+    }
+
+    #[test]
+    fn json_manifests_are_accepted() {
+        let set = load(r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"j"},"spec":{"containers":[{"name":"c","image":"x","resources":{"requests":{"cpu":0.5}}}]}}"#).unwrap();
+        let Object::Pod(p) = &set.objects[0].object else {
+            panic!("expected a pod")
+        };
+        assert_eq!(
+            p.template.spec.requests.get(crate::model::resources::CPU),
+            500
+        );
+    }
+
+    #[test]
+    fn unknown_kind_names_file_and_line() {
+        let errs =
+            load("---\napiVersion: v1\nkind: Frobnicator\nmetadata: {name: x}\n").unwrap_err();
+        assert_eq!(errs[0].line, Some(3));
+        assert_eq!(errs[0].field, "kind");
+    }
+}

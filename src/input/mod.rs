@@ -1,0 +1,9 @@
+//! Everything that reads files: scenarios, Kubernetes manifests, durations. Only this module
+//! (and `output`) does IO or knows serde.
+
+pub mod duration;
+pub mod error;
+pub mod manifest;
+pub mod scenario;
+pub mod timeline;
+pub mod yaml;

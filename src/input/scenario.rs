@@ -1,0 +1,726 @@
+//! The scenario file: cluster, scheduler, workloads, runtime model, timeline, metrics,
+//! seed, start and duration. Raw serde structs first, then validation into [`Scenario`].
+
+use super::duration::parse_duration_ms;
+use super::error::{InputError, InputErrors};
+use super::manifest::convert::{self as cv, run_duration, Ctx};
+use super::manifest::{self, raw::Scalar, Located, Object};
+use super::timeline::{parse_kubectl, Action};
+use super::yaml::{parse_document, split_documents};
+use crate::engine::{Limits, SimTime};
+use crate::model::node::NodeSpec;
+use crate::model::pod::RunDuration;
+use crate::model::resources::{ResourceNames, PODS};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The built-in default scenario (the seed note's workloads), embedded in the binary.
+pub const BUILTIN_SEED: &[(&str, &str)] = &[
+    ("seed.yaml", include_str!("../../scenarios/seed.yaml")),
+    (
+        "seed/nginx-deployment.yaml",
+        include_str!("../../scenarios/seed/nginx-deployment.yaml"),
+    ),
+    (
+        "seed/my-stateful-app.yaml",
+        include_str!("../../scenarios/seed/my-stateful-app.yaml"),
+    ),
+    (
+        "seed/pi-cronjob.yaml",
+        include_str!("../../scenarios/seed/pi-cronjob.yaml"),
+    ),
+];
+
+/// The display path of the built-in scenario.
+pub const BUILTIN_PATH: &str = "<built-in>/seed.yaml";
+
+mod raw {
+    use super::*;
+
+    #[derive(Debug, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Scenario {
+        pub name: Option<String>,
+        pub seed: Option<u64>,
+        pub start: Option<Spanned<String>>,
+        pub duration: Option<Spanned<String>>,
+        #[serde(default)]
+        pub cluster: Cluster,
+        pub scheduler: Option<Spanned<String>>,
+        #[serde(default)]
+        pub workloads: Vec<Spanned<String>>,
+        #[serde(default)]
+        pub runtime: Runtime,
+        #[serde(default)]
+        pub timeline: Vec<TimelineEntry>,
+        #[serde(default)]
+        pub metrics: Metrics,
+        #[serde(default)]
+        pub limits: LimitsRaw,
+    }
+
+    #[derive(Debug, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Cluster {
+        #[serde(default)]
+        pub nodes: Vec<NodeGroup>,
+        #[serde(default)]
+        pub manifests: Vec<Spanned<String>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct NodeGroup {
+        pub name: Spanned<String>,
+        pub count: Option<Spanned<i64>>,
+        #[serde(default)]
+        pub allocatable: BTreeMap<String, Spanned<Scalar>>,
+        #[serde(default)]
+        pub labels: BTreeMap<String, String>,
+        #[serde(default)]
+        pub taints: Vec<manifest::raw::Taint>,
+        #[serde(default)]
+        pub unschedulable: bool,
+        #[serde(default)]
+        pub images: Vec<String>,
+    }
+
+    #[derive(Debug, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Runtime {
+        pub image_pull: Option<Spanned<String>>,
+        pub container_start: Option<Spanned<String>>,
+        pub scheduling: Option<Spanned<String>>,
+        pub binding: Option<Spanned<String>>,
+        pub default_run_duration: Option<Spanned<String>>,
+        #[serde(default)]
+        pub run_duration: BTreeMap<String, Spanned<String>>,
+    }
+
+    #[derive(Debug, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct NodeAction {
+        pub fail: Option<String>,
+        pub recover: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TimelineEntry {
+        pub at: Spanned<String>,
+        pub kubectl: Option<Spanned<String>>,
+        pub node: Option<NodeAction>,
+    }
+
+    #[derive(Debug, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Metrics {
+        pub sample_every: Option<Spanned<String>>,
+    }
+
+    #[derive(Debug, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct LimitsRaw {
+        pub max_events: Option<u64>,
+    }
+}
+
+/// How the kubelet and the scheduler spend simulated time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuntimeModel {
+    /// Time to pull an image not yet on the node, ms.
+    pub image_pull_ms: u64,
+    /// Time from image present to container running, ms.
+    pub container_start_ms: u64,
+    /// Time one scheduling cycle takes, ms.
+    pub scheduling_ms: u64,
+    /// Time binding takes, ms.
+    pub binding_ms: u64,
+    /// Run duration of run-to-completion pods that have none of their own, ms.
+    pub default_run_ms: u64,
+    /// Run durations by workload name (Job, CronJob, Deployment, ... or pod name).
+    pub run_durations: BTreeMap<String, RunDuration>,
+}
+
+impl Default for RuntimeModel {
+    fn default() -> Self {
+        RuntimeModel {
+            image_pull_ms: 5_000,
+            container_start_ms: 1_000,
+            scheduling_ms: 0,
+            binding_ms: 0,
+            default_run_ms: 30_000,
+            run_durations: BTreeMap::new(),
+        }
+    }
+}
+
+/// A timeline action at a time, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    /// When it runs.
+    pub at: SimTime,
+    /// What it does.
+    pub action: Action,
+    /// Index in the timeline list.
+    pub index: usize,
+    /// Line in the scenario file.
+    pub line: u64,
+}
+
+/// A validated scenario.
+#[derive(Debug)]
+pub struct Scenario {
+    /// Scenario name (folder name of the results).
+    pub name: String,
+    /// Default seed.
+    pub seed: u64,
+    /// Wall-clock instant of simulated time zero, seconds since the Unix epoch (UTC).
+    pub start_epoch_s: i64,
+    /// Nodes.
+    pub nodes: Vec<NodeSpec>,
+    /// Scheduler: a built-in profile name or a path to a KubeSchedulerConfiguration.
+    pub scheduler: String,
+    /// Workload and storage objects, in file order.
+    pub objects: Vec<Located>,
+    /// Known kinds seen but not simulated.
+    pub not_simulated: BTreeMap<String, usize>,
+    /// Warnings to print.
+    pub warnings: Vec<String>,
+    /// Runtime model.
+    pub runtime: RuntimeModel,
+    /// Timeline, sorted by time (stable).
+    pub timeline: Vec<TimelineEntry>,
+    /// Metrics sampling period, ms.
+    pub sample_every_ms: u64,
+    /// Engine limits (end time = duration).
+    pub limits: Limits,
+    /// Resource names interned while reading.
+    pub resources: ResourceNames,
+    /// Where it was read from.
+    pub source: PathBuf,
+}
+
+/// Where scenario files come from: the disk, or the embedded built-in scenario.
+enum Source<'a> {
+    Disk(&'a Path),
+    Builtin,
+}
+
+impl Source<'_> {
+    fn path_of(&self, rel: &str) -> PathBuf {
+        match self {
+            Source::Disk(dir) => dir.join(rel),
+            Source::Builtin => Path::new("<built-in>").join(rel),
+        }
+    }
+
+    fn read(&self, rel: &str) -> Result<(PathBuf, String), String> {
+        let path = self.path_of(rel);
+        match self {
+            Source::Disk(_) => std::fs::read_to_string(&path)
+                .map(|t| (path.clone(), t))
+                .map_err(|e| format!("cannot read {}: {e}", path.display())),
+            Source::Builtin => BUILTIN_SEED
+                .iter()
+                .find(|(name, _)| *name == rel)
+                .map(|(_, text)| (path.clone(), text.to_string()))
+                .ok_or_else(|| format!("{} is not part of the built-in scenario", path.display())),
+        }
+    }
+}
+
+/// Loads the built-in default scenario.
+pub fn load_builtin() -> Result<Scenario, InputErrors> {
+    let text = BUILTIN_SEED[0].1;
+    load_from(Path::new(BUILTIN_PATH), text, Source::Builtin)
+}
+
+/// Loads a scenario file and every manifest it names.
+pub fn load(path: &Path) -> Result<Scenario, InputErrors> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(path, None, "", format!("cannot read scenario: {e}")))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    load_from(path, &text, Source::Disk(dir))
+}
+
+fn duration_field(
+    file: &Path,
+    errors: &mut Vec<InputError>,
+    v: &Option<Spanned<String>>,
+    field: &str,
+    default: u64,
+) -> u64 {
+    match v {
+        None => default,
+        Some(s) => match parse_duration_ms(&s.value) {
+            Ok(ms) => ms,
+            Err(e) => {
+                errors.push(InputError::new(file, Some(s.referenced.line()), field, e));
+                default
+            }
+        },
+    }
+}
+
+fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, InputErrors> {
+    let docs = split_documents(text);
+    if docs.len() != 1 {
+        return Err(InputError::new(
+            path,
+            None,
+            "",
+            format!(
+                "expected exactly one YAML document in a scenario, found {}",
+                docs.len()
+            ),
+        )
+        .into());
+    }
+    let raw: raw::Scenario = parse_document(path, &docs[0])?;
+    let mut errors: Vec<InputError> = Vec::new();
+    let mut resources = ResourceNames::default();
+
+    let name = raw.name.clone().unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".to_string())
+    });
+    if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+        errors.push(InputError::new(
+            path,
+            Some(1),
+            "name",
+            "expected a non-empty name without slashes",
+        ));
+    }
+    let start_epoch_s = match &raw.start {
+        None => 0,
+        Some(s) => match chrono::DateTime::parse_from_rfc3339(&s.value) {
+            Ok(t) => t.timestamp(),
+            Err(e) => {
+                errors.push(InputError::new(
+                    path,
+                    Some(s.referenced.line()),
+                    "start",
+                    format!("expected an RFC 3339 instant such as 2026-01-01T00:00:00Z ({e})"),
+                ));
+                0
+            }
+        },
+    };
+    let duration_ms = duration_field(path, &mut errors, &raw.duration, "duration", 3_600_000);
+    if duration_ms == 0 {
+        errors.push(InputError::new(
+            path,
+            None,
+            "duration",
+            "expected a positive duration",
+        ));
+    }
+
+    // Cluster: node groups, then Node manifests.
+    let mut nodes = Vec::new();
+    for (gi, g) in raw.cluster.nodes.iter().enumerate() {
+        let field = format!("cluster.nodes[{gi}]");
+        let mut ctx = Ctx {
+            file: path,
+            line_offset: 0,
+            doc_line: g.name.referenced.line(),
+            resources: &mut resources,
+            errors: Vec::new(),
+        };
+        let (mut allocatable, present) =
+            cv::resource_list(&mut ctx, &g.allocatable, &format!("{field}.allocatable"));
+        for required in ["cpu", "memory"] {
+            if !g.allocatable.contains_key(required) {
+                let line = ctx.doc_line;
+                ctx.error(
+                    line,
+                    &format!("{field}.allocatable.{required}"),
+                    "every node group needs allocatable cpu and memory",
+                );
+            }
+        }
+        if !present[PODS.0 as usize] {
+            allocatable.set(PODS, 110);
+        }
+        let taints = cv::taints(&mut ctx, &g.taints, &format!("{field}.taints"));
+        let count = cv::non_negative(
+            &mut ctx,
+            &g.count.clone().map(Some).unwrap_or(None),
+            &format!("{field}.count"),
+            1,
+        );
+        errors.append(&mut ctx.errors);
+        let single = g.count.is_none();
+        for i in 0..count {
+            let node_name = if single {
+                g.name.value.clone()
+            } else {
+                format!("{}-{i}", g.name.value)
+            };
+            let mut labels = g.labels.clone();
+            labels.insert("kubernetes.io/hostname".to_string(), node_name.clone());
+            nodes.push(NodeSpec {
+                name: node_name,
+                allocatable,
+                labels,
+                taints: taints.clone(),
+                unschedulable: g.unschedulable,
+                images: g.images.clone(),
+                group: Some(g.name.value.clone()),
+            });
+        }
+    }
+
+    let mut set = manifest::ManifestSet::default();
+    let mut read_manifests = |list: &[Spanned<String>],
+                              field: &str,
+                              errors: &mut Vec<InputError>| {
+        for (i, rel) in list.iter().enumerate() {
+            match source.read(&rel.value) {
+                Err(e) => errors.push(InputError::new(
+                    path,
+                    Some(rel.referenced.line()),
+                    format!("{field}[{i}]"),
+                    format!("{e} (expected a path relative to the scenario file)"),
+                )),
+                Ok((mpath, mtext)) => match manifest::load_str(&mpath, &mtext, &mut resources) {
+                    Ok(mut s) => {
+                        set.objects.append(&mut s.objects);
+                        for (k, n) in s.not_simulated {
+                            *set.not_simulated.entry(k).or_default() += n;
+                        }
+                        set.warnings.append(&mut s.warnings);
+                    }
+                    Err(mut errs) => errors.append(&mut errs),
+                },
+            }
+        }
+    };
+    read_manifests(&raw.cluster.manifests, "cluster.manifests", &mut errors);
+    read_manifests(&raw.workloads, "workloads", &mut errors);
+
+    // Node objects join the cluster; everything else is a workload or storage object.
+    let mut objects = Vec::new();
+    for located in set.objects {
+        match located.object {
+            Object::Node(n) => nodes.push(n),
+            _ => objects.push(located),
+        }
+    }
+    check_duplicates(&nodes, &objects, path, &mut errors);
+    resolve_priorities(&mut objects, &mut errors);
+
+    let mut runtime = RuntimeModel {
+        image_pull_ms: duration_field(
+            path,
+            &mut errors,
+            &raw.runtime.image_pull,
+            "runtime.image_pull",
+            5_000,
+        ),
+        container_start_ms: duration_field(
+            path,
+            &mut errors,
+            &raw.runtime.container_start,
+            "runtime.container_start",
+            1_000,
+        ),
+        scheduling_ms: duration_field(
+            path,
+            &mut errors,
+            &raw.runtime.scheduling,
+            "runtime.scheduling",
+            0,
+        ),
+        binding_ms: duration_field(
+            path,
+            &mut errors,
+            &raw.runtime.binding,
+            "runtime.binding",
+            0,
+        ),
+        default_run_ms: duration_field(
+            path,
+            &mut errors,
+            &raw.runtime.default_run_duration,
+            "runtime.default_run_duration",
+            30_000,
+        ),
+        run_durations: BTreeMap::new(),
+    };
+    for (workload, d) in &raw.runtime.run_duration {
+        match run_duration(&d.value) {
+            Ok(v) => {
+                runtime.run_durations.insert(workload.clone(), v);
+            }
+            Err(e) => errors.push(InputError::new(
+                path,
+                Some(d.referenced.line()),
+                format!("runtime.run_duration.{workload}"),
+                e,
+            )),
+        }
+    }
+
+    let timeline = timeline(
+        path,
+        &raw.timeline,
+        duration_ms,
+        &nodes,
+        &objects,
+        &mut errors,
+    );
+    let sample_every_ms = duration_field(
+        path,
+        &mut errors,
+        &raw.metrics.sample_every,
+        "metrics.sample_every",
+        10_000,
+    );
+    if sample_every_ms == 0 {
+        errors.push(InputError::new(
+            path,
+            None,
+            "metrics.sample_every",
+            "expected a positive duration",
+        ));
+    }
+    let mut limits = Limits {
+        end_time: SimTime::from_millis(duration_ms),
+        ..Limits::default()
+    };
+    if let Some(m) = raw.limits.max_events {
+        limits.max_events = m;
+    }
+    if !errors.is_empty() {
+        return Err(InputErrors(errors));
+    }
+    Ok(Scenario {
+        name,
+        seed: raw.seed.unwrap_or(1),
+        start_epoch_s,
+        nodes,
+        scheduler: raw
+            .scheduler
+            .map(|s| s.value)
+            .unwrap_or_else(|| "default".to_string()),
+        objects,
+        not_simulated: set.not_simulated,
+        warnings: set.warnings,
+        runtime,
+        timeline,
+        sample_every_ms,
+        limits,
+        resources,
+        source: path.to_path_buf(),
+    })
+}
+
+fn check_duplicates(
+    nodes: &[NodeSpec],
+    objects: &[Located],
+    path: &Path,
+    errors: &mut Vec<InputError>,
+) {
+    let mut seen = BTreeSet::new();
+    for n in nodes {
+        if !seen.insert(n.name.clone()) {
+            errors.push(InputError::new(
+                path,
+                None,
+                "cluster.nodes",
+                format!("duplicate node name {:?}", n.name),
+            ));
+        }
+    }
+    let mut seen = BTreeMap::new();
+    for o in objects {
+        let (ns, name) = o.object.key();
+        let key = (o.object.kind(), ns.to_string(), name.to_string());
+        if let Some((file, line)) = seen.insert(key, (o.file.clone(), o.line)) {
+            errors.push(InputError::new(
+                &o.file,
+                Some(o.line),
+                "metadata.name",
+                format!(
+                    "duplicate {} {:?} (first defined at {}:{line})",
+                    o.object.kind(),
+                    name,
+                    file.display()
+                ),
+            ));
+        }
+    }
+}
+
+/// Resolves `priorityClassName` into a priority (admission's Priority plugin), including the
+/// two built-in system classes and a `globalDefault` class.
+fn resolve_priorities(objects: &mut [Located], errors: &mut Vec<InputError>) {
+    let mut classes: BTreeMap<String, (i32, bool)> = BTreeMap::new();
+    classes.insert("system-cluster-critical".into(), (2_000_000_000, true));
+    classes.insert("system-node-critical".into(), (2_000_001_000, true));
+    let mut global_default: Option<(i32, bool)> = None;
+    for o in objects.iter() {
+        if let Object::PriorityClass(pc) = &o.object {
+            classes.insert(pc.name.clone(), (pc.value, pc.preempts));
+            if pc.global_default {
+                global_default = Some((pc.value, pc.preempts));
+            }
+        }
+    }
+    for o in objects.iter_mut() {
+        let (file, line) = (o.file.clone(), o.line);
+        let mut fix = |t: &mut crate::model::workload::PodTemplate| {
+            let resolved = match &t.spec.priority_class_name {
+                Some(name) => match classes.get(name) {
+                    Some(v) => Some(*v),
+                    None => {
+                        errors.push(InputError::new(
+                            &file,
+                            Some(line),
+                            "spec.priorityClassName",
+                            format!("no PriorityClass with name {name:?} was found"),
+                        ));
+                        None
+                    }
+                },
+                None => global_default,
+            };
+            if let Some((value, preempts)) = resolved {
+                let spec = std::sync::Arc::make_mut(&mut t.spec);
+                spec.priority = value;
+                spec.preempts = spec.preempts && preempts;
+            }
+        };
+        match &mut o.object {
+            Object::Pod(p) => fix(&mut p.template),
+            Object::Deployment(d) => fix(&mut d.template),
+            Object::ReplicaSet(r) => fix(&mut r.template),
+            Object::StatefulSet(s) => fix(&mut s.template),
+            Object::DaemonSet(d) => fix(&mut d.template),
+            Object::Job(j) => fix(&mut j.spec.template),
+            Object::CronJob(c) => fix(&mut c.job.template),
+            _ => {}
+        }
+    }
+}
+
+fn timeline(
+    path: &Path,
+    entries: &[raw::TimelineEntry],
+    duration_ms: u64,
+    nodes: &[NodeSpec],
+    objects: &[Located],
+    errors: &mut Vec<InputError>,
+) -> Vec<TimelineEntry> {
+    let mut out = Vec::new();
+    for (index, e) in entries.iter().enumerate() {
+        let line = e.at.referenced.line();
+        let field = format!("timeline[{index}]");
+        let mut fail =
+            |field: String, msg: String| errors.push(InputError::new(path, Some(line), field, msg));
+        let at = match parse_duration_ms(&e.at.value) {
+            Ok(ms) if ms > duration_ms => {
+                fail(
+                    format!("{field}.at"),
+                    format!(
+                        "{} is beyond the scenario's duration ({} ms)",
+                        e.at.value, duration_ms
+                    ),
+                );
+                continue;
+            }
+            Ok(ms) => SimTime::from_millis(ms),
+            Err(msg) => {
+                fail(format!("{field}.at"), msg);
+                continue;
+            }
+        };
+        let action = match (&e.kubectl, &e.node) {
+            (Some(k), None) => match parse_kubectl(&k.value) {
+                Ok(a) => a,
+                Err(msg) => {
+                    fail(format!("{field}.kubectl"), msg);
+                    continue;
+                }
+            },
+            (None, Some(n)) => match (&n.fail, &n.recover) {
+                (Some(f), None) => Action::NodeFail(f.clone()),
+                (None, Some(r)) => Action::NodeRecover(r.clone()),
+                _ => {
+                    fail(
+                        format!("{field}.node"),
+                        "expected exactly one of fail or recover".into(),
+                    );
+                    continue;
+                }
+            },
+            _ => {
+                fail(
+                    field.clone(),
+                    "expected exactly one of `kubectl` or `node`".into(),
+                );
+                continue;
+            }
+        };
+        // Referenced objects must exist at load time.
+        let node_exists = |n: &str| nodes.iter().any(|x| x.name == n);
+        let object_exists = |kind: &str, ns: &str, name: &str| {
+            objects
+                .iter()
+                .any(|o| o.object.kind() == kind && o.object.key() == (ns, name))
+        };
+        let missing = match &action {
+            Action::NodeFail(n) | Action::NodeRecover(n) | Action::Cordon { node: n, .. } => {
+                (!node_exists(n)).then(|| format!("no node named {n:?} in the cluster"))
+            }
+            Action::Scale {
+                kind,
+                name,
+                namespace,
+                ..
+            }
+            | Action::Delete {
+                kind,
+                name,
+                namespace,
+            }
+            | Action::SetImage {
+                kind,
+                name,
+                namespace,
+                ..
+            } => (*kind != "Pod" && *kind != "Node" && !object_exists(kind, namespace, name)).then(
+                || {
+                    format!(
+                        "no {kind} named {name:?} in namespace {namespace:?} among the workloads"
+                    )
+                },
+            ),
+            Action::RolloutUndo {
+                name, namespace, ..
+            } => (!object_exists("Deployment", namespace, name)).then(|| {
+                format!(
+                    "no Deployment named {name:?} in namespace {namespace:?} among the workloads"
+                )
+            }),
+        };
+        if let Some(msg) = missing {
+            fail(field, msg);
+            continue;
+        }
+        out.push(TimelineEntry {
+            at,
+            action,
+            index,
+            line,
+        });
+    }
+    out.sort_by_key(|e| (e.at, e.index));
+    out
+}

@@ -1,0 +1,40 @@
+//! NodeUnschedulable: filters out cordoned nodes unless the pod tolerates the
+//! `node.kubernetes.io/unschedulable:NoSchedule` taint.
+
+use super::names;
+use crate::cluster::{Cluster, NodeIdx, Pod};
+use crate::model::labels::{Taint, TaintEffect};
+use crate::scheduler::framework::{Code, CycleState, FilterPlugin, Plugin, Status};
+
+/// The taint key kube uses for cordoned nodes.
+pub const TAINT_NODE_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+/// kube's reason string.
+pub const ERR_REASON_UNSCHEDULABLE: &str = "node(s) were unschedulable";
+
+/// The NodeUnschedulable plugin.
+#[derive(Debug, Default)]
+pub struct NodeUnschedulable;
+
+impl Plugin for NodeUnschedulable {
+    fn name(&self) -> &'static str {
+        names::NODE_UNSCHEDULABLE
+    }
+}
+
+impl FilterPlugin for NodeUnschedulable {
+    fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
+        if !cluster.nodes.unschedulable[n.ix()] {
+            return Status::success();
+        }
+        let taint = Taint {
+            key: TAINT_NODE_UNSCHEDULABLE.to_string(),
+            value: String::new(),
+            effect: TaintEffect::NoSchedule,
+        };
+        if pod.spec.tolerations.iter().any(|t| t.tolerates(&taint)) {
+            Status::success()
+        } else {
+            Status::new(Code::UnschedulableAndUnresolvable, ERR_REASON_UNSCHEDULABLE)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The closed set of events the simulation schedules on the engine.
+
+use crate::cluster::{NodeIdx, PodId};
+
+/// A controller that can be asked to reconcile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ControllerRef {
+    /// A Deployment.
+    Deployment(u32),
+    /// A ReplicaSet.
+    ReplicaSet(u32),
+    /// A StatefulSet.
+    StatefulSet(u32),
+    /// A Job.
+    Job(u32),
+    /// A CronJob.
+    CronJob(u32),
+}
+
+/// Everything that can happen at a simulated instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The scheduler takes the next pod from its activeQ.
+    SchedulerCycle,
+    /// Pods whose back-off expired move to the activeQ.
+    BackoffFlush,
+    /// Periodic flush of pods parked as unschedulable for too long (every 30 s).
+    UnschedulableFlush,
+    /// Binding of a pod to a node completes.
+    Bind {
+        /// Pod.
+        pod: PodId,
+        /// Node.
+        node: NodeIdx,
+    },
+    /// The kubelet finished pulling the pod's images.
+    ImagePulled {
+        /// Pod.
+        pod: PodId,
+        /// Pod generation the event belongs to.
+        generation: u32,
+    },
+    /// The pod's containers started.
+    ContainerStarted {
+        /// Pod.
+        pod: PodId,
+        /// Pod generation.
+        generation: u32,
+    },
+    /// The pod's readiness probe succeeded.
+    PodReady {
+        /// Pod.
+        pod: PodId,
+        /// Pod generation.
+        generation: u32,
+    },
+    /// The pod's containers exited.
+    PodFinished {
+        /// Pod.
+        pod: PodId,
+        /// Pod generation.
+        generation: u32,
+        /// Exit code 0.
+        succeeded: bool,
+    },
+    /// A controller reconciles.
+    Sync(ControllerRef),
+    /// A CronJob's schedule fires.
+    CronTick(u32),
+    /// A timeline entry runs.
+    Timeline(u32),
+    /// The metrics recorder samples the cluster.
+    Sample,
+}

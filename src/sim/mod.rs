@@ -1,0 +1,492 @@
+//! The simulation: wires the engine, the cluster, the controllers, the kubelet model and the
+//! scheduler together and dispatches the closed set of events.
+
+pub mod actions;
+pub mod event;
+pub mod scheduling;
+pub mod setup;
+
+use crate::cluster::{Cluster, Owner, Pod, PodId, PodPhase};
+use crate::controllers::{self, Workloads};
+use crate::engine::{Engine, EngineError, SimTime};
+use crate::input::scenario::{RuntimeModel, TimelineEntry};
+use crate::kubelet::{self, Kubelets};
+use crate::metrics::{ratio, EventRecord, NodeSample, Recorder, Sample};
+use crate::model::resources::{ResourceIdx, CPU, MEMORY};
+use event::{ControllerRef, Event};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use scheduling::SchedulerState;
+use std::collections::BTreeSet;
+
+/// How often the scheduler flushes pods left unschedulable too long (kube: every 30 s).
+pub const UNSCHEDULABLE_FLUSH_MS: u64 = 30_000;
+
+/// A running simulation.
+pub struct Simulation {
+    /// Clock and event queue.
+    pub engine: Engine<Event>,
+    /// Nodes and pods.
+    pub cluster: Cluster,
+    /// Controller state.
+    pub workloads: Workloads,
+    /// Scheduler state.
+    pub scheduler: SchedulerState,
+    /// Kubelet state.
+    pub kubelets: Kubelets,
+    /// Runtime model.
+    pub runtime: RuntimeModel,
+    /// Metrics and events.
+    pub recorder: Recorder,
+    /// Wall-clock instant of time zero (Unix seconds), for cron.
+    pub start_epoch_s: i64,
+    /// Scenario name.
+    pub scenario_name: String,
+    /// Scheduler profile name.
+    pub scheduler_name: String,
+    /// Seed.
+    pub seed: u64,
+    /// Slot of the GPU resource (`nvidia.com/gpu`), if used.
+    pub gpu: Option<ResourceIdx>,
+    /// Pods in phase Pending and not being deleted.
+    pub pods_pending: u64,
+    /// Pods in phase Running and not being deleted.
+    pub pods_running: u64,
+    timeline: Vec<TimelineEntry>,
+    sample_every_ms: u64,
+    name_rng: Xoshiro256PlusPlus,
+    pending_syncs: BTreeSet<ControllerRef>,
+}
+
+impl Simulation {
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.engine.now()
+    }
+
+    /// Records a Kubernetes-style event.
+    pub fn record_event(
+        &mut self,
+        object_kind: &'static str,
+        object: &str,
+        kind: &'static str,
+        reason: &str,
+        message: String,
+    ) {
+        self.recorder.events.push(EventRecord {
+            time: self.engine.now(),
+            kind,
+            reason: reason.to_string(),
+            object_kind,
+            object: object.to_string(),
+            message,
+        });
+    }
+
+    /// Asks controller `c` to reconcile now (deduplicated).
+    pub fn request_sync(&mut self, c: ControllerRef) {
+        if self.pending_syncs.insert(c) {
+            self.engine.schedule_in(0, Event::Sync(c));
+        }
+    }
+
+    /// Asks controller `c` to reconcile at `t`.
+    pub fn sync_at(&mut self, t: SimTime, c: ControllerRef) {
+        let at = t.max(self.engine.now());
+        self.engine
+            .schedule_at(at, Event::Sync(c))
+            .expect("not in the past");
+    }
+
+    /// Notifies the owner of pod `p` that it changed.
+    pub fn notify_owner(&mut self, p: PodId) {
+        if let Some(c) = self
+            .workloads
+            .controller_of(self.cluster.pods[p.ix()].owner)
+        {
+            self.request_sync(c);
+        }
+    }
+
+    /// `<prefix>-<5 random chars>`, unique among live pods of `namespace`.
+    pub fn unique_pod_name(&mut self, namespace: &str, prefix: &str) -> String {
+        loop {
+            let name = format!(
+                "{prefix}-{}",
+                controllers::random_suffix(&mut self.name_rng)
+            );
+            if !self
+                .cluster
+                .pod_names
+                .contains_key(&(namespace.to_string(), name.clone()))
+            {
+                return name;
+            }
+        }
+    }
+
+    /// Creates a pod (recording the owner's SuccessfulCreate event) and queues it for
+    /// scheduling.
+    pub fn create_pod(&mut self, pod: Pod, owner_kind: &'static str, owner_name: &str) -> PodId {
+        let name = pod.name.clone();
+        let id = self.cluster.add_pod(pod);
+        self.pods_pending += 1;
+        if !owner_name.is_empty() {
+            self.record_event(
+                owner_kind,
+                owner_name,
+                "Normal",
+                "SuccessfulCreate",
+                format!("Created pod: {name}"),
+            );
+        }
+        scheduling::enqueue(self, id);
+        id
+    }
+
+    /// Deletes pod `p` (its node resources are released at once: termination is not
+    /// modelled as taking time) and tells its owner.
+    pub fn delete_pod(&mut self, p: PodId, reason: &str) {
+        let now = self.engine.now();
+        let pod = &mut self.cluster.pods[p.ix()];
+        if pod.deleting {
+            return;
+        }
+        let was_bound = pod.node.is_some() && !pod.released;
+        match pod.phase {
+            PodPhase::Pending => self.pods_pending -= 1,
+            PodPhase::Running => self.pods_running -= 1,
+            _ => {}
+        }
+        pod.deleting = true;
+        pod.ready = false;
+        pod.generation += 1;
+        if pod.times.finished.is_none() {
+            pod.times.finished = Some(now);
+        }
+        let name = pod.name.clone();
+        let running = pod.phase == PodPhase::Running;
+        self.scheduler.queue.remove(p);
+        self.cluster.unbind(p);
+        self.cluster.forget_name(p);
+        if running {
+            self.record_event(
+                "Pod",
+                &name,
+                "Normal",
+                "Killing",
+                "Stopping container".into(),
+            );
+        }
+        let (kind, owner) = self.workloads.owner_name(self.cluster.pods[p.ix()].owner);
+        if !owner.is_empty() && reason == "SuccessfulDelete" {
+            let owner = owner.to_string();
+            self.record_event(
+                kind,
+                &owner,
+                "Normal",
+                reason,
+                format!("Deleted pod: {name}"),
+            );
+        }
+        self.notify_owner(p);
+        if was_bound {
+            scheduling::cluster_changed(self);
+        }
+    }
+
+    /// Pod `p` became Ready.
+    pub fn pod_ready(&mut self, p: PodId) {
+        let now = self.engine.now();
+        let pod = &mut self.cluster.pods[p.ix()];
+        if pod.ready || !pod.is_active() {
+            return;
+        }
+        pod.ready = true;
+        pod.times.ready = Some(now);
+        self.notify_owner(p);
+    }
+
+    fn pod_finished(&mut self, p: PodId, succeeded: bool) {
+        let now = self.engine.now();
+        let pod = &mut self.cluster.pods[p.ix()];
+        if pod.phase == PodPhase::Running {
+            self.pods_running -= 1;
+        } else if pod.phase == PodPhase::Pending {
+            self.pods_pending -= 1;
+        }
+        pod.phase = if succeeded {
+            PodPhase::Succeeded
+        } else {
+            PodPhase::Failed
+        };
+        pod.ready = false;
+        pod.times.finished = Some(now);
+        let name = pod.name.clone();
+        self.cluster.unbind(p);
+        let (reason, kind) = if succeeded {
+            ("Completed", "Normal")
+        } else {
+            ("Failed", "Warning")
+        };
+        self.record_event(
+            "Pod",
+            &name,
+            kind,
+            reason,
+            format!("Pod {}", reason.to_lowercase()),
+        );
+        self.notify_owner(p);
+        scheduling::cluster_changed(self);
+    }
+
+    fn live(&self, p: PodId, generation: u32) -> bool {
+        let pod = &self.cluster.pods[p.ix()];
+        pod.generation == generation && !pod.deleting
+    }
+
+    fn advance_integrals(&mut self) {
+        let c = &self.cluster;
+        let gpu = self
+            .gpu
+            .map(|g| ratio(c.requested_total.get(g), c.allocatable_total.get(g)))
+            .unwrap_or(0.0);
+        self.recorder.advance(
+            self.engine.now(),
+            ratio(c.requested_total.get(CPU), c.allocatable_total.get(CPU)),
+            ratio(
+                c.requested_total.get(MEMORY),
+                c.allocatable_total.get(MEMORY),
+            ),
+            gpu,
+            c.nodes_used as f64,
+            self.pods_pending as f64,
+        );
+    }
+
+    fn sample(&mut self) {
+        let c = &self.cluster;
+        let now = self.engine.now();
+        let gpu = self
+            .gpu
+            .map(|g| ratio(c.requested_total.get(g), c.allocatable_total.get(g)))
+            .unwrap_or(0.0);
+        self.recorder.samples.push(Sample {
+            time: now,
+            pods_pending: self.pods_pending,
+            pods_running: self.pods_running,
+            cpu_allocated_ratio: ratio(c.requested_total.get(CPU), c.allocatable_total.get(CPU)),
+            memory_allocated_ratio: ratio(
+                c.requested_total.get(MEMORY),
+                c.allocatable_total.get(MEMORY),
+            ),
+            gpu_allocated_ratio: gpu,
+            nodes_used: c.nodes_used as u64,
+            nodes_ready: c
+                .nodes
+                .ready
+                .iter()
+                .zip(&c.nodes.present)
+                .filter(|(r, p)| **r && **p)
+                .count() as u64,
+        });
+        if self.recorder.sample_nodes {
+            for n in c.nodes.indices() {
+                if !c.nodes.present[n.ix()] {
+                    continue;
+                }
+                let (req, alloc) = (c.nodes.requested[n.ix()], c.nodes.allocatable[n.ix()]);
+                self.recorder.node_samples.push(NodeSample {
+                    time: now,
+                    node: n.0,
+                    cpu_allocated_ratio: ratio(req.get(CPU), alloc.get(CPU)),
+                    memory_allocated_ratio: ratio(req.get(MEMORY), alloc.get(MEMORY)),
+                });
+            }
+        }
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::SchedulerCycle => scheduling::schedule_one(self),
+            Event::BackoffFlush => scheduling::flush_backoff(self),
+            Event::UnschedulableFlush => {
+                scheduling::flush_unschedulable(self);
+                self.engine
+                    .schedule_in(UNSCHEDULABLE_FLUSH_MS, Event::UnschedulableFlush);
+            }
+            Event::Bind { pod, node } => {
+                if self.cluster.pods[pod.ix()].deleting {
+                    return;
+                }
+                let name = self.cluster.pods[pod.ix()].name.clone();
+                let node_name = self.cluster.nodes.names[node.ix()].clone();
+                self.record_event(
+                    "Pod",
+                    &name,
+                    "Normal",
+                    "Scheduled",
+                    format!(
+                        "Successfully assigned {}/{name} to {node_name}",
+                        self.cluster.pods[pod.ix()].namespace
+                    ),
+                );
+                self.notify_owner(pod);
+                kubelet::pod_bound(self, pod, node);
+            }
+            Event::ImagePulled { pod, generation } => {
+                if self.live(pod, generation) {
+                    kubelet::image_pulled(self, pod);
+                }
+            }
+            Event::ContainerStarted { pod, generation } => {
+                if self.live(pod, generation) {
+                    if self.cluster.pods[pod.ix()].phase == PodPhase::Pending {
+                        self.pods_pending -= 1;
+                        self.pods_running += 1;
+                    }
+                    kubelet::container_started(self, pod);
+                }
+            }
+            Event::PodReady { pod, generation } => {
+                if self.live(pod, generation) {
+                    self.pod_ready(pod);
+                }
+            }
+            Event::PodFinished {
+                pod,
+                generation,
+                succeeded,
+            } => {
+                if self.live(pod, generation) {
+                    self.pod_finished(pod, succeeded);
+                }
+            }
+            Event::Sync(c) => {
+                self.pending_syncs.remove(&c);
+                match c {
+                    ControllerRef::Deployment(i) => controllers::deployment::sync(self, i),
+                    ControllerRef::ReplicaSet(i) => controllers::replicaset::sync(self, i),
+                    ControllerRef::StatefulSet(i) => controllers::statefulset::sync(self, i),
+                    ControllerRef::Job(i) => controllers::job::sync(self, i),
+                    ControllerRef::CronJob(i) => controllers::cronjob::sync(self, i),
+                }
+            }
+            Event::CronTick(c) => controllers::cronjob::tick(self, c),
+            Event::Timeline(i) => {
+                let entry = self.timeline[i as usize].clone();
+                actions::apply(self, &entry);
+            }
+            Event::Sample => {
+                self.sample();
+                self.engine.schedule_in(self.sample_every_ms, Event::Sample);
+            }
+        }
+    }
+
+    /// Runs until the end time (or until nothing is left to happen).
+    pub fn run(&mut self) -> Result<(), EngineError> {
+        self.run_with_progress(|_, _| {})
+    }
+
+    /// Runs, calling `progress(now, events)` about every 65k events.
+    pub fn run_with_progress(
+        &mut self,
+        mut progress: impl FnMut(SimTime, u64),
+    ) -> Result<(), EngineError> {
+        while let Some((_, event)) = self.engine.pop()? {
+            self.advance_integrals_before(event);
+            self.dispatch(event);
+            if self.engine.processed() & 0xFFFF == 0 {
+                progress(self.engine.now(), self.engine.processed());
+            }
+        }
+        // Close the integrals and take a last sample at the end time.
+        let end = self.engine.limits().end_time;
+        if self.engine.now() < end {
+            // Nothing left to happen: time still runs to the end.
+            self.force_time(end);
+        }
+        self.advance_integrals();
+        if self.recorder.samples.last().map(|s| s.time) != Some(self.engine.now()) {
+            self.sample();
+        }
+        Ok(())
+    }
+
+    fn advance_integrals_before(&mut self, _event: Event) {
+        self.advance_integrals();
+    }
+
+    fn force_time(&mut self, end: SimTime) {
+        // Advance the clock by scheduling a no-op sample exactly at the end.
+        self.engine
+            .schedule_at(end, Event::Sample)
+            .expect("end is not in the past");
+        if let Ok(Some(_)) = self.engine.pop() {
+            self.advance_integrals();
+        }
+    }
+
+    /// Name of the owner of pod `p` as (kind, name), resolving ReplicaSets of Deployments to
+    /// the ReplicaSet (as `kubectl` shows `Controlled By`).
+    pub fn owner_of(&self, p: PodId) -> (&'static str, &str) {
+        self.workloads.owner_name(self.cluster.pods[p.ix()].owner)
+    }
+
+    /// True if pod `p` is owned by a controller.
+    pub fn is_owned(&self, p: PodId) -> bool {
+        self.cluster.pods[p.ix()].owner != Owner::None
+    }
+}
+
+impl Simulation {
+    /// The headline figures of the run so far.
+    pub fn summary(&self) -> crate::metrics::summary::Summary {
+        use crate::metrics::summary::{LatencyStats, Summary};
+        let pods = &self.cluster.pods;
+        let mut sched = Vec::new();
+        let mut startup = Vec::new();
+        let mut makespan: Option<SimTime> = None;
+        let (mut scheduled, mut unschedulable, mut succeeded, mut failed) = (0, 0, 0, 0);
+        for (i, p) in pods.iter().enumerate() {
+            if let Some(s) = p.times.scheduled {
+                scheduled += 1;
+                sched.push(s.millis_since(p.times.created) as f64 / 1000.0);
+            } else if self.scheduler.failed_once.get(i).copied().unwrap_or(false) {
+                unschedulable += 1;
+            }
+            if let Some(s) = p.times.started {
+                startup.push(s.millis_since(p.times.created) as f64 / 1000.0);
+            }
+            match p.phase {
+                PodPhase::Succeeded => succeeded += 1,
+                PodPhase::Failed => failed += 1,
+                _ => {}
+            }
+            if p.phase.is_terminal() {
+                makespan = makespan.max(p.times.finished);
+            }
+        }
+        let end = self.engine.now().as_millis().max(1) as f64;
+        let i = &self.recorder.integrals;
+        Summary {
+            scenario: self.scenario_name.clone(),
+            scheduler: self.scheduler_name.clone(),
+            seed: self.seed,
+            pods_created: pods.len() as u64,
+            pods_scheduled: scheduled,
+            pods_unschedulable: unschedulable,
+            pods_succeeded: succeeded,
+            pods_failed: failed,
+            sched_latency: LatencyStats::of(sched),
+            startup_latency: LatencyStats::of(startup),
+            cpu_allocated_avg: i.cpu / end,
+            memory_allocated_avg: i.memory / end,
+            gpu_allocated_avg: i.gpu / end,
+            nodes_used_avg: i.nodes_used / end,
+            makespan_s: makespan.map(|m| m.as_secs_f64()),
+            events_processed: self.engine.processed(),
+            sim_end_s: self.engine.now().as_secs_f64(),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Glue between the simulation and the scheduler: enqueueing pods, running one scheduling
+//! cycle per event, back-off and requeueing on cluster changes.
+
+use super::event::Event;
+use super::Simulation;
+use crate::cluster::{NodeIdx, PodId, PodPhase};
+use crate::scheduler::profile::{Profile, Scratch};
+use crate::scheduler::queue::{backoff_ms, SchedulingQueue};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// The scheduler's runtime state.
+pub struct SchedulerState {
+    /// Profiles, selected by schedulerName.
+    pub profiles: Vec<Profile>,
+    /// The scheduling queue.
+    pub queue: SchedulingQueue,
+    /// Reused buffers.
+    pub scratch: Scratch,
+    /// Tie-break randomness.
+    pub rng: Xoshiro256PlusPlus,
+    /// Rotating start of the node scan (nextStartNodeIndex).
+    pub next_start: usize,
+    /// A SchedulerCycle event is pending.
+    pub cycle_pending: bool,
+    /// Per pod: end of its current back-off, ms.
+    pub backoff_until_ms: Vec<u64>,
+    /// A BackoffFlush event is pending at this time.
+    pub backoff_flush_at: Option<u64>,
+    /// Per pod: a scheduling attempt failed.
+    pub failed_once: Vec<bool>,
+}
+
+impl SchedulerState {
+    /// A scheduler with the given profiles.
+    pub fn new(profiles: Vec<Profile>, rng: Xoshiro256PlusPlus) -> Self {
+        SchedulerState {
+            profiles,
+            queue: SchedulingQueue::default(),
+            scratch: Scratch::default(),
+            rng,
+            next_start: 0,
+            cycle_pending: false,
+            backoff_until_ms: Vec::new(),
+            backoff_flush_at: None,
+            failed_once: Vec::new(),
+        }
+    }
+
+    fn profile_index(&self, scheduler_name: &str) -> Option<usize> {
+        self.profiles
+            .iter()
+            .position(|p| p.scheduler_name == scheduler_name)
+    }
+}
+
+fn ensure_cycle(sim: &mut Simulation) {
+    if !sim.scheduler.cycle_pending && sim.scheduler.queue.active_len() > 0 {
+        sim.scheduler.cycle_pending = true;
+        sim.engine
+            .schedule_in(sim.runtime.scheduling_ms, Event::SchedulerCycle);
+    }
+}
+
+/// A new pod: bind it directly if it names a node (no scheduler involved, as in
+/// Kubernetes), queue it if a profile serves its schedulerName, or leave it Pending with an
+/// event explaining why.
+pub fn enqueue(sim: &mut Simulation, p: PodId) {
+    let n = sim.cluster.pods.len();
+    sim.scheduler.backoff_until_ms.resize(n, 0);
+    sim.scheduler.failed_once.resize(n, false);
+    let pod = &sim.cluster.pods[p.ix()];
+    if let Some(node_name) = pod.spec.node_name.clone() {
+        bind_to_named_node(sim, p, &node_name);
+        return;
+    }
+    let scheduler_name = pod.spec.scheduler_name.clone();
+    if sim.scheduler.profile_index(&scheduler_name).is_none() {
+        let name = pod.name.clone();
+        sim.record_event(
+            "Pod",
+            &name,
+            "Warning",
+            "FailedScheduling",
+            format!("no scheduler profile serves schedulerName {scheduler_name:?}; the pod stays Pending"),
+        );
+        return;
+    }
+    let now = sim.engine.now().as_millis();
+    let priority = pod.spec.priority;
+    sim.scheduler.queue.push_active(p, priority, now);
+    ensure_cycle(sim);
+}
+
+/// kubelet admission of a pod with spec.nodeName: it runs if it fits, else it fails.
+fn bind_to_named_node(sim: &mut Simulation, p: PodId, node_name: &str) {
+    let now = sim.engine.now();
+    let Some(&node) = sim.cluster.node_names.get(node_name) else {
+        // The pod waits for a node of that name, as in Kubernetes.
+        let name = sim.cluster.pods[p.ix()].name.clone();
+        sim.record_event(
+            "Pod",
+            &name,
+            "Warning",
+            "FailedScheduling",
+            format!("node {node_name:?} not found"),
+        );
+        return;
+    };
+    let requests = sim.cluster.pods[p.ix()].spec.requests;
+    if !(sim.cluster.nodes.requested[node.ix()] + requests)
+        .fits_in(&sim.cluster.nodes.allocatable[node.ix()])
+    {
+        let pod = &mut sim.cluster.pods[p.ix()];
+        pod.phase = PodPhase::Failed;
+        pod.times.finished = Some(now);
+        sim.pods_pending -= 1;
+        let name = pod.name.clone();
+        sim.record_event(
+            "Pod",
+            &name,
+            "Warning",
+            "OutOfResources",
+            "Pod was rejected by the kubelet: insufficient resources on the node".into(),
+        );
+        sim.notify_owner(p);
+        return;
+    }
+    sim.cluster.bind(p, node, now);
+    sim.engine.schedule_in(0, Event::Bind { pod: p, node });
+}
+
+/// One scheduling cycle: pop a pod, find it a node, assume it there and bind after the
+/// binding latency; or record FailedScheduling and park it.
+pub fn schedule_one(sim: &mut Simulation) {
+    sim.scheduler.cycle_pending = false;
+    let Some(p) = sim.scheduler.queue.pop() else {
+        return;
+    };
+    let now = sim.engine.now();
+    let pod = &sim.cluster.pods[p.ix()];
+    if pod.deleting || pod.node.is_some() {
+        ensure_cycle(sim);
+        return;
+    }
+    let profile_ix = sim
+        .scheduler
+        .profile_index(&pod.spec.scheduler_name)
+        .expect("only pods with a profile are queued");
+    let s = &mut sim.scheduler;
+    let result = s.profiles[profile_ix].schedule(
+        &sim.cluster.pods[p.ix()],
+        &sim.cluster,
+        &mut s.rng,
+        &mut s.scratch,
+        &mut s.next_start,
+    );
+    sim.cluster.pods[p.ix()].attempts += 1;
+    match result {
+        Ok(node) => assume_and_bind(sim, p, node),
+        Err(fit) => {
+            let pod = &sim.cluster.pods[p.ix()];
+            let (name, priority, attempts) = (pod.name.clone(), pod.spec.priority, pod.attempts);
+            sim.record_event("Pod", &name, "Warning", "FailedScheduling", fit.message());
+            sim.scheduler.failed_once[p.ix()] = true;
+            sim.scheduler.backoff_until_ms[p.ix()] = now.as_millis() + backoff_ms(attempts);
+            sim.scheduler
+                .queue
+                .add_unschedulable(p, priority, now.as_millis());
+        }
+    }
+    ensure_cycle(sim);
+}
+
+fn assume_and_bind(sim: &mut Simulation, p: PodId, node: NodeIdx) {
+    let now = sim.engine.now();
+    sim.cluster.bind(p, node, now);
+    sim.engine
+        .schedule_in(sim.runtime.binding_ms, Event::Bind { pod: p, node });
+}
+
+fn arm_backoff_flush(sim: &mut Simulation, next: Option<u64>) {
+    if let Some(t) = next {
+        if sim.scheduler.backoff_flush_at.is_none_or(|at| t < at) {
+            sim.scheduler.backoff_flush_at = Some(t);
+            let now = sim.engine.now().as_millis();
+            sim.engine
+                .schedule_in(t.saturating_sub(now), Event::BackoffFlush);
+        }
+    }
+}
+
+/// Something changed that may let parked pods fit (a pod left a node, a node was added
+/// or uncordoned): move them back to the active or back-off queue.
+pub fn cluster_changed(sim: &mut Simulation) {
+    if sim.scheduler.queue.unschedulable_len() == 0 {
+        return;
+    }
+    let now = sim.engine.now().as_millis();
+    let until = &sim.scheduler.backoff_until_ms;
+    sim.scheduler
+        .queue
+        .move_all_to_active_or_backoff(now, |p| until[p.ix()]);
+    flush_backoff_inner(sim);
+    ensure_cycle(sim);
+}
+
+fn flush_backoff_inner(sim: &mut Simulation) {
+    let now = sim.engine.now().as_millis();
+    let pods = &sim.cluster.pods;
+    let next = sim
+        .scheduler
+        .queue
+        .flush_backoff(now, |p| pods[p.ix()].spec.priority);
+    arm_backoff_flush(sim, next);
+}
+
+/// A back-off expired.
+pub fn flush_backoff(sim: &mut Simulation) {
+    let now = sim.engine.now().as_millis();
+    if sim.scheduler.backoff_flush_at.is_some_and(|t| t <= now) {
+        sim.scheduler.backoff_flush_at = None;
+    }
+    flush_backoff_inner(sim);
+    ensure_cycle(sim);
+}
+
+/// The periodic flush of long-parked pods.
+pub fn flush_unschedulable(sim: &mut Simulation) {
+    let now = sim.engine.now().as_millis();
+    sim.scheduler.queue.flush_unschedulable_leftover(now);
+    ensure_cycle(sim);
+}
