@@ -14,13 +14,20 @@ const RUN_PLOTS: [(&str, &str); 5] = [
     ("pods", "Pending and running pods over time"),
     ("sched_latency_cdf", "Scheduling latency CDF"),
     ("nodes_cpu_heatmap", "Per-node CPU allocation over time"),
-    ("nodes_memory_heatmap", "Per-node memory allocation over time"),
+    (
+        "nodes_memory_heatmap",
+        "Per-node memory allocation over time",
+    ),
 ];
 
 fn assert_plot(dir: &Path, stem: &str, title: &str) {
     let png = dir.join("plots").join(format!("{stem}.png"));
     let svg = dir.join("plots").join(format!("{stem}.svg"));
-    assert!(fs::metadata(&png).unwrap().len() > 1000, "{}", png.display());
+    assert!(
+        fs::metadata(&png).unwrap().len() > 1000,
+        "{}",
+        png.display()
+    );
     let colours = png_colours(&png);
     assert!(colours > 10, "{}: only {colours} colours", png.display());
     let svg = fs::read_to_string(&svg).unwrap();
@@ -41,15 +48,27 @@ fn renders_plots_and_report() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<table id=\"summary\">"));
     for value in ["0.385", "0.734", "88.500", "412", "smoke", "default"] {
-        assert!(html.contains(&format!(">{value}<")), "summary value {value}");
+        assert!(
+            html.contains(&format!(">{value}<")),
+            "summary value {value}"
+        );
     }
     // every plot inlined, with links to its files
     assert_eq!(html.matches("<svg").count(), RUN_PLOTS.len());
     for (stem, _) in RUN_PLOTS {
-        assert!(html.contains(&format!("href=\"plots/{stem}.png\"")), "{stem}");
+        assert!(
+            html.contains(&format!("href=\"plots/{stem}.png\"")),
+            "{stem}"
+        );
     }
     // relative links to the CSVs
-    for csv in ["pods.csv", "timeseries.csv", "summary.csv", "events.csv", "workloads.csv"] {
+    for csv in [
+        "pods.csv",
+        "timeseries.csv",
+        "summary.csv",
+        "events.csv",
+        "workloads.csv",
+    ] {
         assert!(html.contains(&format!("href=\"{csv}\"")), "{csv}");
     }
     // workloads.csv as a table, escaped; event counts
@@ -106,7 +125,12 @@ fn empty_run_still_renders() {
         let text = fs::read_to_string(dir.join(f)).unwrap();
         text.lines().next().unwrap().to_owned() + "\n"
     };
-    for f in ["pods.csv", "timeseries.csv", "nodes_timeseries.csv", "events.csv"] {
+    for f in [
+        "pods.csv",
+        "timeseries.csv",
+        "nodes_timeseries.csv",
+        "events.csv",
+    ] {
         fs::write(dir.join(f), header(f)).unwrap();
     }
     render_report(&dir).unwrap();
@@ -143,10 +167,20 @@ fn truncated_csv_names_file_and_line() {
     fs::write(&path, &text[..cut]).unwrap();
     let (e, text) = error_of(&dir);
     assert!(
-        matches!(e, ReportError::ColumnCount { line: 5, expected: 8, .. }),
+        matches!(
+            e,
+            ReportError::ColumnCount {
+                line: 5,
+                expected: 8,
+                ..
+            }
+        ),
         "{text}"
     );
-    assert!(text.contains("timeseries.csv:5: expected 8 fields"), "{text}");
+    assert!(
+        text.contains("timeseries.csv:5: expected 8 fields"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -158,7 +192,10 @@ fn missing_header_names_file_and_column() {
     fs::write(&path, text.split_once('\n').unwrap().1).unwrap();
     let (e, text) = error_of(&dir);
     assert!(matches!(e, ReportError::MissingColumn { .. }), "{text}");
-    assert!(text.contains("pods.csv:1: header lacks column `name`"), "{text}");
+    assert!(
+        text.contains("pods.csv:1: header lacks column `name`"),
+        "{text}"
+    );
 
     fs::write(&path, "").unwrap();
     let (e, text) = error_of(&dir);
@@ -175,7 +212,14 @@ fn non_numeric_value_names_file_line_and_column() {
     fs::write(&path, text.replacen(",2.000,", ",two,", 1)).unwrap();
     let (e, text) = error_of(&dir);
     assert!(
-        matches!(e, ReportError::BadValue { line: 3, column: 6, .. }),
+        matches!(
+            e,
+            ReportError::BadValue {
+                line: 3,
+                column: 6,
+                ..
+            }
+        ),
         "{text}"
     );
     assert!(
@@ -203,7 +247,10 @@ fn summary_must_have_one_row() {
     let row = text.lines().nth(1).unwrap().to_owned();
     fs::write(&path, format!("{text}{row}\n")).unwrap();
     let (e, text) = error_of(&dir);
-    assert!(matches!(e, ReportError::RowCount { found: 2, .. }), "{text}");
+    assert!(
+        matches!(e, ReportError::RowCount { found: 2, .. }),
+        "{text}"
+    );
 }
 
 /// Writes `<root>/smoke/{default,binpack}/seed-{1,2}/` and `<root>/smoke/compare/comparison.csv`.
@@ -237,7 +284,10 @@ fn renders_comparison() {
     let compare = write_comparison(&root);
     render_comparison(&compare).unwrap();
     for (stem, title) in [
-        ("compare_cpu_allocation", "CPU allocation over time by scheduler"),
+        (
+            "compare_cpu_allocation",
+            "CPU allocation over time by scheduler",
+        ),
         ("compare_pending", "Pending pods over time by scheduler"),
         ("compare_summary", "Mean scheduling latency"),
     ] {
@@ -257,9 +307,7 @@ fn renders_comparison() {
     let scenario = compare.parent().unwrap();
     let runs: Vec<(String, std::path::PathBuf)> = ["default", "binpack"]
         .iter()
-        .flat_map(|s| {
-            [1, 2].map(|n| (s.to_string(), scenario.join(s).join(format!("seed-{n}"))))
-        })
+        .flat_map(|s| [1, 2].map(|n| (s.to_string(), scenario.join(s).join(format!("seed-{n}")))))
         .collect();
     render_comparison_with_runs(&compare, &runs).unwrap();
     assert_eq!(first, fs::read(compare.join("report.html")).unwrap());

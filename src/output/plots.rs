@@ -87,6 +87,7 @@ struct LineChart {
     x_max: f64,
     y_max: f64,
     series: Vec<Series>,
+    legend: SeriesLabelPosition,
 }
 
 /// Colour-coded value per row (node) and time bin.
@@ -167,9 +168,12 @@ fn draw_lines<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(c.x_label.as_str())
         .y_desc(c.y_label.as_str())
+        .x_label_formatter(&axis_label)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))
-        .light_line_style(RGBColor(235, 235, 235))
+        .light_line_style(RGBColor(242, 242, 242))
+        .max_light_lines(4)
+        .y_label_formatter(&axis_label)
         .draw()
         .msg()?;
     let mut any = false;
@@ -192,12 +196,22 @@ fn draw_lines<DB: DrawingBackend>(
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(c.legend.clone())
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.5))
         .label_font((FONT, 14))
         .draw()
         .msg()
+}
+
+/// Formats an axis tick without needless decimals (`100`, `2.5`, `0.125`).
+fn axis_label(v: &f64) -> String {
+    let rounded = (v * 1e6).round() / 1e6;
+    if rounded == 0.0 {
+        "0".to_owned()
+    } else {
+        format!("{rounded}")
+    }
 }
 
 fn draw_no_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -261,6 +275,7 @@ fn draw_heatmap<DB: DrawingBackend>(
         .configure_mesh()
         .disable_mesh()
         .x_desc(h.x_label.as_str())
+        .x_label_formatter(&axis_label)
         .y_desc("node")
         .y_labels(n.clamp(1, 40))
         .y_label_formatter(&label)
@@ -294,6 +309,7 @@ fn draw_heatmap<DB: DrawingBackend>(
         .disable_mesh()
         .disable_x_axis()
         .y_desc(h.value_label.as_str())
+        .y_label_formatter(&axis_label)
         .label_style((FONT, 12))
         .axis_desc_style((FONT, 14))
         .draw()
@@ -337,7 +353,9 @@ fn draw_bars<DB: DrawingBackend>(
         .y_desc(p.y_label.as_str())
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))
-        .light_line_style(RGBColor(235, 235, 235))
+        .light_line_style(RGBColor(242, 242, 242))
+        .max_light_lines(4)
+        .y_label_formatter(&axis_label)
         .draw()
         .msg()?;
     chart
@@ -455,9 +473,19 @@ fn time_series(
     steps(&decimate(&pts, MAX_LINE_POINTS))
 }
 
+/// Top of a y axis: 20 % above the data so the legend does not hide it.
 fn nice_max(max: f64) -> f64 {
     if max > 0.0 {
-        max * 1.08
+        max * 1.2
+    } else {
+        1.0
+    }
+}
+
+/// Right end of an x axis: just past the data.
+fn x_span(max: f64) -> f64 {
+    if max > 0.0 {
+        max * 1.03
     } else {
         1.0
     }
@@ -493,9 +521,10 @@ fn allocation_chart(ts: &[ClusterSample], title: String) -> Chart {
         title,
         x_label: x_label.into(),
         y_label: "requested / allocatable (%)".into(),
-        x_max: nice_max(end / div),
-        y_max: top * 1.05,
+        x_max: x_span(end / div),
+        y_max: top * 1.2,
         series,
+        legend: SeriesLabelPosition::UpperRight,
     })
 }
 
@@ -522,9 +551,10 @@ fn pods_chart(ts: &[ClusterSample]) -> Chart {
         title: "Pending and running pods over time".into(),
         x_label: x_label.into(),
         y_label: "pods".into(),
-        x_max: nice_max(end / div),
+        x_max: x_span(end / div),
         y_max: nice_max(top),
         series,
+        legend: SeriesLabelPosition::UpperRight,
     })
 }
 
@@ -555,13 +585,14 @@ fn cdf_chart(latencies: &[f64]) -> Chart {
         title: "Scheduling latency CDF".into(),
         x_label: "scheduling latency: scheduled − created (s)".into(),
         y_label: "fraction of scheduled pods".into(),
-        x_max: nice_max(max),
+        x_max: x_span(max),
         y_max: 1.05,
         series: vec![Series {
             name: format!("{n} scheduled pods"),
             color: PALETTE[0],
             points: if n == 0 { Vec::new() } else { points },
         }],
+        legend: SeriesLabelPosition::LowerRight,
     })
 }
 
@@ -728,12 +759,12 @@ fn comparison_lines(
                         let sum: f64 = seeds.iter().map(|ts| value_at(ts, t, &f)).sum();
                         (t / div, sum / seeds.len() as f64)
                     })
-                    .collect()
+                    .collect::<Vec<_>>()
             };
             Series {
                 name: format!("{name} ({} seeds)", seeds.len()),
                 color: PALETTE[i % PALETTE.len()],
-                points,
+                points: steps(&points),
             }
         })
         .collect()
@@ -817,9 +848,10 @@ pub fn render_comparison_plots(
                 title: "CPU allocation over time by scheduler".into(),
                 x_label: x_label.into(),
                 y_label: "CPU requested / allocatable (%)".into(),
-                x_max: nice_max(end / div),
-                y_max: top(&cpu).max(100.0) * 1.05,
+                x_max: x_span(end / div),
+                y_max: top(&cpu).max(100.0) * 1.2,
                 series: cpu,
+                legend: SeriesLabelPosition::UpperRight,
             }),
         ),
         (
@@ -830,9 +862,10 @@ pub fn render_comparison_plots(
                 title: "Pending pods over time by scheduler".into(),
                 x_label: x_label.into(),
                 y_label: "pending pods".into(),
-                x_max: nice_max(end / div),
+                x_max: x_span(end / div),
                 y_max: nice_max(top(&pending)),
                 series: pending,
+                legend: SeriesLabelPosition::UpperRight,
             }),
         ),
         (
@@ -883,6 +916,14 @@ mod tests {
         assert_eq!(quantile(&v, 0.5), Some(2.0));
         assert_eq!(quantile(&v, 0.99), Some(4.0));
         assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn axis_labels_are_short() {
+        assert_eq!(axis_label(&100.0), "100");
+        assert_eq!(axis_label(&2.5), "2.5");
+        assert_eq!(axis_label(&(0.1 + 0.2)), "0.3");
+        assert_eq!(axis_label(&-0.0), "0");
     }
 
     #[test]

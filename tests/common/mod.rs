@@ -62,7 +62,7 @@ pub fn write_run(dir: &Path, scheduler: &str, seed: u64, scale: f64) {
         let _ = writeln!(
             ts,
             "{t:.3},{},{},{cpu:.4},{:.4},0,{},4",
-            (k * 7 % 5) as f64 as u64 + u64::from(scale > 1.0),
+            (k * 7 % 5) as f64 as u64 + u64::from(scale > 1.15),
             k / 3,
             0.5 * x,
             (k / 20 + 1).min(4)
