@@ -319,3 +319,41 @@ fn comparison_without_csv_is_an_error() {
     let e = render_comparison(&dir).unwrap_err().to_string();
     assert!(e.contains("missing comparison.csv"), "{e}");
 }
+
+#[test]
+fn large_inputs_stay_small() {
+    use std::fmt::Write as _;
+    let dir = temp_dir("large");
+    write_run(&dir, "default", 1, 1.0);
+    let mut ts = String::from("time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready\n");
+    for k in 0..50_000u64 {
+        let _ = writeln!(
+            ts,
+            "{:.3},{},{},{:.4},0.5,0.25,3,4",
+            k as f64 * 0.1,
+            k % 17,
+            k % 101,
+            (k % 1000) as f64 / 1000.0
+        );
+    }
+    fs::write(dir.join("timeseries.csv"), ts).unwrap();
+    let mut nts = String::from("time_s,node,cpu_allocated_ratio,memory_allocated_ratio\n");
+    for k in 0..500u64 {
+        for n in 0..300u64 {
+            let v = if (k / 50 + n) % 3 == 0 { 0.9 } else { 0.2 };
+            let _ = writeln!(nts, "{:.3},node-{n:03},{v},{v}", k as f64 * 10.0);
+        }
+    }
+    fs::write(dir.join("nodes_timeseries.csv"), nts).unwrap();
+    render_report(&dir).unwrap();
+    for stem in ["allocation", "pods", "nodes_cpu_heatmap"] {
+        let size = fs::metadata(dir.join(format!("plots/{stem}.svg")))
+            .unwrap()
+            .len();
+        assert!(size < 1_500_000, "{stem}.svg is {size} bytes");
+    }
+    // GPU line appears when a GPU is allocated
+    let svg = fs::read_to_string(dir.join("plots/allocation.svg")).unwrap();
+    assert!(svg.contains("GPU"));
+    assert!(fs::metadata(dir.join("report.html")).unwrap().len() < 6_000_000);
+}

@@ -241,6 +241,19 @@ fn viridis(v: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// Merges consecutive bins of the same colour: `(first bin, end bin exclusive, colour)`.
+fn colour_runs(values: &[f64]) -> Vec<(usize, usize, RGBColor)> {
+    let mut runs: Vec<(usize, usize, RGBColor)> = Vec::new();
+    for (b, &v) in values.iter().enumerate() {
+        let colour = viridis(v);
+        match runs.last_mut() {
+            Some(last) if last.2 == colour => last.1 = b + 1,
+            _ => runs.push((b, b + 1, colour)),
+        }
+    }
+    runs
+}
+
 fn draw_heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     h: &HeatMap,
@@ -286,10 +299,10 @@ fn draw_heatmap<DB: DrawingBackend>(
     chart
         .draw_series(h.values.iter().enumerate().flat_map(|(i, row)| {
             let y = (n - 1 - i) as f64;
-            row.iter().enumerate().map(move |(b, &v)| {
+            colour_runs(row).into_iter().map(move |(from, to, colour)| {
                 Rectangle::new(
-                    [(h.edges[b], y - 0.5), (h.edges[b + 1], y + 0.5)],
-                    viridis(v).filled(),
+                    [(h.edges[from], y - 0.5), (h.edges[to], y + 0.5)],
+                    colour.filled(),
                 )
             })
         }))
@@ -924,6 +937,19 @@ mod tests {
         assert_eq!(axis_label(&2.5), "2.5");
         assert_eq!(axis_label(&(0.1 + 0.2)), "0.3");
         assert_eq!(axis_label(&-0.0), "0");
+    }
+
+    #[test]
+    fn equal_colours_merge() {
+        let runs = colour_runs(&[0.0, 0.0, 0.5, 0.5, 0.5, 1.0]);
+        assert_eq!(
+            runs,
+            [
+                (0, 2, viridis(0.0)),
+                (2, 5, viridis(0.5)),
+                (5, 6, viridis(1.0))
+            ]
+        );
     }
 
     #[test]
