@@ -109,7 +109,7 @@ fn push_plots(out: &mut String, plots: &[Plot]) {
     out.push_str("</section>\n");
 }
 
-/// Writes a table; cells that parse as numbers are right-aligned.
+/// Writes a table; cells that parse as numbers (or `mean ± std`) are right-aligned.
 fn push_table(out: &mut String, id: Option<&str>, header: &[&str], rows: &[Vec<String>]) {
     match id {
         Some(id) => {
@@ -125,7 +125,8 @@ fn push_table(out: &mut String, id: Option<&str>, header: &[&str], rows: &[Vec<S
     for row in rows {
         out.push_str("<tr>");
         for cell in row {
-            let class = if cell.trim().parse::<f64>().is_ok() {
+            let number = cell.split(" ± ").next().unwrap_or_default();
+            let class = if number.trim().parse::<f64>().is_ok() {
                 " class=\"num\""
             } else {
                 ""

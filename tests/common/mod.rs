@@ -1,7 +1,5 @@
 //! Fixtures shared by the report tests: small results folders written into fresh temp dirs.
 
-#![allow(dead_code)] // each test crate uses a subset of the helpers
-
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
