@@ -1,6 +1,9 @@
-//! Everything that writes files or terminal output: the CSVs of a run, the terminal
-//! summary, atomic results folders.
+//! Everything that writes files or terminal output: the CSVs of a run, plots, the HTML
+//! report, the terminal summary, atomic results folders.
 
 pub mod atomic;
+pub mod plots;
+pub mod report;
+pub mod results_dir;
 pub mod run_files;
 pub mod terminal;
