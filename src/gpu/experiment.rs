@@ -106,7 +106,7 @@ pub struct ExperimentArgs {
 pub struct Trace {
     /// Variant name (`default`, `cpu050`, ...).
     pub variant: String,
-    /// The GPU nodes (CPU-only nodes are dropped, as in the paper).
+    /// The GPU nodes sorted by name (CPU-only nodes are dropped, as in the paper).
     pub nodes: Vec<NodeSpec>,
     /// GPU models present in the cluster.
     pub models: GpuModels,
@@ -135,9 +135,11 @@ pub fn load_trace(data: Option<&Path>, variant: &str) -> anyhow::Result<Trace> {
             (nodes, models, pods)
         }
     };
+    let mut nodes: Vec<NodeSpec> = nodes.into_iter().filter(|n| n.gpus > 0).collect();
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Trace {
         variant: variant.to_string(),
-        nodes: nodes.into_iter().filter(|n| n.gpus > 0).collect(),
+        nodes,
         models,
         pods,
     })

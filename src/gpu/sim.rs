@@ -66,8 +66,9 @@ pub struct RunResult {
     pub failed: usize,
 }
 
-/// Places `workload` (indices into `pods`) one by one on a fresh cluster built from `nodes`.
-/// `seed` drives tie-breaking among equally scored nodes and the Random policy.
+/// Places `workload` (indices into `pods`) one by one on a fresh cluster built from `nodes`, which
+/// must be sorted by name (ties between equal scores go to the first node).
+/// `seed` drives the Random policy's choices.
 pub fn run(
     policy: Policy,
     nodes: &[NodeSpec],
@@ -92,24 +93,25 @@ pub fn run(
         let pod = &pods[pi];
         arrived += pod.total_gpu_milli();
         let mut best: Option<(i64, usize)> = None;
-        let mut ties = 0u32;
+        let mut feasible = 0u32;
         for (i, node) in state.iter().enumerate() {
             if !node.fits(pod) {
                 continue;
             }
+            feasible += 1;
+            if policy == Policy::Random {
+                // One uniformly random feasible node (reservoir sampling).
+                if rng.random_range(0..feasible) == 0 {
+                    best = Some((0, i));
+                }
+                continue;
+            }
             let s = policy.score(node, pod, frag, node_frag[i]);
-            match best {
-                Some((b, _)) if s < b => {}
-                Some((b, _)) if s == b => {
-                    ties += 1;
-                    if rng.random_range(0..ties) == 0 {
-                        best = Some((s, i));
-                    }
-                }
-                _ => {
-                    best = Some((s, i));
-                    ties = 1;
-                }
+            // Strictly greater wins: ties go to the earliest node, i.e. the smallest name, as in
+            // the authors' patched `selectHost` (vendor/k8s.io/kubernetes/pkg/scheduler/core/
+            // generic_scheduler.go: "choose the smallest lexicographical order").
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, i));
             }
         }
         match best {
