@@ -122,16 +122,18 @@ pub fn load_trace(data: Option<&Path>, variant: &str) -> anyhow::Result<Trace> {
                 variant == "default",
                 "trace `{variant}` needs --data DIR (only `default` is built in)"
             );
-            let (nodes, models) = parse_nodes(DEFAULT_NODES, "data/openb/openb_node_list_gpu_node.csv")?;
-            let pods = parse_pods(DEFAULT_PODS, "data/openb/openb_pod_list_default.csv", &models)?;
+            let (nodes, models) =
+                parse_nodes(DEFAULT_NODES, "data/openb/openb_node_list_gpu_node.csv")?;
+            let pods = parse_pods(
+                DEFAULT_PODS,
+                "data/openb/openb_pod_list_default.csv",
+                &models,
+            )?;
             (nodes, models, pods)
         }
         Some(dir) => {
             let (nodes, models) = load_nodes(&dir.join(NODE_FILE))?;
-            let pods = load_pods(
-                &dir.join(format!("openb_pod_list_{variant}.csv")),
-                &models,
-            )?;
+            let pods = load_pods(&dir.join(format!("openb_pod_list_{variant}.csv")), &models)?;
             (nodes, models, pods)
         }
     };
@@ -253,6 +255,9 @@ fn register_font() {
     });
 }
 
+/// `(x, mean, std)` of one point of a plotted curve.
+type Band = (i64, f64, f64);
+
 /// Draws Fig. 9(a): mean ± std of alloc_pct over seeds vs x, one line per policy.
 pub fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
@@ -266,10 +271,10 @@ where
     register_font();
     root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (x0, x1) = (70i64, 130i64);
-    let mut series: Vec<(Policy, Vec<(i64, f64, f64)>)> = Vec::new();
+    let mut series: Vec<(Policy, Vec<Band>)> = Vec::new();
     let mut y_min = 100.0f64;
     for &p in policies {
-        let pts: Vec<(i64, f64, f64)> = (x0..=x1)
+        let pts: Vec<Band> = (x0..=x1)
             .filter_map(|x| alloc_at(curves, p, x).map(|(m, s)| (x, m, s)))
             .collect();
         for &(_, m, s) in &pts {

@@ -292,7 +292,10 @@ mod tests {
         assert_eq!(n.exclusive_ids(1), vec![0]);
         assert!(!n.fits(&pod(2, 1000, 0)));
         assert!(n.fits(&pod(1, 1000, 0)));
-        assert!(!n.fits(&pod(1, 500, 1 << 0)), "model mask excludes G-index 1");
+        assert!(
+            !n.fits(&pod(1, 500, 1 << 0)),
+            "model mask excludes G-index 1"
+        );
         assert!(n.fits(&pod(1, 400, 1 << 1)));
         assert_eq!(n.affinity[0], 1);
         assert_eq!(n.gpu_left_total(), 1400);

@@ -222,7 +222,9 @@ pub fn parse_pods(text: &str, file: &str, models: &GpuModels) -> Result<Vec<PodS
                 file,
                 line,
                 "gpu_milli",
-                format!("a pod with {num_gpu} GPUs must request whole GPUs (1000), not {gpu_milli}"),
+                format!(
+                    "a pod with {num_gpu} GPUs must request whole GPUs (1000), not {gpu_milli}"
+                ),
             ));
         }
         let gpu_spec = rec.get(5).map_or("", str::trim).to_string();
@@ -354,9 +356,13 @@ mod tests {
 
     #[test]
     fn bad_header_and_missing_file() {
-        let e = parse_pods("name,cpu,memory_mib,num_gpu,gpu_milli\n", "h.csv", &models())
-            .unwrap_err()
-            .to_string();
+        let e = parse_pods(
+            "name,cpu,memory_mib,num_gpu,gpu_milli\n",
+            "h.csv",
+            &models(),
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(
             e,
             "h.csv:1: column `cpu_milli`: header column 2 is `cpu`, expected `cpu_milli`"

@@ -6,12 +6,14 @@
 //! total GPU request stays within `ratio` times the cluster's GPU capacity (or random pods removed if it
 //! is above). There are no departures; a pod that fits nowhere is dropped without retry.
 
+use std::collections::HashMap;
+
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::frag::FragModel;
-use super::model::{NodeSpec, NodeState, PodSpec};
+use super::model::{NodeSpec, NodeState, PodSpec, MAX_GPUS_PER_NODE};
 use super::policies::Policy;
 
 /// Builds the arrival sequence (indices into `pods`) for one seed.
@@ -77,7 +79,9 @@ pub fn run(
     frag: &FragModel,
     seed: u64,
 ) -> RunResult {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ policy.stream().wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(
+        seed ^ policy.stream().wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    );
     let mut state: Vec<NodeState> = nodes.iter().map(NodeState::new).collect();
     let mut node_frag: Vec<f64> = state
         .iter()
@@ -89,11 +93,13 @@ pub fn run(
     let mut allocated = 0i64;
     let mut failed = 0usize;
     let mut events = Vec::with_capacity(workload.len());
+    let mut memo: HashMap<(Option<u8>, i64, [u16; MAX_GPUS_PER_NODE]), i64> = HashMap::new();
     for &pi in workload {
         let pod = &pods[pi];
         arrived += pod.total_gpu_milli();
         let mut best: Option<(i64, usize)> = None;
         let mut feasible = 0u32;
+        memo.clear();
         for (i, node) in state.iter().enumerate() {
             if !node.fits(pod) {
                 continue;
@@ -106,7 +112,15 @@ pub fn run(
                 }
                 continue;
             }
-            let s = policy.score(node, pod, frag, node_frag[i]);
+            let s = if policy == Policy::Fgd {
+                // FGD's score depends only on the node's model, free CPU and free GPUs; nodes in the
+                // same state (e.g. all idle nodes of a type) share one evaluation per pod.
+                *memo
+                    .entry((node.model, node.cpu_left, node.gpu_left))
+                    .or_insert_with(|| policy.score(node, pod, frag, node_frag[i]))
+            } else {
+                policy.score(node, pod, frag, node_frag[i])
+            };
             // Strictly greater wins: ties go to the earliest node, i.e. the smallest name, as in
             // the authors' patched `selectHost` (vendor/k8s.io/kubernetes/pkg/scheduler/core/
             // generic_scheduler.go: "choose the smallest lexicographical order").

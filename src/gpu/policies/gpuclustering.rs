@@ -40,7 +40,7 @@ mod tests {
         assert_eq!(score(&n, &share), 25);
         n.place(&share, &[0]);
         assert_eq!(score(&n, &share), 75 + 25 * 500 / 8000);
-        assert_eq!(score(&n, &pod(1000, 1, 1000)), 0);
+        assert_eq!(score(&n, &pod(1000, 1, 1000)), 25 * 500 / 8000);
         n.place(&pod(1000, 1, 1000), &[1]);
         assert_eq!(score(&n, &share), 50 + 25 * 1500 / 8000);
         assert_eq!(score(&n, &pod(1000, 0, 0)), 0);
