@@ -169,7 +169,7 @@ pub fn run_curves(
     typical_pct: f64,
 ) -> Vec<Curve> {
     let frag = FragModel::new(
-        typical_pods(&trace.pods, typical_pct),
+        &typical_pods(&trace.pods, typical_pct),
         trace.models.names().len(),
     );
     let capacity: i64 = trace

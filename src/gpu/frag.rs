@@ -64,16 +64,15 @@ pub struct FragModel {
     always: Vec<f64>,
     /// Per model index: the accessible GPU shapes grouped by `gpu_milli`.
     groups: Vec<Vec<MilliGroup>>,
-    typical: Vec<TypicalPod>,
 }
 
 impl FragModel {
     /// Compiles the typical pods for a cluster with `n_models` GPU models.
-    pub fn new(typical: Vec<TypicalPod>, n_models: usize) -> Self {
+    pub fn new(typical: &[TypicalPod], n_models: usize) -> Self {
         let mut always = vec![0.0; n_models];
         let mut groups = vec![Vec::<MilliGroup>::new(); n_models];
         for (m, (always_m, groups_m)) in always.iter_mut().zip(groups.iter_mut()).enumerate() {
-            for t in &typical {
+            for t in typical {
                 let s = &t.shape;
                 if s.gpu_milli == 0 || !accessible(Some(m as u8), s.spec_mask) {
                     *always_m += t.freq;
@@ -89,16 +88,7 @@ impl FragModel {
             }
             groups_m.sort_by_key(|g| g.gpu_milli);
         }
-        Self {
-            always,
-            groups,
-            typical,
-        }
-    }
-
-    /// The typical pods this model was built from.
-    pub fn typical(&self) -> &[TypicalPod] {
-        &self.typical
+        Self { always, groups }
     }
 
     /// Expected fragmented milli-GPU of a node in the given state (authors' `NodeGpuShareFragAmountScore`).
@@ -167,7 +157,7 @@ mod tests {
         // One typical pod needing 0.5 GPU and 1 CPU; a node with devices 300 and 1000 free:
         // the 300 device is fragment, the 1000 one is not.
         let fm = FragModel::new(
-            vec![TypicalPod {
+            &[TypicalPod {
                 shape: pod(1000, 1, 500, 0).shape(),
                 freq: 1.0,
             }],
@@ -179,7 +169,7 @@ mod tests {
         assert_eq!(fm.node_frag(None, 500, &[]), 0.0);
         // Model restriction the node cannot satisfy.
         let fm = FragModel::new(
-            vec![TypicalPod {
+            &[TypicalPod {
                 shape: pod(1000, 1, 500, 0b10).shape(),
                 freq: 1.0,
             }],

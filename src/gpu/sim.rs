@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn runs_every_policy_without_overcommit() {
         let (n, p) = (nodes(), pods());
-        let fm = FragModel::new(typical_pods(&p, 95.0), 1);
+        let fm = FragModel::new(&typical_pods(&p, 95.0), 1);
         let w = build_workload(&p, 8000, 1.3, 42);
         for policy in Policy::ALL {
             let r = run(policy, &n, &p, &w, &fm, 42);
