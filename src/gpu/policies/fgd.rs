@@ -59,7 +59,7 @@ mod tests {
 
     fn model() -> FragModel {
         FragModel::new(
-            &vec![
+            &[
                 TypicalPod {
                     shape: pod(1000, 1, 500).shape(),
                     freq: 0.5,
