@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cluster;
 pub mod controllers;
 pub mod engine;
+pub mod gpu;
 pub mod input;
 pub mod kubelet;
 pub mod metrics;
