@@ -1,7 +1,7 @@
 //! The `k8sim` binary: parses the command line and reports errors without panicking.
 
 use clap::Parser;
-use k8sim::cli::{self, Cli, Command};
+use k8sim::cli::{self, Cli, Command, Experiment};
 
 fn main() {
     let cli = Cli::parse();
@@ -15,6 +15,12 @@ fn main() {
         }),
         Some(Command::Run(args)) => cli::run::run(args),
         Some(Command::Validate { files }) => cli::run::validate(files),
+        Some(Command::Report { dir }) => {
+            k8sim::output::report::render_report(dir).map_err(anyhow::Error::from)
+        }
+        Some(Command::Experiment(Experiment::Fgd(args))) => {
+            k8sim::gpu::experiment::run_experiment(args)
+        }
     };
     if let Err(e) = result {
         eprintln!("{e:#}");

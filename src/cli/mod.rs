@@ -25,4 +25,19 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Re-render plots and report.html of a results folder from its CSVs.
+    Report {
+        /// A run folder (`results/<scenario>/<scheduler>/seed-<n>`).
+        dir: PathBuf,
+    },
+    /// Reproduce a published experiment.
+    #[command(subcommand)]
+    Experiment(Experiment),
+}
+
+/// Published experiments.
+#[derive(Debug, Subcommand)]
+pub enum Experiment {
+    /// FGD (USENIX ATC'23) on the Alibaba openb GPU trace: Fig. 9(a).
+    Fgd(crate::gpu::experiment::ExperimentArgs),
 }

@@ -61,6 +61,8 @@ pub fn run_scenario(
         .with_context(|| format!("cannot create results folder {}", target.display()))?;
     run_files::write_all(&sim, &summary, dir.path())
         .with_context(|| format!("cannot write results into {}", target.display()))?;
+    crate::output::report::render_report(dir.path())
+        .with_context(|| format!("cannot render the report of {}", target.display()))?;
     let path = dir
         .commit()
         .with_context(|| format!("cannot move results into {}", target.display()))?;

@@ -74,7 +74,7 @@ pub enum Action {
     NodeRecover(String),
 }
 
-fn split_kind_name<'a>(args: &mut Vec<&'a str>) -> Result<(&'static str, String), String> {
+fn split_kind_name(args: &mut Vec<&str>) -> Result<(&'static str, String), String> {
     if args.is_empty() {
         return Err("expected KIND NAME or KIND/NAME".to_string());
     }

@@ -117,7 +117,7 @@ impl Quantity {
         let mut num: u128 = self.mantissa;
         let mut den: u128 = 1;
         let e = self.exp10 + scale;
-        let mul = |a: u128, b: u128| a.checked_mul(b).unwrap_or(u128::MAX);
+        let mul = |a: u128, b: u128| a.saturating_mul(b);
         if e >= 0 {
             for _ in 0..e {
                 num = mul(num, 10);
@@ -128,10 +128,7 @@ impl Quantity {
             }
         }
         num = mul(num, 1u128 << self.exp2);
-        let mut v = num / den;
-        if num % den != 0 {
-            v += 1;
-        }
+        let v = num.div_ceil(den);
         let v = v.min(i64::MAX as u128) as i64;
         if self.negative {
             -v
