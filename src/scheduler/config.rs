@@ -312,7 +312,7 @@ pub fn build_profile(
                     ),
                 ));
             }
-            if w < 0 || w > MAX_WEIGHT {
+            if !(0..=MAX_WEIGHT).contains(&w) {
                 return Err(err(
                     &o,
                     format!("{field}.enabled.weight"),

@@ -30,6 +30,20 @@ pub enum Code {
     Skip,
 }
 
+impl Code {
+    /// kube's spelling.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Code::Success => "Success",
+            Code::Error => "Error",
+            Code::Unschedulable => "Unschedulable",
+            Code::UnschedulableAndUnresolvable => "UnschedulableAndUnresolvable",
+            Code::Wait => "Wait",
+            Code::Skip => "Skip",
+        }
+    }
+}
+
 /// A plugin's verdict with reasons in kube-scheduler's wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {

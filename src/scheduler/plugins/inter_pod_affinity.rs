@@ -153,7 +153,7 @@ impl FilterPlugin for InterPodAffinity {
             }
         }
         // The first pod of a group that selects itself may go anywhere with the keys.
-        if !pods_exist && !(s.affinity.is_empty() && matches_all(aff, &pod.namespace, pod)) {
+        if !(pods_exist || s.affinity.is_empty() && matches_all(aff, &pod.namespace, pod)) {
             return Status::new(Code::UnschedulableAndUnresolvable, ERR_REASON_AFFINITY);
         }
         // satisfyPodAntiAffinity

@@ -32,7 +32,7 @@ pub fn term_matches(term: &PodAffinityTerm, owner_ns: &str, pod: &Pod) -> bool {
         _ if term.namespaces.is_empty() && term.namespace_selector.is_none() => {
             pod.namespace == owner_ns
         }
-        _ => term.namespaces.iter().any(|n| *n == pod.namespace),
+        _ => term.namespaces.contains(&pod.namespace),
     };
     ns_ok && term.label_selector.matches(&pod.labels)
 }
