@@ -3,6 +3,7 @@
 //! unbind.
 
 pub mod pod;
+pub mod storage;
 
 use crate::engine::SimTime;
 use crate::model::labels::{Labels, Taint};
@@ -106,6 +107,8 @@ pub struct Cluster {
     pub allocatable_total: Resources,
     /// Number of nodes with at least one bound, unterminated pod.
     pub nodes_used: usize,
+    /// StorageClasses, PersistentVolumes and PersistentVolumeClaims.
+    pub storage: storage::Storage,
 }
 
 impl Cluster {

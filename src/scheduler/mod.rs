@@ -38,6 +38,9 @@ pub fn builtin_profile(name: &str, resources: &ResourceNames) -> Result<Profile,
             Box::new(plugins::node_affinity::NodeAffinity),
             Box::new(plugins::taint_toleration::TaintToleration),
             Box::new(fit.clone()),
+            Box::new(plugins::volume_restrictions::VolumeRestrictions),
+            Box::new(plugins::volume_binding::VolumeBinding),
+            Box::new(plugins::volume_zone::VolumeZone),
         ],
         scores: vec![
             WeightedScore {

@@ -331,7 +331,22 @@ pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
         RestartRule::NotAlways,
     );
     debug_assert!(template.spec.restart_policy != RestartPolicy::Always);
+    let exit_codes = match template.annotations.get(EXIT_CODES_ANNOTATION) {
+        None => Vec::new(),
+        Some(text) => match parse_exit_codes(text) {
+            Ok(codes) => codes,
+            Err(e) => {
+                ctx.error(
+                    ctx.doc_line,
+                    &format!("{field}.template.metadata.annotations[{EXIT_CODES_ANNOTATION}]"),
+                    e,
+                );
+                Vec::new()
+            }
+        },
+    };
     JobSpec {
+        exit_codes,
         completions,
         parallelism,
         completion_mode,
@@ -343,6 +358,22 @@ pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
         pod_failure_rules: rules,
         template,
     }
+}
+
+/// Template annotation listing the exit codes of a Job's successive container runs.
+pub const EXIT_CODES_ANNOTATION: &str = "k8sim.io/exit-codes";
+
+/// Parses `"1,1,0"`: comma-separated exit codes 0..=255.
+pub fn parse_exit_codes(text: &str) -> Result<Vec<i32>, String> {
+    text.split(',')
+        .map(|p| {
+            let p = p.trim();
+            p.parse::<i32>()
+                .ok()
+                .filter(|c| (0..=255).contains(c))
+                .ok_or_else(|| format!("expected comma-separated exit codes 0..255, found {p:?}"))
+        })
+        .collect()
 }
 
 /// A Job.

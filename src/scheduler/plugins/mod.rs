@@ -6,3 +6,6 @@ pub mod node_resources_fit;
 pub mod node_unschedulable;
 pub mod normalize;
 pub mod taint_toleration;
+pub mod volume_binding;
+pub mod volume_restrictions;
+pub mod volume_zone;

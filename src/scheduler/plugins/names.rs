@@ -11,3 +11,9 @@ pub const NODE_AFFINITY: &str = "NodeAffinity";
 pub const TAINT_TOLERATION: &str = "TaintToleration";
 /// NodeResourcesFit.
 pub const NODE_RESOURCES_FIT: &str = "NodeResourcesFit";
+/// VolumeBinding.
+pub const VOLUME_BINDING: &str = "VolumeBinding";
+/// VolumeZone.
+pub const VOLUME_ZONE: &str = "VolumeZone";
+/// VolumeRestrictions.
+pub const VOLUME_RESTRICTIONS: &str = "VolumeRestrictions";
