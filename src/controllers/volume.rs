@@ -52,8 +52,14 @@ pub fn add_volume(sim: &mut Simulation, spec: PersistentVolume) {
 /// claim) and binds it at once if its class is Immediate.
 pub fn add_claim(sim: &mut Simulation, spec: PersistentVolumeClaim, owner: String) -> PvcIdx {
     let storage = &sim.cluster.storage;
-    let class = match &spec.storage_class {
-        Some(c) => c.clone(),
+    // The beta annotation still names the class when spec.storageClassName is absent.
+    let beta = spec
+        .meta
+        .annotations
+        .get("volume.beta.kubernetes.io/storage-class")
+        .cloned();
+    let class = match spec.storage_class.clone().or(beta) {
+        Some(c) => c,
         None => storage
             .classes
             .iter()
@@ -78,7 +84,12 @@ pub fn add_claim(sim: &mut Simulation, spec: PersistentVolumeClaim, owner: Strin
     sim.cluster.storage.pvc_names.insert(key, c);
     let storage = &sim.cluster.storage;
     if !class.is_empty() && storage.class(&class).is_none() {
-        // pv_controller.go provisionClaim: the class lookup fails and the claim stays Pending.
+        // pv_controller.go: a matching static volume binds even without the class object;
+        // otherwise provisionClaim's class lookup fails and the claim stays Pending.
+        if bind_immediate(sim, c) {
+            scheduling::cluster_changed(sim);
+            return c;
+        }
         sim.record_event(
             "PersistentVolumeClaim",
             &name,
