@@ -15,8 +15,9 @@ fn every_builtin_policy_runs_the_seed_scenario() {
     let sc = scenario::load_builtin().expect("seed scenario");
     for (name, _) in k8sim::scheduler::BUILTIN_PROFILES {
         for policy in [name.to_string(), format!("{name}+drf")] {
-            let mut sim = Simulation::new(&sc, 7, &policy)
-                .unwrap_or_else(|e| panic!("{policy}: {e} (k8sim run --scheduler {policy} --seed 7)"));
+            let mut sim = Simulation::new(&sc, 7, &policy).unwrap_or_else(|e| {
+                panic!("{policy}: {e} (k8sim run --scheduler {policy} --seed 7)")
+            });
             sim.run().unwrap_or_else(|e| panic!("{policy}: {e}"));
             let bound = sim.cluster.pods.iter().filter(|p| p.node.is_some()).count();
             assert!(bound > 0, "{policy}: no pod was scheduled");
@@ -29,11 +30,21 @@ fn first_fit_packs_onto_the_lowest_node() {
     let sc = scenario::load_builtin().unwrap();
     let mut sim = Simulation::new(&sc, 1, "first-fit").unwrap();
     sim.run().unwrap();
-    let first = sim.cluster.pods.iter().filter_map(|p| p.node).min().unwrap();
+    let first = sim
+        .cluster
+        .pods
+        .iter()
+        .filter_map(|p| p.node)
+        .min()
+        .unwrap();
     assert_eq!(first.0, 0, "first-fit must use node 0");
 }
 
-fn write_scenario(dir: &Path, scheduler: &str, extra_pod_scheduler: Option<&str>) -> std::path::PathBuf {
+fn write_scenario(
+    dir: &Path,
+    scheduler: &str,
+    extra_pod_scheduler: Option<&str>,
+) -> std::path::PathBuf {
     let pod_sched = extra_pod_scheduler
         .map(|s| format!("  schedulerName: {s}\n"))
         .unwrap_or_default();
@@ -58,14 +69,27 @@ fn write_scenario(dir: &Path, scheduler: &str, extra_pod_scheduler: Option<&str>
 #[test]
 fn kube_scheduler_configuration_file_drives_a_run() {
     let dir = tempdir("config-run");
-    std::fs::copy("tests/data/scheduler/binpack.yaml", dir.join("binpack.yaml")).unwrap();
+    std::fs::copy(
+        "tests/data/scheduler/binpack.yaml",
+        dir.join("binpack.yaml"),
+    )
+    .unwrap();
     let path = write_scenario(&dir, "binpack.yaml", None);
     let sc = scenario::load(&path).expect("scenario loads");
     let mut sim = Simulation::new(&sc, 3, "binpack.yaml").expect("config builds");
     let profile = &sim.scheduler.profiles[0];
-    let scores: Vec<(&str, i64)> = profile.scores.iter().map(|w| (w.plugin.name(), w.weight)).collect();
+    let scores: Vec<(&str, i64)> = profile
+        .scores
+        .iter()
+        .map(|w| (w.plugin.name(), w.weight))
+        .collect();
     assert!(scores.contains(&("NodeResourcesFit", 5)), "{scores:?}");
-    assert!(!scores.iter().any(|(n, _)| *n == "NodeResourcesBalancedAllocation"), "{scores:?}");
+    assert!(
+        !scores
+            .iter()
+            .any(|(n, _)| *n == "NodeResourcesBalancedAllocation"),
+        "{scores:?}"
+    );
     assert_eq!(profile.percentage_of_nodes_to_score, 100);
     sim.run().unwrap();
     assert!(sim.cluster.pods[0].node.is_some());
@@ -86,7 +110,9 @@ const HEAD: &str = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedu
 
 #[test]
 fn unknown_plugin_is_an_error_with_line() {
-    let e = parse_err(&format!("{HEAD}  plugins:\n    score:\n      enabled:\n      - name: NodeResourcesFitt\n"));
+    let e = parse_err(&format!(
+        "{HEAD}  plugins:\n    score:\n      enabled:\n      - name: NodeResourcesFitt\n"
+    ));
     assert!(e.contains("bad.yaml:8"), "{e}");
     assert!(e.contains("unknown plugin \"NodeResourcesFitt\""), "{e}");
 }
@@ -113,14 +139,19 @@ fn rtcr_shape_score_out_of_range_is_an_error() {
 
 #[test]
 fn plugin_without_the_extension_point_is_an_error() {
-    let e = parse_err(&format!("{HEAD}  plugins:\n    filter:\n      enabled:\n      - name: ImageLocality\n"));
+    let e = parse_err(&format!(
+        "{HEAD}  plugins:\n    filter:\n      enabled:\n      - name: ImageLocality\n"
+    ));
     assert!(e.contains("does not implement the filter"), "{e}");
 }
 
 #[test]
 fn unknown_builtin_name_is_an_error() {
     let sc = scenario::load_builtin().unwrap();
-    let e = Simulation::new(&sc, 1, "fastest").err().expect("error").to_string();
+    let e = Simulation::new(&sc, 1, "fastest")
+        .err()
+        .expect("error")
+        .to_string();
     assert!(e.contains("unknown scheduler \"fastest\""), "{e}");
 }
 
