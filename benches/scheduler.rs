@@ -59,7 +59,7 @@ fn cluster(nodes: usize) -> Cluster {
             group: None,
         });
     }
-    let s = Arc::new(spec(500 + 0, 1 << 30).finish());
+    let s = Arc::new(spec(500, 1 << 30).finish());
     for i in 0..nodes * 2 {
         let pod = Pod::new(
             format!("web-{i}"),

@@ -33,7 +33,10 @@ impl FilterPlugin for FewestPods {
     fn filter(&self, _state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
         let labels = &cluster.nodes.labels[n.ix()];
         if labels.get("example.com/maintenance").map(String::as_str) == Some("true") {
-            Status::new(Code::UnschedulableAndUnresolvable, "node(s) were in maintenance")
+            Status::new(
+                Code::UnschedulableAndUnresolvable,
+                "node(s) were in maintenance",
+            )
         } else {
             Status::success()
         }

@@ -319,6 +319,9 @@ fn most_allocated_test_go() {
     run_fit_cases(ScoringStrategy::MostAllocated, cases);
 }
 
+/// (key, value, effect) of a taint.
+type TaintSpec = (&'static str, &'static str, TaintEffect);
+
 fn taint_nodes(taints: Vec<Vec<(&str, &str, TaintEffect)>>) -> Vec<NodeSpec> {
     taints
         .into_iter()
@@ -338,7 +341,7 @@ fn taint_nodes(taints: Vec<Vec<(&str, &str, TaintEffect)>>) -> Vec<NodeSpec> {
 #[test]
 fn taint_toleration_score_test_go() {
     use TaintEffect::*;
-    let cases: Vec<(&str, Pod, Vec<Vec<(&str, &str, TaintEffect)>>, Vec<i64>)> = vec![
+    let cases: Vec<(&str, Pod, Vec<Vec<TaintSpec>>, Vec<i64>)> = vec![
         ("node with taints tolerated by the pod, gets a higher score than those node with intolerable taints",
          p().toleration("foo", "bar", Some(PreferNoSchedule)).build(),
          vec![vec![("foo", "bar", PreferNoSchedule)], vec![("foo", "blah", PreferNoSchedule)]],
@@ -375,7 +378,7 @@ fn taint_toleration_score_test_go() {
 #[test]
 fn taint_toleration_filter_test_go() {
     use TaintEffect::*;
-    let cases: Vec<(&str, Pod, Vec<(&str, &str, TaintEffect)>, Option<&str>)> = vec![
+    let cases: Vec<(&str, Pod, Vec<TaintSpec>, Option<&str>)> = vec![
         ("A pod having no tolerations can't be scheduled onto a node with nonempty taints",
          p().build(), vec![("dedicated", "user1", NoSchedule)],
          Some("node(s) had untolerated taint {dedicated: user1}")),
