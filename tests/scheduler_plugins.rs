@@ -319,6 +319,9 @@ fn most_allocated_test_go() {
     run_fit_cases(ScoringStrategy::MostAllocated, cases);
 }
 
+/// (case name, pod, taints per node, expected scores).
+type ScoreCase = (&'static str, Pod, Vec<Vec<TaintSpec>>, Vec<i64>);
+
 /// (key, value, effect) of a taint.
 type TaintSpec = (&'static str, &'static str, TaintEffect);
 
@@ -341,7 +344,7 @@ fn taint_nodes(taints: Vec<Vec<(&str, &str, TaintEffect)>>) -> Vec<NodeSpec> {
 #[test]
 fn taint_toleration_score_test_go() {
     use TaintEffect::*;
-    let cases: Vec<(&str, Pod, Vec<Vec<TaintSpec>>, Vec<i64>)> = vec![
+    let cases: Vec<ScoreCase> = vec![
         ("node with taints tolerated by the pod, gets a higher score than those node with intolerable taints",
          p().toleration("foo", "bar", Some(PreferNoSchedule)).build(),
          vec![vec![("foo", "bar", PreferNoSchedule)], vec![("foo", "blah", PreferNoSchedule)]],
