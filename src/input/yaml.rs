@@ -154,7 +154,9 @@ fn key_of(l: &str) -> Option<(usize, String, bool)> {
     if rest.starts_with(['#', '{', '[', '"', '\'', '|', '>']) {
         return None;
     }
-    let (key, _) = rest.split_once(": ").or_else(|| rest.strip_suffix(':').map(|k| (k, "")))?;
+    let (key, _) = rest
+        .split_once(": ")
+        .or_else(|| rest.strip_suffix(':').map(|k| (k, "")))?;
     let key = key.trim();
     if key.is_empty() || key.contains(char::is_whitespace) {
         return None;

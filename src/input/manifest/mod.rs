@@ -161,7 +161,10 @@ const NOT_SIMULATED: &[&str] = &[
 
 /// Not-simulated kinds that a current API server no longer serves, with the release that
 /// removed them (kubectl apply fails on such a cluster; k8sim only warns).
-const REMOVED: &[(&str, &str)] = &[("PodSecurityPolicy", "policy/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.25")];
+const REMOVED: &[(&str, &str)] = &[(
+    "PodSecurityPolicy",
+    "policy/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.25",
+)];
 
 /// API groups whose kinds are built into Kubernetes; a kind from any other group is a custom
 /// resource, which k8sim cannot know.
@@ -194,7 +197,11 @@ const BUILTIN_GROUPS: &[&str] = &[
 /// The apiVersions accepted for each simulated kind; a deprecated one is marked.
 fn accepted_versions(kind: &str) -> Option<&'static [(&'static str, Option<&'static str>)]> {
     Some(match kind {
-        "Pod" | "Node" | "PersistentVolume" | "PersistentVolumeClaim" | "ReplicationController"
+        "Pod"
+        | "Node"
+        | "PersistentVolume"
+        | "PersistentVolumeClaim"
+        | "ReplicationController"
         | "List" => &[("v1", None)],
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => &[("apps/v1", None)],
         "Job" => &[("batch/v1", None)],
@@ -301,14 +308,19 @@ fn load_document(
     };
     let kind_line = kind.referenced.line() + doc.line_offset;
     let kind = kind.value;
-    let Some(api_version) = meta.api_version.map(|v| v.value).filter(|v| !v.trim().is_empty())
+    let Some(api_version) = meta
+        .api_version
+        .map(|v| v.value)
+        .filter(|v| !v.trim().is_empty())
     else {
         errors.push(InputError::new(
             path,
             Some(doc_line),
             "apiVersion",
-            format!("missing apiVersion: every object needs one, e.g. `apiVersion: {}` for kind {kind}",
-                accepted_versions(&kind).map(|v| v[0].0).unwrap_or("v1")),
+            format!(
+                "missing apiVersion: every object needs one, e.g. `apiVersion: {}` for kind {kind}",
+                accepted_versions(&kind).map(|v| v[0].0).unwrap_or("v1")
+            ),
         ));
         return;
     };
