@@ -501,6 +501,22 @@ items:
     }
 
     #[test]
+    fn replication_controller_is_simulated_as_a_replica_set() {
+        let set = load(
+            "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: nginx}\nspec:\n  replicas: 3\n  selector: {app: nginx}\n  template:\n    metadata: {labels: {app: nginx}}\n    spec: {containers: [{name: nginx, image: nginx}]}\n",
+        )
+        .unwrap();
+        let Object::ReplicaSet(rs) = &set.objects[0].object else {
+            panic!("expected a ReplicaSet")
+        };
+        assert_eq!(rs.replicas, 3);
+        assert_eq!(
+            rs.selector.match_labels.get("app").map(|s| s.as_str()),
+            Some("nginx")
+        );
+    }
+
+    #[test]
     fn unknown_kind_names_file_and_line() {
         let errs =
             load("---\napiVersion: v1\nkind: Frobnicator\nmetadata: {name: x}\n").unwrap_err();
