@@ -24,3 +24,6 @@ pub mod scheduling_gates;
 pub mod taint_toleration;
 pub mod tetris;
 pub mod worst_fit;
+pub mod volume_binding;
+pub mod volume_restrictions;
+pub mod volume_zone;
