@@ -110,8 +110,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
 pub fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
     let mut problems: Vec<String> = Vec::new();
     for f in files {
-        let text = match std::fs::read_to_string(f) {
-            Ok(t) => t,
+        // Read as bytes: a file that is not UTF-8 gets the manifest loader's error with its line.
+        let text = match std::fs::read(f) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
                 problems.push(format!("error: {}: cannot read: {e}", f.display()));
                 continue;

@@ -12,7 +12,7 @@ use crate::model::pod::{
     DEFAULT_SCHEDULER_NAME,
 };
 use crate::model::quantity::Quantity;
-use crate::model::resources::{ResourceIdx, ResourceNames, Resources, CPU};
+use crate::model::resources::{ResourceIdx, ResourceNames, Resources, CPU, MEMORY};
 use crate::model::workload::{IntOrPercent, ObjectMeta, PodTemplate};
 use serde_saphyr::Spanned;
 use std::path::Path;
@@ -378,10 +378,17 @@ fn toleration(ctx: &mut Ctx, t: &raw::Toleration, field: &str) -> Toleration {
         Some("Exists") => true,
         Some(other) => {
             let line = ctx.line_of(t.operator.as_ref().expect("operator present"));
+            // Gt and Lt are alpha in Kubernetes 1.35 (TaintTolerationComparisonOperators,
+            // off by default), so the API server rejects them as k8sim does.
+            let note = if other == "Gt" || other == "Lt" {
+                " (Gt and Lt need the alpha TaintTolerationComparisonOperators feature gate, which k8sim does not simulate)"
+            } else {
+                ""
+            };
             ctx.error(
                 line,
                 &format!("{field}.operator"),
-                format!("expected Equal or Exists, found {other:?}"),
+                format!("expected Equal or Exists, found {other:?}{note}"),
             );
             false
         }
@@ -719,6 +726,7 @@ pub fn pod_template(
         nonzero_requests: [0, 0],
     }
     .finish();
+    let spec = pod_level_resources(ctx, s, spec, &prefix);
     let hash = template_hash(&t.metadata.labels, &spec);
     PodTemplate {
         labels: t.metadata.labels.clone(),
@@ -726,6 +734,67 @@ pub fn pod_template(
         spec: Arc::new(spec),
         hash,
     }
+}
+
+/// Applies pod-level `spec.resources` (PodLevelResources, beta and on by default since
+/// Kubernetes 1.34): when set, the pod-level cpu and memory requests replace the sum over
+/// containers in the effective request (`resource.PodRequests`, with overhead added on top);
+/// a pod-level limit without a request defaults the request to the limit.
+fn pod_level_resources(
+    ctx: &mut Ctx,
+    s: &raw::PodSpec,
+    mut spec: PodSpec,
+    prefix: &str,
+) -> PodSpec {
+    let Some(res) = &s.resources else {
+        return spec;
+    };
+    let field = format!("{prefix}spec.resources");
+    let (limits, limited) = resource_list(ctx, &res.value.limits, &format!("{field}.limits"));
+    let (mut requests, mut requested) =
+        resource_list(ctx, &res.value.requests, &format!("{field}.requests"));
+    for r in [CPU, MEMORY] {
+        let i = r.0 as usize;
+        if limited[i] && !requested[i] {
+            requests.set(r, limits.get(r));
+            requested[i] = true;
+        }
+        if limited[i] && requests.get(r) > limits.get(r) {
+            let name = ctx.resources.name(r).to_string();
+            let line = ctx.line_of(res);
+            ctx.error(
+                line,
+                &format!("{field}.requests.{name}"),
+                format!("must be less than or equal to the pod-level {name} limit"),
+            );
+        }
+        if requested[i] {
+            spec.requests.set(r, requests.get(r) + spec.overhead.get(r));
+            spec.nonzero_requests[i] = requests.get(r) + spec.overhead.get(r);
+        }
+    }
+    // ValidatePodResources: only cpu and memory (and hugepages, not simulated at pod level).
+    let unsupported: Vec<String> = ctx
+        .resources
+        .iter()
+        .filter(|(idx, name)| {
+            let i = idx.0 as usize;
+            (requested[i] || limited[i])
+                && *idx != CPU
+                && *idx != MEMORY
+                && !name.starts_with("hugepages-")
+        })
+        .map(|(_, name)| name.to_string())
+        .collect();
+    for name in unsupported {
+        let line = ctx.line_of(res);
+        ctx.error(
+            line,
+            &field,
+            format!("pod-level resources support only cpu, memory and hugepages-*, found {name}"),
+        );
+    }
+    spec
 }
 
 /// A pod-template-hash in Kubernetes' shape: FNV-32a of the template, printed in decimal and

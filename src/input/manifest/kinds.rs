@@ -6,6 +6,7 @@ use crate::model::node::NodeSpec;
 use crate::model::pod::RestartPolicy;
 use crate::model::resources::{CPU, MEMORY, PODS};
 use crate::model::workload::*;
+use serde_saphyr::Spanned;
 
 /// Default number of old ReplicaSets kept (apps/v1 default).
 const DEFAULT_REVISION_HISTORY_LIMIT: i32 = 10;
@@ -112,42 +113,38 @@ pub fn replica_set(ctx: &mut Ctx, r: &raw::Controller) -> ReplicaSet {
     }
 }
 
-/// A ReplicationController, simulated as the ReplicaSet it is equivalent to (its selector
-/// is a plain label map that defaults to the template's labels).
+/// A ReplicationController, simulated as the equivalent ReplicaSet: its map selector becomes
+/// `matchLabels` and defaults to the template's labels (core/v1 defaulting,
+/// pkg/apis/core/v1/defaults.go `SetDefaults_ReplicationController`).
 pub fn replication_controller(ctx: &mut Ctx, r: &raw::ReplicationController) -> ReplicaSet {
     let meta = cv::meta(ctx, &r.metadata, "ReplicationController");
     let replicas = cv::non_negative(ctx, &r.spec.replicas, "spec.replicas", 1);
-    let template = cv::pod_template(
-        ctx,
-        &r.spec.template,
-        "spec.template",
-        RestartRule::AlwaysOnly,
-    );
-    let selector = crate::model::labels::LabelSelector {
-        match_labels: match &r.spec.selector {
-            Some(s) => {
-                let sel: crate::model::labels::Labels = s.value.clone();
-                if !sel.iter().all(|(k, v)| template.labels.get(k) == Some(v)) {
-                    let line = ctx.line_of(s);
-                    ctx.error(
-                        line,
-                        "spec.selector",
-                        "`selector` does not match template `labels` (spec.template.metadata.labels)",
-                    );
-                }
-                sel
-            }
-            None => template.labels.clone(),
-        },
-        match_expressions: vec![],
+    let raw_template = r.spec.template.clone().unwrap_or_default();
+    let template = cv::pod_template(ctx, &raw_template, "spec.template", RestartRule::AlwaysOnly);
+    let selector = match &r.spec.selector {
+        Some(s) if !s.value.is_empty() => Some(Spanned::new(
+            raw::LabelSelector {
+                match_labels: s.value.clone(),
+                match_expressions: vec![],
+            },
+            s.referenced,
+            s.defined,
+        )),
+        _ if !template.labels.is_empty() => {
+            return ReplicaSet {
+                meta,
+                replicas,
+                selector: crate::model::labels::LabelSelector {
+                    match_labels: template.labels.clone(),
+                    match_expressions: vec![],
+                },
+                template,
+                min_ready_seconds: r.spec.min_ready_seconds.unwrap_or(0),
+            };
+        }
+        _ => None,
     };
-    if selector.is_empty() {
-        ctx.error(
-            ctx.doc_line,
-            "spec.selector",
-            "expected a selector or template labels",
-        );
-    }
+    let selector = cv::selector_matching_template(ctx, &selector, &template);
     ReplicaSet {
         meta,
         replicas,

@@ -135,13 +135,63 @@ const NOT_SIMULATED: &[&str] = &[
     "PodTemplate",
     "ControllerRevision",
     "Event",
-    "CSINode",
-    "CertificateSigningRequest",
-    "PriorityLevelConfiguration",
-    "FlowSchema",
     "PodSecurityPolicy",
+    "CSINode",
+    "CSIStorageCapacity",
+    "VolumeAttributesClass",
+    "StorageVersionMigration",
+    "CertificateSigningRequest",
+    "ClusterTrustBundle",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
     "ValidatingAdmissionPolicy",
     "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "ServiceCIDR",
+    "IPAddress",
+    "ResourceClaim",
+    "ResourceClaimTemplate",
+    "DeviceClass",
+    "ResourceSlice",
+    "PodTemplateList",
+    "Binding",
+    "ComponentStatus",
+];
+
+/// Not-simulated kinds that a current API server no longer serves, with the release that
+/// removed them (kubectl apply fails on such a cluster; k8sim only warns).
+const REMOVED: &[(&str, &str)] = &[(
+    "PodSecurityPolicy",
+    "policy/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.25",
+)];
+
+/// API groups whose kinds are built into Kubernetes; a kind from any other group is a custom
+/// resource, which k8sim cannot know.
+const BUILTIN_GROUPS: &[&str] = &[
+    "",
+    "apps",
+    "batch",
+    "autoscaling",
+    "policy",
+    "networking.k8s.io",
+    "storage.k8s.io",
+    "scheduling.k8s.io",
+    "rbac.authorization.k8s.io",
+    "apiextensions.k8s.io",
+    "admissionregistration.k8s.io",
+    "apiregistration.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "events.k8s.io",
+    "node.k8s.io",
+    "certificates.k8s.io",
+    "flowcontrol.apiserver.k8s.io",
+    "resource.k8s.io",
+    "storagemigration.k8s.io",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "internal.apiserver.k8s.io",
 ];
 
 /// The apiVersions accepted for each simulated kind; a deprecated one is marked.
@@ -151,8 +201,8 @@ fn accepted_versions(kind: &str) -> Option<&'static [(&'static str, Option<&'sta
         | "Node"
         | "PersistentVolume"
         | "PersistentVolumeClaim"
-        | "List"
-        | "ReplicationController" => &[("v1", None)],
+        | "ReplicationController"
+        | "List" => &[("v1", None)],
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => &[("apps/v1", None)],
         "Job" => &[("batch/v1", None)],
         "CronJob" => &[
@@ -173,7 +223,7 @@ pub fn load_file(
     path: &Path,
     resources: &mut ResourceNames,
 ) -> Result<ManifestSet, Vec<InputError>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         vec![InputError::new(
             path,
             None,
@@ -181,7 +231,27 @@ pub fn load_file(
             format!("cannot read manifest: {e}"),
         )]
     })?;
+    let text = utf8_text(path, bytes).map_err(|e| vec![e])?;
     load_str(path, &text, resources)
+}
+
+/// The file's text, or an error at the line of the first byte that is not UTF-8 (a binary
+/// file, or text in another encoding).
+pub fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String, InputError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..good].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        InputError::new(
+            path,
+            Some(line),
+            "",
+            format!(
+                "not UTF-8 text (byte 0x{:02x} at offset {good}): expected a YAML or JSON manifest, found binary data or another encoding",
+                bytes[good]
+            ),
+        )
+    })
 }
 
 /// Reads manifests from `text` (named `path` in errors).
@@ -192,7 +262,17 @@ pub fn load_str(
 ) -> Result<ManifestSet, Vec<InputError>> {
     let mut set = ManifestSet::default();
     let mut errors = Vec::new();
-    for doc in split_documents(text) {
+    let docs = split_documents(text);
+    if docs.is_empty() {
+        // kubectl apply -f refuses such a file: "error: no objects passed to apply".
+        return Err(vec![InputError::new(
+            path,
+            None,
+            "",
+            "no objects found: the file is empty or holds only comments and `---` separators (kubectl apply: no objects passed to apply)",
+        )]);
+    }
+    for doc in docs {
         load_document(path, &doc, resources, &mut set, &mut errors);
     }
     if errors.is_empty() {
@@ -228,11 +308,39 @@ fn load_document(
     };
     let kind_line = kind.referenced.line() + doc.line_offset;
     let kind = kind.value;
+    let Some(api_version) = meta
+        .api_version
+        .map(|v| v.value)
+        .filter(|v| !v.trim().is_empty())
+    else {
+        errors.push(InputError::new(
+            path,
+            Some(doc_line),
+            "apiVersion",
+            format!(
+                "missing apiVersion: every object needs one, e.g. `apiVersion: {}` for kind {kind}",
+                accepted_versions(&kind).map(|v| v[0].0).unwrap_or("v1")
+            ),
+        ));
+        return;
+    };
+    let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
     let Some(versions) = accepted_versions(&kind) else {
-        if NOT_SIMULATED.contains(&kind.as_str()) {
+        if NOT_SIMULATED.contains(&kind.as_str()) && BUILTIN_GROUPS.contains(&group) {
+            if let Some((_, warning)) = REMOVED.iter().find(|(k, _)| *k == kind) {
+                set.warnings
+                    .push(format!("{}:{doc_line}: {warning}", path.display()));
+            }
             *set.not_simulated.entry(kind).or_default() += 1;
-        } else if kind.ends_with("List") {
+        } else if kind.ends_with("List") && BUILTIN_GROUPS.contains(&group) {
             load_list(path, doc, resources, set, errors);
+        } else if !BUILTIN_GROUPS.contains(&group) {
+            errors.push(InputError::new(
+                path,
+                Some(kind_line),
+                "kind",
+                format!("unknown kind {kind:?} of {api_version:?}: custom resources (CRDs) are not built into Kubernetes and k8sim cannot simulate or skip them; remove the document or apply it elsewhere"),
+            ));
         } else {
             errors.push(InputError::new(
                 path,
@@ -243,7 +351,6 @@ fn load_document(
         }
         return;
     };
-    let api_version = meta.api_version.map(|v| v.value).unwrap_or_default();
     match versions.iter().find(|(v, _)| *v == api_version) {
         None => {
             let expected: Vec<&str> = versions.iter().map(|(v, _)| *v).collect();

@@ -30,7 +30,9 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar(v.to_string()))
             }
         }
-        d.deserialize_any(V)
+        // Asking for a string gets the scalar's own text (`1e3`, `.5`, `0100`), so a quantity
+        // written as a plain YAML number is read exactly as written, never through an f64.
+        d.deserialize_str(V)
     }
 }
 
@@ -306,6 +308,16 @@ pub struct SchedulingGate {
     pub name: String,
 }
 
+/// Pod-level resources (`spec.resources`, PodLevelResources, beta since Kubernetes 1.34).
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodResources {
+    /// requests.
+    pub requests: RawResourceList,
+    /// limits.
+    pub limits: RawResourceList,
+}
+
 /// A pod spec.
 #[derive(Debug, Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase", default)]
@@ -316,6 +328,8 @@ pub struct PodSpec {
     pub init_containers: Vec<Container>,
     /// overhead.
     pub overhead: RawResourceList,
+    /// resources (pod-level requests and limits).
+    pub resources: Option<Spanned<PodResources>>,
     /// nodeSelector.
     pub node_selector: BTreeMap<String, String>,
     /// affinity.
@@ -447,6 +461,31 @@ pub struct Controller {
     pub metadata: Meta,
     /// spec.
     pub spec: ControllerSpec,
+}
+
+/// The spec of a ReplicationController (core/v1): an equality-only selector that defaults to
+/// the template's labels.
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicationControllerSpec {
+    /// replicas.
+    pub replicas: Option<Spanned<i64>>,
+    /// selector.
+    pub selector: Option<Spanned<BTreeMap<String, String>>>,
+    /// template.
+    pub template: Option<PodTemplate>,
+    /// minReadySeconds.
+    pub min_ready_seconds: Option<i32>,
+}
+
+/// A ReplicationController.
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicationController {
+    /// metadata.
+    pub metadata: Meta,
+    /// spec.
+    pub spec: ReplicationControllerSpec,
 }
 
 /// A podFailurePolicy rule.
@@ -687,28 +726,4 @@ pub struct Node {
     pub spec: NodeSpec,
     /// status.
     pub status: NodeStatus,
-}
-
-/// A ReplicationController's spec (equality-based selector as a plain map).
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ReplicationControllerSpec {
-    /// replicas.
-    pub replicas: Option<Spanned<i64>>,
-    /// selector (defaults to the template's labels).
-    pub selector: Option<Spanned<BTreeMap<String, String>>>,
-    /// template.
-    pub template: PodTemplate,
-    /// minReadySeconds.
-    pub min_ready_seconds: Option<i32>,
-}
-
-/// A ReplicationController (v1).
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ReplicationController {
-    /// metadata.
-    pub metadata: Meta,
-    /// spec.
-    pub spec: ReplicationControllerSpec,
 }
