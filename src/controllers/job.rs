@@ -195,20 +195,18 @@ pub fn sync(sim: &mut Simulation, j: u32) {
                 let rule = matching_rule(&spec, code);
                 match rule {
                     Some((_, PodFailureAction::Ignore)) => continue,
-                    Some((i, PodFailureAction::FailJob)) => {
-                        if fail_job.is_none() {
-                            let container = spec
-                                .template
-                                .spec
-                                .containers
-                                .first()
-                                .map(|c| c.name.as_str())
-                                .unwrap_or("");
-                            fail_job = Some(format!(
-                                "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
-                                pod.namespace, pod.name
-                            ));
-                        }
+                    Some((i, PodFailureAction::FailJob)) if fail_job.is_none() => {
+                        let container = spec
+                            .template
+                            .spec
+                            .containers
+                            .first()
+                            .map(|c| c.name.as_str())
+                            .unwrap_or("");
+                        fail_job = Some(format!(
+                            "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
+                            pod.namespace, pod.name
+                        ));
                     }
                     Some((_, PodFailureAction::FailIndex)) => {
                         if let Some(x) = pod.index {
@@ -406,8 +404,14 @@ fn finish(sim: &mut Simulation, j: u32, outcome: JobOutcome, reason: &str, messa
     if let Some(c) = cron {
         sim.request_sync(ControllerRef::CronJob(c));
     }
-    if let Some(ttl) = sim.workloads.jobs[j as usize].spec.ttl_seconds_after_finished {
-        sim.sync_at(now.plus_millis(ttl.max(0) as u64 * 1000), ControllerRef::Job(j));
+    if let Some(ttl) = sim.workloads.jobs[j as usize]
+        .spec
+        .ttl_seconds_after_finished
+    {
+        sim.sync_at(
+            now.plus_millis(ttl.max(0) as u64 * 1000),
+            ControllerRef::Job(j),
+        );
     }
 }
 
