@@ -29,6 +29,9 @@ impl Plugin for VolumeBinding {
     fn name(&self) -> &'static str {
         names::VOLUME_BINDING
     }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
 }
 
 /// The pod's claims (index, bound) resolved in PreFilter.

@@ -26,6 +26,9 @@ impl Plugin for VolumeRestrictions {
     fn name(&self) -> &'static str {
         names::VOLUME_RESTRICTIONS
     }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
 }
 
 impl FilterPlugin for VolumeRestrictions {

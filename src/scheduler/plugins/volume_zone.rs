@@ -16,6 +16,9 @@ impl Plugin for VolumeZone {
     fn name(&self) -> &'static str {
         names::VOLUME_ZONE
     }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
 }
 
 impl FilterPlugin for VolumeZone {
