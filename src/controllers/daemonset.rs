@@ -77,8 +77,24 @@ pub fn nodes_changed(sim: &mut Simulation) {
     }
 }
 
-/// True if the DaemonSet's pods should run on node `n` (NodeShouldRunDaemonPod).
+/// True if the DaemonSet's pods should run on node `n` (NodeShouldRunDaemonPod's
+/// shouldRun: NoSchedule and NoExecute taints must be tolerated).
 pub fn should_run(sim: &Simulation, spec: &PodSpec, n: NodeIdx) -> bool {
+    eligible(
+        sim,
+        spec,
+        n,
+        &[TaintEffect::NoSchedule, TaintEffect::NoExecute],
+    )
+}
+
+/// True if a pod already on node `n` may stay (shouldContinueRunning: only NoExecute
+/// taints must be tolerated).
+pub fn should_continue_running(sim: &Simulation, spec: &PodSpec, n: NodeIdx) -> bool {
+    eligible(sim, spec, n, &[TaintEffect::NoExecute])
+}
+
+fn eligible(sim: &Simulation, spec: &PodSpec, n: NodeIdx, effects: &[TaintEffect]) -> bool {
     let nodes = &sim.cluster.nodes;
     if !nodes.present[n.ix()] {
         return false;
@@ -96,8 +112,7 @@ pub fn should_run(sim: &Simulation, spec: &PodSpec, n: NodeIdx) -> bool {
         .as_ref()
         .is_none_or(|terms| terms.iter().any(|t| t.matches(labels, name)));
     let taints_ok = nodes.taints[n.ix()].iter().all(|taint| {
-        taint.effect == TaintEffect::PreferNoSchedule
-            || spec.tolerations.iter().any(|t| t.tolerates(taint))
+        !effects.contains(&taint.effect) || spec.tolerations.iter().any(|t| t.tolerates(taint))
     });
     selector_ok && affinity_ok && taints_ok
 }
@@ -132,16 +147,19 @@ fn reconcile(sim: &mut Simulation, d: u32) {
     let mut old_on_node: Vec<(NodeIdx, PodId)> = Vec::new();
     let mut unavailable = 0;
     for n in nodes {
-        let should = !deleted && should_run(sim, &spec, n);
         let pods: Vec<PodId> = sim.workloads.daemonsets[d as usize]
             .pods
             .iter()
             .filter(|(node, p)| *node == n && active(sim, *p))
             .map(|(_, p)| *p)
             .collect();
+        let should = !deleted && should_run(sim, &spec, n);
         if !should {
-            for p in pods {
-                sim.delete_pod(p, "SuccessfulDelete");
+            let keep = !deleted && !pods.is_empty() && should_continue_running(sim, &spec, n);
+            if !keep {
+                for p in pods {
+                    sim.delete_pod(p, "SuccessfulDelete");
+                }
             }
             continue;
         }

@@ -195,20 +195,18 @@ pub fn sync(sim: &mut Simulation, j: u32) {
                 let rule = matching_rule(&spec, code);
                 match rule {
                     Some((_, PodFailureAction::Ignore)) => continue,
-                    Some((i, PodFailureAction::FailJob)) => {
-                        if fail_job.is_none() {
-                            let container = spec
-                                .template
-                                .spec
-                                .containers
-                                .first()
-                                .map(|c| c.name.as_str())
-                                .unwrap_or("");
-                            fail_job = Some(format!(
-                                "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
-                                pod.namespace, pod.name
-                            ));
-                        }
+                    Some((i, PodFailureAction::FailJob)) if fail_job.is_none() => {
+                        let container = spec
+                            .template
+                            .spec
+                            .containers
+                            .first()
+                            .map(|c| c.name.as_str())
+                            .unwrap_or("");
+                        fail_job = Some(format!(
+                            "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
+                            pod.namespace, pod.name
+                        ));
                     }
                     Some((_, PodFailureAction::FailIndex)) => {
                         if let Some(x) = pod.index {

@@ -117,6 +117,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
                     });
                 }
                 sim.cluster.set_taints(n, taints);
+                crate::controllers::daemonset::nodes_changed(sim);
                 sim.record_event(
                     "Node",
                     node,
@@ -135,6 +136,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
                     .cloned()
                     .collect();
                 sim.cluster.set_taints(n, taints);
+                crate::controllers::daemonset::nodes_changed(sim);
                 sim.record_event(
                     "Node",
                     node,

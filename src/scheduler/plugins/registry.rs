@@ -29,12 +29,21 @@ fn resource_list(specs: &[ResourceSpec]) -> Vec<(ResourceIdx, i64)> {
 }
 
 impl Registry {
-    /// The in-tree plugins (including VolumeBinding, VolumeZone and VolumeRestrictions over
-    /// the storage model) and k8sim's policy plugins.
+    /// The in-tree plugins (VolumeBinding, VolumeZone and VolumeRestrictions included,
+    /// reading the storage model) and k8sim's policy plugins.
     pub fn in_tree() -> Registry {
         let mut r = Registry {
             entries: BTreeMap::new(),
         };
+        r.register(
+            names::VOLUME_RESTRICTIONS,
+            no_args(|| volume_restrictions::VolumeRestrictions),
+        );
+        r.register(
+            names::VOLUME_BINDING,
+            no_args(|| volume_binding::VolumeBinding),
+        );
+        r.register(names::VOLUME_ZONE, no_args(|| volume_zone::VolumeZone));
         r.register(
             names::PRIORITY_SORT,
             no_args(|| priority_sort::PrioritySort),
@@ -53,15 +62,6 @@ impl Registry {
             names::NODE_AFFINITY,
             no_args(|| node_affinity::NodeAffinity),
         );
-        r.register(
-            names::VOLUME_RESTRICTIONS,
-            no_args(|| volume_restrictions::VolumeRestrictions),
-        );
-        r.register(
-            names::VOLUME_BINDING,
-            no_args(|| volume_binding::VolumeBinding),
-        );
-        r.register(names::VOLUME_ZONE, no_args(|| volume_zone::VolumeZone));
         r.register(
             names::TAINT_TOLERATION,
             no_args(|| taint_toleration::TaintToleration),

@@ -29,7 +29,6 @@ impl Plugin for VolumeBinding {
     fn name(&self) -> &'static str {
         names::VOLUME_BINDING
     }
-
     fn as_filter(&self) -> Option<&dyn FilterPlugin> {
         Some(self)
     }

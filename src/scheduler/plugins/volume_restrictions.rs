@@ -26,7 +26,6 @@ impl Plugin for VolumeRestrictions {
     fn name(&self) -> &'static str {
         names::VOLUME_RESTRICTIONS
     }
-
     fn as_filter(&self) -> Option<&dyn FilterPlugin> {
         Some(self)
     }

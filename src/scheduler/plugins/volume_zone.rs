@@ -16,7 +16,6 @@ impl Plugin for VolumeZone {
     fn name(&self) -> &'static str {
         names::VOLUME_ZONE
     }
-
     fn as_filter(&self) -> Option<&dyn FilterPlugin> {
         Some(self)
     }
