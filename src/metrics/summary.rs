@@ -149,6 +149,11 @@ impl Value {
         }
     }
 
+    /// True for every kind of value but text.
+    pub fn is_numeric(&self) -> bool {
+        !matches!(self, Value::Text(_))
+    }
+
     /// The number, if the value is numeric and present.
     pub fn number(&self) -> Option<f64> {
         match self {
