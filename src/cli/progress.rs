@@ -21,11 +21,18 @@ pub struct Progress {
     events: AtomicU64,
     runs_done: AtomicU64,
     runs: u64,
+    show_after: Duration,
 }
 
 impl Progress {
-    /// A bar for `runs` runs of `run_ms` simulated milliseconds each.
+    /// A bar for `runs` runs of `run_ms` simulated milliseconds each, drawn after about a
+    /// second.
     pub fn new(runs: u64, run_ms: u64) -> Progress {
+        Self::with_delay(runs, run_ms, SHOW_AFTER)
+    }
+
+    /// [`Progress::new`] drawn once the work has taken `show_after`.
+    pub fn with_delay(runs: u64, run_ms: u64, show_after: Duration) -> Progress {
         let bar = ProgressBar::with_draw_target(
             Some(runs.saturating_mul(run_ms)),
             ProgressDrawTarget::hidden(),
@@ -43,6 +50,7 @@ impl Progress {
             events: AtomicU64::new(0),
             runs_done: AtomicU64::new(0),
             runs,
+            show_after,
         }
     }
 
@@ -69,7 +77,7 @@ impl Progress {
         let total_events = self.events.fetch_add(events, Ordering::Relaxed) + events;
         self.bar.inc(sim_ms);
         let elapsed = self.started.elapsed();
-        if self.enabled && elapsed >= SHOW_AFTER && !self.shown.swap(true, Ordering::Relaxed) {
+        if self.enabled && elapsed >= self.show_after && !self.shown.swap(true, Ordering::Relaxed) {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
             self.bar.enable_steady_tick(Duration::from_millis(200));
         }
