@@ -1,6 +1,7 @@
 //! The command line: `k8sim run`, `k8sim compare`, `k8sim validate`, `k8sim report`.
 
 pub mod compare;
+pub mod explain;
 pub mod progress;
 pub mod run;
 
@@ -29,6 +30,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Show why a pod went where it went: filter verdicts and per-plugin scores.
+    Explain(explain::ExplainArgs),
     /// Re-render plots and report.html of a results folder from its CSVs.
     Report {
         /// A run folder (`results/<scenario>/<scheduler>/seed-<n>`).

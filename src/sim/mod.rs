@@ -165,7 +165,11 @@ impl Simulation {
         }
         let name = pod.name.clone();
         let running = pod.phase == PodPhase::Running;
-        self.scheduler.queue.remove(p);
+        if !was_bound {
+            // Bound pods are not queued; queued ones are skipped lazily if still in the
+            // active or back-off queue.
+            self.scheduler.queue.remove(p);
+        }
         self.cluster.unbind(p);
         self.cluster.forget_name(p);
         if running {

@@ -8,8 +8,10 @@ use crate::controllers::{cronjob, deployment, job, replicaset, statefulset, Work
 use crate::engine::{Engine, RngStreams, SimTime, Stream};
 use crate::input::manifest::Object;
 use crate::input::scenario::Scenario;
+use crate::input::scheduler_config;
 use crate::kubelet::Kubelets;
 use crate::metrics::Recorder;
+use crate::scheduler::plugins::registry::Registry;
 use crate::scheduler::{self, ConfigError};
 use std::collections::BTreeSet;
 
@@ -22,17 +24,45 @@ pub enum SetupError {
     /// Bad scheduler choice.
     #[error(transparent)]
     Scheduler(#[from] ConfigError),
+    /// A KubeSchedulerConfiguration file could not be read or is invalid.
+    #[error(transparent)]
+    Input(#[from] crate::input::error::InputErrors),
     /// A workload that passed loading cannot be instantiated.
     #[error("{0}")]
     Workload(String),
 }
 
 impl Simulation {
-    /// Builds a simulation of `scenario` with `seed`, using the scheduler profile
-    /// `scheduler` (a built-in name).
+    /// Builds a simulation of `scenario` with `seed`, using `scheduler`: a built-in
+    /// policy name (optionally `+drf`) or a KubeSchedulerConfiguration file (relative to
+    /// the scenario file).
     pub fn new(scenario: &Scenario, seed: u64, scheduler: &str) -> Result<Simulation, SetupError> {
+        Simulation::with_registry(scenario, seed, scheduler, &Registry::in_tree())
+    }
+
+    /// As [`Simulation::new`], with out-of-tree plugins added to `registry`.
+    pub fn with_registry(
+        scenario: &Scenario,
+        seed: u64,
+        scheduler: &str,
+        registry: &Registry,
+    ) -> Result<Simulation, SetupError> {
         let streams = RngStreams::new(seed);
-        let profile = scheduler::builtin_profile(scheduler, &scenario.resources)?;
+        let profiles = if scheduler::is_builtin(scheduler) {
+            vec![scheduler::builtin_profile_with(
+                scheduler,
+                &scenario.resources,
+                registry,
+            )?]
+        } else if scheduler_config::looks_like_file(scheduler) {
+            let mut resources = scenario.resources.clone();
+            let config =
+                scheduler_config::load_relative(scheduler, &scenario.source, &mut resources)
+                    .map_err(SetupError::Input)?;
+            scheduler::config::build_profiles(&config, registry, &resources)?
+        } else {
+            return Err(ConfigError::UnknownProfile(scheduler.to_string()).into());
+        };
         let mut cluster = Cluster::default();
         for n in &scenario.nodes {
             cluster.add_node(n.clone());
@@ -48,7 +78,7 @@ impl Simulation {
             kubelets: Kubelets::new(cluster.nodes.len(), &streams),
             cluster,
             workloads: Workloads::default(),
-            scheduler: SchedulerState::new(vec![profile], streams.stream(Stream::Scheduler)),
+            scheduler: SchedulerState::new(profiles, streams.stream(Stream::Scheduler)),
             runtime: scenario.runtime.clone(),
             recorder,
             start_epoch_s: scenario.start_epoch_s,
