@@ -59,7 +59,6 @@ fn csv_headers_snapshot() {
         ("pods.csv", "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis"),
         ("events.csv", "time_s,type,reason,object_kind,object,message"),
         ("unschedulable.csv", "pod,first_failed_s,last_failed_s,failed_attempts,scheduled_s,last_message"),
-        ("jobs.csv", "job,namespace,workload,created_s,finished_s,status,completion_s"),
     ];
     for (file, header) in expected {
         assert_eq!(first_line(&dir.join(file)), header, "{file}");

@@ -3,6 +3,7 @@
 //! unbind.
 
 pub mod pod;
+pub mod storage;
 
 use crate::engine::SimTime;
 use crate::model::labels::{Labels, Taint};
@@ -119,6 +120,8 @@ pub struct Cluster {
     pub pods_with_required_anti_affinity: usize,
     /// Bound, unreleased pods with any pod affinity or anti-affinity.
     pub pods_with_pod_affinity: usize,
+    /// StorageClasses, PersistentVolumes and PersistentVolumeClaims.
+    pub storage: storage::Storage,
 }
 
 impl Cluster {

@@ -1,5 +1,5 @@
 //! The CSV files of one run: pods.csv, timeseries.csv, nodes_timeseries.csv, summary.csv,
-//! events.csv, unschedulable.csv, jobs.csv. Column names are a documented contract
+//! events.csv, unschedulable.csv (plus the per-workload files of `workload_files`). Column names are a documented contract
 //! (docs/metrics.md); new columns are only ever appended.
 
 use crate::engine::SimTime;
@@ -23,8 +23,6 @@ pub const EVENTS_HEADER: &str = "time_s,type,reason,object_kind,object,message";
 /// Header of unschedulable.csv.
 pub const UNSCHEDULABLE_HEADER: &str =
     "pod,first_failed_s,last_failed_s,failed_attempts,scheduled_s,last_message";
-/// Header of jobs.csv.
-pub const JOBS_HEADER: &str = "job,namespace,workload,created_s,finished_s,status,completion_s";
 
 fn t(v: Option<SimTime>) -> String {
     v.map(|t| t.to_string()).unwrap_or_default()
@@ -32,10 +30,6 @@ fn t(v: Option<SimTime>) -> String {
 
 fn f(v: f64) -> String {
     format!("{v:.6}")
-}
-
-fn s3(v: f64) -> String {
-    format!("{v:.3}")
 }
 
 /// Quotes a CSV field when needed (RFC 4180).
@@ -57,7 +51,7 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
     write_summary(summary, &dir.join("summary.csv"))?;
     write_events(sim, &dir.join("events.csv"))?;
     write_unschedulable(sim, &dir.join("unschedulable.csv"))?;
-    write_jobs(sim, &dir.join("jobs.csv"))?;
+    super::workload_files::write_all(sim, dir)?;
     Ok(())
 }
 
@@ -215,37 +209,6 @@ fn write_unschedulable(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             u.failed_attempts,
             t(u.scheduled),
             q(u.last_message)
-        )?;
-    }
-    w.flush()
-}
-
-/// jobs.csv: one row per Job in creation order; `completion_s` is creation -> Complete.
-fn write_jobs(sim: &Simulation, path: &Path) -> std::io::Result<()> {
-    use crate::controllers::job::JobOutcome;
-    let mut w = writer(path)?;
-    writeln!(w, "{JOBS_HEADER}")?;
-    for j in &sim.workloads.jobs {
-        let (finished, status, completion) = match j.finished {
-            Some((t, JobOutcome::Complete)) => (
-                Some(t),
-                "Complete",
-                s3(t.millis_since(j.start) as f64 / 1000.0),
-            ),
-            Some((t, JobOutcome::Failed)) => (Some(t), "Failed", String::new()),
-            None if j.deleted => (None, "Deleted", String::new()),
-            None => (None, "Active", String::new()),
-        };
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{}",
-            q(&j.name),
-            q(&j.namespace),
-            q(&j.workload),
-            j.start,
-            t(finished),
-            status,
-            completion
         )?;
     }
     w.flush()

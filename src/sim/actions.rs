@@ -55,7 +55,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
             replicas,
         } => match *kind {
             "Deployment" => match find_deployment(sim, namespace, name) {
-                Some(d) => deployment::scale(sim, d, *replicas),
+                Some(d) => deployment::set_replicas(sim, d, *replicas),
                 None => not_found(sim, entry, format!("deployments.apps {name:?} not found")),
             },
             "StatefulSet" => match find_statefulset(sim, namespace, name) {

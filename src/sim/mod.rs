@@ -353,6 +353,7 @@ impl Simulation {
                         self.cluster.pods[pod.ix()].namespace
                     ),
                 );
+                controllers::volume::pod_bound(self, pod, node);
                 self.notify_owner(pod);
                 kubelet::pod_bound(self, pod, node);
             }
@@ -380,7 +381,8 @@ impl Simulation {
                 generation,
                 succeeded,
             } => {
-                if self.live(pod, generation) {
+                if self.live(pod, generation) && !kubelet::restart_on_failure(self, pod, succeeded)
+                {
                     self.pod_finished(pod, succeeded);
                 }
             }
@@ -392,6 +394,7 @@ impl Simulation {
                     ControllerRef::StatefulSet(i) => controllers::statefulset::sync(self, i),
                     ControllerRef::Job(i) => controllers::job::sync(self, i),
                     ControllerRef::CronJob(i) => controllers::cronjob::sync(self, i),
+                    ControllerRef::DaemonSet(i) => controllers::daemonset::sync(self, i),
                 }
             }
             Event::CronTick(c) => controllers::cronjob::tick(self, c),

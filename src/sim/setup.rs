@@ -4,7 +4,9 @@ use super::event::Event;
 use super::scheduling::SchedulerState;
 use super::{Simulation, UNSCHEDULABLE_FLUSH_MS};
 use crate::cluster::{Cluster, Owner, Pod};
-use crate::controllers::{cronjob, deployment, job, replicaset, statefulset, Workloads};
+use crate::controllers::{
+    cronjob, daemonset, deployment, job, replicaset, statefulset, volume, Workloads,
+};
 use crate::engine::{Engine, RngStreams, SimTime, Stream};
 use crate::input::manifest::Object;
 use crate::input::scenario::Scenario;
@@ -101,7 +103,14 @@ impl Simulation {
                 .schedule_at(entry.at, Event::Timeline(i as u32))
                 .expect("timeline times are validated >= 0");
         }
-        for located in &scenario.objects {
+        // StorageClasses and PersistentVolumes first, so that claims find them.
+        let (storage, rest): (Vec<_>, Vec<_>) = scenario.objects.iter().partition(|o| {
+            matches!(
+                o.object,
+                Object::StorageClass(_) | Object::PersistentVolume(_)
+            )
+        });
+        for located in storage.into_iter().chain(rest) {
             instantiate(&mut sim, &located.object)?;
         }
         Ok(sim)
@@ -141,6 +150,8 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
                     deleted: false,
                     created: sim.engine.now(),
                     workload: r.meta.name.clone(),
+                    desired_replicas_annotation: None,
+                    max_replicas_annotation: None,
                 },
             );
         }
@@ -163,14 +174,18 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
                 cronjob::parse_time_zone(c.time_zone.as_deref()).map_err(SetupError::Workload)?;
             cronjob::add(sim, c.clone(), cron, tz);
         }
-        // Storage, priority classes and DaemonSets are read and validated; their
-        // behaviour lands with the controllers work.
-        Object::DaemonSet(_)
-        | Object::PersistentVolume(_)
-        | Object::PersistentVolumeClaim(_)
-        | Object::StorageClass(_)
-        | Object::PriorityClass(_)
-        | Object::Node(_) => {}
+        Object::DaemonSet(d) => {
+            daemonset::add(sim, d.clone());
+        }
+        Object::PersistentVolume(v) => volume::add_volume(sim, v.clone()),
+        Object::PersistentVolumeClaim(c) => {
+            volume::add_claim(sim, c.clone(), String::new());
+        }
+        Object::StorageClass(c) => {
+            volume::add_class(sim, c.clone()).map_err(SetupError::Workload)?
+        }
+        // Priority classes are resolved while loading; nodes are built from the cluster.
+        Object::PriorityClass(_) | Object::Node(_) => {}
     }
     let _ = SimTime::ZERO;
     Ok(())

@@ -29,9 +29,8 @@ fn resource_list(specs: &[ResourceSpec]) -> Vec<(ResourceIdx, i64)> {
 }
 
 impl Registry {
-    /// The in-tree plugins and k8sim's policy plugins. VolumeBinding, VolumeZone and
-    /// VolumeRestrictions are registered by the storage model when it is built, under
-    /// `names::VOLUME_*`; the default profile picks them up once present.
+    /// The in-tree plugins (including VolumeBinding, VolumeZone and VolumeRestrictions over
+    /// the storage model) and k8sim's policy plugins.
     pub fn in_tree() -> Registry {
         let mut r = Registry {
             entries: BTreeMap::new(),
@@ -54,6 +53,15 @@ impl Registry {
             names::NODE_AFFINITY,
             no_args(|| node_affinity::NodeAffinity),
         );
+        r.register(
+            names::VOLUME_RESTRICTIONS,
+            no_args(|| volume_restrictions::VolumeRestrictions),
+        );
+        r.register(
+            names::VOLUME_BINDING,
+            no_args(|| volume_binding::VolumeBinding),
+        );
+        r.register(names::VOLUME_ZONE, no_args(|| volume_zone::VolumeZone));
         r.register(
             names::TAINT_TOLERATION,
             no_args(|| taint_toleration::TaintToleration),
