@@ -14,6 +14,7 @@ fn main() {
             quiet: false,
         }),
         Some(Command::Run(args)) => cli::run::run(args),
+        Some(Command::Compare(args)) => cli::compare::compare(args),
         Some(Command::Validate { files }) => cli::run::validate(files),
         Some(Command::Explain(args)) => cli::explain::explain(args),
         Some(Command::Report { dir }) => {

@@ -1,6 +1,8 @@
-//! The command line: `k8sim run`, `k8sim validate`, `k8sim report`.
+//! The command line: `k8sim run`, `k8sim compare`, `k8sim validate`, `k8sim report`.
 
+pub mod compare;
 pub mod explain;
+pub mod progress;
 pub mod run;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario (the built-in seed scenario when none is given).
     Run(run::RunArgs),
+    /// Run a scenario under several schedulers and seeds and compare them.
+    Compare(compare::CompareArgs),
     /// Check scenarios and manifests and report every problem.
     Validate {
         /// Scenario or manifest files.

@@ -1,5 +1,6 @@
 //! `k8sim run` and `k8sim validate`.
 
+use super::progress::Progress;
 use crate::input::error::InputErrors;
 use crate::input::manifest;
 use crate::input::scenario::{self, Scenario};
@@ -45,13 +46,33 @@ pub fn run_scenario(
     scheduler: &str,
     out: &Path,
 ) -> anyhow::Result<(Summary, PathBuf)> {
+    run_scenario_with_progress(sc, seed, scheduler, out, None)
+}
+
+/// [`run_scenario`], reporting simulated time and events to `progress` when given.
+pub fn run_scenario_with_progress(
+    sc: &Scenario,
+    seed: u64,
+    scheduler: &str,
+    out: &Path,
+    progress: Option<&Progress>,
+) -> anyhow::Result<(Summary, PathBuf)> {
     let mut sim = Simulation::new(sc, seed, scheduler)?;
-    sim.run().with_context(|| {
+    let mut tracker = progress.map(Progress::run_tracker);
+    sim.run_with_progress(|now, events| {
+        if let Some(t) = tracker.as_mut() {
+            t.update(now, events);
+        }
+    })
+    .with_context(|| {
         format!(
             "simulation stopped (reproduce with: k8sim run {} --seed {seed})",
             sc.source.display()
         )
     })?;
+    if let Some(t) = tracker {
+        t.done(sim.now().as_millis(), sim.engine.processed());
+    }
     let summary = sim.summary();
     // A KubeSchedulerConfiguration path becomes its file stem in the results path.
     let scheduler_dir = if crate::input::scheduler_config::looks_like_file(scheduler) {
@@ -97,7 +118,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .scheduler
         .clone()
         .unwrap_or_else(|| sc.scheduler.clone());
-    let (summary, path) = run_scenario(&sc, seed, &scheduler, &args.out)?;
+    let progress = Progress::new(1, sc.limits.end_time.as_millis());
+    let result = run_scenario_with_progress(&sc, seed, &scheduler, &args.out, Some(&progress));
+    progress.finish();
+    let (summary, path) = result?;
     if !args.quiet {
         print!("{}", terminal::summary_table(&summary));
     }

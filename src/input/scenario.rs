@@ -85,6 +85,7 @@ mod raw {
         pub unschedulable: bool,
         #[serde(default)]
         pub images: Vec<String>,
+        pub price_per_hour: Option<Spanned<f64>>,
     }
 
     #[derive(Debug, Deserialize, Default)]
@@ -201,6 +202,8 @@ pub struct Scenario {
     pub resources: ResourceNames,
     /// Where it was read from.
     pub source: PathBuf,
+    /// Price of one node-hour by node group name (node groups with `price_per_hour`).
+    pub price_per_hour: BTreeMap<String, f64>,
 }
 
 /// Where scenario files come from: the disk, or the embedded built-in scenario.
@@ -323,8 +326,24 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
 
     // Cluster: node groups, then Node manifests.
     let mut nodes = Vec::new();
+    let mut price_per_hour = BTreeMap::new();
     for (gi, g) in raw.cluster.nodes.iter().enumerate() {
         let field = format!("cluster.nodes[{gi}]");
+        if let Some(price) = &g.price_per_hour {
+            if price.value.is_finite() && price.value >= 0.0 {
+                price_per_hour.insert(g.name.value.clone(), price.value);
+            } else {
+                errors.push(InputError::new(
+                    path,
+                    Some(price.referenced.line()),
+                    format!("{field}.price_per_hour"),
+                    format!(
+                        "expected a non-negative price per node-hour, found {}",
+                        price.value
+                    ),
+                ));
+            }
+        }
         let mut ctx = Ctx {
             file: path,
             line_offset: 0,
@@ -518,6 +537,7 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
         limits,
         resources,
         source: path.to_path_buf(),
+        price_per_hour,
     })
 }
 

@@ -1,5 +1,7 @@
 //! Headline figures of a run: counts, latency percentiles, time-weighted utilisation.
 
+use super::{Recorder, Sample};
+
 /// Mean, p50, p95, p99 and max of a set of latencies (seconds).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct LatencyStats {
@@ -83,6 +85,202 @@ pub struct Summary {
     pub events_processed: u64,
     /// Simulated time at the end (s).
     pub sim_end_s: f64,
+    /// Ready latency: creation -> Ready (s).
+    pub ready_latency: LatencyStats,
+    /// Time-weighted mean number of Pending pods.
+    pub pods_pending_avg: f64,
+    /// Largest number of Pending pods at any instant.
+    pub pods_pending_max: u64,
+    /// Time-weighted mean scheduling queue length.
+    pub queue_length_avg: f64,
+    /// Largest scheduling queue length at any instant.
+    pub queue_length_max: u64,
+    /// Largest number of nodes in use at any instant.
+    pub nodes_used_max: u64,
+    /// Step-integrated mean over samples of the fragmented cpu ratio.
+    pub fragmentation_cpu_avg: f64,
+    /// Step-integrated mean over samples of the fragmented memory ratio.
+    pub fragmentation_memory_avg: f64,
+    /// FailedScheduling events.
+    pub failed_scheduling_events: u64,
+    /// Events with reason Preempted.
+    pub preemptions: u64,
+    /// Events with reason Evicted or TaintManagerEviction.
+    pub evictions: u64,
+    /// Jobs that reached condition Complete.
+    pub jobs_completed: u64,
+    /// Jobs that reached condition Failed.
+    pub jobs_failed: u64,
+    /// Completion time of completed Jobs: Job creation -> Complete (s).
+    pub job_completion: LatencyStats,
+    /// ∫ present nodes dt, in node-hours.
+    pub node_hours: f64,
+    /// ∫ Σ price per hour of present nodes dt; `None` when no node group has a price.
+    pub cost: Option<f64>,
+}
+
+/// A summary value, typed by how it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text (scenario, scheduler).
+    Text(String),
+    /// An integer count.
+    Count(u64),
+    /// Seconds, written with 3 decimals.
+    Secs(f64),
+    /// A ratio or average, written with 6 decimals.
+    Real(f64),
+    /// Optional seconds (empty when absent).
+    OptSecs(Option<f64>),
+    /// Optional real (empty when absent).
+    OptReal(Option<f64>),
+}
+
+impl Value {
+    /// The value as written in summary.csv.
+    pub fn to_csv(&self) -> String {
+        match self {
+            Value::Text(t) => t.clone(),
+            Value::Count(c) => c.to_string(),
+            Value::Secs(v) => format!("{v:.3}"),
+            Value::Real(v) => format!("{v:.6}"),
+            Value::OptSecs(v) => v.map(|v| format!("{v:.3}")).unwrap_or_default(),
+            Value::OptReal(v) => v.map(|v| format!("{v:.6}")).unwrap_or_default(),
+        }
+    }
+
+    /// True for every kind of value but text.
+    pub fn is_numeric(&self) -> bool {
+        !matches!(self, Value::Text(_))
+    }
+
+    /// The number, if the value is numeric and present.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Value::Text(_) => None,
+            Value::Count(c) => Some(*c as f64),
+            Value::Secs(v) | Value::Real(v) => Some(*v),
+            Value::OptSecs(v) | Value::OptReal(v) => *v,
+        }
+    }
+}
+
+impl Summary {
+    /// Every summary.csv column in file order with its value. Columns are only ever added
+    /// at the end so that scripts reading by position keep working.
+    pub fn fields(&self) -> Vec<(&'static str, Value)> {
+        use Value::*;
+        let l = |s: &LatencyStats| [Secs(s.mean), Secs(s.p50), Secs(s.p95), Secs(s.p99)];
+        let [sm, s50, s95, s99] = l(&self.sched_latency);
+        let [um, u50, u95, u99] = l(&self.startup_latency);
+        let [rm, r50, r95, r99] = l(&self.ready_latency);
+        let [jm, j50, j95, j99] = l(&self.job_completion);
+        vec![
+            ("scenario", Text(self.scenario.clone())),
+            ("scheduler", Text(self.scheduler.clone())),
+            ("seed", Count(self.seed)),
+            ("pods_created", Count(self.pods_created)),
+            ("pods_scheduled", Count(self.pods_scheduled)),
+            ("pods_unschedulable", Count(self.pods_unschedulable)),
+            ("pods_succeeded", Count(self.pods_succeeded)),
+            ("pods_failed", Count(self.pods_failed)),
+            ("sched_latency_mean_s", sm),
+            ("sched_latency_p50_s", s50),
+            ("sched_latency_p95_s", s95),
+            ("sched_latency_p99_s", s99),
+            ("sched_latency_max_s", Secs(self.sched_latency.max)),
+            ("startup_latency_mean_s", um),
+            ("startup_latency_p50_s", u50),
+            ("startup_latency_p95_s", u95),
+            ("startup_latency_p99_s", u99),
+            ("cpu_allocated_avg", Real(self.cpu_allocated_avg)),
+            ("memory_allocated_avg", Real(self.memory_allocated_avg)),
+            ("gpu_allocated_avg", Real(self.gpu_allocated_avg)),
+            ("nodes_used_avg", Real(self.nodes_used_avg)),
+            ("makespan_s", OptSecs(self.makespan_s)),
+            ("events_processed", Count(self.events_processed)),
+            ("sim_end_s", Secs(self.sim_end_s)),
+            ("startup_latency_max_s", Secs(self.startup_latency.max)),
+            ("ready_latency_mean_s", rm),
+            ("ready_latency_p50_s", r50),
+            ("ready_latency_p95_s", r95),
+            ("ready_latency_p99_s", r99),
+            ("ready_latency_max_s", Secs(self.ready_latency.max)),
+            ("pods_pending_avg", Real(self.pods_pending_avg)),
+            ("pods_pending_max", Count(self.pods_pending_max)),
+            ("queue_length_avg", Real(self.queue_length_avg)),
+            ("queue_length_max", Count(self.queue_length_max)),
+            ("nodes_used_max", Count(self.nodes_used_max)),
+            ("fragmentation_cpu_avg", Real(self.fragmentation_cpu_avg)),
+            (
+                "fragmentation_memory_avg",
+                Real(self.fragmentation_memory_avg),
+            ),
+            (
+                "failed_scheduling_events",
+                Count(self.failed_scheduling_events),
+            ),
+            ("preemptions", Count(self.preemptions)),
+            ("evictions", Count(self.evictions)),
+            ("jobs_completed", Count(self.jobs_completed)),
+            ("jobs_failed", Count(self.jobs_failed)),
+            ("job_completion_mean_s", jm),
+            ("job_completion_p50_s", j50),
+            ("job_completion_p95_s", j95),
+            ("job_completion_p99_s", j99),
+            ("job_completion_max_s", Secs(self.job_completion.max)),
+            ("node_hours", Real(self.node_hours)),
+            ("cost", OptReal(self.cost)),
+        ]
+    }
+
+    /// Fills the figures that come from the recorder: time-weighted averages and maxima,
+    /// fragmentation, event counts, node-hours and cost. `end_ms` is the run's length.
+    pub fn fill_from_recorder(&mut self, rec: &Recorder, end_ms: u64) {
+        let end = end_ms.max(1) as f64;
+        let i = &rec.integrals;
+        self.pods_pending_avg = i.pending / end;
+        self.pods_pending_max = i.pending_max;
+        self.queue_length_avg = i.queue / end;
+        self.queue_length_max = i.queue_max;
+        self.nodes_used_max = i.nodes_used_max;
+        self.fragmentation_cpu_avg = step_mean(&rec.samples, |s| s.fragmentation_cpu_ratio);
+        self.fragmentation_memory_avg = step_mean(&rec.samples, |s| s.fragmentation_memory_ratio);
+        let count = |reasons: &[&str]| {
+            rec.events
+                .iter()
+                .filter(|e| reasons.contains(&e.reason.as_str()))
+                .count() as u64
+        };
+        self.failed_scheduling_events = count(&["FailedScheduling"]);
+        self.preemptions = count(&["Preempted"]);
+        self.evictions = count(&["Evicted", "TaintManagerEviction"]);
+        self.node_hours = i.nodes_present / MS_PER_HOUR;
+        self.cost = (!rec.price_per_hour.is_empty()).then_some(i.price / MS_PER_HOUR);
+    }
+}
+
+/// Milliseconds in an hour.
+const MS_PER_HOUR: f64 = 3_600_000.0;
+
+/// Mean of a sampled quantity taken as holding each sample's value until the next sample:
+/// Σ vᵢ·(tᵢ₊₁ − tᵢ) / (t_last − t_first); the single sample's value when there is one.
+pub fn step_mean(samples: &[Sample], value: impl Fn(&Sample) -> f64) -> f64 {
+    match samples {
+        [] => 0.0,
+        [only] => value(only),
+        [first, .., last] => {
+            let span = last.time.millis_since(first.time) as f64;
+            if span == 0.0 {
+                return value(first);
+            }
+            samples
+                .windows(2)
+                .map(|w| value(&w[0]) * w[1].time.millis_since(w[0].time) as f64)
+                .sum::<f64>()
+                / span
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,22 +1,28 @@
 //! The CSV files of one run: pods.csv, timeseries.csv, nodes_timeseries.csv, summary.csv,
-//! events.csv. Column names are a documented contract (README).
+//! events.csv, unschedulable.csv (plus the per-workload files of `workload_files`). Column names are a documented contract
+//! (docs/metrics.md); new columns are only ever appended.
 
 use crate::engine::SimTime;
 use crate::metrics::summary::Summary;
 use crate::sim::Simulation;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 /// Header of pods.csv.
 pub const PODS_HEADER: &str = "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis";
 /// Header of timeseries.csv.
-pub const TIMESERIES_HEADER: &str = "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready";
+pub const TIMESERIES_HEADER: &str = "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,queue_length,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present";
 /// Header of nodes_timeseries.csv.
-pub const NODES_HEADER: &str = "time_s,node,cpu_allocated_ratio,memory_allocated_ratio";
+pub const NODES_HEADER: &str =
+    "time_s,node,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio";
 /// Header of summary.csv.
-pub const SUMMARY_HEADER: &str = "scenario,scheduler,seed,pods_created,pods_scheduled,pods_unschedulable,pods_succeeded,pods_failed,sched_latency_mean_s,sched_latency_p50_s,sched_latency_p95_s,sched_latency_p99_s,sched_latency_max_s,startup_latency_mean_s,startup_latency_p50_s,startup_latency_p95_s,startup_latency_p99_s,cpu_allocated_avg,memory_allocated_avg,gpu_allocated_avg,nodes_used_avg,makespan_s,events_processed,sim_end_s";
+pub const SUMMARY_HEADER: &str = "scenario,scheduler,seed,pods_created,pods_scheduled,pods_unschedulable,pods_succeeded,pods_failed,sched_latency_mean_s,sched_latency_p50_s,sched_latency_p95_s,sched_latency_p99_s,sched_latency_max_s,startup_latency_mean_s,startup_latency_p50_s,startup_latency_p95_s,startup_latency_p99_s,cpu_allocated_avg,memory_allocated_avg,gpu_allocated_avg,nodes_used_avg,makespan_s,events_processed,sim_end_s,startup_latency_max_s,ready_latency_mean_s,ready_latency_p50_s,ready_latency_p95_s,ready_latency_p99_s,ready_latency_max_s,pods_pending_avg,pods_pending_max,queue_length_avg,queue_length_max,nodes_used_max,fragmentation_cpu_avg,fragmentation_memory_avg,failed_scheduling_events,preemptions,evictions,jobs_completed,jobs_failed,job_completion_mean_s,job_completion_p50_s,job_completion_p95_s,job_completion_p99_s,job_completion_max_s,node_hours,cost";
 /// Header of events.csv.
 pub const EVENTS_HEADER: &str = "time_s,type,reason,object_kind,object,message";
+/// Header of unschedulable.csv.
+pub const UNSCHEDULABLE_HEADER: &str =
+    "pod,first_failed_s,last_failed_s,failed_attempts,scheduled_s,last_message";
 
 fn t(v: Option<SimTime>) -> String {
     v.map(|t| t.to_string()).unwrap_or_default()
@@ -24,10 +30,6 @@ fn t(v: Option<SimTime>) -> String {
 
 fn f(v: f64) -> String {
     format!("{v:.6}")
-}
-
-fn s3(v: f64) -> String {
-    format!("{v:.3}")
 }
 
 /// Quotes a CSV field when needed (RFC 4180).
@@ -48,6 +50,7 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
     }
     write_summary(summary, &dir.join("summary.csv"))?;
     write_events(sim, &dir.join("events.csv"))?;
+    write_unschedulable(sim, &dir.join("unschedulable.csv"))?;
     super::workload_files::write_all(sim, dir)?;
     Ok(())
 }
@@ -96,7 +99,7 @@ fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
     for s in &sim.recorder.samples {
         writeln!(
             w,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             s.time,
             s.pods_pending,
             s.pods_running,
@@ -104,7 +107,11 @@ fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             f(s.memory_allocated_ratio),
             f(s.gpu_allocated_ratio),
             s.nodes_used,
-            s.nodes_ready
+            s.nodes_ready,
+            s.queue_length,
+            f(s.fragmentation_cpu_ratio),
+            f(s.fragmentation_memory_ratio),
+            s.nodes_present
         )?;
     }
     w.flush()
@@ -116,48 +123,94 @@ fn write_nodes(sim: &Simulation, path: &Path) -> std::io::Result<()> {
     for s in &sim.recorder.node_samples {
         writeln!(
             w,
-            "{},{},{},{}",
+            "{},{},{},{},{}",
             s.time,
             q(&sim.cluster.nodes.names[s.node as usize]),
             f(s.cpu_allocated_ratio),
-            f(s.memory_allocated_ratio)
+            f(s.memory_allocated_ratio),
+            f(s.gpu_allocated_ratio)
         )?;
     }
     w.flush()
 }
 
+/// The summary.csv header as the columns of [`Summary::fields`].
+pub fn summary_header(s: &Summary) -> String {
+    s.fields()
+        .iter()
+        .map(|(k, _)| *k)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Writes summary.csv.
 pub fn write_summary(s: &Summary, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
+    let fields = s.fields();
+    debug_assert_eq!(summary_header(s), SUMMARY_HEADER);
     writeln!(w, "{SUMMARY_HEADER}")?;
-    writeln!(
-        w,
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-        q(&s.scenario),
-        q(&s.scheduler),
-        s.seed,
-        s.pods_created,
-        s.pods_scheduled,
-        s.pods_unschedulable,
-        s.pods_succeeded,
-        s.pods_failed,
-        s3(s.sched_latency.mean),
-        s3(s.sched_latency.p50),
-        s3(s.sched_latency.p95),
-        s3(s.sched_latency.p99),
-        s3(s.sched_latency.max),
-        s3(s.startup_latency.mean),
-        s3(s.startup_latency.p50),
-        s3(s.startup_latency.p95),
-        s3(s.startup_latency.p99),
-        f(s.cpu_allocated_avg),
-        f(s.memory_allocated_avg),
-        f(s.gpu_allocated_avg),
-        f(s.nodes_used_avg),
-        s.makespan_s.map(s3).unwrap_or_default(),
-        s.events_processed,
-        s3(s.sim_end_s)
-    )?;
+    let row: Vec<String> = fields.iter().map(|(_, v)| q(&v.to_csv())).collect();
+    writeln!(w, "{}", row.join(","))?;
+    w.flush()
+}
+
+/// One pod's FailedScheduling history, gathered from the event log.
+struct Unschedulable<'a> {
+    first_failed: SimTime,
+    last_failed: SimTime,
+    failed_attempts: u64,
+    scheduled: Option<SimTime>,
+    last_message: &'a str,
+}
+
+/// unschedulable.csv: one row per pod that had at least one FailedScheduling event, in
+/// order of its first failure, with when (if ever) it was scheduled afterwards.
+fn write_unschedulable(sim: &Simulation, path: &Path) -> std::io::Result<()> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_pod: BTreeMap<&str, Unschedulable> = BTreeMap::new();
+    for e in &sim.recorder.events {
+        if e.object_kind != "Pod" {
+            continue;
+        }
+        match e.reason.as_str() {
+            "FailedScheduling" => {
+                let entry = by_pod.entry(&e.object).or_insert_with(|| {
+                    order.push(&e.object);
+                    Unschedulable {
+                        first_failed: e.time,
+                        last_failed: e.time,
+                        failed_attempts: 0,
+                        scheduled: None,
+                        last_message: "",
+                    }
+                });
+                entry.last_failed = e.time;
+                entry.failed_attempts += 1;
+                entry.last_message = &e.message;
+            }
+            "Scheduled" => {
+                if let Some(u) = by_pod.get_mut(e.object.as_str()) {
+                    u.scheduled.get_or_insert(e.time);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut w = writer(path)?;
+    writeln!(w, "{UNSCHEDULABLE_HEADER}")?;
+    for pod in order {
+        let u = &by_pod[pod];
+        writeln!(
+            w,
+            "{},{},{},{},{},{}",
+            q(pod),
+            u.first_failed,
+            u.last_failed,
+            u.failed_attempts,
+            t(u.scheduled),
+            q(u.last_message)
+        )?;
+    }
     w.flush()
 }
 

@@ -1,6 +1,76 @@
-//! The short summary table printed at the end of a run.
+//! The short tables printed at the end of a run and of a comparison.
 
 use crate::metrics::summary::Summary;
+use crate::output::results_dir::Comparison;
+
+/// Figures of the comparison table: (summary column, label, unit scale, unit).
+const COMPARISON_ROWS: [(&str, &str, f64, &str); 14] = [
+    ("sched_latency_p50_s", "scheduling latency p50", 1.0, "s"),
+    ("sched_latency_p95_s", "scheduling latency p95", 1.0, "s"),
+    ("startup_latency_p95_s", "startup latency p95", 1.0, "s"),
+    ("cpu_allocated_avg", "cpu allocated (avg)", 100.0, "%"),
+    ("memory_allocated_avg", "memory allocated (avg)", 100.0, "%"),
+    ("gpu_allocated_avg", "gpu allocated (avg)", 100.0, "%"),
+    ("nodes_used_avg", "nodes used (avg)", 1.0, ""),
+    ("pods_pending_avg", "pods pending (avg)", 1.0, ""),
+    ("fragmentation_cpu_avg", "cpu fragmented (avg)", 100.0, "%"),
+    ("pods_unschedulable", "pods unschedulable", 1.0, ""),
+    ("preemptions", "preemptions", 1.0, ""),
+    ("makespan_s", "makespan", 1.0, "s"),
+    ("node_hours", "node-hours", 1.0, ""),
+    ("cost", "cost", 1.0, ""),
+];
+
+/// Renders a comparison as a table: one row per figure, one column per scheduler, each
+/// cell `mean ± std` over seeds.
+pub fn comparison_table(cmp: &Comparison) -> String {
+    let mut rows: Vec<Vec<String>> = vec![{
+        let mut h = vec![String::new()];
+        h.extend(cmp.rows.iter().map(|r| r.scheduler.clone()));
+        h
+    }];
+    let mut runs = vec!["runs".to_owned()];
+    runs.extend(cmp.rows.iter().map(|r| r.runs.to_string()));
+    rows.push(runs);
+    for (metric, label, scale, unit) in COMPARISON_ROWS {
+        let Some(i) = cmp.metric(metric) else {
+            continue;
+        };
+        if cmp.rows.iter().all(|r| r.values[i].0.is_none()) {
+            continue;
+        }
+        let label = if unit.is_empty() {
+            label.to_owned()
+        } else {
+            format!("{label} ({unit})")
+        };
+        let mut row = vec![label];
+        row.extend(cmp.rows.iter().map(|r| match r.values[i] {
+            (Some(m), Some(s)) => format!("{:.3} ± {:.3}", m * scale, s * scale),
+            (Some(m), None) => format!("{:.3}", m * scale),
+            _ => "-".to_owned(),
+        }));
+        rows.push(row);
+    }
+    let cols = rows[0].len();
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &rows {
+        out.push(' ');
+        for (c, cell) in r.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            if c == 0 {
+                out.push_str(&format!(" {cell}{}", " ".repeat(pad)));
+            } else {
+                out.push_str(&format!("  {}{cell}", " ".repeat(pad)));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
 
 /// Renders the summary as an aligned two-column table.
 pub fn summary_table(s: &Summary) -> String {

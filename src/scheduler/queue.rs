@@ -161,6 +161,15 @@ impl SchedulingQueue {
     pub fn unschedulable_len(&self) -> usize {
         self.unschedulable.len()
     }
+
+    /// Every waiting pod, in no particular order (for metrics that do not depend on it).
+    pub fn pods(&self) -> impl Iterator<Item = PodId> + '_ {
+        self.active
+            .iter()
+            .map(|e| e.3)
+            .chain(self.backoff.iter().map(|Reverse(e)| e.2))
+            .chain(self.unschedulable.keys().copied())
+    }
 }
 
 #[cfg(test)]

@@ -254,20 +254,31 @@ impl Simulation {
             .gpu
             .map(|g| ratio(c.requested_total.get(g), c.allocatable_total.get(g)))
             .unwrap_or(0.0);
-        self.recorder.advance(
-            self.engine.now(),
-            ratio(c.requested_total.get(CPU), c.allocatable_total.get(CPU)),
-            ratio(
+        let levels = crate::metrics::Levels {
+            cpu: ratio(c.requested_total.get(CPU), c.allocatable_total.get(CPU)),
+            memory: ratio(
                 c.requested_total.get(MEMORY),
                 c.allocatable_total.get(MEMORY),
             ),
             gpu,
-            c.nodes_used as f64,
-            self.pods_pending as f64,
-        );
+            nodes_used: c.nodes_used as u64,
+            pending: self.pods_pending,
+            queue: self.scheduler.queue.len() as u64,
+        };
+        self.recorder.count_fleet(&c.nodes, false);
+        self.recorder.advance(self.engine.now(), levels);
     }
 
     fn sample(&mut self) {
+        self.recorder.count_fleet(&self.cluster.nodes, true);
+        let shapes = crate::metrics::fragmentation::minimal_shapes(
+            self.scheduler
+                .queue
+                .pods()
+                .map(|p| self.cluster.pods[p.ix()].spec.requests),
+        );
+        let (frag_cpu, frag_memory) =
+            crate::metrics::fragmentation::fragmentation_ratios(&self.cluster, &shapes);
         let c = &self.cluster;
         let now = self.engine.now();
         let gpu = self
@@ -292,6 +303,10 @@ impl Simulation {
                 .zip(&c.nodes.present)
                 .filter(|(r, p)| **r && **p)
                 .count() as u64,
+            queue_length: self.scheduler.queue.len() as u64,
+            fragmentation_cpu_ratio: frag_cpu,
+            fragmentation_memory_ratio: frag_memory,
+            nodes_present: self.recorder.nodes_present(),
         });
         if self.recorder.sample_nodes {
             for n in c.nodes.indices() {
@@ -304,6 +319,10 @@ impl Simulation {
                     node: n.0,
                     cpu_allocated_ratio: ratio(req.get(CPU), alloc.get(CPU)),
                     memory_allocated_ratio: ratio(req.get(MEMORY), alloc.get(MEMORY)),
+                    gpu_allocated_ratio: self
+                        .gpu
+                        .map(|g| ratio(req.get(g), alloc.get(g)))
+                        .unwrap_or(0.0),
                 });
             }
         }
@@ -453,6 +472,7 @@ impl Simulation {
         let pods = &self.cluster.pods;
         let mut sched = Vec::new();
         let mut startup = Vec::new();
+        let mut ready = Vec::new();
         let mut makespan: Option<SimTime> = None;
         let (mut scheduled, mut unschedulable, mut succeeded, mut failed) = (0, 0, 0, 0);
         for (i, p) in pods.iter().enumerate() {
@@ -465,6 +485,9 @@ impl Simulation {
             if let Some(s) = p.times.started {
                 startup.push(s.millis_since(p.times.created) as f64 / 1000.0);
             }
+            if let Some(r) = p.times.ready {
+                ready.push(r.millis_since(p.times.created) as f64 / 1000.0);
+            }
             match p.phase {
                 PodPhase::Succeeded => succeeded += 1,
                 PodPhase::Failed => failed += 1,
@@ -476,7 +499,19 @@ impl Simulation {
         }
         let end = self.engine.now().as_millis().max(1) as f64;
         let i = &self.recorder.integrals;
-        Summary {
+        let mut job_times = Vec::new();
+        let (mut jobs_completed, mut jobs_failed) = (0, 0);
+        for j in &self.workloads.jobs {
+            match j.finished {
+                Some((t, controllers::job::JobOutcome::Complete)) => {
+                    jobs_completed += 1;
+                    job_times.push(t.millis_since(j.start) as f64 / 1000.0);
+                }
+                Some((_, controllers::job::JobOutcome::Failed)) => jobs_failed += 1,
+                None => {}
+            }
+        }
+        let mut summary = Summary {
             scenario: self.scenario_name.clone(),
             scheduler: self.scheduler_name.clone(),
             seed: self.seed,
@@ -494,6 +529,13 @@ impl Simulation {
             makespan_s: makespan.map(|m| m.as_secs_f64()),
             events_processed: self.engine.processed(),
             sim_end_s: self.engine.now().as_secs_f64(),
-        }
+            ready_latency: LatencyStats::of(ready),
+            jobs_completed,
+            jobs_failed,
+            job_completion: LatencyStats::of(job_times),
+            ..Summary::default()
+        };
+        summary.fill_from_recorder(&self.recorder, self.engine.now().as_millis());
+        summary
     }
 }

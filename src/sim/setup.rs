@@ -71,10 +71,10 @@ impl Simulation {
         }
         let duration_ms = scenario.limits.end_time.as_millis();
         let samples = duration_ms / scenario.sample_every_ms + 2;
-        let recorder = Recorder {
-            sample_nodes: samples * scenario.nodes.len() as u64 <= MAX_NODE_SAMPLES,
-            ..Recorder::default()
-        };
+        let recorder = Recorder::new(
+            samples * scenario.nodes.len() as u64 <= MAX_NODE_SAMPLES,
+            scenario.price_per_hour.clone(),
+        );
         let mut sim = Simulation {
             engine: Engine::new(scenario.limits),
             kubelets: Kubelets::new(cluster.nodes.len(), &streams),

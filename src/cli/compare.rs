@@ -1,0 +1,188 @@
+//! `k8sim compare`: runs a scenario under several schedulers and seeds in parallel and
+//! writes every run's folder plus a comparison folder with `comparison.csv` and a report.
+
+use super::progress::Progress;
+use super::run::{load_scenario, run_scenario_with_progress};
+use crate::input::scenario::Scenario;
+use crate::metrics::summary::Summary;
+use crate::output::atomic::AtomicDir;
+use crate::output::results_dir::Comparison;
+use crate::output::{comparison_files, report, terminal};
+use crate::sim::Simulation;
+use anyhow::Context;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Most runs (schedulers × seeds) one comparison may ask for.
+pub const MAX_RUNS: usize = 10_000;
+
+/// Arguments of `k8sim compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario file; omitted: the built-in seed scenario.
+    pub scenario: Option<PathBuf>,
+    /// Scheduler profiles to compare, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "default,least-allocated,most-allocated"
+    )]
+    pub schedulers: Vec<String>,
+    /// Seeds: `A..B` (both included), a comma-separated list, or one seed; omitted: the
+    /// scenario's seed.
+    #[arg(long)]
+    pub seeds: Option<String>,
+    /// Results root folder.
+    #[arg(long, default_value = "results")]
+    pub out: PathBuf,
+    /// Runs at once (default: one per core). Results do not depend on it.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Do not print the comparison table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Parses `--seeds`: `1..5` (1 to 5 included; `1..=5` too), `1,2,7`, or `42`.
+pub fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
+    let bad =
+        |part: &str| format!("--seeds: {part:?} is not a seed (expected e.g. 1..5, 1,2,7 or 42)");
+    let text = text.trim();
+    if let Some((a, b)) = text.split_once("..") {
+        let b = b.strip_prefix('=').unwrap_or(b);
+        let a: u64 = a.trim().parse().map_err(|_| bad(a))?;
+        let b: u64 = b.trim().parse().map_err(|_| bad(b))?;
+        if a > b {
+            return Err(format!("--seeds: empty range {a}..{b}"));
+        }
+        if b - a >= MAX_RUNS as u64 {
+            return Err(format!("--seeds: more than {MAX_RUNS} seeds in {a}..{b}"));
+        }
+        return Ok((a..=b).collect());
+    }
+    let mut seeds = Vec::new();
+    for part in text.split(',') {
+        let seed: u64 = part.trim().parse().map_err(|_| bad(part))?;
+        if !seeds.contains(&seed) {
+            seeds.push(seed);
+        }
+    }
+    Ok(seeds)
+}
+
+/// What a comparison produced.
+#[derive(Debug)]
+pub struct CompareOutcome {
+    /// One row per scheduler.
+    pub comparison: Comparison,
+    /// The comparison folder `<out>/<scenario>/compare/`.
+    pub dir: PathBuf,
+    /// Every run as (scheduler, run folder), schedulers in the order asked, seeds ascending
+    /// in the order given.
+    pub runs: Vec<(String, PathBuf)>,
+}
+
+/// Runs `sc` for every scheduler × seed (in parallel on the current rayon pool; results
+/// are gathered in scheduler-then-seed order, so the files do not depend on the number of
+/// threads) and writes the run folders and `<out>/<scenario>/compare/`.
+pub fn compare_scenario(
+    sc: &Scenario,
+    schedulers: &[String],
+    seeds: &[u64],
+    out: &Path,
+    progress: Option<&Progress>,
+) -> anyhow::Result<CompareOutcome> {
+    let mut unique: Vec<String> = Vec::new();
+    for s in schedulers {
+        let s = s.trim();
+        if s.is_empty() {
+            anyhow::bail!("--schedulers: empty scheduler name");
+        }
+        if !unique.iter().any(|u| u == s) {
+            unique.push(s.to_owned());
+        }
+    }
+    if unique.is_empty() || seeds.is_empty() {
+        anyhow::bail!("nothing to compare: give at least one scheduler and one seed");
+    }
+    if unique.len() * seeds.len() > MAX_RUNS {
+        anyhow::bail!(
+            "{} schedulers × {} seeds is more than {MAX_RUNS} runs",
+            unique.len(),
+            seeds.len()
+        );
+    }
+    // Fail on an unknown scheduler before spending time on the others.
+    for s in &unique {
+        Simulation::new(sc, seeds[0], s).with_context(|| format!("scheduler {s:?}"))?;
+    }
+    let jobs: Vec<(String, u64)> = unique
+        .iter()
+        .flat_map(|s| seeds.iter().map(move |&seed| (s.clone(), seed)))
+        .collect();
+    let results: Vec<anyhow::Result<(Summary, PathBuf)>> = jobs
+        .par_iter()
+        .map(|(s, seed)| run_scenario_with_progress(sc, *seed, s, out, progress))
+        .collect();
+    let mut summaries = Vec::with_capacity(jobs.len());
+    let mut runs = Vec::with_capacity(jobs.len());
+    for ((s, seed), result) in jobs.iter().zip(results) {
+        let (summary, path) =
+            result.with_context(|| format!("run of scheduler {s:?} with seed {seed}"))?;
+        summaries.push((s.clone(), summary));
+        runs.push((s.clone(), path));
+    }
+    let comparison = comparison_files::aggregate(&unique, &summaries);
+    let target = out.join(&sc.name).join("compare");
+    let dir = AtomicDir::create(&target)
+        .with_context(|| format!("cannot create comparison folder {}", target.display()))?;
+    comparison_files::write_comparison(
+        &comparison,
+        &dir.path()
+            .join(crate::output::results_dir::files::COMPARISON),
+    )
+    .and_then(|()| comparison_files::write_runs(&summaries, &dir.path().join("runs.csv")))
+    .with_context(|| format!("cannot write {}", target.display()))?;
+    report::render_comparison_with_runs(dir.path(), &runs)
+        .with_context(|| format!("cannot render the report of {}", target.display()))?;
+    let dir = dir
+        .commit()
+        .with_context(|| format!("cannot move results into {}", target.display()))?;
+    Ok(CompareOutcome {
+        comparison,
+        dir,
+        runs,
+    })
+}
+
+/// `k8sim compare`.
+pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
+    let sc = load_scenario(args.scenario.as_deref())?;
+    for w in &sc.warnings {
+        eprintln!("warning: {w}");
+    }
+    let seeds = match &args.seeds {
+        Some(text) => parse_seeds(text).map_err(anyhow::Error::msg)?,
+        None => vec![sc.seed],
+    };
+    let runs = (args.schedulers.len() * seeds.len()) as u64;
+    let progress = Progress::new(runs, sc.limits.end_time.as_millis());
+    let outcome = match args.jobs {
+        Some(0) => anyhow::bail!("--jobs: expected at least 1"),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .context("cannot start worker threads")?
+            .install(|| {
+                compare_scenario(&sc, &args.schedulers, &seeds, &args.out, Some(&progress))
+            }),
+        None => compare_scenario(&sc, &args.schedulers, &seeds, &args.out, Some(&progress)),
+    };
+    progress.finish();
+    let outcome = outcome?;
+    if !args.quiet {
+        print!("{}", terminal::comparison_table(&outcome.comparison));
+    }
+    println!("comparison: {}", outcome.dir.display());
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! `k8sim compare` and run outputs: CSV header snapshots, determinism across repeated runs
+//! and rayon thread counts, comparison aggregation, seed parsing, the progress bar.
+
+use k8sim::cli::compare::{compare_scenario, parse_seeds};
+use k8sim::cli::progress::Progress;
+use k8sim::cli::run::run_scenario;
+use k8sim::input::scenario;
+use k8sim::output::results_dir::read_comparison;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn temp(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("k8sim-compare-{}-{tag}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file under `dir`, by relative path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn first_line(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Column names are a contract (docs/metrics.md): new columns only at the end.
+#[test]
+fn csv_headers_snapshot() {
+    let out = temp("headers");
+    let sc = scenario::load_builtin().unwrap();
+    let (_, dir) = run_scenario(&sc, 42, "default", &out).unwrap();
+    let expected = [
+        ("summary.csv", "scenario,scheduler,seed,pods_created,pods_scheduled,pods_unschedulable,pods_succeeded,pods_failed,sched_latency_mean_s,sched_latency_p50_s,sched_latency_p95_s,sched_latency_p99_s,sched_latency_max_s,startup_latency_mean_s,startup_latency_p50_s,startup_latency_p95_s,startup_latency_p99_s,cpu_allocated_avg,memory_allocated_avg,gpu_allocated_avg,nodes_used_avg,makespan_s,events_processed,sim_end_s,startup_latency_max_s,ready_latency_mean_s,ready_latency_p50_s,ready_latency_p95_s,ready_latency_p99_s,ready_latency_max_s,pods_pending_avg,pods_pending_max,queue_length_avg,queue_length_max,nodes_used_max,fragmentation_cpu_avg,fragmentation_memory_avg,failed_scheduling_events,preemptions,evictions,jobs_completed,jobs_failed,job_completion_mean_s,job_completion_p50_s,job_completion_p95_s,job_completion_p99_s,job_completion_max_s,node_hours,cost"),
+        ("timeseries.csv", "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,queue_length,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present"),
+        ("nodes_timeseries.csv", "time_s,node,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio"),
+        ("pods.csv", "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis"),
+        ("events.csv", "time_s,type,reason,object_kind,object,message"),
+        ("unschedulable.csv", "pod,first_failed_s,last_failed_s,failed_attempts,scheduled_s,last_message"),
+    ];
+    for (file, header) in expected {
+        assert_eq!(first_line(&dir.join(file)), header, "{file}");
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// The seed scenario run twice gives byte-identical folders (reproduce with
+/// `k8sim run --seed 42`).
+#[test]
+fn seed_run_is_byte_identical() {
+    let sc = scenario::load_builtin().unwrap();
+    let (a, b) = (temp("twice-a"), temp("twice-b"));
+    let (_, da) = run_scenario(&sc, 42, "default", &a).unwrap();
+    let (_, db) = run_scenario(&sc, 42, "default", &b).unwrap();
+    let (fa, fb) = (files(&da), files(&db));
+    assert!(fa.contains_key("report.html") && fa.contains_key("summary.csv"));
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (k, v) in &fa {
+        assert!(v == &fb[k], "{k} differs between two runs of seed 42");
+    }
+    std::fs::remove_dir_all(&a).unwrap();
+    std::fs::remove_dir_all(&b).unwrap();
+}
+
+/// A comparison on 1 and on 2 worker threads writes the same bytes; comparison.csv has one
+/// row per scheduler in the order asked, with mean and sample std over the seeds.
+#[test]
+fn comparison_is_identical_on_one_and_two_threads() {
+    let sc = scenario::load_builtin().unwrap();
+    let schedulers = vec!["most-allocated".to_owned(), "default".to_owned()];
+    let seeds = [1, 2, 3];
+    let mut outputs = Vec::new();
+    for threads in [1, 2] {
+        let out = temp(&format!("threads-{threads}"));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let outcome = pool
+            .install(|| compare_scenario(&sc, &schedulers, &seeds, &out, None))
+            .unwrap();
+        assert_eq!(outcome.runs.len(), 6);
+        assert_eq!(outcome.dir, out.join("seed/compare"));
+        outputs.push((out.clone(), files(&out)));
+    }
+    let (a, b) = (&outputs[0].1, &outputs[1].1);
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in a {
+        assert!(v == &b[k], "{k} differs between 1 and 2 threads");
+    }
+    let cmp = read_comparison(&outputs[0].0.join("seed/compare/comparison.csv")).unwrap();
+    let names: Vec<&str> = cmp.rows.iter().map(|r| r.scheduler.as_str()).collect();
+    assert_eq!(names, ["most-allocated", "default"]);
+    assert!(cmp.rows.iter().all(|r| r.runs == 3));
+    assert!(cmp.metric("seed").is_none(), "the seed is not averaged");
+    // The seed scenario keeps every node busy under spreading; bin-packing uses fewer nodes.
+    let used = cmp.metric("nodes_used_avg").unwrap();
+    let (packed, spread) = (
+        cmp.rows[0].values[used].0.unwrap(),
+        cmp.rows[1].values[used].0.unwrap(),
+    );
+    assert!(
+        packed < spread,
+        "most-allocated {packed} vs default {spread}"
+    );
+    // pods_created per seed, read back from the run folders, give the mean and std.
+    let created: Vec<f64> = seeds
+        .iter()
+        .map(|s| {
+            let t = std::fs::read_to_string(
+                outputs[0]
+                    .0
+                    .join(format!("seed/default/seed-{s}/summary.csv")),
+            )
+            .unwrap();
+            t.lines()
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .nth(3)
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let mean = created.iter().sum::<f64>() / 3.0;
+    let i = cmp.metric("pods_created").unwrap();
+    assert!((cmp.rows[1].values[i].0.unwrap() - mean).abs() < 1e-6);
+    assert!(outputs[0].1.contains_key("seed/compare/report.html"));
+    assert!(outputs[0].1.contains_key("seed/compare/runs.csv"));
+    for (out, _) in outputs {
+        std::fs::remove_dir_all(out).unwrap();
+    }
+}
+
+#[test]
+fn unknown_scheduler_fails_before_running() {
+    let sc = scenario::load_builtin().unwrap();
+    let out = temp("unknown");
+    let e =
+        compare_scenario(&sc, &["default".into(), "no-such".into()], &[1], &out, None).unwrap_err();
+    let msg = format!("{e:#}");
+    assert!(msg.contains("no-such"), "{msg}");
+    assert!(!out.join("seed/default").exists(), "nothing ran");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn seeds_syntax() {
+    assert_eq!(parse_seeds("1..5").unwrap(), [1, 2, 3, 4, 5]);
+    assert_eq!(parse_seeds("1..=3").unwrap(), [1, 2, 3]);
+    assert_eq!(parse_seeds("7, 2,7").unwrap(), [7, 2]);
+    assert_eq!(parse_seeds("42").unwrap(), [42]);
+    assert!(parse_seeds("5..1").unwrap_err().contains("empty range"));
+    assert!(parse_seeds("a..3").unwrap_err().contains("\"a\""));
+}
+
+/// The bar is hidden at first and, when stderr is not a terminal (CI, pipes), stays hidden
+/// even once it would be drawn.
+#[test]
+fn progress_bar_hidden_without_terminal() {
+    let p = Progress::with_delay(2, 60_000, Duration::ZERO);
+    assert!(p.is_hidden());
+    let mut t = p.run_tracker();
+    t.update(k8sim::engine::SimTime::from_millis(30_000), 1_000);
+    t.done(60_000, 2_000);
+    if !Progress::stderr_is_terminal() {
+        assert!(p.is_hidden());
+    }
+    p.finish();
+}
