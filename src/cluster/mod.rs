@@ -94,6 +94,17 @@ fn affinity_flags(pod: &Pod) -> (bool, bool) {
     )
 }
 
+/// kube's `normalizedImageName` (imagelocality): an image reference without a tag or
+/// digest gets `:latest`, so a pod's `nginx` matches a node's `nginx:latest`.
+pub fn normalized_image_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    if name.contains('@') || last.contains(':') {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(format!("{name}:latest"))
+    }
+}
+
 /// The whole simulated cluster.
 #[derive(Debug, Default)]
 pub struct Cluster {
@@ -110,6 +121,9 @@ pub struct Cluster {
     image_ids: BTreeMap<String, ImageId>,
     /// For each image, on how many nodes it is present (ImageLocality's spread factor).
     pub image_node_count: Vec<u32>,
+    /// For each image, its size in bytes as a node reports it (`status.images[].sizeBytes`);
+    /// 0 when unknown.
+    pub image_sizes: Vec<i64>,
     /// Sum of `requested` over all nodes.
     pub requested_total: Resources,
     /// Sum of `allocatable` over present nodes.
@@ -125,21 +139,31 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// Interns an image name.
+    /// Interns an image name (normalised: `nginx` and `nginx:latest` are one image).
     pub fn image_id(&mut self, name: &str) -> ImageId {
-        if let Some(id) = self.image_ids.get(name) {
+        let name = normalized_image_name(name);
+        if let Some(id) = self.image_ids.get(name.as_ref()) {
             return *id;
         }
         let id = ImageId(self.image_names.len() as u32);
         self.image_names.push(name.to_string());
-        self.image_ids.insert(name.to_string(), id);
+        self.image_ids.insert(name.into_owned(), id);
         self.image_node_count.push(0);
+        self.image_sizes.push(0);
         id
     }
 
-    /// The image id of `name`, if interned.
+    /// The image id of `name` (normalised), if interned.
     pub fn lookup_image(&self, name: &str) -> Option<ImageId> {
-        self.image_ids.get(name).copied()
+        self.image_ids
+            .get(normalized_image_name(name).as_ref())
+            .copied()
+    }
+
+    /// Records the size of image `name` in bytes (interning it).
+    pub fn set_image_size(&mut self, name: &str, bytes: i64) {
+        let id = self.image_id(name);
+        self.image_sizes[id.0 as usize] = bytes;
     }
 
     /// Adds a node and returns its index.

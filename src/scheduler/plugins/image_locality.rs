@@ -1,8 +1,9 @@
 //! ImageLocality: prefers nodes that already hold the pod's images, scaled by how widely
 //! each image is spread (pkg/scheduler/framework/plugins/imagelocality).
 //!
-//! The cluster model records which images a node holds but not their sizes, so every
-//! image counts as [`ImageLocality::image_size_bytes`] (default 500 MiB).
+//! An image counts with its recorded size (`Cluster::image_sizes`, from the node's
+//! reported images); an image of unknown size counts as
+//! [`ImageLocality::image_size_bytes`] (default 500 MiB).
 
 use super::names;
 use crate::cluster::{Cluster, NodeIdx, Pod};
@@ -17,7 +18,7 @@ pub const MAX_CONTAINER_THRESHOLD: i64 = 1000 * MB;
 /// The ImageLocality plugin.
 #[derive(Debug, Clone)]
 pub struct ImageLocality {
-    /// The size assumed for every image, bytes.
+    /// The size assumed for an image whose size is unknown, bytes.
     pub image_size_bytes: i64,
 }
 
@@ -83,7 +84,11 @@ impl ScorePlugin for ImageLocality {
             };
             if cluster.has_image(n, id) {
                 let spread = cluster.image_node_count[id.0 as usize] as f64 / total_nodes as f64;
-                sum += (self.image_size_bytes as f64 * spread) as i64;
+                let size = match cluster.image_sizes[id.0 as usize] {
+                    0 => self.image_size_bytes,
+                    known => known,
+                };
+                sum += (size as f64 * spread) as i64;
             }
         }
         calculate_priority(sum, containers)

@@ -4,6 +4,7 @@
 use super::names;
 use super::normalize::default_normalize_score;
 use crate::cluster::{Cluster, NodeIdx, Pod};
+use crate::model::labels::{NodeSelectorTerm, SelectorOp};
 use crate::scheduler::framework::{
     Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
@@ -42,9 +43,35 @@ pub fn required_matches(pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
         None => true,
         Some(terms) => {
             let name = &cluster.nodes.names[n.ix()];
-            terms.iter().any(|t| t.matches(labels, name))
+            terms
+                .iter()
+                .any(|t| term_is_valid(t) && t.matches(labels, name))
         }
     }
+}
+
+/// kube builds a selector from each required term and a term that fails to build (an
+/// `In`/`NotIn` value that is not a valid label value) matches no node
+/// (component-helpers nodeaffinity `nodeSelectorRequirementsAsSelector`).
+fn term_is_valid(t: &NodeSelectorTerm) -> bool {
+    t.match_expressions.iter().all(|r| match r.op {
+        SelectorOp::In | SelectorOp::NotIn => r.values.iter().all(|v| is_valid_label_value(v)),
+        _ => true,
+    })
+}
+
+/// apimachinery `validation.IsValidLabelValue`: at most 63 characters, empty or
+/// alphanumeric at both ends with `-`, `_`, `.` allowed inside.
+fn is_valid_label_value(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.is_empty() {
+        return true;
+    }
+    b.len() <= 63
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 impl FilterPlugin for NodeAffinity {
