@@ -46,6 +46,7 @@ impl Simulation {
         let mut sim = Simulation {
             engine: Engine::new(scenario.limits),
             kubelets: Kubelets::new(cluster.nodes.len(), &streams),
+            lifecycle: super::node_lifecycle::NodeLifecycle::new(cluster.nodes.len(), &streams),
             cluster,
             workloads: Workloads::default(),
             scheduler: SchedulerState::new(vec![profile], streams.stream(Stream::Scheduler)),
@@ -141,6 +142,8 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
         | Object::StorageClass(_)
         | Object::PriorityClass(_)
         | Object::Node(_) => {}
+        Object::Service(s) => sim.lifecycle.services.push(s.clone()),
+        Object::PodDisruptionBudget(p) => sim.lifecycle.pdbs.push(p.clone()),
     }
     let _ = SimTime::ZERO;
     Ok(())
