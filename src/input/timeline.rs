@@ -573,7 +573,10 @@ fn run_pod_yaml(
     )
 }
 
-fn parse_patch(p: &str) -> Result<(Option<i32>, Vec<(String, String)>), String> {
+/// What a patch changes: new replicas and (container, image) pairs.
+type PatchChanges = (Option<i32>, Vec<(String, String)>);
+
+fn parse_patch(p: &str) -> Result<PatchChanges, String> {
     let v: serde_json::Value =
         serde_json::from_str(p).map_err(|e| format!("patch: -p is not valid JSON: {e}"))?;
     let obj = v.as_object().ok_or("patch: expected a JSON object")?;

@@ -381,34 +381,31 @@ fn apply_object(sim: &mut Simulation, entry: &TimelineEntry, o: &Object) {
                 return;
             }
         }
-        Object::Pod(_) => {
+        Object::Pod(_)
             if sim
                 .cluster
                 .pod_names
-                .contains_key(&(ns.to_string(), name.to_string()))
-            {
-                return;
-            }
+                .contains_key(&(ns.to_string(), name.to_string())) =>
+        {
+            return;
         }
-        Object::Job(_) => {
+        Object::Job(_)
             if sim
                 .workloads
                 .jobs
                 .iter()
-                .any(|j| !j.deleted && j.namespace == ns && j.name == name)
-            {
-                return;
-            }
+                .any(|j| !j.deleted && j.namespace == ns && j.name == name) =>
+        {
+            return;
         }
-        Object::CronJob(_) => {
+        Object::CronJob(_)
             if sim
                 .workloads
                 .cronjobs
                 .iter()
-                .any(|c| c.spec.meta.namespace == ns && c.spec.meta.name == name)
-            {
-                return;
-            }
+                .any(|c| c.spec.meta.namespace == ns && c.spec.meta.name == name) =>
+        {
+            return;
         }
         Object::ReplicaSet(r) => {
             if let Some(i) = find_replicaset(sim, ns, name) {
