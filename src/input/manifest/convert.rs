@@ -577,10 +577,15 @@ pub fn pod_template(
     rule: RestartRule,
 ) -> PodTemplate {
     let s = &t.spec;
+    let prefix = if field.is_empty() {
+        String::new()
+    } else {
+        format!("{field}.")
+    };
     if s.containers.is_empty() {
         ctx.error(
             ctx.doc_line,
-            &format!("{field}.spec.containers"),
+            &format!("{prefix}spec.containers"),
             "expected at least one container",
         );
     }
@@ -588,21 +593,21 @@ pub fn pod_template(
         .containers
         .iter()
         .enumerate()
-        .map(|(i, c)| container(ctx, c, &format!("{field}.spec.containers[{i}]")))
+        .map(|(i, c)| container(ctx, c, &format!("{prefix}spec.containers[{i}]")))
         .collect();
     let init_containers = s
         .init_containers
         .iter()
         .enumerate()
-        .map(|(i, c)| container(ctx, c, &format!("{field}.spec.initContainers[{i}]")))
+        .map(|(i, c)| container(ctx, c, &format!("{prefix}spec.initContainers[{i}]")))
         .collect();
-    let (overhead, _) = resource_list(ctx, &s.overhead, &format!("{field}.spec.overhead"));
+    let (overhead, _) = resource_list(ctx, &s.overhead, &format!("{prefix}spec.overhead"));
     let restart_policy = match &s.restart_policy {
         None => match rule {
             RestartRule::NotAlways => {
                 ctx.error(
                     ctx.doc_line,
-                    &format!("{field}.spec.restartPolicy"),
+                    &format!("{prefix}spec.restartPolicy"),
                     "a Job's pod template needs restartPolicy OnFailure or Never",
                 );
                 RestartPolicy::Never
@@ -618,7 +623,7 @@ pub fn pod_template(
                 other => {
                     ctx.error(
                         line,
-                        &format!("{field}.spec.restartPolicy"),
+                        &format!("{prefix}spec.restartPolicy"),
                         format!("expected Always, OnFailure or Never, found {other:?}"),
                     );
                     None
@@ -628,7 +633,7 @@ pub fn pod_template(
                 (Some(RestartPolicy::Always), RestartRule::NotAlways) => {
                     ctx.error(
                         line,
-                        &format!("{field}.spec.restartPolicy"),
+                        &format!("{prefix}spec.restartPolicy"),
                         "expected OnFailure or Never for a Job, found \"Always\"",
                     );
                     RestartPolicy::Never
@@ -636,7 +641,7 @@ pub fn pod_template(
                 (Some(p), RestartRule::AlwaysOnly) if p != RestartPolicy::Always => {
                     ctx.error(
                         line,
-                        &format!("{field}.spec.restartPolicy"),
+                        &format!("{prefix}spec.restartPolicy"),
                         format!("expected \"Always\" for this workload, found {:?}", p),
                     );
                     RestartPolicy::Always
@@ -652,7 +657,7 @@ pub fn pod_template(
             Err(e) => {
                 ctx.error(
                     ctx.doc_line,
-                    &format!("{field}.metadata.annotations.{RUN_DURATION_ANNOTATION}"),
+                    &format!("{prefix}metadata.annotations.{RUN_DURATION_ANNOTATION}"),
                     e,
                 );
                 None
@@ -668,13 +673,13 @@ pub fn pod_template(
         affinity: s
             .affinity
             .as_ref()
-            .map(|a| affinity(ctx, a, &format!("{field}.spec.affinity")))
+            .map(|a| affinity(ctx, a, &format!("{prefix}spec.affinity")))
             .unwrap_or_default(),
         tolerations: s
             .tolerations
             .iter()
             .enumerate()
-            .map(|(i, t)| toleration(ctx, t, &format!("{field}.spec.tolerations[{i}]")))
+            .map(|(i, t)| toleration(ctx, t, &format!("{prefix}spec.tolerations[{i}]")))
             .collect(),
         topology_spread_constraints: s
             .topology_spread_constraints
@@ -684,7 +689,7 @@ pub fn pod_template(
                 spread_constraint(
                     ctx,
                     c,
-                    &format!("{field}.spec.topologySpreadConstraints[{i}]"),
+                    &format!("{prefix}spec.topologySpreadConstraints[{i}]"),
                 )
             })
             .collect(),

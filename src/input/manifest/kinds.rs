@@ -112,6 +112,51 @@ pub fn replica_set(ctx: &mut Ctx, r: &raw::Controller) -> ReplicaSet {
     }
 }
 
+/// A ReplicationController, simulated as the ReplicaSet it is equivalent to (its selector
+/// is a plain label map that defaults to the template's labels).
+pub fn replication_controller(ctx: &mut Ctx, r: &raw::ReplicationController) -> ReplicaSet {
+    let meta = cv::meta(ctx, &r.metadata, "ReplicationController");
+    let replicas = cv::non_negative(ctx, &r.spec.replicas, "spec.replicas", 1);
+    let template = cv::pod_template(
+        ctx,
+        &r.spec.template,
+        "spec.template",
+        RestartRule::AlwaysOnly,
+    );
+    let selector = crate::model::labels::LabelSelector {
+        match_labels: match &r.spec.selector {
+            Some(s) => {
+                let sel: crate::model::labels::Labels = s.value.clone();
+                if !sel.iter().all(|(k, v)| template.labels.get(k) == Some(v)) {
+                    let line = ctx.line_of(s);
+                    ctx.error(
+                        line,
+                        "spec.selector",
+                        "`selector` does not match template `labels` (spec.template.metadata.labels)",
+                    );
+                }
+                sel
+            }
+            None => template.labels.clone(),
+        },
+        match_expressions: vec![],
+    };
+    if selector.is_empty() {
+        ctx.error(
+            ctx.doc_line,
+            "spec.selector",
+            "expected a selector or template labels",
+        );
+    }
+    ReplicaSet {
+        meta,
+        replicas,
+        selector,
+        template,
+        min_ready_seconds: r.spec.min_ready_seconds.unwrap_or(0),
+    }
+}
+
 /// A PVC (standalone or a volumeClaimTemplate).
 pub fn pvc(ctx: &mut Ctx, r: &raw::PersistentVolumeClaim, field: &str) -> PersistentVolumeClaim {
     let meta = cv::meta(ctx, &r.metadata, "PersistentVolumeClaim");

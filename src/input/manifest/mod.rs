@@ -142,12 +142,24 @@ const NOT_SIMULATED: &[&str] = &[
     "PodTemplate",
     "ControllerRevision",
     "Event",
+    "CSINode",
+    "CertificateSigningRequest",
+    "PriorityLevelConfiguration",
+    "FlowSchema",
+    "PodSecurityPolicy",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
 ];
 
 /// The apiVersions accepted for each simulated kind; a deprecated one is marked.
 fn accepted_versions(kind: &str) -> Option<&'static [(&'static str, Option<&'static str>)]> {
     Some(match kind {
-        "Pod" | "Node" | "PersistentVolume" | "PersistentVolumeClaim" | "List" => &[("v1", None)],
+        "Pod"
+        | "Node"
+        | "PersistentVolume"
+        | "PersistentVolumeClaim"
+        | "List"
+        | "ReplicationController" => &[("v1", None)],
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => &[("apps/v1", None)],
         "Job" => &[("batch/v1", None)],
         "CronJob" => &[
@@ -235,7 +247,7 @@ fn load_document(
                 path,
                 Some(kind_line),
                 "kind",
-                format!("unknown kind {kind:?}: expected one of Pod, Deployment, ReplicaSet, StatefulSet, Job, CronJob, DaemonSet, PersistentVolume, PersistentVolumeClaim, StorageClass, PriorityClass, Node, List (or a known kind that is not simulated, such as Service)"),
+                format!("unknown kind {kind:?}: expected one of Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, Job, CronJob, DaemonSet, PersistentVolume, PersistentVolumeClaim, StorageClass, PriorityClass, Node, List (or a known kind that is not simulated, such as Service)"),
             ));
         }
         return;
@@ -292,6 +304,10 @@ fn convert_kind(ctx: &mut Ctx, kind: &str, doc: &Document<'_>) -> Result<Object,
         "Pod" => Object::Pod(kinds::pod(ctx, &parse_document(path, doc)?)),
         "Deployment" => Object::Deployment(kinds::deployment(ctx, &parse_document(path, doc)?)),
         "ReplicaSet" => Object::ReplicaSet(kinds::replica_set(ctx, &parse_document(path, doc)?)),
+        "ReplicationController" => Object::ReplicaSet(kinds::replication_controller(
+            ctx,
+            &parse_document(path, doc)?,
+        )),
         "StatefulSet" => Object::StatefulSet(kinds::stateful_set(ctx, &parse_document(path, doc)?)),
         "DaemonSet" => Object::DaemonSet(kinds::daemon_set(ctx, &parse_document(path, doc)?)),
         "Job" => Object::Job(kinds::job(ctx, &parse_document(path, doc)?)),
@@ -454,6 +470,22 @@ items:
         assert_eq!(
             p.template.spec.requests.get(crate::model::resources::CPU),
             500
+        );
+    }
+
+    #[test]
+    fn replication_controller_is_simulated_as_a_replica_set() {
+        let set = load(
+            "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: nginx}\nspec:\n  replicas: 3\n  selector: {app: nginx}\n  template:\n    metadata: {labels: {app: nginx}}\n    spec: {containers: [{name: nginx, image: nginx}]}\n",
+        )
+        .unwrap();
+        let Object::ReplicaSet(rs) = &set.objects[0].object else {
+            panic!("expected a ReplicaSet")
+        };
+        assert_eq!(rs.replicas, 3);
+        assert_eq!(
+            rs.selector.match_labels.get("app").map(|s| s.as_str()),
+            Some("nginx")
         );
     }
 

@@ -688,3 +688,27 @@ pub struct Node {
     /// status.
     pub status: NodeStatus,
 }
+
+/// A ReplicationController's spec (equality-based selector as a plain map).
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicationControllerSpec {
+    /// replicas.
+    pub replicas: Option<Spanned<i64>>,
+    /// selector (defaults to the template's labels).
+    pub selector: Option<Spanned<BTreeMap<String, String>>>,
+    /// template.
+    pub template: PodTemplate,
+    /// minReadySeconds.
+    pub min_ready_seconds: Option<i32>,
+}
+
+/// A ReplicationController (v1).
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicationController {
+    /// metadata.
+    pub metadata: Meta,
+    /// spec.
+    pub spec: ReplicationControllerSpec,
+}
