@@ -315,3 +315,93 @@ fn every_until_repeats_an_entry_and_node_add_makes_new_nodes() {
     // Each restart made a new ReplicaSet.
     assert_eq!(sim.workloads.replicasets.len(), 5);
 }
+
+#[test]
+fn kubectl_get_pods_at_a_time_matches_the_pods_csv_state_at_that_time() {
+    let scenario = format!(
+        "name: view\nduration: 10m\nworkloads: [web.yaml]\n{}timeline:\n  - at: 2m\n    kubectl: scale deployment web --replicas=5\n  - at: 4m\n    kubectl: scale deployment web --replicas=2\n",
+        cluster("    - {name: worker, count: 3, allocatable: {cpu: \"4\", memory: 16Gi}}\n")
+    );
+    let path = write_scenario("view", &scenario, &[("web.yaml", WEB)]);
+    let sc = load(&path).unwrap();
+    let mut sim = Simulation::new(&sc, sc.seed, &sc.scheduler).unwrap();
+    sim.run().unwrap();
+    let out = path.parent().unwrap().join("out");
+    fs::create_dir_all(&out).unwrap();
+    k8sim::output::run_files::write_all(&sim, &sim.summary(), &out).unwrap();
+    let csv = fs::read_to_string(out.join("pods.csv")).unwrap();
+    let rows: Vec<Vec<String>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    for at_s in [60.0, 150.0, 300.0] {
+        let mut expected: Vec<String> = rows
+            .iter()
+            .filter(|r| {
+                let created: f64 = r[5].parse().unwrap();
+                let gone = r[9].parse::<f64>().map(|f| f <= at_s).unwrap_or(false);
+                created <= at_s && !gone
+            })
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r[0],
+                    if r[7].parse::<f64>().is_ok_and(|s| s <= at_s) {
+                        "Running"
+                    } else {
+                        "Pending"
+                    }
+                )
+            })
+            .collect();
+        expected.sort();
+        let words: Vec<String> = ["get", "pods", "-o", "wide"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let text =
+            k8sim::cli::kubectl::view(&sc, sc.seed, &sc.scheduler, (at_s * 1000.0) as u64, &words)
+                .unwrap();
+        assert!(text.starts_with("NAME "), "{text}");
+        let mut got: Vec<String> = text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let c: Vec<&str> = l.split_whitespace().collect();
+                format!("{} {}", c[0], c[2])
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "at {at_s}s");
+    }
+}
+
+#[test]
+fn kubectl_describe_shows_eviction_events_and_allocated_resources() {
+    let scenario = format!(
+        "name: describe\nduration: 10m\nworkloads: [db.yaml]\n{}timeline:\n  - at: 1m\n    node: {{fail: solo}}\n",
+        cluster("    - {name: solo, allocatable: {cpu: \"4\", memory: 16Gi}}\n")
+    );
+    let path = write_scenario("describe", &scenario, &[("db.yaml", DB)]);
+    let sc = load(&path).unwrap();
+    let w = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let pod =
+        k8sim::cli::kubectl::view(&sc, 1, "default", 600_000, &w("describe pod db-0")).unwrap();
+    assert!(pod.contains("Status:           Terminating"), "{pod}");
+    assert!(pod.contains("TaintManagerEviction"), "{pod}");
+    assert!(
+        pod.contains("taint-eviction-controller  Marking for deletion Pod default/db-0"),
+        "{pod}"
+    );
+    assert!(
+        pod.contains("node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"),
+        "{pod}"
+    );
+    let node =
+        k8sim::cli::kubectl::view(&sc, 1, "default", 30_000, &w("describe node solo")).unwrap();
+    assert!(node.contains("cpu                1 (25%)"), "{node}");
+    assert!(node.contains("memory             1Gi (6%)"), "{node}");
+    let get = k8sim::cli::kubectl::view(&sc, 1, "default", 600_000, &w("get nodes")).unwrap();
+    assert!(get.contains("solo   NotReady"), "{get}");
+}

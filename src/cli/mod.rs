@@ -1,5 +1,6 @@
 //! The command line: `k8sim run`, `k8sim validate`, `k8sim report`.
 
+pub mod kubectl;
 pub mod run;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,9 @@ pub enum Command {
         /// A run folder (`results/<scenario>/<scheduler>/seed-<n>`).
         dir: PathBuf,
     },
+    /// Show the simulated cluster as kubectl would at a simulated time:
+    /// `k8sim kubectl SCENARIO --at 30m -- get pods -o wide`.
+    Kubectl(kubectl::KubectlArgs),
     /// Reproduce a published experiment.
     #[command(subcommand)]
     Experiment(Experiment),

@@ -31,6 +31,17 @@ impl Simulation {
     /// Builds a simulation of `scenario` with `seed`, using the scheduler profile
     /// `scheduler` (a built-in name).
     pub fn new(scenario: &Scenario, seed: u64, scheduler: &str) -> Result<Simulation, SetupError> {
+        Simulation::new_with_limits(scenario, seed, scheduler, scenario.limits)
+    }
+
+    /// Like [`Simulation::new`] with other engine limits (e.g. an earlier end time, to look
+    /// at the cluster at that moment).
+    pub fn new_with_limits(
+        scenario: &Scenario,
+        seed: u64,
+        scheduler: &str,
+        limits: crate::engine::Limits,
+    ) -> Result<Simulation, SetupError> {
         let streams = RngStreams::new(seed);
         let profile = scheduler::builtin_profile(scheduler, &scenario.resources)?;
         let mut cluster = Cluster::default();
@@ -44,7 +55,7 @@ impl Simulation {
             ..Recorder::default()
         };
         let mut sim = Simulation {
-            engine: Engine::new(scenario.limits),
+            engine: Engine::new(limits),
             kubelets: Kubelets::new(cluster.nodes.len(), &streams),
             lifecycle: super::node_lifecycle::NodeLifecycle::new(cluster.nodes.len(), &streams),
             cluster,
