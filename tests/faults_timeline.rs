@@ -405,3 +405,36 @@ fn kubectl_describe_shows_eviction_events_and_allocated_resources() {
     let get = k8sim::cli::kubectl::view(&sc, 1, "default", 600_000, &w("get nodes")).unwrap();
     assert!(get.contains("solo   NotReady"), "{get}");
 }
+
+#[test]
+fn availability_csvs_count_the_outage_of_a_service_whose_only_pod_was_on_a_failed_node() {
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports: [{port: 5432}]\n";
+    let scenario = format!(
+        "name: avail\nduration: 30m\nworkloads: [db.yaml, svc.yaml]\n{}timeline:\n  - at: 1m\n    node: {{fail: solo}}\n  - at: 20m\n    node: {{recover: solo}}\n",
+        cluster("    - {name: solo, allocatable: {cpu: \"4\", memory: 16Gi}}\n")
+    );
+    let path = write_scenario("avail", &scenario, &[("db.yaml", DB), ("svc.yaml", svc)]);
+    let sc = load(&path).unwrap();
+    let mut sim = Simulation::new(&sc, sc.seed, &sc.scheduler).unwrap();
+    sim.run().unwrap();
+    let out = path.parent().unwrap().join("out");
+    fs::create_dir_all(&out).unwrap();
+    k8sim::output::run_files::write_all(&sim, &sim.summary(), &out).unwrap();
+    // No endpoint in the first 10 s sample (db-0 not started yet), then none from the
+    // NotReady at 110 s until the sample after the recovered node restarts db-0 at 1200 s.
+    let services = fs::read_to_string(out.join("services.csv")).unwrap();
+    assert_eq!(
+        services,
+        "namespace,name,min_ready_endpoints,outage_s\ndefault,db,0,1110.000\n"
+    );
+    let avail = fs::read_to_string(out.join("availability.csv")).unwrap();
+    assert!(
+        avail.contains("StatefulSet,default,db,1,1110.000,1,1100.000"),
+        "{avail}"
+    );
+    let faults = fs::read_to_string(out.join("faults.csv")).unwrap();
+    assert!(
+        faults.contains("solo,node-fail,60.000,1200.000,1,1,1150.000"),
+        "{faults}"
+    );
+}

@@ -2,6 +2,7 @@
 //! report, the terminal summary, atomic results folders.
 
 pub mod atomic;
+pub mod availability_files;
 pub mod plots;
 pub mod report;
 pub mod results_dir;

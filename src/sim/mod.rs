@@ -2,6 +2,7 @@
 //! scheduler together and dispatches the closed set of events.
 
 pub mod actions;
+pub mod availability;
 pub mod drain;
 pub mod event;
 pub mod node_lifecycle;
@@ -273,6 +274,7 @@ impl Simulation {
     }
 
     fn sample(&mut self) {
+        availability::sample(self);
         let c = &self.cluster;
         let now = self.engine.now();
         let gpu = self

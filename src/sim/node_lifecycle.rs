@@ -99,6 +99,8 @@ pub struct NodeLifecycle {
     pub pdbs: Vec<PodDisruptionBudget>,
     /// Drains started by `kubectl drain`.
     pub drains: Vec<super::drain::Drain>,
+    /// Availability samples (one per metrics sample).
+    pub availability: Vec<super::availability::AvailabilitySample>,
     rng: Xoshiro256PlusPlus,
 }
 
@@ -114,6 +116,7 @@ impl NodeLifecycle {
             services: Vec::new(),
             pdbs: Vec::new(),
             drains: Vec::new(),
+            availability: Vec::new(),
             rng: streams.stream(Stream::Faults),
         }
     }
