@@ -1,5 +1,6 @@
 //! The command line: `k8sim run`, `k8sim validate`, `k8sim report`.
 
+pub mod explain;
 pub mod kubectl;
 pub mod run;
 
@@ -26,6 +27,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Show why a pod went where it went: filter verdicts and per-plugin scores.
+    Explain(explain::ExplainArgs),
     /// Re-render plots and report.html of a results folder from its CSVs.
     Report {
         /// A run folder (`results/<scenario>/<scheduler>/seed-<n>`).

@@ -53,9 +53,18 @@ pub fn run_scenario(
         )
     })?;
     let summary = sim.summary();
+    // A KubeSchedulerConfiguration path becomes its file stem in the results path.
+    let scheduler_dir = if crate::input::scheduler_config::looks_like_file(scheduler) {
+        Path::new(scheduler)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "config".to_string())
+    } else {
+        scheduler.to_string()
+    };
     let target = out
         .join(&sc.name)
-        .join(scheduler)
+        .join(&scheduler_dir)
         .join(format!("seed-{seed}"));
     let dir = AtomicDir::create(&target)
         .with_context(|| format!("cannot create results folder {}", target.display()))?;

@@ -3,6 +3,7 @@
 //! unbind.
 
 pub mod pod;
+pub mod storage;
 
 use crate::engine::SimTime;
 use crate::model::labels::{Labels, Taint};
@@ -84,6 +85,15 @@ impl NodeTable {
     }
 }
 
+/// (has required pod anti-affinity, has any pod affinity or anti-affinity).
+fn affinity_flags(pod: &Pod) -> (bool, bool) {
+    let a = &pod.spec.affinity;
+    (
+        !a.pod_anti_affinity.required.is_empty(),
+        !a.pod_affinity.is_empty() || !a.pod_anti_affinity.is_empty(),
+    )
+}
+
 /// The whole simulated cluster.
 #[derive(Debug, Default)]
 pub struct Cluster {
@@ -106,6 +116,12 @@ pub struct Cluster {
     pub allocatable_total: Resources,
     /// Number of nodes with at least one bound, unterminated pod.
     pub nodes_used: usize,
+    /// Bound, unreleased pods with required pod anti-affinity (lets InterPodAffinity skip).
+    pub pods_with_required_anti_affinity: usize,
+    /// Bound, unreleased pods with any pod affinity or anti-affinity.
+    pub pods_with_pod_affinity: usize,
+    /// StorageClasses, PersistentVolumes and PersistentVolumeClaims.
+    pub storage: storage::Storage,
 }
 
 impl Cluster {
@@ -187,6 +203,9 @@ impl Cluster {
             .map(|p| (p.protocol.clone(), p.host_ip.clone(), p.host_port))
             .collect();
         let nonzero = pod.spec.nonzero_requests;
+        let (anti, any) = affinity_flags(pod);
+        self.pods_with_required_anti_affinity += anti as usize;
+        self.pods_with_pod_affinity += any as usize;
         self.requested_total += requests;
         let t = &mut self.nodes;
         if t.pods[n.ix()].is_empty() {
@@ -217,6 +236,9 @@ impl Cluster {
         pod.released = true;
         let requests = pod.spec.requests;
         let nonzero = pod.spec.nonzero_requests;
+        let (anti, any) = affinity_flags(pod);
+        self.pods_with_required_anti_affinity -= anti as usize;
+        self.pods_with_pod_affinity -= any as usize;
         self.requested_total -= requests;
         let t = &mut self.nodes;
         t.requested[n.ix()] -= requests;

@@ -115,6 +115,8 @@ pub struct Pod {
     pub workload: String,
     /// Owner's revision (template hash) this pod was made from.
     pub revision: String,
+    /// Exit code of the last container run (run-to-completion pods).
+    pub exit_code: Option<i32>,
 }
 
 impl Pod {
@@ -148,6 +150,7 @@ impl Pod {
             index: None,
             workload: String::new(),
             revision: String::new(),
+            exit_code: None,
         }
     }
 

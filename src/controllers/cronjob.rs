@@ -23,8 +23,23 @@ pub struct CronJobState {
     pub tz: Tz,
     /// Jobs created, oldest first.
     pub jobs: Vec<u32>,
-    /// Scheduled times that fired, with what happened: (scheduled, outcome).
-    pub runs: Vec<(SimTime, RunOutcome)>,
+    /// Scheduled times and what happened at each.
+    pub runs: Vec<CronRun>,
+    /// status.lastScheduleTime: the scheduled time of the last Job created.
+    pub last_schedule: Option<SimTime>,
+}
+
+/// One scheduled time of a CronJob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CronRun {
+    /// The scheduled time.
+    pub scheduled: SimTime,
+    /// When the Job was actually created.
+    pub started: Option<SimTime>,
+    /// What happened.
+    pub outcome: RunOutcome,
+    /// The Job created.
+    pub job: Option<u32>,
 }
 
 /// What happened at a scheduled time.
@@ -36,6 +51,9 @@ pub enum RunOutcome {
     Skipped,
     /// The active Job was replaced by a new one.
     Replaced,
+    /// Not started: the controller was not running (suspended) at that time, or the
+    /// start was later than startingDeadlineSeconds.
+    Missed,
 }
 
 /// Parses a Kubernetes cron schedule: 5 fields, names, ranges, steps and `@hourly`-style
@@ -106,6 +124,7 @@ pub fn add(sim: &mut Simulation, spec: CronJob, cron: Cron, tz: Tz) -> u32 {
         tz,
         jobs: Vec::new(),
         runs: Vec::new(),
+        last_schedule: None,
     });
     // The first schedule strictly after the start instant minus 1 ms, so a schedule that
     // matches the start itself fires at time zero.
@@ -118,7 +137,30 @@ pub fn add(sim: &mut Simulation, spec: CronJob, cron: Cron, tz: Tz) -> u32 {
     idx
 }
 
-/// A scheduled time arrived.
+/// Kubernetes gives up listing missed start times beyond this many (cronjob utils.go
+/// mostRecentScheduleTime: "too many missed start times").
+pub const MAX_MISSED_START_TIMES: usize = 100;
+
+/// Scheduled times in `(after, until]`, at most `MAX_MISSED_START_TIMES + 1` of them.
+pub fn schedule_times(cron: &Cron, after: DateTime<Tz>, until: DateTime<Tz>) -> Vec<DateTime<Tz>> {
+    let mut out = Vec::new();
+    let mut t = after;
+    while out.len() <= MAX_MISSED_START_TIMES {
+        match cron.find_next_occurrence(&t, false) {
+            Ok(n) if n <= until => {
+                out.push(n);
+                t = n;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// A scheduled time arrived (or the CronJob was resumed): like syncCronJob, look at the
+/// schedule times missed since the last one and start a Job for the most recent, unless
+/// it is later than startingDeadlineSeconds; more than 100 missed times only log a
+/// warning event.
 pub fn tick(sim: &mut Simulation, c: u32) {
     let now = sim.engine.now();
     let st = &sim.workloads.cronjobs[c as usize];
@@ -129,9 +171,66 @@ pub fn tick(sim: &mut Simulation, c: u32) {
             .schedule_at(t, Event::CronTick(c))
             .expect("next tick is after now");
     }
+    fire(sim, c);
+}
+
+fn fire(sim: &mut Simulation, c: u32) {
+    let now = sim.engine.now();
     let st = &sim.workloads.cronjobs[c as usize];
+    let tz = st.tz;
     if st.spec.suspend {
         return;
+    }
+    let name = st.spec.meta.name.clone();
+    let earliest = st.last_schedule.unwrap_or(SimTime::ZERO);
+    let after = to_datetime(sim, earliest, tz) - chrono::Duration::milliseconds(1);
+    let times = schedule_times(&st.cron, after, to_datetime(sim, now, tz));
+    let times: Vec<SimTime> = times
+        .iter()
+        .filter_map(|d| to_simtime(sim, d))
+        .filter(|t| st.last_schedule.is_none_or(|l| *t > l))
+        .collect();
+    let Some(&scheduled) = times.last() else {
+        return;
+    };
+    if times.len() > MAX_MISSED_START_TIMES {
+        sim.record_event(
+            "CronJob",
+            &name,
+            "Warning",
+            "TooManyMissedTimes",
+            "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".into(),
+        );
+    }
+    for &missed in &times[..times.len() - 1] {
+        sim.workloads.cronjobs[c as usize].runs.push(CronRun {
+            scheduled: missed,
+            started: None,
+            outcome: RunOutcome::Missed,
+            job: None,
+        });
+    }
+    let st = &sim.workloads.cronjobs[c as usize];
+    if let Some(deadline) = st.spec.starting_deadline_seconds {
+        if now.millis_since(scheduled) > deadline.max(0) as u64 * 1000 {
+            sim.workloads.cronjobs[c as usize].runs.push(CronRun {
+                scheduled,
+                started: None,
+                outcome: RunOutcome::Missed,
+                job: None,
+            });
+            sim.record_event(
+                "CronJob",
+                &name,
+                "Warning",
+                "MissSchedule",
+                format!(
+                    "Missed scheduled time to start a job: {}",
+                    to_datetime(sim, scheduled, tz).to_rfc3339()
+                ),
+            );
+            return;
+        }
     }
     let active: Vec<u32> = st
         .jobs
@@ -139,12 +238,14 @@ pub fn tick(sim: &mut Simulation, c: u32) {
         .copied()
         .filter(|j| job::is_active(sim, *j))
         .collect();
-    let name = st.spec.meta.name.clone();
     let outcome = match st.spec.concurrency_policy {
         ConcurrencyPolicy::Forbid if !active.is_empty() => {
-            sim.workloads.cronjobs[c as usize]
-                .runs
-                .push((now, RunOutcome::Skipped));
+            sim.workloads.cronjobs[c as usize].runs.push(CronRun {
+                scheduled,
+                started: None,
+                outcome: RunOutcome::Skipped,
+                job: None,
+            });
             sim.record_event(
                 "CronJob",
                 &name,
@@ -171,7 +272,9 @@ pub fn tick(sim: &mut Simulation, c: u32) {
         }
         _ => RunOutcome::Started,
     };
-    let scheduled_minutes = (sim.start_epoch_s * 1000 + now.as_millis() as i64).div_euclid(60_000);
+    // getJobFromTemplate2: the name carries the scheduled time in minutes since the epoch.
+    let scheduled_minutes =
+        (sim.start_epoch_s * 1000 + scheduled.as_millis() as i64).div_euclid(60_000);
     let job_name = format!("{name}-{scheduled_minutes}");
     let st = &sim.workloads.cronjobs[c as usize];
     let spec = st.spec.job.clone();
@@ -186,7 +289,13 @@ pub fn tick(sim: &mut Simulation, c: u32) {
     );
     let st = &mut sim.workloads.cronjobs[c as usize];
     st.jobs.push(j);
-    st.runs.push((now, outcome));
+    st.last_schedule = Some(scheduled);
+    st.runs.push(CronRun {
+        scheduled,
+        started: Some(now),
+        outcome,
+        job: Some(j),
+    });
     sim.record_event(
         "CronJob",
         &name,
@@ -194,6 +303,17 @@ pub fn tick(sim: &mut Simulation, c: u32) {
         "SuccessfulCreate",
         format!("Created job {job_name}"),
     );
+}
+
+/// Suspends or resumes CronJob `c`; resuming looks at the times missed meanwhile at once
+/// (the most recent may start, within startingDeadlineSeconds).
+pub fn set_suspend(sim: &mut Simulation, c: u32, suspend: bool) {
+    let st = &mut sim.workloads.cronjobs[c as usize];
+    let resumed = st.spec.suspend && !suspend;
+    st.spec.suspend = suspend;
+    if resumed {
+        fire(sim, c);
+    }
 }
 
 /// A Job of CronJob `c` changed: enforce the history limits.

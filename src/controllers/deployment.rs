@@ -1,8 +1,12 @@
 //! Deployment controller: one ReplicaSet per pod template (`<deployment>-<pod-template-hash>`),
-//! RollingUpdate (maxSurge/maxUnavailable) and Recreate, revisions, rollback, scaling
-//! (pkg/controller/deployment: rolling.go, recreate.go, sync.go).
+//! RollingUpdate (maxSurge rounded up, maxUnavailable rounded down) and Recreate, revisions
+//! and revisionHistoryLimit, rollback, proportional scaling during a rollout, paused,
+//! minReadySeconds (through the ReplicaSets) and progressDeadlineSeconds
+//! (pkg/controller/deployment: rolling.go, recreate.go, sync.go, progress.go).
 
 use super::replicaset::{self, ReplicaSetState};
+use super::ReplicaTracker;
+use crate::engine::SimTime;
 use crate::model::workload::{Deployment, DeploymentStrategy, PodTemplate};
 use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
@@ -16,6 +20,14 @@ pub struct DeploymentState {
     pub replicasets: Vec<u32>,
     /// Deleted.
     pub deleted: bool,
+    /// Desired vs ready over time.
+    pub tracker: ReplicaTracker,
+    /// Last time the rollout made progress (Progressing condition's lastUpdateTime).
+    pub last_progress: SimTime,
+    /// Available replicas at the last sync (a rise is progress).
+    pub last_available: i32,
+    /// The Progressing condition turned False with ProgressDeadlineExceeded.
+    pub timed_out: bool,
 }
 
 /// Adds a Deployment and returns its index.
@@ -25,6 +37,10 @@ pub fn add(sim: &mut Simulation, spec: Deployment) -> u32 {
         spec,
         replicasets: Vec::new(),
         deleted: false,
+        tracker: ReplicaTracker::default(),
+        last_progress: sim.engine.now(),
+        last_available: 0,
+        timed_out: false,
     });
     sim.request_sync(ControllerRef::Deployment(idx));
     idx
@@ -66,10 +82,14 @@ fn new_replicaset(sim: &mut Simulation, d: u32) -> u32 {
         deleted: false,
         created: sim.engine.now(),
         workload: st.spec.meta.name.clone(),
+        desired_replicas_annotation: None,
+        max_replicas_annotation: None,
     };
     let dep_name = st.spec.meta.name.clone();
     let rs = replicaset::add(sim, state);
-    sim.workloads.deployments[d as usize].replicasets.push(rs);
+    let dep = &mut sim.workloads.deployments[d as usize];
+    dep.replicasets.push(rs);
+    dep.last_progress = sim.engine.now();
     sim.record_event(
         "Deployment",
         &dep_name,
@@ -80,11 +100,37 @@ fn new_replicaset(sim: &mut Simulation, d: u32) -> u32 {
     rs
 }
 
+/// maxSurge and maxUnavailable of Deployment `d` resolved against its replicas
+/// (deploymentutil.ResolveFenceposts: surge rounds up, unavailable down, never both 0).
+pub fn fenceposts(spec: &Deployment) -> (i32, i32) {
+    match &spec.strategy {
+        DeploymentStrategy::Recreate => (0, 0),
+        DeploymentStrategy::RollingUpdate {
+            max_surge,
+            max_unavailable,
+        } => {
+            let surge = max_surge.resolve(spec.replicas, true).max(0);
+            let mut unavailable = max_unavailable.resolve(spec.replicas, false).max(0);
+            if surge == 0 && unavailable == 0 {
+                unavailable = 1;
+            }
+            (surge, unavailable.min(spec.replicas.max(0)))
+        }
+    }
+}
+
 fn scale_rs(sim: &mut Simulation, d: u32, rs: u32, replicas: i32) {
+    let spec = &sim.workloads.deployments[d as usize].spec;
+    let (surge, _) = fenceposts(spec);
+    let (desired, max) = (spec.replicas, spec.replicas + surge);
     let st = &mut sim.workloads.replicasets[rs as usize];
+    st.desired_replicas_annotation = Some(desired);
+    st.max_replicas_annotation = Some(max);
     if st.replicas == replicas {
         return;
     }
+    sim.workloads.deployments[d as usize].last_progress = sim.engine.now();
+    let st = &mut sim.workloads.replicasets[rs as usize];
     let verb = if replicas > st.replicas { "up" } else { "down" };
     let msg = format!(
         "Scaled {verb} replica set {} from {} to {replicas}",
@@ -96,8 +142,14 @@ fn scale_rs(sim: &mut Simulation, d: u32, rs: u32, replicas: i32) {
     sim.request_sync(ControllerRef::ReplicaSet(rs));
 }
 
-/// Reconciles Deployment `d`.
+/// Reconciles Deployment `d` (sync.go syncDeployment order: deleted, paused, scaling
+/// event, then the strategy's rollout).
 pub fn sync(sim: &mut Simulation, d: u32) {
+    reconcile(sim, d);
+    track(sim, d);
+}
+
+fn reconcile(sim: &mut Simulation, d: u32) {
     if sim.workloads.deployments[d as usize].deleted {
         let rss = sim.workloads.deployments[d as usize].replicasets.clone();
         for rs in rss {
@@ -106,31 +158,29 @@ pub fn sync(sim: &mut Simulation, d: u32) {
         }
         return;
     }
-    if sim.workloads.deployments[d as usize].spec.paused {
+    let st = &sim.workloads.deployments[d as usize];
+    if st.spec.paused {
+        // A paused Deployment still scales, but starts no rollout (no new ReplicaSet).
+        let hash = &st.spec.template.hash;
+        let new_rs = st
+            .replicasets
+            .iter()
+            .copied()
+            .find(|r| sim.workloads.replicasets[*r as usize].template.hash == *hash);
+        scale(sim, d, new_rs);
         return;
     }
     let new_rs = new_replicaset(sim, d);
-    let st = &sim.workloads.deployments[d as usize];
-    let desired = st.spec.replicas;
-    let old: Vec<u32> = st
-        .replicasets
-        .iter()
-        .copied()
-        .filter(|r| *r != new_rs)
-        .collect();
-    let strategy = st.spec.strategy.clone();
-    let old_replicas: i32 = old
-        .iter()
-        .map(|r| sim.workloads.replicasets[*r as usize].replicas)
-        .sum();
-
-    // Steady state: only the new ReplicaSet has replicas, so scaling is direct.
-    if old_replicas == 0 {
-        scale_rs(sim, d, new_rs, desired);
+    if is_scaling_event(sim, d) {
+        scale(sim, d, Some(new_rs));
         cleanup_history(sim, d, new_rs);
         return;
     }
-    match strategy {
+    let st = &sim.workloads.deployments[d as usize];
+    let desired = st.spec.replicas;
+    let old = old_replicasets(sim, d, Some(new_rs));
+    let (surge, unavailable) = fenceposts(&st.spec);
+    match st.spec.strategy {
         DeploymentStrategy::Recreate => {
             for r in &old {
                 scale_rs(sim, d, *r, 0);
@@ -140,22 +190,202 @@ pub fn sync(sim: &mut Simulation, d: u32) {
                 scale_rs(sim, d, new_rs, desired);
             }
         }
-        DeploymentStrategy::RollingUpdate {
-            max_surge,
-            max_unavailable,
-        } => {
-            let mut surge = max_surge.resolve(desired, true);
-            let mut unavailable = max_unavailable.resolve(desired, false);
-            // deploymentutil.ResolveFenceposts: both zero means one may be unavailable.
-            if surge == 0 && unavailable == 0 {
-                unavailable = 1;
-            }
-            surge = surge.max(0);
+        DeploymentStrategy::RollingUpdate { .. } => {
             reconcile_new(sim, d, new_rs, &old, desired, surge);
             reconcile_old(sim, d, new_rs, &old, desired, unavailable);
         }
     }
-    cleanup_history(sim, d, new_rs);
+    if complete(sim, d, new_rs) {
+        cleanup_history(sim, d, new_rs);
+    }
+    progress(sim, d, new_rs);
+}
+
+fn old_replicasets(sim: &Simulation, d: u32, new_rs: Option<u32>) -> Vec<u32> {
+    sim.workloads.deployments[d as usize]
+        .replicasets
+        .iter()
+        .copied()
+        .filter(|r| Some(*r) != new_rs)
+        .collect()
+}
+
+/// DeploymentComplete: the new ReplicaSet has every replica, all available, and no old
+/// replica is left.
+fn complete(sim: &Simulation, d: u32, new_rs: u32) -> bool {
+    let desired = sim.workloads.deployments[d as usize].spec.replicas;
+    let c = replicaset::counts(sim, new_rs);
+    sim.workloads.replicasets[new_rs as usize].replicas == desired
+        && c.available == desired
+        && old_replicasets(sim, d, Some(new_rs))
+            .iter()
+            .all(|r| replicaset::counts(sim, *r).active == 0)
+}
+
+/// progress.go syncRolloutStatus: new available pods are progress; without progress for
+/// progressDeadlineSeconds the Progressing condition turns False (ProgressDeadlineExceeded).
+fn progress(sim: &mut Simulation, d: u32, new_rs: u32) {
+    let now = sim.engine.now();
+    let rss = sim.workloads.deployments[d as usize].replicasets.clone();
+    let available: i32 = rss
+        .iter()
+        .map(|r| replicaset::counts(sim, *r).available)
+        .sum();
+    let done = complete(sim, d, new_rs);
+    let st = &mut sim.workloads.deployments[d as usize];
+    if available > st.last_available {
+        st.last_progress = now;
+    }
+    st.last_available = available;
+    if done {
+        st.timed_out = false;
+        st.last_progress = now;
+        return;
+    }
+    if st.timed_out {
+        return;
+    }
+    let deadline = st
+        .last_progress
+        .plus_millis(st.spec.progress_deadline_seconds.max(0) as u64 * 1000);
+    if now >= deadline {
+        st.timed_out = true;
+        let name = st.spec.meta.name.clone();
+        let rs_name = sim.workloads.replicasets[new_rs as usize].name.clone();
+        sim.record_event(
+            "Deployment",
+            &name,
+            "Warning",
+            "ProgressDeadlineExceeded",
+            format!("ReplicaSet {rs_name:?} has timed out progressing."),
+        );
+    } else {
+        sim.sync_at(deadline, ControllerRef::Deployment(d));
+    }
+}
+
+fn track(sim: &mut Simulation, d: u32) {
+    let st = &sim.workloads.deployments[d as usize];
+    let desired = if st.deleted { 0 } else { st.spec.replicas };
+    let ready: i32 = st
+        .replicasets
+        .iter()
+        .map(|r| replicaset::counts(sim, *r).ready)
+        .sum();
+    let (_, unavailable) = fenceposts(&st.spec);
+    let max_unavailable = match st.spec.strategy {
+        DeploymentStrategy::Recreate => 0,
+        DeploymentStrategy::RollingUpdate { .. } => unavailable,
+    };
+    let now = sim.engine.now();
+    sim.workloads.deployments[d as usize]
+        .tracker
+        .update(now, desired, ready, max_unavailable);
+}
+
+/// sync.go isScalingEvent: an active ReplicaSet was last scaled for another replica count.
+fn is_scaling_event(sim: &Simulation, d: u32) -> bool {
+    let st = &sim.workloads.deployments[d as usize];
+    st.replicasets.iter().any(|r| {
+        let rs = &sim.workloads.replicasets[*r as usize];
+        rs.replicas > 0
+            && rs
+                .desired_replicas_annotation
+                .is_some_and(|x| x != st.spec.replicas)
+    })
+}
+
+/// sync.go scale: one active (or the latest) ReplicaSet takes all replicas; a saturated
+/// new ReplicaSet retires the old ones; otherwise, during a rolling update, replicas are
+/// added or removed proportionally to each ReplicaSet's size (GetProportion), the
+/// leftover going to the largest.
+fn scale(sim: &mut Simulation, d: u32, new_rs: Option<u32>) {
+    let st = &sim.workloads.deployments[d as usize];
+    let desired = st.spec.replicas;
+    let old = old_replicasets(sim, d, new_rs);
+    let active: Vec<u32> = new_rs
+        .iter()
+        .chain(old.iter())
+        .copied()
+        .filter(|r| sim.workloads.replicasets[*r as usize].replicas > 0)
+        .collect();
+    // FindActiveOrLatest.
+    let active_or_latest = match active.len() {
+        0 => new_rs.or_else(|| old.last().copied()),
+        1 => Some(active[0]),
+        _ => None,
+    };
+    if let Some(rs) = active_or_latest {
+        scale_rs(sim, d, rs, desired);
+        return;
+    }
+    if let Some(n) = new_rs {
+        let c = replicaset::counts(sim, n);
+        if sim.workloads.replicasets[n as usize].replicas == desired && c.available == desired {
+            for r in old {
+                scale_rs(sim, d, r, 0);
+            }
+            return;
+        }
+    }
+    if !matches!(st.spec.strategy, DeploymentStrategy::RollingUpdate { .. }) {
+        return;
+    }
+    let (surge, _) = fenceposts(&st.spec);
+    let total: i32 = active
+        .iter()
+        .map(|r| sim.workloads.replicasets[*r as usize].replicas)
+        .sum();
+    let allowed = if desired > 0 { desired + surge } else { 0 };
+    let to_add = allowed - total;
+    let mut ordered = active.clone();
+    let rs_of = |r: &u32| &sim.workloads.replicasets[*r as usize];
+    if to_add > 0 {
+        // ReplicaSetsBySizeNewer.
+        ordered.sort_by_key(|r| {
+            (
+                std::cmp::Reverse(rs_of(r).replicas),
+                std::cmp::Reverse(rs_of(r).created),
+                *r,
+            )
+        });
+    } else {
+        // ReplicaSetsBySizeOlder.
+        ordered.sort_by_key(|r| (std::cmp::Reverse(rs_of(r).replicas), rs_of(r).created, *r));
+    }
+    let mut added = 0;
+    let mut sizes: Vec<(u32, i32)> = Vec::with_capacity(ordered.len());
+    for r in &ordered {
+        let rs = rs_of(r);
+        let proportion = if to_add == 0 || to_add == added || rs.replicas == 0 {
+            0
+        } else {
+            // getReplicaSetFraction: round(replicas * (desired + surge) / max-replicas).
+            let fraction = if desired == 0 {
+                -rs.replicas
+            } else {
+                let annotated = rs.max_replicas_annotation.unwrap_or(total).max(1);
+                let size = rs.replicas as f64 * (desired + surge) as f64 / annotated as f64;
+                size.round() as i32 - rs.replicas
+            };
+            let allowed_left = to_add - added;
+            if to_add > 0 {
+                fraction.min(allowed_left)
+            } else {
+                fraction.max(allowed_left)
+            }
+        };
+        added += proportion;
+        sizes.push((*r, rs.replicas + proportion));
+    }
+    if to_add != 0 {
+        if let Some(first) = sizes.first_mut() {
+            first.1 = (first.1 + to_add - added).max(0);
+        }
+    }
+    for (r, size) in sizes {
+        scale_rs(sim, d, r, size);
+    }
 }
 
 fn all_replicas(sim: &Simulation, new_rs: u32, old: &[u32]) -> i32 {
@@ -281,7 +511,7 @@ fn cleanup_history(sim: &mut Simulation, d: u32, new_rs: u32) {
 }
 
 /// `kubectl scale deployment NAME --replicas=N`.
-pub fn scale(sim: &mut Simulation, d: u32, replicas: i32) {
+pub fn set_replicas(sim: &mut Simulation, d: u32, replicas: i32) {
     sim.workloads.deployments[d as usize].spec.replicas = replicas;
     sim.request_sync(ControllerRef::Deployment(d));
 }

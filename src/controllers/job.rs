@@ -1,10 +1,14 @@
 //! Job controller: runs pods until `completions` succeed with at most `parallelism` at
-//! once; NonIndexed and Indexed completion modes; backoffLimit
-//! (pkg/controller/job/job_controller.go).
+//! once; NonIndexed and Indexed completion modes; backoffLimit with the exponential
+//! back-off between retries, backoffLimitPerIndex, podFailurePolicy on exit codes,
+//! restartPolicy OnFailure (restarts count as failures), activeDeadlineSeconds,
+//! ttlSecondsAfterFinished and suspend (pkg/controller/job: job_controller.go,
+//! backoff_utils.go, pod_failure_policy.go).
 
 use crate::cluster::{Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
-use crate::model::workload::{CompletionMode, JobSpec};
+use crate::model::pod::RestartPolicy;
+use crate::model::workload::{CompletionMode, JobSpec, PodFailureAction};
 use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
 
@@ -46,6 +50,37 @@ pub struct JobState {
     pub deleted: bool,
     /// Highest number of its pods active at once.
     pub max_active: i32,
+    /// Container runs started so far (indexes `spec.exit_codes`).
+    pub runs: u32,
+}
+
+/// First delay before re-creating a failed pod (DefaultJobPodFailureBackOff: 10 s).
+pub const POD_FAILURE_BACKOFF_MS: u64 = 10_000;
+/// Longest delay (MaxJobPodFailureBackOff: 6 min).
+pub const MAX_POD_FAILURE_BACKOFF_MS: u64 = 360_000;
+
+/// The delay before a new pod after `failures` consecutive failures: 10 s doubling per
+/// failure, at most 6 min; none without failures.
+pub fn failure_backoff_ms(failures: u32) -> u64 {
+    if failures == 0 {
+        return 0;
+    }
+    (POD_FAILURE_BACKOFF_MS << (failures - 1).min(16)).min(MAX_POD_FAILURE_BACKOFF_MS)
+}
+
+/// The exit code of the next container run of pod `p` (0 unless its Job lists codes).
+pub fn next_exit_code(sim: &mut Simulation, p: PodId) -> i32 {
+    let crate::cluster::Owner::Job(j) = sim.cluster.pods[p.ix()].owner else {
+        return 0;
+    };
+    let st = &mut sim.workloads.jobs[j as usize];
+    let codes = &st.spec.exit_codes;
+    let code = match codes.len() {
+        0 => 0,
+        n => codes[(st.runs as usize).min(n - 1)],
+    };
+    st.runs += 1;
+    code
 }
 
 /// Adds a Job and returns its index.
@@ -73,6 +108,7 @@ pub fn add(
         finished: None,
         deleted: false,
         max_active: 0,
+        runs: 0,
     });
     sim.request_sync(ControllerRef::Job(idx));
     idx
@@ -84,36 +120,109 @@ pub fn is_active(sim: &Simulation, j: u32) -> bool {
     st.finished.is_none() && !st.deleted
 }
 
+/// The podFailurePolicy rule matching exit code `code`, with its index.
+fn matching_rule(spec: &JobSpec, code: i32) -> Option<(usize, PodFailureAction)> {
+    spec.pod_failure_rules
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.exit_codes.contains(&code) == r.exit_codes_in)
+        .map(|(i, r)| (i, r.action))
+}
+
 /// Reconciles Job `j`.
 pub fn sync(sim: &mut Simulation, j: u32) {
+    let now = sim.engine.now();
     let st = &sim.workloads.jobs[j as usize];
-    if st.finished.is_some() || st.deleted {
-        if st.deleted {
-            let pods: Vec<PodId> = st.pods.clone();
-            for p in pods {
-                if sim.cluster.pods[p.ix()].is_active() {
-                    sim.delete_pod(p, "Deleted");
-                }
+    if st.deleted {
+        let pods: Vec<PodId> = st.pods.clone();
+        for p in pods {
+            if sim.cluster.pods[p.ix()].is_active() {
+                sim.delete_pod(p, "Deleted");
             }
         }
         return;
     }
+    if let Some((at, _)) = st.finished {
+        // TTL-after-finished controller.
+        if let Some(ttl) = st.spec.ttl_seconds_after_finished {
+            let expiry = at.plus_millis(ttl.max(0) as u64 * 1000);
+            if now >= expiry {
+                sim.workloads.jobs[j as usize].deleted = true;
+                let pods = sim.workloads.jobs[j as usize].pods.clone();
+                for p in pods {
+                    if sim.cluster.pods[p.ix()].is_active() {
+                        sim.delete_pod(p, "Deleted");
+                    }
+                }
+                if let Some(c) = sim.workloads.jobs[j as usize].cronjob {
+                    sim.request_sync(ControllerRef::CronJob(c));
+                }
+            } else {
+                sim.sync_at(expiry, ControllerRef::Job(j));
+            }
+        }
+        return;
+    }
+    let spec = st.spec.clone();
+    let n_indexes = st.succeeded_indexes.len();
+    let indexed = spec.completion_mode == CompletionMode::Indexed;
+    let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
     // Count outcomes.
     let mut active: Vec<PodId> = Vec::new();
     let mut succeeded = 0;
     let mut failed = 0;
-    let mut done_indexes = vec![false; st.succeeded_indexes.len()];
-    let mut active_indexes = vec![false; st.succeeded_indexes.len()];
+    let mut restarts = 0u32;
+    let mut done_indexes = vec![false; n_indexes];
+    let mut active_indexes = vec![false; n_indexes];
+    let mut index_failures = vec![0i32; n_indexes];
+    let mut fail_job: Option<String> = None;
+    let mut failed_index_by_rule = vec![false; n_indexes];
+    // (finished, succeeded) of counted terminal pods, for the back-off.
+    let mut history: Vec<(SimTime, bool)> = Vec::new();
     for p in &st.pods {
         let pod = &sim.cluster.pods[p.ix()];
+        restarts += pod.restarts;
         match pod.phase {
             PodPhase::Succeeded => {
                 succeeded += 1;
                 if let Some(i) = pod.index {
                     done_indexes[i as usize] = true;
                 }
+                history.push((pod.times.finished.unwrap_or(now), true));
             }
-            PodPhase::Failed => failed += 1,
+            PodPhase::Failed => {
+                let code = pod.exit_code.unwrap_or(1);
+                let rule = matching_rule(&spec, code);
+                match rule {
+                    Some((_, PodFailureAction::Ignore)) => continue,
+                    Some((i, PodFailureAction::FailJob)) => {
+                        if fail_job.is_none() {
+                            let container = spec
+                                .template
+                                .spec
+                                .containers
+                                .first()
+                                .map(|c| c.name.as_str())
+                                .unwrap_or("");
+                            fail_job = Some(format!(
+                                "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
+                                pod.namespace, pod.name
+                            ));
+                        }
+                    }
+                    Some((_, PodFailureAction::FailIndex)) => {
+                        if let Some(x) = pod.index {
+                            failed_index_by_rule[x as usize] = true;
+                        }
+                    }
+                    _ => {}
+                }
+                failed += 1;
+                if let Some(i) = pod.index {
+                    index_failures[i as usize] += 1;
+                }
+                history.push((pod.times.finished.unwrap_or(now), false));
+            }
             _ if pod.deleting => {}
             _ => {
                 active.push(*p);
@@ -123,8 +232,6 @@ pub fn sync(sim: &mut Simulation, j: u32) {
             }
         }
     }
-    let spec = st.spec.clone();
-    let indexed = spec.completion_mode == CompletionMode::Indexed;
     if indexed {
         succeeded = done_indexes.iter().filter(|d| **d).count() as i32;
     }
@@ -132,21 +239,41 @@ pub fn sync(sim: &mut Simulation, j: u32) {
     {
         let st = &mut sim.workloads.jobs[j as usize];
         st.succeeded = succeeded;
-        st.failed = failed;
+        st.failed = failed + if on_failure { restarts as i32 } else { 0 };
         st.succeeded_indexes = done_indexes.clone();
         st.max_active = st.max_active.max(active.len() as i32);
     }
-    let now = sim.engine.now();
 
-    if failed > spec.backoff_limit {
-        finish(
-            sim,
-            j,
-            JobOutcome::Failed,
-            "BackoffLimitExceeded",
-            "Job has reached the specified backoff limit",
-        );
+    if let Some(message) = fail_job {
+        finish(sim, j, JobOutcome::Failed, "PodFailurePolicy", &message);
         return;
+    }
+    // backoffLimitPerIndex: an index whose failures exceed the limit is failed and not
+    // retried; the global backoffLimit does not apply.
+    let mut failed_indexes = vec![false; n_indexes];
+    if let Some(limit) = spec.backoff_limit_per_index {
+        for i in 0..n_indexes {
+            failed_indexes[i] =
+                !done_indexes[i] && (failed_index_by_rule[i] || index_failures[i] > limit);
+        }
+    } else {
+        let exceeded = if on_failure {
+            // pastBackoffLimitOnFailure: container restarts count.
+            spec.backoff_limit == 0 && failed > 0
+                || (spec.backoff_limit > 0 && restarts as i32 >= spec.backoff_limit)
+        } else {
+            failed > spec.backoff_limit
+        };
+        if exceeded {
+            finish(
+                sim,
+                j,
+                JobOutcome::Failed,
+                "BackoffLimitExceeded",
+                "Job has reached the specified backoff limit",
+            );
+            return;
+        }
     }
     if let Some(deadline) = spec.active_deadline_seconds {
         let end = sim.workloads.jobs[j as usize]
@@ -164,11 +291,27 @@ pub fn sync(sim: &mut Simulation, j: u32) {
         }
         sim.sync_at(end, ControllerRef::Job(j));
     }
+    let any_failed_index = failed_indexes.iter().any(|f| *f);
     let complete = match spec.completions {
+        Some(c) if indexed => {
+            (0..n_indexes).all(|i| done_indexes[i] || failed_indexes[i]) && c as usize == n_indexes
+        }
         Some(c) => succeeded >= c,
         // Work-queue Jobs complete once any pod succeeded and none is active.
         None => succeeded > 0 && active.is_empty(),
     };
+    if complete && any_failed_index {
+        if active.is_empty() {
+            finish(
+                sim,
+                j,
+                JobOutcome::Failed,
+                "FailedIndexes",
+                "Job has failed indexes",
+            );
+        }
+        return;
+    }
     if complete {
         finish(sim, j, JobOutcome::Complete, "Completed", "Job completed");
         return;
@@ -179,7 +322,11 @@ pub fn sync(sim: &mut Simulation, j: u32) {
         }
         return;
     }
+    let remaining_indexes = (0..n_indexes)
+        .filter(|i| !done_indexes[*i] && !failed_indexes[*i])
+        .count() as i32;
     let want_active = match spec.completions {
+        Some(_) if indexed => spec.parallelism.min(remaining_indexes),
         Some(c) => spec.parallelism.min(c - succeeded),
         None if succeeded > 0 => 0,
         None => spec.parallelism,
@@ -193,15 +340,30 @@ pub fn sync(sim: &mut Simulation, j: u32) {
         }
         return;
     }
+    // Exponential back-off after failures (backoff_utils.go): consecutive failures since
+    // the last success delay new pods by 10 s, 20 s, 40 s ... up to 6 min.
+    if to_create > 0 {
+        history.sort();
+        let failures = history.iter().rev().take_while(|(_, ok)| !ok).count() as u32;
+        if let Some(&(last_failure, _)) = history.last().filter(|_| failures > 0) {
+            let ready_at = last_failure.plus_millis(failure_backoff_ms(failures));
+            if now < ready_at {
+                sim.sync_at(ready_at, ControllerRef::Job(j));
+                return;
+            }
+        }
+    }
     let mut next_index = 0usize;
     while to_create > 0 {
         let index = if indexed {
-            while next_index < done_indexes.len()
-                && (done_indexes[next_index] || active_indexes[next_index])
+            while next_index < n_indexes
+                && (done_indexes[next_index]
+                    || active_indexes[next_index]
+                    || failed_indexes[next_index])
             {
                 next_index += 1;
             }
-            if next_index >= done_indexes.len() {
+            if next_index >= n_indexes {
                 break;
             }
             active_indexes[next_index] = true;
@@ -243,6 +405,15 @@ fn finish(sim: &mut Simulation, j: u32, outcome: JobOutcome, reason: &str, messa
     }
     if let Some(c) = cron {
         sim.request_sync(ControllerRef::CronJob(c));
+    }
+    if let Some(ttl) = sim.workloads.jobs[j as usize]
+        .spec
+        .ttl_seconds_after_finished
+    {
+        sim.sync_at(
+            now.plus_millis(ttl.max(0) as u64 * 1000),
+            ControllerRef::Job(j),
+        );
     }
 }
 

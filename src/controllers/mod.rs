@@ -3,12 +3,15 @@
 //! controller; none polls.
 
 pub mod cronjob;
+pub mod daemonset;
 pub mod deployment;
 pub mod job;
 pub mod replicaset;
 pub mod statefulset;
+pub mod volume;
 
 use crate::cluster::Owner;
+use crate::engine::SimTime;
 use crate::sim::event::ControllerRef;
 use rand::Rng;
 
@@ -25,13 +28,16 @@ pub struct Workloads {
     pub jobs: Vec<job::JobState>,
     /// CronJobs.
     pub cronjobs: Vec<cronjob::CronJobState>,
+    /// DaemonSets.
+    pub daemonsets: Vec<daemonset::DaemonSetState>,
 }
 
 impl Workloads {
     /// The controller to notify when a pod of `owner` changes.
     pub fn controller_of(&self, owner: Owner) -> Option<ControllerRef> {
         match owner {
-            Owner::None | Owner::DaemonSet(_) => None,
+            Owner::None => None,
+            Owner::DaemonSet(i) => Some(ControllerRef::DaemonSet(i)),
             Owner::ReplicaSet(i) => Some(ControllerRef::ReplicaSet(i)),
             Owner::StatefulSet(i) => Some(ControllerRef::StatefulSet(i)),
             Owner::Job(i) => Some(ControllerRef::Job(i)),
@@ -45,7 +51,7 @@ impl Workloads {
             Owner::ReplicaSet(i) => ("ReplicaSet", &self.replicasets[i as usize].name),
             Owner::StatefulSet(i) => ("StatefulSet", &self.statefulsets[i as usize].spec.meta.name),
             Owner::Job(i) => ("Job", &self.jobs[i as usize].name),
-            Owner::DaemonSet(_) => ("DaemonSet", ""),
+            Owner::DaemonSet(i) => ("DaemonSet", &self.daemonsets[i as usize].spec.meta.name),
         }
     }
 }
@@ -59,4 +65,58 @@ pub fn random_suffix(rng: &mut impl Rng) -> String {
     (0..5)
         .map(|_| SUFFIX_ALPHABET[rng.random_range(0..SUFFIX_ALPHABET.len())] as char)
         .collect()
+}
+
+/// Desired and ready replicas of a Deployment, StatefulSet or DaemonSet over time, kept
+/// by its controller at every sync (a change of readiness always triggers one).
+#[derive(Debug, Clone, Default)]
+pub struct ReplicaTracker {
+    /// (time, desired, ready) at every change, in time order.
+    pub changes: Vec<(SimTime, i32, i32)>,
+    /// maxUnavailable resolved at the last change.
+    pub max_unavailable: i32,
+    /// Milliseconds with ready >= desired - maxUnavailable so far (up to the last change).
+    pub available_ms: u64,
+    /// First time ready >= desired with desired > 0.
+    pub first_ready: Option<SimTime>,
+}
+
+impl ReplicaTracker {
+    /// Records the counts at `now` (ignored when nothing changed).
+    pub fn update(&mut self, now: SimTime, desired: i32, ready: i32, max_unavailable: i32) {
+        if let Some(&(t, d, r)) = self.changes.last() {
+            if d == desired && r == ready && self.max_unavailable == max_unavailable {
+                return;
+            }
+            if r >= d - self.max_unavailable {
+                self.available_ms += now.millis_since(t);
+            }
+        }
+        if self.first_ready.is_none() && desired > 0 && ready >= desired {
+            self.first_ready = Some(now);
+        }
+        self.max_unavailable = max_unavailable;
+        match self.changes.last_mut() {
+            Some(last) if last.0 == now => *last = (now, desired, ready),
+            _ => self.changes.push((now, desired, ready)),
+        }
+    }
+
+    /// Fraction of `[start, end]` with ready >= desired - maxUnavailable.
+    pub fn availability(&self, end: SimTime) -> f64 {
+        let Some(&(first, _, _)) = self.changes.first() else {
+            return 1.0;
+        };
+        let &(t, d, r) = self.changes.last().expect("not empty");
+        let mut ok = self.available_ms;
+        if r >= d - self.max_unavailable {
+            ok += end.millis_since(t);
+        }
+        let total = end.millis_since(first);
+        if total == 0 {
+            1.0
+        } else {
+            ok as f64 / total as f64
+        }
+    }
 }

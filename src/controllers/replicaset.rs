@@ -32,6 +32,11 @@ pub struct ReplicaSetState {
     pub created: SimTime,
     /// Top-level workload name (for run durations).
     pub workload: String,
+    /// `deployment.kubernetes.io/desired-replicas`: the Deployment's replicas when it
+    /// last scaled this ReplicaSet.
+    pub desired_replicas_annotation: Option<i32>,
+    /// `deployment.kubernetes.io/max-replicas`: replicas + maxSurge at that time.
+    pub max_replicas_annotation: Option<i32>,
 }
 
 /// Counts of a ReplicaSet's pods.

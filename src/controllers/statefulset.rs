@@ -1,35 +1,50 @@
 //! StatefulSet controller: pods `<sts>-<ordinal>` with stable names, OrderedReady (create
 //! ordinal N+1 only when N is Running and Ready; scale down from the highest ordinal, one
-//! at a time) or Parallel, and one PVC per volumeClaimTemplate per ordinal
-//! (pkg/controller/statefulset/stateful_set_control.go).
+//! at a time) or Parallel; one PVC `<template>-<sts>-<ordinal>` per volumeClaimTemplate,
+//! created before the pod, kept when the pod goes and re-used by its replacement, deleted
+//! only as persistentVolumeClaimRetentionPolicy says; RollingUpdate from the highest
+//! ordinal down to `partition`, or OnDelete (pkg/controller/statefulset:
+//! stateful_set_control.go, stateful_set_utils.go).
 
+use super::{volume, ReplicaTracker};
 use crate::cluster::{Owner, Pod, PodId};
-use crate::model::workload::{PodManagementPolicy, StatefulSet};
+use crate::model::pod::PodVolumeClaim;
+use crate::model::workload::{
+    ObjectMeta, PersistentVolumeClaim, PodManagementPolicy, PodTemplate, StatefulSet,
+    StatefulSetUpdate,
+};
 use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A StatefulSet's state.
 #[derive(Debug, Clone)]
 pub struct StatefulSetState {
-    /// The spec.
+    /// The spec (its template is the update revision).
     pub spec: StatefulSet,
+    /// The current revision's template: what pods below the partition are recreated from.
+    pub current: PodTemplate,
     /// The current pod of each ordinal.
     pub pods: BTreeMap<i32, PodId>,
     /// Claims created, `<template>-<sts>-<ordinal>`, in creation order.
     pub claims: Vec<String>,
     /// Deleted.
     pub deleted: bool,
+    /// Desired vs ready over time.
+    pub tracker: ReplicaTracker,
 }
 
 /// Adds a StatefulSet and returns its index.
 pub fn add(sim: &mut Simulation, spec: StatefulSet) -> u32 {
     let idx = sim.workloads.statefulsets.len() as u32;
     sim.workloads.statefulsets.push(StatefulSetState {
+        current: spec.template.clone(),
         spec,
         pods: BTreeMap::new(),
         claims: Vec::new(),
         deleted: false,
+        tracker: ReplicaTracker::default(),
     });
     sim.request_sync(ControllerRef::StatefulSet(idx));
     idx
@@ -40,26 +55,38 @@ pub fn claim_name(template: &str, sts: &str, ordinal: i32) -> String {
     format!("{template}-{sts}-{ordinal}")
 }
 
+/// The live (not terminated, resources not released) pod of ordinal `ord`.
+fn live(sim: &Simulation, s: u32, ord: i32) -> Option<PodId> {
+    let st = &sim.workloads.statefulsets[s as usize];
+    st.pods.get(&ord).copied().filter(|p| {
+        let pod = &sim.cluster.pods[p.ix()];
+        !pod.phase.is_terminal() && !pod.released
+    })
+}
+
+fn running_and_ready(sim: &Simulation, p: PodId) -> bool {
+    let pod = &sim.cluster.pods[p.ix()];
+    pod.ready && pod.is_active()
+}
+
 /// Reconciles StatefulSet `s`.
 pub fn sync(sim: &mut Simulation, s: u32) {
+    reconcile(sim, s);
+    track(sim, s);
+}
+
+fn reconcile(sim: &mut Simulation, s: u32) {
     let st = &sim.workloads.statefulsets[s as usize];
     let start = st.spec.ordinals_start;
-    let replicas = if st.deleted { 0 } else { st.spec.replicas };
+    let deleted = st.deleted;
+    let replicas = if deleted { 0 } else { st.spec.replicas };
     let ordered = st.spec.pod_management == PodManagementPolicy::OrderedReady;
-    let live = |sim: &Simulation, ord: i32| -> Option<PodId> {
-        let st = &sim.workloads.statefulsets[s as usize];
-        st.pods.get(&ord).copied().filter(|p| {
-            let pod = &sim.cluster.pods[p.ix()];
-            !pod.phase.is_terminal() && !pod.released
-        })
-    };
 
     // Create or wait, in ordinal order.
     for ord in start..start + replicas {
-        match live(sim, ord) {
+        match live(sim, s, ord) {
             Some(p) => {
-                let pod = &sim.cluster.pods[p.ix()];
-                if ordered && !(pod.ready && pod.is_active()) {
+                if ordered && !running_and_ready(sim, p) {
                     return;
                 }
             }
@@ -80,15 +107,93 @@ pub fn sync(sim: &mut Simulation, s: u32) {
         .filter(|o| *o < start || *o >= start + replicas)
         .rev()
         .collect();
+    let retention = sim.workloads.statefulsets[s as usize].spec.pvc_retention;
     for ord in condemned {
-        let Some(p) = live(sim, ord) else {
+        let Some(p) = live(sim, s, ord) else {
             continue;
         };
-        if !sim.cluster.pods[p.ix()].deleting {
-            sim.delete_pod(p, "SuccessfulDelete");
+        sim.delete_pod(p, "SuccessfulDelete");
+        if !deleted && retention.delete_when_scaled {
+            delete_claims_of(sim, s, ord);
         }
         if ordered {
+            // One at a time: the next goes at the next sync, once this one is gone.
+            sim.request_sync(ControllerRef::StatefulSet(s));
             return;
+        }
+    }
+    if deleted {
+        if retention.delete_when_deleted {
+            let ords: Vec<i32> = sim.workloads.statefulsets[s as usize]
+                .pods
+                .keys()
+                .copied()
+                .collect();
+            for ord in ords {
+                delete_claims_of(sim, s, ord);
+            }
+        }
+        return;
+    }
+    rolling_update(sim, s, start, replicas);
+}
+
+/// RollingUpdate: replace pods not at the update revision from the highest ordinal down to
+/// `partition`, keeping at most maxUnavailable pods unavailable (one by default).
+fn rolling_update(sim: &mut Simulation, s: u32, start: i32, replicas: i32) {
+    let st = &sim.workloads.statefulsets[s as usize];
+    let StatefulSetUpdate::RollingUpdate {
+        partition,
+        max_unavailable,
+    } = st.spec.update_strategy
+    else {
+        return;
+    };
+    let update_hash = st.spec.template.hash.clone();
+    let max_unavailable = max_unavailable.resolve(replicas, true).max(1);
+    let mut unavailable = (start..start + replicas)
+        .filter(|o| live(sim, s, *o).is_none_or(|p| !running_and_ready(sim, p)))
+        .count() as i32;
+    let mut outdated = 0;
+    for ord in (start..start + replicas).rev() {
+        let Some(p) = live(sim, s, ord) else {
+            continue;
+        };
+        if sim.cluster.pods[p.ix()].revision == update_hash {
+            continue;
+        }
+        if ord < partition {
+            outdated += 1;
+            continue;
+        }
+        outdated += 1;
+        if unavailable >= max_unavailable {
+            break;
+        }
+        if running_and_ready(sim, p) {
+            unavailable += 1;
+        }
+        sim.delete_pod(p, "SuccessfulDelete");
+    }
+    if outdated == 0 {
+        // Every pod runs the update revision: it becomes the current one.
+        let st = &mut sim.workloads.statefulsets[s as usize];
+        st.current = st.spec.template.clone();
+    }
+}
+
+fn delete_claims_of(sim: &mut Simulation, s: u32, ord: i32) {
+    let st = &sim.workloads.statefulsets[s as usize];
+    let namespace = st.spec.meta.namespace.clone();
+    let names: Vec<String> = st
+        .spec
+        .volume_claim_templates
+        .iter()
+        .map(|t| claim_name(&t.meta.name, &st.spec.meta.name, ord))
+        .collect();
+    for name in names {
+        if let Some(c) = sim.cluster.storage.claim(&namespace, &name) {
+            volume::delete_claim(sim, c);
         }
     }
 }
@@ -98,51 +203,96 @@ fn create_pod(sim: &mut Simulation, s: u32, ord: i32) {
     let name = format!("{}-{ord}", st.spec.meta.name);
     let namespace = st.spec.meta.namespace.clone();
     let sts_name = st.spec.meta.name.clone();
-    let templates: Vec<String> = st
-        .spec
-        .volume_claim_templates
-        .iter()
-        .map(|t| t.meta.name.clone())
-        .collect();
-    for t in templates {
-        let claim = claim_name(&t, &sts_name, ord);
+    // newVersionedStatefulSetPod: below the partition the current revision is kept.
+    let template = match st.spec.update_strategy {
+        StatefulSetUpdate::RollingUpdate { partition, .. } if ord < partition => st.current.clone(),
+        _ => st.spec.template.clone(),
+    };
+    let claim_templates = st.spec.volume_claim_templates.clone();
+    let selector_labels = st.spec.selector.match_labels.clone();
+    let mut spec = (*template.spec).clone();
+    for t in &claim_templates {
+        let claim = claim_name(&t.meta.name, &sts_name, ord);
+        spec.claims.retain(|c| c.volume_name != t.meta.name);
+        spec.claims.push(PodVolumeClaim {
+            volume_name: t.meta.name.clone(),
+            claim_name: claim.clone(),
+        });
+        if sim.cluster.storage.claim(&namespace, &claim).is_some() {
+            continue;
+        }
+        let mut labels = t.meta.labels.clone();
+        labels.extend(selector_labels.clone());
+        let pvc = PersistentVolumeClaim {
+            meta: ObjectMeta {
+                name: claim.clone(),
+                namespace: namespace.clone(),
+                labels,
+                annotations: t.meta.annotations.clone(),
+            },
+            ..t.clone()
+        };
+        volume::add_claim(sim, pvc, format!("StatefulSet/{sts_name}"));
         let st = &mut sim.workloads.statefulsets[s as usize];
         if !st.claims.contains(&claim) {
             st.claims.push(claim.clone());
-            sim.record_event(
-                "StatefulSet",
-                &sts_name,
-                "Normal",
-                "SuccessfulCreate",
-                format!("create Claim {claim} Pod {name} in StatefulSet {sts_name} success"),
-            );
         }
+        sim.record_event(
+            "StatefulSet",
+            &sts_name,
+            "Normal",
+            "SuccessfulCreate",
+            format!("create Claim {claim} Pod {name} in StatefulSet {sts_name} success"),
+        );
     }
     let st = &sim.workloads.statefulsets[s as usize];
     // The previous pod of this ordinal, if any, gives up its name.
     if let Some(old) = st.pods.get(&ord).copied() {
         sim.cluster.forget_name(old);
     }
-    let st = &sim.workloads.statefulsets[s as usize];
-    let mut labels = st.spec.template.labels.clone();
+    let mut labels = template.labels.clone();
     labels.insert(
         "statefulset.kubernetes.io/pod-name".to_string(),
         name.clone(),
     );
     labels.insert("apps.kubernetes.io/pod-index".to_string(), ord.to_string());
+    labels.insert(
+        "controller-revision-hash".to_string(),
+        template.hash.clone(),
+    );
     let mut pod = Pod::new(
         name,
         namespace,
         labels,
         Owner::StatefulSet(s),
-        st.spec.template.spec.clone(),
+        Arc::new(spec),
         sim.engine.now(),
     );
     pod.index = Some(ord);
     pod.workload = sts_name.clone();
-    pod.revision = st.spec.template.hash.clone();
+    pod.revision = template.hash.clone();
     let id = sim.create_pod(pod, "StatefulSet", &sts_name);
     sim.workloads.statefulsets[s as usize].pods.insert(ord, id);
+}
+
+fn track(sim: &mut Simulation, s: u32) {
+    let st = &sim.workloads.statefulsets[s as usize];
+    let desired = if st.deleted { 0 } else { st.spec.replicas };
+    let ready = st
+        .pods
+        .values()
+        .filter(|p| running_and_ready(sim, **p))
+        .count() as i32;
+    let max_unavailable = match st.spec.update_strategy {
+        StatefulSetUpdate::RollingUpdate {
+            max_unavailable, ..
+        } => max_unavailable.resolve(desired, true).max(1),
+        StatefulSetUpdate::OnDelete => 0,
+    };
+    let now = sim.engine.now();
+    sim.workloads.statefulsets[s as usize]
+        .tracker
+        .update(now, desired, ready, max_unavailable);
 }
 
 /// `kubectl scale statefulset NAME --replicas=N`.

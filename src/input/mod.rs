@@ -5,5 +5,6 @@ pub mod duration;
 pub mod error;
 pub mod manifest;
 pub mod scenario;
+pub mod scheduler_config;
 pub mod timeline;
 pub mod yaml;

@@ -237,12 +237,14 @@ pub fn container_started(sim: &mut Simulation, pod: PodId) {
         let d = run.unwrap_or(RunDuration::Fixed(sim.runtime.default_run_ms));
         let rng = sim.kubelets.rng.as_mut().expect("kubelets are initialised");
         let ms = sample(&d, rng);
+        let code = crate::controllers::job::next_exit_code(sim, pod);
+        sim.cluster.pods[pod.ix()].exit_code = Some(code);
         sim.engine.schedule_in(
             ms,
             Event::PodFinished {
                 pod,
                 generation,
-                succeeded: true,
+                succeeded: code == 0,
             },
         );
     }
@@ -330,4 +332,33 @@ pub fn restart_after_node_reboot(sim: &mut Simulation, pod: PodId) {
         return;
     }
     restart_container(sim, pod);
+}
+
+/// Longest back-off between container restarts (kubelet MaxContainerBackOff: 5 min).
+pub const MAX_CONTAINER_BACKOFF_MS: u64 = 300_000;
+
+/// A container of a `restartPolicy: OnFailure` pod failed: the kubelet restarts it in
+/// place after the crash-loop back-off (10 s doubling, at most 5 min) and the pod stays
+/// Running. Returns false when the pod terminates instead.
+pub fn restart_on_failure(sim: &mut Simulation, pod: PodId, succeeded: bool) -> bool {
+    let p = &mut sim.cluster.pods[pod.ix()];
+    if succeeded || p.spec.restart_policy != RestartPolicy::OnFailure {
+        return false;
+    }
+    p.restarts += 1;
+    p.ready = false;
+    let backoff = (10_000u64 << (p.restarts - 1).min(16)).min(MAX_CONTAINER_BACKOFF_MS);
+    let generation = p.generation;
+    let name = p.name.clone();
+    sim.record_event(
+        "Pod",
+        &name,
+        "Warning",
+        "BackOff",
+        "Back-off restarting failed container".into(),
+    );
+    sim.engine
+        .schedule_in(backoff, Event::ContainerStarted { pod, generation });
+    sim.notify_owner(pod);
+    true
 }

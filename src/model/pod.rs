@@ -240,10 +240,12 @@ impl PodSpec {
     pub fn nonzero_effective_requests(&self) -> [i64; 2] {
         let nz = |c: &Container| {
             let mut c = c.clone();
-            if !c.requested[CPU.0 as usize] || c.requests.get(CPU) == 0 {
+            // Only a missing request gets the default; an explicit 0 stays 0
+            // (`NonMissingContainerRequests`, kube least/most_allocated_test.go).
+            if !c.requested[CPU.0 as usize] {
                 c.requests.set(CPU, DEFAULT_MILLI_CPU_REQUEST);
             }
-            if !c.requested[MEMORY.0 as usize] || c.requests.get(MEMORY) == 0 {
+            if !c.requested[MEMORY.0 as usize] {
                 c.requests.set(MEMORY, DEFAULT_MEMORY_REQUEST);
             }
             c

@@ -226,6 +226,10 @@ pub struct JobSpec {
     pub pod_failure_rules: Vec<PodFailureRule>,
     /// spec.template.
     pub template: PodTemplate,
+    /// Exit codes of the Job's successive container runs (pods and in-place restarts, in
+    /// start order), from the template annotation `k8sim.io/exit-codes`; the last one
+    /// repeats; empty: every run exits 0.
+    pub exit_codes: Vec<i32>,
 }
 
 /// A Job.

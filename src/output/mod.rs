@@ -8,3 +8,4 @@ pub mod report;
 pub mod results_dir;
 pub mod run_files;
 pub mod terminal;
+pub mod workload_files;

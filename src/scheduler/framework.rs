@@ -30,6 +30,20 @@ pub enum Code {
     Skip,
 }
 
+impl Code {
+    /// kube's spelling.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Code::Success => "Success",
+            Code::Error => "Error",
+            Code::Unschedulable => "Unschedulable",
+            Code::UnschedulableAndUnresolvable => "UnschedulableAndUnresolvable",
+            Code::Wait => "Wait",
+            Code::Skip => "Skip",
+        }
+    }
+}
+
 /// A plugin's verdict with reasons in kube-scheduler's wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -100,10 +114,58 @@ impl CycleState {
     }
 }
 
-/// What every plugin has.
-pub trait Plugin {
+/// What every plugin has: its name and the extension points it implements. A plugin
+/// instance is shared by every extension point of a profile that names it, as in kube.
+pub trait Plugin: Send + Sync {
     /// The plugin's registered name (see `plugins::names`).
     fn name(&self) -> &'static str;
+
+    /// PreEnqueue, if implemented.
+    fn as_pre_enqueue(&self) -> Option<&dyn PreEnqueuePlugin> {
+        None
+    }
+    /// QueueSort, if implemented.
+    fn as_queue_sort(&self) -> Option<&dyn QueueSortPlugin> {
+        None
+    }
+    /// PreFilter + Filter, if implemented.
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        None
+    }
+    /// PostFilter, if implemented.
+    fn as_post_filter(&self) -> Option<&dyn PostFilterPlugin> {
+        None
+    }
+    /// PreScore + Score + NormalizeScore, if implemented.
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        None
+    }
+    /// Reserve/Unreserve, if implemented.
+    fn as_reserve(&self) -> Option<&dyn ReservePlugin> {
+        None
+    }
+    /// Permit, if implemented.
+    fn as_permit(&self) -> Option<&dyn PermitPlugin> {
+        None
+    }
+    /// PreBind, if implemented.
+    fn as_pre_bind(&self) -> Option<&dyn PreBindPlugin> {
+        None
+    }
+    /// Bind, if implemented.
+    fn as_bind(&self) -> Option<&dyn BindPlugin> {
+        None
+    }
+    /// PostBind, if implemented.
+    fn as_post_bind(&self) -> Option<&dyn PostBindPlugin> {
+        None
+    }
+}
+
+/// PreEnqueue: may keep a pod out of the activeQ (e.g. scheduling gates).
+pub trait PreEnqueuePlugin: Plugin {
+    /// Success lets the pod into the queue; anything else keeps it gated.
+    fn pre_enqueue(&self, pod: &Pod) -> Status;
 }
 
 /// PreFilter + Filter.
@@ -168,6 +230,15 @@ pub trait ScorePlugin: Plugin {
 pub trait QueueSortPlugin: Plugin {
     /// True if `a` should be scheduled before `b`.
     fn less(&self, a: &QueuedPod, b: &QueuedPod) -> bool;
+
+    /// Fills cluster-dependent sort keys (`QueuedPod::share_ppm`) before a pop; the
+    /// default needs none.
+    fn refresh(&self, _cluster: &Cluster, _queued: &mut [QueuedPod]) {}
+
+    /// True for PrioritySort: the queue then keeps a heap instead of scanning.
+    fn is_priority_sort(&self) -> bool {
+        false
+    }
 }
 
 /// What the queue knows about a waiting pod.
@@ -179,4 +250,78 @@ pub struct QueuedPod {
     pub priority: i32,
     /// When it was (last) added to the queue, ms.
     pub timestamp_ms: u64,
+    /// Insertion sequence number (FIFO among equal timestamps).
+    pub seq: u64,
+    /// A cluster-dependent key filled by [`QueueSortPlugin::refresh`] (DRF: the dominant
+    /// share of the pod's namespace in parts per million).
+    pub share_ppm: u64,
+}
+
+/// One node that failed the filters in a cycle, and why (kube's NodeToStatusMap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeVerdict {
+    /// The node.
+    pub node: NodeIdx,
+    /// The failing status.
+    pub status: Status,
+}
+
+/// Runs a profile's filters on one node of a (possibly modified) cluster; handed to
+/// PostFilter plugins so preemption can test "would the pod fit without these victims".
+pub trait NodeFits {
+    /// True if `pod` passes every filter on node `n` of `cluster` (PreFilter re-run).
+    fn fits(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool;
+}
+
+/// What a PostFilter plugin found (kube's PostFilterResult with the victims attached).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostFilterResult {
+    /// The node nominated for the pod.
+    pub nominated: NodeIdx,
+    /// Pods to delete so the pod fits there.
+    pub victims: Vec<PodId>,
+}
+
+/// PostFilter: runs when no node fits (DefaultPreemption).
+pub trait PostFilterPlugin: Plugin {
+    /// Looks for a way to make `pod` fit; `failed` lists each filtered-out node's status.
+    fn post_filter(
+        &self,
+        pod: &Pod,
+        cluster: &mut Cluster,
+        failed: &[NodeVerdict],
+        fits: &dyn NodeFits,
+    ) -> Option<PostFilterResult>;
+}
+
+/// Reserve/Unreserve: claim per-node resources before binding; release on failure.
+pub trait ReservePlugin: Plugin {
+    /// Reserves; a non-success status aborts the binding.
+    fn reserve(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status;
+    /// Undoes `reserve`.
+    fn unreserve(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx);
+}
+
+/// Permit: approve, deny or delay the binding.
+pub trait PermitPlugin: Plugin {
+    /// Success, Unschedulable (deny) or Wait.
+    fn permit(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status;
+}
+
+/// PreBind: work before binding (e.g. volume provisioning); may add simulated time.
+pub trait PreBindPlugin: Plugin {
+    /// Extra simulated milliseconds before the binding completes, or an error status.
+    fn pre_bind(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Result<u64, Status>;
+}
+
+/// Bind: performs the binding. The first binder that does not Skip binds.
+pub trait BindPlugin: Plugin {
+    /// Success to bind (the simulation applies it), Skip to let the next binder try.
+    fn bind(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status;
+}
+
+/// PostBind: informational, after a successful binding.
+pub trait PostBindPlugin: Plugin {
+    /// Called once the pod is bound.
+    fn post_bind(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx);
 }

@@ -1,28 +1,49 @@
 //! A scheduling profile: the plugins of each extension point, their weights, and the
-//! scheduling cycle that runs them (filter, score, select host).
+//! scheduling cycle that runs them (PreFilter, Filter, PreScore, Score, NormalizeScore,
+//! select host), plus the slow paths: failure diagnosis and `explain`.
 
-use super::framework::{Code, CycleState, FilterPlugin, ScorePlugin, MAX_NODE_SCORE};
+use super::framework::{Code, CycleState, NodeFits, NodeVerdict, Plugin, Status, MAX_NODE_SCORE};
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use rand::Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A Score plugin with its weight.
+#[derive(Clone)]
 pub struct WeightedScore {
-    /// The plugin.
-    pub plugin: Box<dyn ScorePlugin>,
+    /// The plugin (implements Score).
+    pub plugin: Arc<dyn Plugin>,
     /// Its weight.
     pub weight: i64,
 }
 
-/// A profile, selected by a pod's `spec.schedulerName`.
+/// A profile, selected by a pod's `spec.schedulerName`. Every plugin in a list implements
+/// that list's extension point (checked when the profile is built).
+#[derive(Clone)]
 pub struct Profile {
     /// The schedulerName this profile serves.
     pub scheduler_name: String,
-    /// Filter plugins, in order.
-    pub filters: Vec<Box<dyn FilterPlugin>>,
-    /// Score plugins with weights.
+    /// QueueSort.
+    pub queue_sort: Arc<dyn Plugin>,
+    /// PreEnqueue.
+    pub pre_enqueue: Vec<Arc<dyn Plugin>>,
+    /// PreFilter + Filter, in order.
+    pub filters: Vec<Arc<dyn Plugin>>,
+    /// PostFilter.
+    pub post_filters: Vec<Arc<dyn Plugin>>,
+    /// PreScore + Score with weights.
     pub scores: Vec<WeightedScore>,
+    /// Reserve.
+    pub reserves: Vec<Arc<dyn Plugin>>,
+    /// Permit.
+    pub permits: Vec<Arc<dyn Plugin>>,
+    /// PreBind.
+    pub pre_binds: Vec<Arc<dyn Plugin>>,
+    /// Bind.
+    pub binders: Vec<Arc<dyn Plugin>>,
+    /// PostBind.
+    pub post_binds: Vec<Arc<dyn Plugin>>,
     /// percentageOfNodesToScore: 0 means kube's adaptive default.
     pub percentage_of_nodes_to_score: u32,
 }
@@ -47,6 +68,49 @@ pub struct FitError {
     pub reasons: BTreeMap<String, usize>,
     /// True if every failure was UnschedulableAndUnresolvable (preemption cannot help).
     pub unresolvable: bool,
+    /// Each failed node's status (kube's NodeToStatusMap), for PostFilter.
+    pub failed: Vec<NodeVerdict>,
+}
+
+/// One node's filter verdict in an explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterRow {
+    /// The node.
+    pub node: NodeIdx,
+    /// The first failing plugin, or None when the node passed.
+    pub plugin: Option<&'static str>,
+    /// Its status (Success when passed).
+    pub status: Status,
+}
+
+/// One (node, score plugin) cell of an explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreRow {
+    /// The node.
+    pub node: NodeIdx,
+    /// The plugin.
+    pub plugin: &'static str,
+    /// Score before NormalizeScore.
+    pub raw: i64,
+    /// After NormalizeScore.
+    pub normalized: i64,
+    /// normalized × weight.
+    pub weighted: i64,
+}
+
+/// Everything one scheduling attempt looked at, for `k8sim explain`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Explanation {
+    /// PreFilter plugins that failed the whole cycle, with their status.
+    pub pre_filter_failures: Vec<(&'static str, Status)>,
+    /// Per node, in node order.
+    pub filters: Vec<FilterRow>,
+    /// Score plugins that skipped this pod.
+    pub skipped_scores: Vec<&'static str>,
+    /// Per feasible node and score plugin.
+    pub scores: Vec<ScoreRow>,
+    /// Per feasible node: total weighted score.
+    pub totals: Vec<(NodeIdx, i64)>,
 }
 
 impl FitError {
@@ -90,7 +154,39 @@ pub fn num_feasible_nodes_to_find(percentage: u32, num_all_nodes: usize) -> usiz
     n.max(MIN_FEASIBLE)
 }
 
+impl NodeFits for Profile {
+    fn fits(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
+        let mut state = CycleState::default();
+        for f in &self.filters {
+            let f = f.as_filter().expect("filter plugin");
+            match f.pre_filter(&mut state, pod, cluster).code {
+                Code::Skip => continue,
+                Code::Success => {}
+                _ => return false,
+            }
+            if !f.filter(&state, pod, cluster, n).is_success() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 impl Profile {
+    /// Runs PreEnqueue plugins: the first non-success status keeps the pod gated.
+    pub fn pre_enqueue(&self, pod: &Pod) -> Result<(), (&'static str, Status)> {
+        for p in &self.pre_enqueue {
+            let st = p
+                .as_pre_enqueue()
+                .expect("preEnqueue plugin")
+                .pre_enqueue(pod);
+            if !st.is_success() {
+                return Err((p.name(), st));
+            }
+        }
+        Ok(())
+    }
+
     /// Runs one scheduling cycle for `pod`: filters, scores and picks a node (ties broken
     /// uniformly at random with the scheduler's stream). `next_start` rotates the node
     /// scan as kube's `nextStartNodeIndex` does.
@@ -109,17 +205,12 @@ impl Profile {
         s.feasible.extend_from_slice(&cluster.nodes.present);
         let num_all = cluster.nodes.present.iter().filter(|p| **p).count();
 
-        // spec.nodeName bypasses nothing in kube (NodeName filter); honour it here.
-        if let Some(name) = &pod.spec.node_name {
-            let target = cluster.node_names.get(name).copied();
-            for (i, f) in s.feasible.iter_mut().enumerate() {
-                *f &= target == Some(NodeIdx(i as u32));
-            }
-        }
-
         s.skipped_filters.clear();
         for f in &self.filters {
-            let st = f.pre_filter(&mut s.state, pod, cluster);
+            let st = f
+                .as_filter()
+                .expect("filter plugin")
+                .pre_filter(&mut s.state, pod, cluster);
             match st.code {
                 Code::Skip => s.skipped_filters.push(true),
                 Code::Success => s.skipped_filters.push(false),
@@ -128,13 +219,19 @@ impl Profile {
                         num_all_nodes: num_all,
                         reasons: st.reasons.iter().map(|r| (r.clone(), num_all)).collect(),
                         unresolvable: st.code == Code::UnschedulableAndUnresolvable,
+                        failed: Vec::new(),
                     })
                 }
             }
         }
         for (f, skipped) in self.filters.iter().zip(&s.skipped_filters) {
             if !skipped {
-                f.filter_all(&s.state, pod, cluster, &mut s.feasible);
+                f.as_filter().expect("filter plugin").filter_all(
+                    &s.state,
+                    pod,
+                    cluster,
+                    &mut s.feasible,
+                );
             }
         }
 
@@ -148,7 +245,11 @@ impl Profile {
         };
         let mut examined = 0;
         for k in 0..n_nodes {
-            let i = (start + k) % n_nodes;
+            let i = if start + k >= n_nodes {
+                start + k - n_nodes
+            } else {
+                start + k
+            };
             examined += 1;
             if s.feasible[i] {
                 s.candidates.push(NodeIdx(i as u32));
@@ -170,8 +271,8 @@ impl Profile {
         s.totals.clear();
         s.totals.resize(s.candidates.len(), 0);
         for ws in &self.scores {
-            if ws
-                .plugin
+            let plugin = ws.plugin.as_score().expect("score plugin");
+            if plugin
                 .pre_score(&mut s.state, pod, cluster, &s.candidates)
                 .code
                 == Code::Skip
@@ -180,9 +281,8 @@ impl Profile {
             }
             s.raw.clear();
             s.raw.resize(s.candidates.len(), 0);
-            ws.plugin
-                .score_all(&s.state, pod, cluster, &s.candidates, &mut s.raw);
-            ws.plugin.normalize_score(&s.state, pod, &mut s.raw);
+            plugin.score_all(&s.state, pod, cluster, &s.candidates, &mut s.raw);
+            plugin.normalize_score(&s.state, pod, &mut s.raw);
             for (t, r) in s.totals.iter_mut().zip(&s.raw) {
                 assert!(
                     (0..=MAX_NODE_SCORE).contains(r),
@@ -211,7 +311,7 @@ impl Profile {
     }
 
     /// Builds the FitError by re-running filters per node (slow path, failures only): each
-    /// node reports the reasons of the first filter that rejects it.
+    /// node reports the reasons of the first filter it fails, as kube's diagnosis does.
     fn diagnose(
         &self,
         pod: &Pod,
@@ -222,30 +322,30 @@ impl Profile {
     ) -> FitError {
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut unresolvable = true;
+        let mut failed = Vec::new();
         for n in cluster.nodes.indices() {
             if !cluster.nodes.present[n.ix()] {
                 continue;
-            }
-            if let Some(name) = &pod.spec.node_name {
-                if cluster.nodes.names[n.ix()] != *name {
-                    *reasons
-                        .entry("node(s) didn't match the requested node name".to_string())
-                        .or_default() += 1;
-                    continue;
-                }
             }
             for (f, skip) in self.filters.iter().zip(skipped) {
                 if *skip {
                     continue;
                 }
-                let st = f.filter(state, pod, cluster, n);
+                let st = f
+                    .as_filter()
+                    .expect("filter plugin")
+                    .filter(state, pod, cluster, n);
                 if !st.is_success() {
                     if st.code != Code::UnschedulableAndUnresolvable {
                         unresolvable = false;
                     }
-                    for r in st.reasons {
-                        *reasons.entry(r).or_default() += 1;
+                    for r in &st.reasons {
+                        *reasons.entry(r.clone()).or_default() += 1;
                     }
+                    failed.push(NodeVerdict {
+                        node: n,
+                        status: st,
+                    });
                     break;
                 }
             }
@@ -254,7 +354,87 @@ impl Profile {
             num_all_nodes: num_all,
             reasons,
             unresolvable,
+            failed,
         }
+    }
+
+    /// Evaluates every plugin on every node for `pod` without choosing (slow path, for
+    /// `k8sim explain`): each node's first failing filter, and each score plugin's raw,
+    /// normalised and weighted score over all feasible nodes.
+    pub fn explain(&self, pod: &Pod, cluster: &Cluster) -> Explanation {
+        let mut ex = Explanation::default();
+        let mut state = CycleState::default();
+        let mut skipped = Vec::new();
+        for f in &self.filters {
+            let st = f
+                .as_filter()
+                .expect("filter plugin")
+                .pre_filter(&mut state, pod, cluster);
+            match st.code {
+                Code::Skip => skipped.push(true),
+                Code::Success => skipped.push(false),
+                _ => {
+                    ex.pre_filter_failures.push((f.name(), st));
+                    skipped.push(true);
+                }
+            }
+        }
+        if !ex.pre_filter_failures.is_empty() {
+            return ex;
+        }
+        let mut feasible = Vec::new();
+        for n in cluster.nodes.indices() {
+            if !cluster.nodes.present[n.ix()] {
+                continue;
+            }
+            let mut row = FilterRow {
+                node: n,
+                plugin: None,
+                status: Status::success(),
+            };
+            for (f, skip) in self.filters.iter().zip(&skipped) {
+                if *skip {
+                    continue;
+                }
+                let st = f
+                    .as_filter()
+                    .expect("filter plugin")
+                    .filter(&state, pod, cluster, n);
+                if !st.is_success() {
+                    row.plugin = Some(f.name());
+                    row.status = st;
+                    break;
+                }
+            }
+            if row.plugin.is_none() {
+                feasible.push(n);
+            }
+            ex.filters.push(row);
+        }
+        let mut totals = vec![0i64; feasible.len()];
+        for ws in &self.scores {
+            let plugin = ws.plugin.as_score().expect("score plugin");
+            if plugin.pre_score(&mut state, pod, cluster, &feasible).code == Code::Skip {
+                ex.skipped_scores.push(ws.plugin.name());
+                continue;
+            }
+            let mut raw = vec![0i64; feasible.len()];
+            plugin.score_all(&state, pod, cluster, &feasible, &mut raw);
+            let mut norm = raw.clone();
+            plugin.normalize_score(&state, pod, &mut norm);
+            for (k, n) in feasible.iter().enumerate() {
+                totals[k] += norm[k] * ws.weight;
+                ex.scores.push(ScoreRow {
+                    node: *n,
+                    plugin: ws.plugin.name(),
+                    raw: raw[k],
+                    normalized: norm[k],
+                    weighted: norm[k] * ws.weight,
+                });
+            }
+        }
+        ex.totals = feasible.into_iter().zip(totals).collect();
+        ex
     }
 }
 
@@ -282,6 +462,7 @@ mod tests {
             num_all_nodes: 3,
             reasons,
             unresolvable: false,
+            failed: Vec::new(),
         };
         assert_eq!(
             e.message(),

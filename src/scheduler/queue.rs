@@ -2,7 +2,8 @@
 //! enqueue time), backoffQ with exponential back-off, and the unschedulable pool that
 //! cluster events move back.
 
-use crate::cluster::PodId;
+use super::framework::{QueueSortPlugin, QueuedPod};
+use crate::cluster::{Cluster, PodId};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -37,9 +38,44 @@ impl SchedulingQueue {
             .push((priority, Reverse(now_ms), Reverse(self.seq), pod));
     }
 
-    /// Pops the next pod to schedule.
+    /// Pops the next pod in PrioritySort order.
     pub fn pop(&mut self) -> Option<PodId> {
         self.active.pop().map(|(_, _, _, p)| p)
+    }
+
+    /// Pops the next pod in `sort`'s order: the heap for PrioritySort, otherwise a scan
+    /// of the activeQ after `sort` refreshes its cluster-dependent keys (DRF shares change
+    /// with every binding, so no heap order would stay valid).
+    pub fn pop_sorted(&mut self, sort: &dyn QueueSortPlugin, cluster: &Cluster) -> Option<PodId> {
+        if sort.is_priority_sort() {
+            return self.pop();
+        }
+        let entries = std::mem::take(&mut self.active).into_vec();
+        let mut queued: Vec<QueuedPod> = entries
+            .iter()
+            .map(
+                |&(priority, Reverse(timestamp_ms), Reverse(seq), id)| QueuedPod {
+                    id,
+                    priority,
+                    timestamp_ms,
+                    seq,
+                    share_ppm: 0,
+                },
+            )
+            .collect();
+        sort.refresh(cluster, &mut queued);
+        let mut best: Option<usize> = None;
+        for i in 0..queued.len() {
+            if best.is_none_or(|b| sort.less(&queued[i], &queued[b])) {
+                best = Some(i);
+            }
+        }
+        let chosen = best.map(|b| queued[b].id);
+        self.active = entries
+            .into_iter()
+            .filter(|e| Some(e.3) != chosen)
+            .collect();
+        chosen
     }
 
     /// Number of pods in the activeQ.

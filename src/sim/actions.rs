@@ -336,7 +336,7 @@ fn scale(
 ) {
     match kind {
         "Deployment" => match find_deployment(sim, ns, name) {
-            Some(d) => deployment::scale(sim, d, replicas),
+            Some(d) => deployment::set_replicas(sim, d, replicas),
             None => not_found(sim, entry, format!("deployments.apps {name:?} not found")),
         },
         "StatefulSet" => match find_statefulset(sim, ns, name) {

@@ -15,6 +15,8 @@ pub enum ControllerRef {
     Job(u32),
     /// A CronJob.
     CronJob(u32),
+    /// A DaemonSet.
+    DaemonSet(u32),
 }
 
 /// Everything that can happen at a simulated instant.

@@ -170,7 +170,11 @@ impl Simulation {
         }
         let name = pod.name.clone();
         let running = pod.phase == PodPhase::Running;
-        self.scheduler.queue.remove(p);
+        if !was_bound {
+            // Bound pods are not queued; queued ones are skipped lazily if still in the
+            // active or back-off queue.
+            self.scheduler.queue.remove(p);
+        }
         self.cluster.unbind(p);
         self.cluster.forget_name(p);
         if running {
@@ -341,6 +345,7 @@ impl Simulation {
                         self.cluster.pods[pod.ix()].namespace
                     ),
                 );
+                controllers::volume::pod_bound(self, pod, node);
                 self.notify_owner(pod);
                 kubelet::pod_bound(self, pod, node);
             }
@@ -368,7 +373,8 @@ impl Simulation {
                 generation,
                 succeeded,
             } => {
-                if self.live(pod, generation) {
+                if self.live(pod, generation) && !kubelet::restart_on_failure(self, pod, succeeded)
+                {
                     self.pod_finished(pod, succeeded);
                 }
             }
@@ -380,6 +386,7 @@ impl Simulation {
                     ControllerRef::StatefulSet(i) => controllers::statefulset::sync(self, i),
                     ControllerRef::Job(i) => controllers::job::sync(self, i),
                     ControllerRef::CronJob(i) => controllers::cronjob::sync(self, i),
+                    ControllerRef::DaemonSet(i) => controllers::daemonset::sync(self, i),
                 }
             }
             Event::CronTick(c) => controllers::cronjob::tick(self, c),

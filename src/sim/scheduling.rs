@@ -4,7 +4,8 @@
 use super::event::Event;
 use super::Simulation;
 use crate::cluster::{NodeIdx, PodId, PodPhase};
-use crate::scheduler::profile::{Profile, Scratch};
+use crate::scheduler::framework::{Code, NodeFits};
+use crate::scheduler::profile::{Explanation, Profile, Scratch};
 use crate::scheduler::queue::{backoff_ms, SchedulingQueue};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -28,6 +29,27 @@ pub struct SchedulerState {
     pub backoff_flush_at: Option<u64>,
     /// Per pod: a scheduling attempt failed.
     pub failed_once: Vec<bool>,
+    /// Per pod: the node nominated by preemption (status.nominatedNodeName).
+    pub nominated: Vec<Option<NodeIdx>>,
+    /// Which pod's attempts to record for `k8sim explain`, if any.
+    pub explain_pod: Option<String>,
+    /// Recorded attempts of `explain_pod`.
+    pub explanations: Vec<AttemptRecord>,
+}
+
+/// One recorded scheduling attempt (for `k8sim explain`).
+#[derive(Debug, Clone)]
+pub struct AttemptRecord {
+    /// Simulated time of the attempt, ms.
+    pub time_ms: u64,
+    /// The pod.
+    pub pod: PodId,
+    /// Every plugin's verdict and scores at that moment.
+    pub explanation: Explanation,
+    /// The node chosen, or the FailedScheduling message.
+    pub outcome: Result<NodeIdx, String>,
+    /// The node nominated by preemption after a failure, if any.
+    pub nominated: Option<NodeIdx>,
 }
 
 impl SchedulerState {
@@ -43,6 +65,9 @@ impl SchedulerState {
             backoff_until_ms: Vec::new(),
             backoff_flush_at: None,
             failed_once: Vec::new(),
+            nominated: Vec::new(),
+            explain_pod: None,
+            explanations: Vec::new(),
         }
     }
 
@@ -68,6 +93,7 @@ pub fn enqueue(sim: &mut Simulation, p: PodId) {
     let n = sim.cluster.pods.len();
     sim.scheduler.backoff_until_ms.resize(n, 0);
     sim.scheduler.failed_once.resize(n, false);
+    sim.scheduler.nominated.resize(n, None);
     let pod = &sim.cluster.pods[p.ix()];
     if let Some(node_name) = pod.spec.node_name.clone() {
         bind_to_named_node(sim, p, &node_name);
@@ -82,6 +108,21 @@ pub fn enqueue(sim: &mut Simulation, p: PodId) {
             "Warning",
             "FailedScheduling",
             format!("no scheduler profile serves schedulerName {scheduler_name:?}; the pod stays Pending"),
+        );
+        return;
+    }
+    let ix = sim
+        .scheduler
+        .profile_index(&scheduler_name)
+        .expect("checked above");
+    if let Err((plugin, status)) = sim.scheduler.profiles[ix].pre_enqueue(pod) {
+        let name = pod.name.clone();
+        sim.record_event(
+            "Pod",
+            &name,
+            "Warning",
+            "SchedulingGated",
+            format!("{plugin}: {}", status.reasons.join(", ")),
         );
         return;
     }
@@ -129,11 +170,19 @@ fn bind_to_named_node(sim: &mut Simulation, p: PodId, node_name: &str) {
     sim.engine.schedule_in(0, Event::Bind { pod: p, node });
 }
 
-/// One scheduling cycle: pop a pod, find it a node, assume it there and bind after the
-/// binding latency; or record FailedScheduling and park it.
+/// One scheduling cycle: pop a pod, find it a node (its nominated node first), run
+/// Reserve/Permit/PreBind/Bind and bind after the binding latency; or record
+/// FailedScheduling, try PostFilter (preemption) and park it.
 pub fn schedule_one(sim: &mut Simulation) {
     sim.scheduler.cycle_pending = false;
-    let Some(p) = sim.scheduler.queue.pop() else {
+    let Some(first) = sim.scheduler.profiles.first() else {
+        return;
+    };
+    let sort = first.queue_sort.clone();
+    let Some(p) = sim.scheduler.queue.pop_sorted(
+        sort.as_queue_sort().expect("queueSort plugin"),
+        &sim.cluster,
+    ) else {
         return;
     };
     let now = sim.engine.now();
@@ -146,36 +195,192 @@ pub fn schedule_one(sim: &mut Simulation) {
         .scheduler
         .profile_index(&pod.spec.scheduler_name)
         .expect("only pods with a profile are queued");
+    let explain = sim.scheduler.explain_pod.as_deref() == Some(pod.name.as_str());
+    let explanation =
+        explain.then(|| sim.scheduler.profiles[profile_ix].explain(pod, &sim.cluster));
     let s = &mut sim.scheduler;
-    let result = s.profiles[profile_ix].schedule(
-        &sim.cluster.pods[p.ix()],
-        &sim.cluster,
-        &mut s.rng,
-        &mut s.scratch,
-        &mut s.next_start,
-    );
+    let profile = &s.profiles[profile_ix];
+    // kube evaluates the nominated node first and takes it if it fits.
+    let nominated = s.nominated[p.ix()]
+        .filter(|n| sim.cluster.nodes.present[n.ix()] && profile.fits(pod, &sim.cluster, *n));
+    let result = match nominated {
+        Some(n) => Ok(n),
+        None => profile.schedule(
+            pod,
+            &sim.cluster,
+            &mut s.rng,
+            &mut s.scratch,
+            &mut s.next_start,
+        ),
+    };
     sim.cluster.pods[p.ix()].attempts += 1;
+    let record = |sim: &mut Simulation, outcome: Result<NodeIdx, String>, nominated| {
+        if let Some(explanation) = explanation.clone() {
+            sim.scheduler.explanations.push(AttemptRecord {
+                time_ms: now.as_millis(),
+                pod: p,
+                explanation,
+                outcome,
+                nominated,
+            });
+        }
+    };
     match result {
-        Ok(node) => assume_and_bind(sim, p, node),
+        Ok(node) => {
+            record(sim, Ok(node), None);
+            match run_binding_cycle(sim, profile_ix, p, node) {
+                Ok(extra_ms) => {
+                    sim.scheduler.nominated[p.ix()] = None;
+                    assume_and_bind(sim, p, node, extra_ms);
+                }
+                Err(message) => park(sim, p, message),
+            }
+        }
         Err(fit) => {
-            let pod = &sim.cluster.pods[p.ix()];
-            let (name, priority, attempts) = (pod.name.clone(), pod.spec.priority, pod.attempts);
-            sim.record_event("Pod", &name, "Warning", "FailedScheduling", fit.message());
-            sim.scheduler.failed_once[p.ix()] = true;
-            sim.scheduler.backoff_until_ms[p.ix()] = now.as_millis() + backoff_ms(attempts);
-            sim.scheduler
-                .queue
-                .add_unschedulable(p, priority, now.as_millis());
+            let message = fit.message();
+            park(sim, p, message.clone());
+            let preempted = if fit.unresolvable {
+                None
+            } else {
+                run_post_filter(sim, profile_ix, p, &fit.failed)
+            };
+            record(sim, Err(message), preempted);
         }
     }
     ensure_cycle(sim);
 }
 
-fn assume_and_bind(sim: &mut Simulation, p: PodId, node: NodeIdx) {
+/// Records FailedScheduling and parks the pod in the unschedulable pool with back-off.
+fn park(sim: &mut Simulation, p: PodId, message: String) {
+    let now = sim.engine.now();
+    let pod = &sim.cluster.pods[p.ix()];
+    let (name, priority, attempts) = (pod.name.clone(), pod.spec.priority, pod.attempts);
+    sim.record_event("Pod", &name, "Warning", "FailedScheduling", message);
+    sim.scheduler.failed_once[p.ix()] = true;
+    sim.scheduler.backoff_until_ms[p.ix()] = now.as_millis() + backoff_ms(attempts);
+    sim.scheduler
+        .queue
+        .add_unschedulable(p, priority, now.as_millis());
+}
+
+/// Reserve, Permit, PreBind and Bind for the chosen node; returns the PreBind time.
+fn run_binding_cycle(
+    sim: &mut Simulation,
+    profile_ix: usize,
+    p: PodId,
+    node: NodeIdx,
+) -> Result<u64, String> {
+    let profile = &sim.scheduler.profiles[profile_ix];
+    let pod = &sim.cluster.pods[p.ix()];
+    let c = &sim.cluster;
+    let unreserve = |upto: usize| {
+        for r in profile.reserves[..upto].iter().rev() {
+            r.as_reserve()
+                .expect("reserve plugin")
+                .unreserve(pod, c, node);
+        }
+    };
+    for (i, r) in profile.reserves.iter().enumerate() {
+        let st = r
+            .as_reserve()
+            .expect("reserve plugin")
+            .reserve(pod, c, node);
+        if !st.is_success() {
+            unreserve(i + 1);
+            return Err(format!("{}: {}", r.name(), st.reasons.join(", ")));
+        }
+    }
+    for pm in &profile.permits {
+        let st = pm.as_permit().expect("permit plugin").permit(pod, c, node);
+        // Waiting pods are not modelled: Wait counts as a rejection to retry later.
+        if st.code != Code::Success {
+            unreserve(profile.reserves.len());
+            return Err(format!("{}: {}", pm.name(), st.reasons.join(", ")));
+        }
+    }
+    let mut extra_ms = 0;
+    for pb in &profile.pre_binds {
+        match pb
+            .as_pre_bind()
+            .expect("preBind plugin")
+            .pre_bind(pod, c, node)
+        {
+            Ok(ms) => extra_ms += ms,
+            Err(st) => {
+                unreserve(profile.reserves.len());
+                return Err(format!("{}: {}", pb.name(), st.reasons.join(", ")));
+            }
+        }
+    }
+    for b in &profile.binders {
+        let st = b.as_bind().expect("bind plugin").bind(pod, c, node);
+        match st.code {
+            Code::Skip => continue,
+            Code::Success => {
+                for pb in &profile.post_binds {
+                    pb.as_post_bind()
+                        .expect("postBind plugin")
+                        .post_bind(pod, c, node);
+                }
+                return Ok(extra_ms);
+            }
+            _ => {
+                unreserve(profile.reserves.len());
+                return Err(format!("{}: {}", b.name(), st.reasons.join(", ")));
+            }
+        }
+    }
+    unreserve(profile.reserves.len());
+    Err("no bind plugin bound the pod".to_string())
+}
+
+/// PostFilter (preemption): nominates a node and deletes the victims there.
+fn run_post_filter(
+    sim: &mut Simulation,
+    profile_ix: usize,
+    p: PodId,
+    failed: &[crate::scheduler::framework::NodeVerdict],
+) -> Option<NodeIdx> {
+    let pod = sim.cluster.pods[p.ix()].clone();
+    let profile = sim.scheduler.profiles[profile_ix].clone();
+    for pf in &profile.post_filters {
+        let fits: &dyn NodeFits = &profile;
+        let Some(result) = pf.as_post_filter().expect("postFilter plugin").post_filter(
+            &pod,
+            &mut sim.cluster,
+            failed,
+            fits,
+        ) else {
+            continue;
+        };
+        let node_name = sim.cluster.nodes.names[result.nominated.ix()].clone();
+        sim.scheduler.nominated[p.ix()] = Some(result.nominated);
+        for v in result.victims {
+            let victim = sim.cluster.pods[v.ix()].name.clone();
+            sim.record_event(
+                "Pod",
+                &victim,
+                "Normal",
+                "Preempted",
+                format!(
+                    "Preempted by pod {}/{} on node {node_name}",
+                    pod.namespace, pod.name
+                ),
+            );
+            sim.delete_pod(v, "Preempted");
+        }
+        return Some(result.nominated);
+    }
+    None
+}
+
+fn assume_and_bind(sim: &mut Simulation, p: PodId, node: NodeIdx, extra_ms: u64) {
     let now = sim.engine.now();
     sim.cluster.bind(p, node, now);
-    sim.engine
-        .schedule_in(sim.runtime.binding_ms, Event::Bind { pod: p, node });
+    sim.engine.schedule_in(
+        sim.runtime.binding_ms + extra_ms,
+        Event::Bind { pod: p, node },
+    );
 }
 
 fn arm_backoff_flush(sim: &mut Simulation, next: Option<u64>) {

@@ -4,12 +4,16 @@ use super::event::Event;
 use super::scheduling::SchedulerState;
 use super::{Simulation, UNSCHEDULABLE_FLUSH_MS};
 use crate::cluster::{Cluster, Owner, Pod};
-use crate::controllers::{cronjob, deployment, job, replicaset, statefulset, Workloads};
+use crate::controllers::{
+    cronjob, daemonset, deployment, job, replicaset, statefulset, volume, Workloads,
+};
 use crate::engine::{Engine, RngStreams, SimTime, Stream};
 use crate::input::manifest::Object;
 use crate::input::scenario::Scenario;
+use crate::input::scheduler_config;
 use crate::kubelet::Kubelets;
 use crate::metrics::Recorder;
+use crate::scheduler::plugins::registry::Registry;
 use crate::scheduler::{self, ConfigError};
 use std::collections::BTreeSet;
 
@@ -22,16 +26,20 @@ pub enum SetupError {
     /// Bad scheduler choice.
     #[error(transparent)]
     Scheduler(#[from] ConfigError),
+    /// A KubeSchedulerConfiguration file could not be read or is invalid.
+    #[error(transparent)]
+    Input(#[from] crate::input::error::InputErrors),
     /// A workload that passed loading cannot be instantiated.
     #[error("{0}")]
     Workload(String),
 }
 
 impl Simulation {
-    /// Builds a simulation of `scenario` with `seed`, using the scheduler profile
-    /// `scheduler` (a built-in name).
+    /// Builds a simulation of `scenario` with `seed`, using `scheduler`: a built-in
+    /// policy name (optionally `+drf`) or a KubeSchedulerConfiguration file (relative to
+    /// the scenario file).
     pub fn new(scenario: &Scenario, seed: u64, scheduler: &str) -> Result<Simulation, SetupError> {
-        Simulation::new_with_limits(scenario, seed, scheduler, scenario.limits)
+        Simulation::with_registry(scenario, seed, scheduler, &Registry::in_tree())
     }
 
     /// Like [`Simulation::new`] with other engine limits (e.g. an earlier end time, to look
@@ -42,8 +50,42 @@ impl Simulation {
         scheduler: &str,
         limits: crate::engine::Limits,
     ) -> Result<Simulation, SetupError> {
+        Simulation::build(scenario, seed, scheduler, &Registry::in_tree(), limits)
+    }
+
+    /// As [`Simulation::new`], with out-of-tree plugins added to `registry`.
+    pub fn with_registry(
+        scenario: &Scenario,
+        seed: u64,
+        scheduler: &str,
+        registry: &Registry,
+    ) -> Result<Simulation, SetupError> {
+        Simulation::build(scenario, seed, scheduler, registry, scenario.limits)
+    }
+
+    fn build(
+        scenario: &Scenario,
+        seed: u64,
+        scheduler: &str,
+        registry: &Registry,
+        limits: crate::engine::Limits,
+    ) -> Result<Simulation, SetupError> {
         let streams = RngStreams::new(seed);
-        let profile = scheduler::builtin_profile(scheduler, &scenario.resources)?;
+        let profiles = if scheduler::is_builtin(scheduler) {
+            vec![scheduler::builtin_profile_with(
+                scheduler,
+                &scenario.resources,
+                registry,
+            )?]
+        } else if scheduler_config::looks_like_file(scheduler) {
+            let mut resources = scenario.resources.clone();
+            let config =
+                scheduler_config::load_relative(scheduler, &scenario.source, &mut resources)
+                    .map_err(SetupError::Input)?;
+            scheduler::config::build_profiles(&config, registry, &resources)?
+        } else {
+            return Err(ConfigError::UnknownProfile(scheduler.to_string()).into());
+        };
         let mut cluster = Cluster::default();
         for n in &scenario.nodes {
             cluster.add_node(n.clone());
@@ -60,7 +102,7 @@ impl Simulation {
             lifecycle: super::node_lifecycle::NodeLifecycle::new(cluster.nodes.len(), &streams),
             cluster,
             workloads: Workloads::default(),
-            scheduler: SchedulerState::new(vec![profile], streams.stream(Stream::Scheduler)),
+            scheduler: SchedulerState::new(profiles, streams.stream(Stream::Scheduler)),
             runtime: scenario.runtime.clone(),
             recorder,
             start_epoch_s: scenario.start_epoch_s,
@@ -83,7 +125,14 @@ impl Simulation {
                 .schedule_at(entry.at, Event::Timeline(i as u32))
                 .expect("timeline times are validated >= 0");
         }
-        for located in &scenario.objects {
+        // StorageClasses and PersistentVolumes first, so that claims find them.
+        let (storage, rest): (Vec<_>, Vec<_>) = scenario.objects.iter().partition(|o| {
+            matches!(
+                o.object,
+                Object::StorageClass(_) | Object::PersistentVolume(_)
+            )
+        });
+        for located in storage.into_iter().chain(rest) {
             instantiate(&mut sim, &located.object)?;
         }
         Ok(sim)
@@ -123,6 +172,8 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
                     deleted: false,
                     created: sim.engine.now(),
                     workload: r.meta.name.clone(),
+                    desired_replicas_annotation: None,
+                    max_replicas_annotation: None,
                 },
             );
         }
@@ -145,14 +196,18 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
                 cronjob::parse_time_zone(c.time_zone.as_deref()).map_err(SetupError::Workload)?;
             cronjob::add(sim, c.clone(), cron, tz);
         }
-        // Storage, priority classes and DaemonSets are read and validated; their
-        // behaviour lands with the controllers work.
-        Object::DaemonSet(_)
-        | Object::PersistentVolume(_)
-        | Object::PersistentVolumeClaim(_)
-        | Object::StorageClass(_)
-        | Object::PriorityClass(_)
-        | Object::Node(_) => {}
+        Object::DaemonSet(d) => {
+            daemonset::add(sim, d.clone());
+        }
+        Object::PersistentVolume(v) => volume::add_volume(sim, v.clone()),
+        Object::PersistentVolumeClaim(c) => {
+            volume::add_claim(sim, c.clone(), String::new());
+        }
+        Object::StorageClass(c) => {
+            volume::add_class(sim, c.clone()).map_err(SetupError::Workload)?
+        }
+        // Priority classes are resolved while loading; nodes are built from the cluster.
+        Object::PriorityClass(_) | Object::Node(_) => {}
         Object::Service(s) => sim.lifecycle.services.push(s.clone()),
         Object::PodDisruptionBudget(p) => sim.lifecycle.pdbs.push(p.clone()),
     }

@@ -376,7 +376,22 @@ pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
         RestartRule::NotAlways,
     );
     debug_assert!(template.spec.restart_policy != RestartPolicy::Always);
+    let exit_codes = match template.annotations.get(EXIT_CODES_ANNOTATION) {
+        None => Vec::new(),
+        Some(text) => match parse_exit_codes(text) {
+            Ok(codes) => codes,
+            Err(e) => {
+                ctx.error(
+                    ctx.doc_line,
+                    &format!("{field}.template.metadata.annotations[{EXIT_CODES_ANNOTATION}]"),
+                    e,
+                );
+                Vec::new()
+            }
+        },
+    };
     JobSpec {
+        exit_codes,
         completions,
         parallelism,
         completion_mode,
@@ -388,6 +403,22 @@ pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
         pod_failure_rules: rules,
         template,
     }
+}
+
+/// Template annotation listing the exit codes of a Job's successive container runs.
+pub const EXIT_CODES_ANNOTATION: &str = "k8sim.io/exit-codes";
+
+/// Parses `"1,1,0"`: comma-separated exit codes 0..=255.
+pub fn parse_exit_codes(text: &str) -> Result<Vec<i32>, String> {
+    text.split(',')
+        .map(|p| {
+            let p = p.trim();
+            p.parse::<i32>()
+                .ok()
+                .filter(|c| (0..=255).contains(c))
+                .ok_or_else(|| format!("expected comma-separated exit codes 0..255, found {p:?}"))
+        })
+        .collect()
 }
 
 /// A Job.
@@ -407,6 +438,28 @@ pub fn cron_job(ctx: &mut Ctx, r: &raw::CronJob) -> CronJob {
             String::new()
         }
     };
+    if !schedule.is_empty() {
+        if let Err(e) = crate::controllers::cronjob::parse_schedule(&schedule) {
+            let line = r
+                .spec
+                .schedule
+                .as_ref()
+                .map(|s| ctx.line_of(s))
+                .unwrap_or(ctx.doc_line);
+            ctx.error(line, "spec.schedule", e);
+        }
+    }
+    if let Err(e) = crate::controllers::cronjob::parse_time_zone(
+        r.spec.time_zone.as_ref().map(|t| t.value.as_str()),
+    ) {
+        let line = r
+            .spec
+            .time_zone
+            .as_ref()
+            .map(|t| ctx.line_of(t))
+            .unwrap_or(ctx.doc_line);
+        ctx.error(line, "spec.timeZone", e);
+    }
     let concurrency_policy = match r.spec.concurrency_policy.as_ref() {
         None => ConcurrencyPolicy::Allow,
         Some(p) => match p.value.as_str() {

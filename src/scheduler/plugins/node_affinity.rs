@@ -19,6 +19,12 @@ impl Plugin for NodeAffinity {
     fn name(&self) -> &'static str {
         names::NODE_AFFINITY
     }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
 }
 
 /// True if node `n` satisfies the pod's nodeSelector and required node affinity.

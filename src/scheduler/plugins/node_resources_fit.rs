@@ -1,20 +1,33 @@
 //! NodeResourcesFit: a Filter that checks the pod's requests against the node's free
-//! resources, and a Score with a scoring strategy (pkg/scheduler/framework/plugins/noderesources).
+//! resources, and a Score with a scoring strategy: LeastAllocated, MostAllocated or
+//! RequestedToCapacityRatio (pkg/scheduler/framework/plugins/noderesources: fit.go,
+//! resource_allocation.go, least_allocated.go, most_allocated.go,
+//! requested_to_capacity_ratio.go).
 
 use super::names;
 use crate::cluster::{Cluster, NodeIdx, Pod};
-use crate::model::resources::{ResourceIdx, ResourceNames, CPU, MAX_RESOURCES, MEMORY, PODS};
+use crate::model::resources::{
+    ResourceIdx, ResourceNames, CPU, EPHEMERAL_STORAGE, MAX_RESOURCES, MEMORY, PODS,
+};
 use crate::scheduler::framework::{
     Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 
+/// kube's `config.MaxCustomPriorityScore`: shape scores are given in 0..=10.
+pub const MAX_CUSTOM_PRIORITY_SCORE: i64 = 10;
+/// Utilisation is measured in percent.
+const MAX_UTILIZATION: i64 = 100;
+
 /// How NodeResourcesFit scores a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScoringStrategy {
     /// Prefer nodes with more free resources (spreading): `(cap - req) * 100 / cap`.
     LeastAllocated,
     /// Prefer nodes with fewer free resources (bin-packing): `req * 100 / cap`.
     MostAllocated,
+    /// A broken-linear function of utilisation; points are (utilisation 0..=100, score
+    /// 0..=100, i.e. the configured 0..=10 score already scaled by 10).
+    RequestedToCapacityRatio(Vec<(i64, i64)>),
 }
 
 /// The NodeResourcesFit plugin.
@@ -28,8 +41,50 @@ pub struct NodeResourcesFit {
     pub names: ResourceNames,
 }
 
+/// Allocatable and requested-after-placement amounts of `r` on node `n`, as kube's
+/// `calculateResourceAllocatableRequest`: with `use_requested == false`, cpu and memory use
+/// the non-zero defaults (100m, 200Mi) for containers that request none; an extended
+/// resource the pod does not request is bypassed as (0, 0).
+#[inline]
+pub fn allocatable_and_requested(
+    pod: &Pod,
+    cluster: &Cluster,
+    n: NodeIdx,
+    r: ResourceIdx,
+    use_requested: bool,
+) -> (i64, i64) {
+    let t = &cluster.nodes;
+    let i = n.ix();
+    let allocatable = t.allocatable[i].get(r);
+    if r == CPU || r == MEMORY {
+        let k = r.0 as usize;
+        if use_requested {
+            (
+                allocatable,
+                t.requested[i].get(r) + pod.spec.requests.get(r),
+            )
+        } else {
+            (
+                allocatable,
+                t.nonzero_requested[i][k] + pod.spec.nonzero_requests[k],
+            )
+        }
+    } else if r == EPHEMERAL_STORAGE || r == PODS {
+        (
+            allocatable,
+            t.requested[i].get(r) + pod.spec.requests.get(r),
+        )
+    } else {
+        let want = pod.spec.requests.get(r);
+        if want == 0 {
+            return (0, 0);
+        }
+        (allocatable, t.requested[i].get(r) + want)
+    }
+}
+
 impl NodeResourcesFit {
-    /// The default configuration: LeastAllocated over cpu and memory with weight 1.
+    /// The default configuration: `strategy` over cpu and memory with weight 1.
     pub fn new(strategy: ScoringStrategy, names: ResourceNames) -> Self {
         NodeResourcesFit {
             strategy,
@@ -38,31 +93,70 @@ impl NodeResourcesFit {
         }
     }
 
-    /// Requested (after adding the pod) and allocatable amounts of `r` on node `n`, with
-    /// the non-zero defaults for cpu and memory, as kube scores them.
-    #[inline]
-    fn requested_and_allocatable(
-        pod: &Pod,
-        cluster: &Cluster,
-        n: NodeIdx,
-        r: ResourceIdx,
-    ) -> (i64, i64) {
-        let t = &cluster.nodes;
-        let allocatable = t.allocatable[n.ix()].get(r);
-        let requested = if r == CPU {
-            t.nonzero_requested[n.ix()][0] + pod.spec.nonzero_requests[0]
-        } else if r == MEMORY {
-            t.nonzero_requested[n.ix()][1] + pod.spec.nonzero_requests[1]
-        } else {
-            t.requested[n.ix()].get(r) + pod.spec.requests.get(r)
-        };
-        (requested, allocatable)
+    /// The strategy's score for one node from (requested, allocatable) pairs of the
+    /// scored resources (kube's `resourceAllocationScorer.score`).
+    pub fn score_from(&self, pairs: impl Iterator<Item = (i64, i64, i64)>) -> i64 {
+        let mut total = 0;
+        let mut weights = 0;
+        match &self.strategy {
+            ScoringStrategy::LeastAllocated | ScoringStrategy::MostAllocated => {
+                let least = self.strategy == ScoringStrategy::LeastAllocated;
+                for (requested, allocatable, w) in pairs {
+                    if allocatable == 0 {
+                        continue;
+                    }
+                    let s = if least {
+                        least_requested_score(requested, allocatable)
+                    } else {
+                        most_requested_score(requested, allocatable)
+                    };
+                    total += s * w;
+                    weights += w;
+                }
+                if weights == 0 {
+                    0
+                } else {
+                    total / weights
+                }
+            }
+            ScoringStrategy::RequestedToCapacityRatio(shape) => {
+                for (requested, allocatable, w) in pairs {
+                    if allocatable == 0 {
+                        continue;
+                    }
+                    let s = if requested > allocatable {
+                        broken_linear(shape, MAX_UTILIZATION)
+                    } else {
+                        broken_linear(shape, requested * MAX_UTILIZATION / allocatable)
+                    };
+                    if s > 0 {
+                        total += s * w;
+                        weights += w;
+                    }
+                }
+                if weights == 0 {
+                    0
+                } else {
+                    (total as f64 / weights as f64).round() as i64
+                }
+            }
+        }
+    }
+
+    fn is_default_pair(&self) -> bool {
+        self.resources == [(CPU, 1), (MEMORY, 1)]
     }
 }
 
 impl Plugin for NodeResourcesFit {
     fn name(&self) -> &'static str {
         names::NODE_RESOURCES_FIT
+    }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
     }
 }
 
@@ -102,10 +196,12 @@ impl FilterPlugin for NodeResourcesFit {
     fn filter_all(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, feasible: &mut [bool]) {
         let t = &cluster.nodes;
         let req = pod.spec.requests;
-        for (i, f) in feasible.iter_mut().enumerate() {
+        for ((f, requested), allocatable) in
+            feasible.iter_mut().zip(&t.requested).zip(&t.allocatable)
+        {
             let mut fits = true;
             for r in 0..MAX_RESOURCES {
-                fits &= t.requested[i].0[r] + req.0[r] <= t.allocatable[i].0[r];
+                fits &= requested.0[r] + req.0[r] <= allocatable.0[r];
             }
             *f &= fits;
         }
@@ -115,21 +211,56 @@ impl FilterPlugin for NodeResourcesFit {
 impl ScorePlugin for NodeResourcesFit {
     /// Weighted mean over the scored resources of the per-resource score.
     fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        let mut total = 0;
-        let mut weights = 0;
-        for &(r, w) in &self.resources {
-            let (requested, allocatable) = Self::requested_and_allocatable(pod, cluster, n, r);
-            let s = match self.strategy {
-                ScoringStrategy::LeastAllocated => least_requested_score(requested, allocatable),
-                ScoringStrategy::MostAllocated => most_requested_score(requested, allocatable),
-            };
-            total += s * w;
-            weights += w;
+        self.score_from(self.resources.iter().map(|&(r, w)| {
+            let (allocatable, requested) = allocatable_and_requested(pod, cluster, n, r, false);
+            (requested, allocatable, w)
+        }))
+    }
+
+    /// The default LeastAllocated/MostAllocated over cpu and memory runs as a tight loop
+    /// over the node columns; everything else goes through `score`.
+    fn score_all(
+        &self,
+        state: &CycleState,
+        pod: &Pod,
+        cluster: &Cluster,
+        nodes: &[NodeIdx],
+        out: &mut [i64],
+    ) {
+        let least = match self.strategy {
+            ScoringStrategy::LeastAllocated => true,
+            ScoringStrategy::MostAllocated => false,
+            ScoringStrategy::RequestedToCapacityRatio(_) => {
+                for (o, n) in out.iter_mut().zip(nodes) {
+                    *o = self.score(state, pod, cluster, *n);
+                }
+                return;
+            }
+        };
+        if !self.is_default_pair() {
+            for (o, n) in out.iter_mut().zip(nodes) {
+                *o = self.score(state, pod, cluster, *n);
+            }
+            return;
         }
-        if weights == 0 {
-            0
-        } else {
-            total / weights
+        let t = &cluster.nodes;
+        let [pc, pm] = pod.spec.nonzero_requests;
+        for (o, n) in out.iter_mut().zip(nodes) {
+            let i = n.ix();
+            let (ac, am) = (t.allocatable[i].0[0], t.allocatable[i].0[1]);
+            let [nc, nm] = t.nonzero_requested[i];
+            let (rc, rm) = (nc + pc, nm + pm);
+            let (sc, sm) = if least {
+                (least_requested_score(rc, ac), least_requested_score(rm, am))
+            } else {
+                (most_requested_score(rc, ac), most_requested_score(rm, am))
+            };
+            *o = match (ac == 0, am == 0) {
+                (false, false) => (sc + sm) / 2,
+                (false, true) => sc,
+                (true, false) => sm,
+                (true, true) => 0,
+            };
         }
     }
 }
@@ -152,4 +283,19 @@ pub fn most_requested_score(requested: i64, capacity: i64) -> i64 {
         return 0;
     }
     requested.min(capacity) * MAX_NODE_SCORE / capacity
+}
+
+/// kube's `helper.BuildBrokenLinearFunction`: linear interpolation between the shape's
+/// points, flat before the first and after the last.
+pub fn broken_linear(shape: &[(i64, i64)], p: i64) -> i64 {
+    for (i, &(u, s)) in shape.iter().enumerate() {
+        if p <= u {
+            if i == 0 {
+                return s;
+            }
+            let (u0, s0) = shape[i - 1];
+            return s0 + (s - s0) * (p - u0) / (u - u0);
+        }
+    }
+    shape.last().map(|&(_, s)| s).unwrap_or(0)
 }

@@ -19,9 +19,22 @@ impl Plugin for NodeUnschedulable {
     fn name(&self) -> &'static str {
         names::NODE_UNSCHEDULABLE
     }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
 }
 
 impl FilterPlugin for NodeUnschedulable {
+    fn filter_all(&self, state: &CycleState, pod: &Pod, cluster: &Cluster, feasible: &mut [bool]) {
+        for (i, f) in feasible.iter_mut().enumerate() {
+            if *f && cluster.nodes.unschedulable[i] {
+                *f = self
+                    .filter(state, pod, cluster, NodeIdx(i as u32))
+                    .is_success();
+            }
+        }
+    }
+
     fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
         if !cluster.nodes.unschedulable[n.ix()] {
             return Status::success();

@@ -20,6 +20,22 @@ pub fn default_normalize_score(max_priority: i64, reverse: bool, scores: &mut [i
     }
 }
 
+/// Gives `max_priority` to every node with the lowest (`pick_min`) or highest raw score
+/// and 0 to the rest: "the best node wins" policies such as first-fit.
+pub fn winner_takes_all(max_priority: i64, pick_min: bool, scores: &mut [i64]) {
+    let best = if pick_min {
+        scores.iter().copied().min()
+    } else {
+        scores.iter().copied().max()
+    };
+    let Some(best) = best else {
+        return;
+    };
+    for s in scores.iter_mut() {
+        *s = if *s == best { max_priority } else { 0 };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

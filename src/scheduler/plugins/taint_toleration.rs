@@ -17,6 +17,12 @@ impl Plugin for TaintToleration {
     fn name(&self) -> &'static str {
         names::TAINT_TOLERATION
     }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
 }
 
 impl FilterPlugin for TaintToleration {
@@ -46,6 +52,21 @@ impl FilterPlugin for TaintToleration {
 }
 
 impl ScorePlugin for TaintToleration {
+    /// Skips when no node has a taint: every node would score the same.
+    fn pre_score(
+        &self,
+        _state: &mut CycleState,
+        _pod: &Pod,
+        cluster: &Cluster,
+        _nodes: &[NodeIdx],
+    ) -> Status {
+        if cluster.nodes.taint_count == 0 {
+            Status::skip()
+        } else {
+            Status::success()
+        }
+    }
+
     /// Number of PreferNoSchedule taints the pod does not tolerate (tolerations with an
     /// empty or PreferNoSchedule effect count).
     fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {

@@ -1,0 +1,246 @@
+//! DaemonSet controller: one pod per eligible node (nodeSelector, required node affinity,
+//! NoSchedule/NoExecute taints against the pod's tolerations plus the ones the controller
+//! adds), pinned to its node by a `metadata.name` node affinity and placed by the
+//! scheduler; pods follow nodes as they come, go or change; RollingUpdate replaces
+//! old-revision pods at most `maxUnavailable` at a time (pkg/controller/daemon:
+//! daemon_controller.go, update.go, util/daemonset_util.go).
+
+use crate::cluster::{NodeIdx, Owner, Pod, PodId, PodPhase};
+use crate::model::labels::{NodeSelectorTerm, Requirement, SelectorOp, TaintEffect, Toleration};
+use crate::model::pod::PodSpec;
+use crate::model::workload::DaemonSet;
+use crate::sim::event::ControllerRef;
+use crate::sim::Simulation;
+use std::sync::Arc;
+
+/// A DaemonSet's state.
+#[derive(Debug, Clone)]
+pub struct DaemonSetState {
+    /// The spec.
+    pub spec: DaemonSet,
+    /// Pods it created with the node each is pinned to (terminated ones included).
+    pub pods: Vec<(NodeIdx, PodId)>,
+    /// Deleted.
+    pub deleted: bool,
+    /// Desired (eligible nodes) vs ready over time.
+    pub tracker: super::ReplicaTracker,
+}
+
+/// Tolerations the DaemonSet controller adds to every pod
+/// (util.AddOrUpdateDaemonPodTolerations): not-ready/unreachable NoExecute, and
+/// disk/memory/pid-pressure and unschedulable NoSchedule.
+pub fn automatic_tolerations() -> Vec<Toleration> {
+    let t = |key: &str, effect| Toleration {
+        key: key.to_string(),
+        exists: true,
+        value: String::new(),
+        effect: Some(effect),
+        toleration_seconds: None,
+    };
+    vec![
+        t("node.kubernetes.io/not-ready", TaintEffect::NoExecute),
+        t("node.kubernetes.io/unreachable", TaintEffect::NoExecute),
+        t("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule),
+        t(
+            "node.kubernetes.io/memory-pressure",
+            TaintEffect::NoSchedule,
+        ),
+        t("node.kubernetes.io/pid-pressure", TaintEffect::NoSchedule),
+        t("node.kubernetes.io/unschedulable", TaintEffect::NoSchedule),
+    ]
+}
+
+/// Adds a DaemonSet and returns its index.
+pub fn add(sim: &mut Simulation, mut spec: DaemonSet) -> u32 {
+    let mut pod_spec: PodSpec = (*spec.template.spec).clone();
+    for t in automatic_tolerations() {
+        if !pod_spec.tolerations.contains(&t) {
+            pod_spec.tolerations.push(t);
+        }
+    }
+    spec.template.spec = Arc::new(pod_spec);
+    let idx = sim.workloads.daemonsets.len() as u32;
+    sim.workloads.daemonsets.push(DaemonSetState {
+        spec,
+        pods: Vec::new(),
+        deleted: false,
+        tracker: super::ReplicaTracker::default(),
+    });
+    sim.request_sync(ControllerRef::DaemonSet(idx));
+    idx
+}
+
+/// Nodes changed (added, removed, tainted, relabelled): every DaemonSet reconciles.
+pub fn nodes_changed(sim: &mut Simulation) {
+    for i in 0..sim.workloads.daemonsets.len() as u32 {
+        sim.request_sync(ControllerRef::DaemonSet(i));
+    }
+}
+
+/// True if the DaemonSet's pods should run on node `n` (NodeShouldRunDaemonPod).
+pub fn should_run(sim: &Simulation, spec: &PodSpec, n: NodeIdx) -> bool {
+    let nodes = &sim.cluster.nodes;
+    if !nodes.present[n.ix()] {
+        return false;
+    }
+    let labels = &nodes.labels[n.ix()];
+    let name = &nodes.names[n.ix()];
+    let selector_ok = spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| labels.get(k) == Some(v));
+    let affinity_ok = spec
+        .affinity
+        .node
+        .required
+        .as_ref()
+        .is_none_or(|terms| terms.iter().any(|t| t.matches(labels, name)));
+    let taints_ok = nodes.taints[n.ix()].iter().all(|taint| {
+        taint.effect == TaintEffect::PreferNoSchedule
+            || spec.tolerations.iter().any(|t| t.tolerates(taint))
+    });
+    selector_ok && affinity_ok && taints_ok
+}
+
+fn active(sim: &Simulation, p: PodId) -> bool {
+    sim.cluster.pods[p.ix()].is_active()
+}
+
+/// Reconciles DaemonSet `d`.
+pub fn sync(sim: &mut Simulation, d: u32) {
+    reconcile(sim, d);
+    let (desired, ready) = counts(sim, d);
+    let max_unavailable = sim.workloads.daemonsets[d as usize]
+        .spec
+        .max_unavailable
+        .map(|m| m.resolve(desired, true).max(1))
+        .unwrap_or(0);
+    let now = sim.engine.now();
+    sim.workloads.daemonsets[d as usize]
+        .tracker
+        .update(now, desired, ready, max_unavailable);
+}
+
+fn reconcile(sim: &mut Simulation, d: u32) {
+    let st = &sim.workloads.daemonsets[d as usize];
+    let spec = st.spec.template.spec.clone();
+    let hash = st.spec.template.hash.clone();
+    let deleted = st.deleted;
+    let max_unavailable_spec = st.spec.max_unavailable;
+    let nodes: Vec<NodeIdx> = sim.cluster.nodes.indices().collect();
+    let mut eligible = 0;
+    let mut old_on_node: Vec<(NodeIdx, PodId)> = Vec::new();
+    let mut unavailable = 0;
+    for n in nodes {
+        let should = !deleted && should_run(sim, &spec, n);
+        let pods: Vec<PodId> = sim.workloads.daemonsets[d as usize]
+            .pods
+            .iter()
+            .filter(|(node, p)| *node == n && active(sim, *p))
+            .map(|(_, p)| *p)
+            .collect();
+        if !should {
+            for p in pods {
+                sim.delete_pod(p, "SuccessfulDelete");
+            }
+            continue;
+        }
+        eligible += 1;
+        match pods.as_slice() {
+            [] => {
+                // A failed daemon pod is replaced (the controller deletes it and creates a
+                // new one); so is a missing one.
+                create_pod(sim, d, n);
+                unavailable += 1;
+            }
+            [p, extra @ ..] => {
+                for x in extra {
+                    sim.delete_pod(*x, "SuccessfulDelete");
+                }
+                let pod = &sim.cluster.pods[p.ix()];
+                if !pod.ready {
+                    unavailable += 1;
+                }
+                if pod.revision != hash {
+                    old_on_node.push((n, *p));
+                }
+            }
+        }
+    }
+    // RollingUpdate: delete old pods while fewer than maxUnavailable are unavailable; the
+    // replacement is created by the next sync (update.go rollingUpdate).
+    if let Some(mu) = max_unavailable_spec {
+        let max_unavailable = mu.resolve(eligible, true).max(1);
+        // Old pods that are not ready go first: deleting them costs no availability.
+        old_on_node.sort_by_key(|(_, p)| sim.cluster.pods[p.ix()].ready);
+        for (_, p) in old_on_node {
+            let ready = sim.cluster.pods[p.ix()].ready;
+            if ready && unavailable >= max_unavailable {
+                break;
+            }
+            sim.delete_pod(p, "SuccessfulDelete");
+            if ready {
+                unavailable += 1;
+            }
+        }
+    }
+}
+
+fn create_pod(sim: &mut Simulation, d: u32, n: NodeIdx) {
+    let st = &sim.workloads.daemonsets[d as usize];
+    let ds_name = st.spec.meta.name.clone();
+    let namespace = st.spec.meta.namespace.clone();
+    let template = st.spec.template.clone();
+    let node_name = sim.cluster.nodes.names[n.ix()].clone();
+    // ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms become one
+    // `metadata.name In [node]` field term (eligibility was checked by the controller).
+    let mut spec = (*template.spec).clone();
+    spec.affinity.node.required = Some(vec![NodeSelectorTerm {
+        match_expressions: vec![],
+        match_fields: vec![Requirement {
+            key: "metadata.name".to_string(),
+            op: SelectorOp::In,
+            values: vec![node_name],
+        }],
+    }]);
+    let name = sim.unique_pod_name(&namespace, &ds_name);
+    let mut labels = template.labels.clone();
+    labels.insert(
+        "controller-revision-hash".to_string(),
+        template.hash.clone(),
+    );
+    let mut pod = Pod::new(
+        name,
+        namespace,
+        labels,
+        Owner::DaemonSet(d),
+        Arc::new(spec),
+        sim.engine.now(),
+    );
+    pod.workload = ds_name.clone();
+    pod.revision = template.hash.clone();
+    let id = sim.create_pod(pod, "DaemonSet", &ds_name);
+    sim.workloads.daemonsets[d as usize].pods.push((n, id));
+}
+
+/// Number of nodes that should run the pod, and how many run a ready one
+/// (desiredNumberScheduled, numberReady).
+pub fn counts(sim: &Simulation, d: u32) -> (i32, i32) {
+    let st = &sim.workloads.daemonsets[d as usize];
+    let spec = &st.spec.template.spec;
+    let desired = sim
+        .cluster
+        .nodes
+        .indices()
+        .filter(|n| !st.deleted && should_run(sim, spec, *n))
+        .count() as i32;
+    let ready = st
+        .pods
+        .iter()
+        .filter(|(_, p)| {
+            let pod = &sim.cluster.pods[p.ix()];
+            pod.is_active() && pod.ready && pod.phase == PodPhase::Running
+        })
+        .count() as i32;
+    (desired, ready)
+}

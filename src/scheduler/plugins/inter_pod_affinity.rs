@@ -1,0 +1,314 @@
+//! InterPodAffinity: required pod affinity/anti-affinity and existing pods' required
+//! anti-affinity filter; preferred terms (both ways) and existing pods' required affinity
+//! (hardPodAffinityWeight) score (pkg/scheduler/framework/plugins/interpodaffinity:
+//! filtering.go, scoring.go).
+
+use super::names;
+use super::pod_matching::term_matches;
+use crate::cluster::{Cluster, NodeIdx, Pod};
+use crate::model::pod::PodAffinityTerm;
+use crate::scheduler::framework::{
+    Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+};
+use std::collections::BTreeMap;
+
+/// kube's reason: the pod's required affinity is not met.
+pub const ERR_REASON_AFFINITY: &str = "node(s) didn't match pod affinity rules";
+/// kube's reason: the pod's required anti-affinity is violated.
+pub const ERR_REASON_ANTI_AFFINITY: &str = "node(s) didn't match pod anti-affinity rules";
+/// kube's reason: an existing pod's required anti-affinity forbids the pod.
+pub const ERR_REASON_EXISTING_ANTI_AFFINITY: &str =
+    "node(s) didn't satisfy existing pods anti-affinity rules";
+
+const FILTER_KEY: &str = "PreFilterInterPodAffinity";
+const SCORE_KEY: &str = "PreScoreInterPodAffinity";
+
+/// The InterPodAffinity plugin.
+#[derive(Debug, Clone)]
+pub struct InterPodAffinity {
+    /// hardPodAffinityWeight (default 1): score weight of existing pods' required affinity.
+    pub hard_pod_affinity_weight: i64,
+    /// ignorePreferredTermsOfExistingPods (default false).
+    pub ignore_preferred_terms_of_existing_pods: bool,
+}
+
+impl Default for InterPodAffinity {
+    fn default() -> Self {
+        InterPodAffinity {
+            hard_pod_affinity_weight: 1,
+            ignore_preferred_terms_of_existing_pods: false,
+        }
+    }
+}
+
+impl Plugin for InterPodAffinity {
+    fn name(&self) -> &'static str {
+        names::INTER_POD_AFFINITY
+    }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
+}
+
+type Pair = (String, String);
+
+/// kube's preFilterState: topology pair counts.
+struct FilterState {
+    existing_anti: BTreeMap<Pair, i64>,
+    affinity: BTreeMap<Pair, i64>,
+    anti: BTreeMap<Pair, i64>,
+}
+
+/// Bound pods on present nodes, with their node.
+fn bound_pods(cluster: &Cluster) -> impl Iterator<Item = (&Pod, NodeIdx)> {
+    cluster
+        .nodes
+        .indices()
+        .filter(|n| cluster.nodes.present[n.ix()])
+        .flat_map(move |n| {
+            cluster.nodes.pods[n.ix()]
+                .iter()
+                .map(move |p| (&cluster.pods[p.ix()], n))
+        })
+}
+
+fn pair_on(cluster: &Cluster, n: NodeIdx, key: &str) -> Option<Pair> {
+    cluster.nodes.labels[n.ix()]
+        .get(key)
+        .map(|v| (key.to_string(), v.clone()))
+}
+
+fn matches_all(terms: &[PodAffinityTerm], owner_ns: &str, pod: &Pod) -> bool {
+    terms.iter().all(|t| term_matches(t, owner_ns, pod))
+}
+
+impl FilterPlugin for InterPodAffinity {
+    fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
+        let aff = &pod.spec.affinity.pod_affinity.required;
+        let anti = &pod.spec.affinity.pod_anti_affinity.required;
+        if aff.is_empty() && anti.is_empty() && cluster.pods_with_required_anti_affinity == 0 {
+            return Status::skip();
+        }
+        let mut s = FilterState {
+            existing_anti: BTreeMap::new(),
+            affinity: BTreeMap::new(),
+            anti: BTreeMap::new(),
+        };
+        for (existing, n) in bound_pods(cluster) {
+            if existing.deleting {
+                continue;
+            }
+            for t in &existing.spec.affinity.pod_anti_affinity.required {
+                if term_matches(t, &existing.namespace, pod) {
+                    if let Some(p) = pair_on(cluster, n, &t.topology_key) {
+                        *s.existing_anti.entry(p).or_default() += 1;
+                    }
+                }
+            }
+            if !aff.is_empty() && matches_all(aff, &pod.namespace, existing) {
+                for t in aff {
+                    if let Some(p) = pair_on(cluster, n, &t.topology_key) {
+                        *s.affinity.entry(p).or_default() += 1;
+                    }
+                }
+            }
+            for t in anti {
+                if term_matches(t, &pod.namespace, existing) {
+                    if let Some(p) = pair_on(cluster, n, &t.topology_key) {
+                        *s.anti.entry(p).or_default() += 1;
+                    }
+                }
+            }
+        }
+        state.write(FILTER_KEY, s);
+        Status::success()
+    }
+
+    fn filter(&self, state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
+        let Some(s) = state.read::<FilterState>(FILTER_KEY) else {
+            return Status::success();
+        };
+        let labels = &cluster.nodes.labels[n.ix()];
+        // satisfyPodAffinity
+        let aff = &pod.spec.affinity.pod_affinity.required;
+        let mut pods_exist = true;
+        for t in aff {
+            match labels.get(&t.topology_key) {
+                Some(v) => {
+                    let c = s
+                        .affinity
+                        .get(&(t.topology_key.clone(), v.clone()))
+                        .copied()
+                        .unwrap_or(0);
+                    if c <= 0 {
+                        pods_exist = false;
+                    }
+                }
+                None => {
+                    return Status::new(Code::UnschedulableAndUnresolvable, ERR_REASON_AFFINITY)
+                }
+            }
+        }
+        // The first pod of a group that selects itself may go anywhere with the keys.
+        if !(pods_exist || s.affinity.is_empty() && matches_all(aff, &pod.namespace, pod)) {
+            return Status::new(Code::UnschedulableAndUnresolvable, ERR_REASON_AFFINITY);
+        }
+        // satisfyPodAntiAffinity
+        for t in &pod.spec.affinity.pod_anti_affinity.required {
+            if let Some(v) = labels.get(&t.topology_key) {
+                let key = (t.topology_key.clone(), v.clone());
+                if s.anti.get(&key).copied().unwrap_or(0) > 0 {
+                    return Status::new(Code::Unschedulable, ERR_REASON_ANTI_AFFINITY);
+                }
+            }
+        }
+        // satisfyExistingPodsAntiAffinity
+        for ((k, v), c) in &s.existing_anti {
+            if *c > 0 && labels.get(k) == Some(v) {
+                return Status::new(Code::Unschedulable, ERR_REASON_EXISTING_ANTI_AFFINITY);
+            }
+        }
+        Status::success()
+    }
+}
+
+/// kube's preScoreState: topology key -> value -> score.
+struct ScoreState {
+    topology_score: BTreeMap<String, BTreeMap<String, i64>>,
+}
+
+fn process_term(
+    scores: &mut BTreeMap<String, BTreeMap<String, i64>>,
+    term: &PodAffinityTerm,
+    owner_ns: &str,
+    weight: i64,
+    target: &Pod,
+    cluster: &Cluster,
+    n: NodeIdx,
+) {
+    if weight == 0 || !term_matches(term, owner_ns, target) {
+        return;
+    }
+    if let Some(v) = cluster.nodes.labels[n.ix()].get(&term.topology_key) {
+        *scores
+            .entry(term.topology_key.clone())
+            .or_default()
+            .entry(v.clone())
+            .or_default() += weight;
+    }
+}
+
+impl ScorePlugin for InterPodAffinity {
+    fn pre_score(
+        &self,
+        state: &mut CycleState,
+        pod: &Pod,
+        cluster: &Cluster,
+        _nodes: &[NodeIdx],
+    ) -> Status {
+        let pa = &pod.spec.affinity.pod_affinity.preferred;
+        let paa = &pod.spec.affinity.pod_anti_affinity.preferred;
+        let has_constraints = !pa.is_empty() || !paa.is_empty();
+        if !has_constraints
+            && (self.ignore_preferred_terms_of_existing_pods || cluster.pods_with_pod_affinity == 0)
+        {
+            return Status::skip();
+        }
+        let mut scores: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        for (existing, n) in bound_pods(cluster) {
+            let ea = &existing.spec.affinity;
+            if !has_constraints && ea.pod_affinity.is_empty() && ea.pod_anti_affinity.is_empty() {
+                continue;
+            }
+            if cluster.nodes.labels[n.ix()].is_empty() {
+                continue;
+            }
+            for (w, t) in pa {
+                process_term(
+                    &mut scores,
+                    t,
+                    &pod.namespace,
+                    *w as i64,
+                    existing,
+                    cluster,
+                    n,
+                );
+            }
+            for (w, t) in paa {
+                process_term(
+                    &mut scores,
+                    t,
+                    &pod.namespace,
+                    -(*w as i64),
+                    existing,
+                    cluster,
+                    n,
+                );
+            }
+            if self.hard_pod_affinity_weight > 0 {
+                for t in &ea.pod_affinity.required {
+                    let w = self.hard_pod_affinity_weight;
+                    process_term(&mut scores, t, &existing.namespace, w, pod, cluster, n);
+                }
+            }
+            if !self.ignore_preferred_terms_of_existing_pods {
+                for (w, t) in &ea.pod_affinity.preferred {
+                    process_term(
+                        &mut scores,
+                        t,
+                        &existing.namespace,
+                        *w as i64,
+                        pod,
+                        cluster,
+                        n,
+                    );
+                }
+                for (w, t) in &ea.pod_anti_affinity.preferred {
+                    let w = -(*w as i64);
+                    process_term(&mut scores, t, &existing.namespace, w, pod, cluster, n);
+                }
+            }
+        }
+        if scores.is_empty() {
+            return Status::skip();
+        }
+        state.write(
+            SCORE_KEY,
+            ScoreState {
+                topology_score: scores,
+            },
+        );
+        Status::success()
+    }
+
+    fn score(&self, state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
+        let Some(s) = state.read::<ScoreState>(SCORE_KEY) else {
+            return 0;
+        };
+        let labels = &cluster.nodes.labels[n.ix()];
+        s.topology_score
+            .iter()
+            .filter_map(|(k, m)| labels.get(k).and_then(|v| m.get(v)))
+            .sum()
+    }
+
+    /// Min-max scaling onto 0..=100 (scores may be negative before this).
+    fn normalize_score(&self, state: &CycleState, _pod: &Pod, scores: &mut [i64]) {
+        if state.read::<ScoreState>(SCORE_KEY).is_none() {
+            return;
+        }
+        let min = scores.iter().copied().min().unwrap_or(0);
+        let max = scores.iter().copied().max().unwrap_or(0);
+        let diff = max - min;
+        for s in scores.iter_mut() {
+            *s = if diff > 0 {
+                (MAX_NODE_SCORE as f64 * ((*s - min) as f64 / diff as f64)) as i64
+            } else {
+                0
+            };
+        }
+    }
+}
