@@ -9,6 +9,7 @@ pub mod controllers;
 pub mod engine;
 pub mod gpu;
 pub mod input;
+pub mod kubectl;
 pub mod kubelet;
 pub mod metrics;
 pub mod model;

@@ -16,6 +16,7 @@ fn main() {
         Some(Command::Run(args)) => cli::run::run(args),
         Some(Command::Compare(args)) => cli::compare::compare(args),
         Some(Command::Validate { files }) => cli::run::validate(files),
+        Some(Command::Kubectl(args)) => cli::kubectl::run(args),
         Some(Command::Explain(args)) => cli::explain::explain(args),
         Some(Command::Report { dir }) => {
             k8sim::output::report::render_report(dir).map_err(anyhow::Error::from)

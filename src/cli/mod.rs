@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod explain;
 pub mod progress;
+pub mod kubectl;
 pub mod run;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,9 @@ pub enum Command {
         /// A run folder (`results/<scenario>/<scheduler>/seed-<n>`).
         dir: PathBuf,
     },
+    /// Show the simulated cluster as kubectl would at a simulated time:
+    /// `k8sim kubectl SCENARIO --at 30m -- get pods -o wide`.
+    Kubectl(kubectl::KubectlArgs),
     /// Reproduce a published experiment.
     #[command(subcommand)]
     Experiment(Experiment),

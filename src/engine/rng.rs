@@ -17,6 +17,8 @@ pub enum Stream {
     Faults,
     /// Workload generators and trace sampling.
     Arrivals,
+    /// Container crashes (kubelet pod faults).
+    PodFaults,
 }
 
 /// The seeded source of all randomness in a simulation.

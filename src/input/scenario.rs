@@ -5,7 +5,7 @@ use super::duration::parse_duration_ms;
 use super::error::{InputError, InputErrors};
 use super::manifest::convert::{self as cv, run_duration, Ctx};
 use super::manifest::{self, raw::Scalar, Located, Object};
-use super::timeline::{parse_kubectl, Action};
+use super::timeline::{parse_kubectl, Action, ApplySource};
 use super::yaml::{parse_document, split_documents};
 use crate::engine::{Limits, SimTime};
 use crate::model::node::NodeSpec;
@@ -98,6 +98,18 @@ mod raw {
         pub default_run_duration: Option<Spanned<String>>,
         #[serde(default)]
         pub run_duration: BTreeMap<String, Spanned<String>>,
+        #[serde(default)]
+        pub crashes: BTreeMap<String, Spanned<Crash>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Crash {
+        pub probability: Option<f64>,
+        pub after: Option<String>,
+        pub mttf: Option<String>,
+        pub exit_code: Option<i32>,
+        pub reason: Option<String>,
     }
 
     #[derive(Debug, Deserialize, Default)]
@@ -105,14 +117,37 @@ mod raw {
     pub struct NodeAction {
         pub fail: Option<String>,
         pub recover: Option<String>,
+        pub add: Option<String>,
+        pub count: Option<u32>,
+        pub remove: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct ZoneAction {
+        pub fail: Option<String>,
+        pub recover: Option<String>,
+        pub label: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RandomFaults {
+        pub group: String,
+        pub mtbf: String,
+        pub mttr: String,
     }
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct TimelineEntry {
-        pub at: Spanned<String>,
+        pub at: Option<Spanned<String>>,
+        pub every: Option<Spanned<String>>,
+        pub until: Option<Spanned<String>>,
         pub kubectl: Option<Spanned<String>>,
-        pub node: Option<NodeAction>,
+        pub node: Option<Spanned<NodeAction>>,
+        pub zone: Option<Spanned<ZoneAction>>,
+        pub faults: Option<Spanned<RandomFaults>>,
     }
 
     #[derive(Debug, Deserialize, Default)]
@@ -143,6 +178,22 @@ pub struct RuntimeModel {
     pub default_run_ms: u64,
     /// Run durations by workload name (Job, CronJob, Deployment, ... or pod name).
     pub run_durations: BTreeMap<String, RunDuration>,
+    /// Container crashes by workload name (or pod name).
+    pub crashes: BTreeMap<String, CrashModel>,
+}
+
+/// How a workload's containers crash: each time a container starts, with `probability`
+/// it exits after a time drawn from `after` with `exit_code`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrashModel {
+    /// Chance that a container run ends in a crash.
+    pub probability: f64,
+    /// Time from start to the crash.
+    pub after: RunDuration,
+    /// Exit code (137 for OOMKilled).
+    pub exit_code: i32,
+    /// Termination reason (`Error` or `OOMKilled`).
+    pub reason: String,
 }
 
 impl Default for RuntimeModel {
@@ -154,6 +205,7 @@ impl Default for RuntimeModel {
             binding_ms: 0,
             default_run_ms: 30_000,
             run_durations: BTreeMap::new(),
+            crashes: BTreeMap::new(),
         }
     }
 }
@@ -471,7 +523,21 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
             30_000,
         ),
         run_durations: BTreeMap::new(),
+        crashes: BTreeMap::new(),
     };
+    for (workload, c) in &raw.runtime.crashes {
+        match crash_model(&c.value) {
+            Ok(m) => {
+                runtime.crashes.insert(workload.clone(), m);
+            }
+            Err(e) => errors.push(InputError::new(
+                path,
+                Some(c.referenced.line()),
+                format!("runtime.crashes.{workload}"),
+                e,
+            )),
+        }
+    }
     for (workload, d) in &raw.runtime.run_duration {
         match run_duration(&d.value) {
             Ok(v) => {
@@ -488,10 +554,12 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
 
     let timeline = timeline(
         path,
+        &source,
         &raw.timeline,
         duration_ms,
         &nodes,
         &objects,
+        &mut resources,
         &mut errors,
     );
     let sample_every_ms = duration_field(
@@ -630,74 +698,339 @@ fn resolve_priorities(objects: &mut [Located], errors: &mut Vec<InputError>) {
     }
 }
 
+fn crash_model(c: &raw::Crash) -> Result<CrashModel, String> {
+    let after = match (&c.after, &c.mttf) {
+        (Some(_), Some(_)) => return Err("give `after` or `mttf`, not both".into()),
+        (Some(a), None) => run_duration(a).map_err(|e| format!("after: {e}"))?,
+        (None, Some(m)) => {
+            RunDuration::Exponential(parse_duration_ms(m).map_err(|e| format!("mttf: {e}"))?)
+        }
+        (None, None) => RunDuration::Fixed(0),
+    };
+    let probability = c.probability.unwrap_or(1.0);
+    if !(0.0..=1.0).contains(&probability) {
+        return Err(format!(
+            "probability: expected a number in [0, 1], found {probability}"
+        ));
+    }
+    let reason = c.reason.clone().unwrap_or_else(|| "Error".to_string());
+    let exit_code = match reason.as_str() {
+        "Error" => c.exit_code.unwrap_or(1),
+        "OOMKilled" => c.exit_code.unwrap_or(137),
+        other => {
+            return Err(format!(
+                "reason: expected Error or OOMKilled, found {other:?}"
+            ))
+        }
+    };
+    if exit_code == 0 {
+        return Err("exit_code: a crash exits with a non-zero code".into());
+    }
+    Ok(CrashModel {
+        probability,
+        after,
+        exit_code,
+        reason,
+    })
+}
+
+/// The label a `zone:` entry selects nodes by when it names none.
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+
+/// Reads the objects an `apply -f` / `create` / `run` / `delete -f` entry names.
+fn timeline_objects(
+    source: &Source<'_>,
+    src: &ApplySource,
+    resources: &mut ResourceNames,
+) -> Result<Vec<Object>, Vec<InputError>> {
+    let (mpath, text) = match src {
+        ApplySource::File(rel) => source.read(rel).map_err(|e| {
+            vec![InputError::new(
+                Path::new(rel),
+                None,
+                "",
+                format!("{e} (expected a path relative to the scenario file)"),
+            )]
+        })?,
+        ApplySource::Generated(yaml) => (PathBuf::from("<kubectl>"), yaml.clone()),
+    };
+    let set = manifest::load_str(&mpath, &text, resources)?;
+    Ok(set.objects.into_iter().map(|l| l.object).collect())
+}
+
+/// Validates the timeline: times, kubectl lines, node and zone actions, and that every
+/// object or node an entry names exists (in the cluster, among the workloads, or created
+/// by an earlier entry).
+#[allow(clippy::too_many_arguments)]
 fn timeline(
     path: &Path,
+    source: &Source<'_>,
     entries: &[raw::TimelineEntry],
     duration_ms: u64,
     nodes: &[NodeSpec],
     objects: &[Located],
+    resources: &mut ResourceNames,
     errors: &mut Vec<InputError>,
 ) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
+    let mut node_names: BTreeSet<String> = nodes.iter().map(|n| n.name.clone()).collect();
+    let mut group_counts: BTreeMap<String, u32> = BTreeMap::new();
+    for n in nodes {
+        if let Some(g) = &n.group {
+            *group_counts.entry(g.clone()).or_default() += 1;
+        }
+    }
+    let mut known: BTreeSet<(&'static str, String, String)> = objects
+        .iter()
+        .map(|o| {
+            let (ns, name) = o.object.key();
+            (o.object.kind(), ns.to_string(), name.to_string())
+        })
+        .collect();
     for (index, e) in entries.iter().enumerate() {
-        let line = e.at.referenced.line();
         let field = format!("timeline[{index}]");
-        let mut fail =
-            |field: String, msg: String| errors.push(InputError::new(path, Some(line), field, msg));
-        let at = match parse_duration_ms(&e.at.value) {
-            Ok(ms) if ms > duration_ms => {
+        let line = [
+            e.at.as_ref().map(|s| s.referenced.line()),
+            e.every.as_ref().map(|s| s.referenced.line()),
+            e.kubectl.as_ref().map(|s| s.referenced.line()),
+            e.node.as_ref().map(|s| s.referenced.line()),
+            e.zone.as_ref().map(|s| s.referenced.line()),
+            e.faults.as_ref().map(|s| s.referenced.line()),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let mut fail = |field: String, msg: String| {
+            errors.push(InputError::new(
+                path,
+                line,
+                field,
+                format!("timeline entry {index}: {msg}"),
+            ))
+        };
+        let time = |s: &Spanned<String>, what: &str| -> Result<u64, String> {
+            let ms = parse_duration_ms(&s.value).map_err(|m| format!("{what}: {m}"))?;
+            if ms > duration_ms {
+                return Err(format!(
+                    "{what} {} is beyond the scenario's duration ({} s)",
+                    s.value,
+                    duration_ms as f64 / 1000.0
+                ));
+            }
+            Ok(ms)
+        };
+        // When: `at`, or `every` (+ `until`, default the end) starting at `at` (default 0).
+        let times: Vec<u64> = match (&e.at, &e.every) {
+            (None, None) => {
                 fail(
-                    format!("{field}.at"),
-                    format!(
-                        "{} is beyond the scenario's duration ({} ms)",
-                        e.at.value, duration_ms
-                    ),
+                    field.clone(),
+                    "expected `at: TIME` or `every: PERIOD`".into(),
                 );
                 continue;
             }
-            Ok(ms) => SimTime::from_millis(ms),
-            Err(msg) => {
-                fail(format!("{field}.at"), msg);
-                continue;
-            }
-        };
-        let action = match (&e.kubectl, &e.node) {
-            (Some(k), None) => match parse_kubectl(&k.value) {
-                Ok(a) => a,
-                Err(msg) => {
-                    fail(format!("{field}.kubectl"), msg);
+            (at, None) => {
+                if e.until.is_some() {
+                    fail(format!("{field}.until"), "`until` needs `every`".into());
                     continue;
                 }
-            },
-            (None, Some(n)) => match (&n.fail, &n.recover) {
-                (Some(f), None) => Action::NodeFail(f.clone()),
-                (None, Some(r)) => Action::NodeRecover(r.clone()),
+                match time(at.as_ref().expect("at is set"), "at") {
+                    Ok(t) => vec![t],
+                    Err(m) => {
+                        fail(format!("{field}.at"), m);
+                        continue;
+                    }
+                }
+            }
+            (at, Some(every)) => {
+                let start = match at.as_ref().map(|a| time(a, "at")).unwrap_or(Ok(0)) {
+                    Ok(t) => t,
+                    Err(m) => {
+                        fail(format!("{field}.at"), m);
+                        continue;
+                    }
+                };
+                let period = match parse_duration_ms(&every.value) {
+                    Ok(p) if p > 0 => p,
+                    Ok(_) => {
+                        fail(
+                            format!("{field}.every"),
+                            "expected a positive period".into(),
+                        );
+                        continue;
+                    }
+                    Err(m) => {
+                        fail(format!("{field}.every"), m);
+                        continue;
+                    }
+                };
+                let until = match e
+                    .until
+                    .as_ref()
+                    .map(|u| time(u, "until"))
+                    .unwrap_or(Ok(duration_ms))
+                {
+                    Ok(t) => t,
+                    Err(m) => {
+                        fail(format!("{field}.until"), m);
+                        continue;
+                    }
+                };
+                (0..)
+                    .map(|k| start + k * period)
+                    .take_while(|t| *t <= until)
+                    .collect()
+            }
+        };
+        let given = [
+            e.kubectl.is_some(),
+            e.node.is_some(),
+            e.zone.is_some(),
+            e.faults.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if given != 1 {
+            fail(
+                field.clone(),
+                "expected exactly one of `kubectl`, `node`, `zone` or `faults`".into(),
+            );
+            continue;
+        }
+        let action = if let Some(k) = &e.kubectl {
+            match parse_kubectl(&k.value) {
+                Ok(a) => a,
+                Err(msg) => {
+                    fail(
+                        format!("{field}.kubectl"),
+                        format!("{msg} (in `{}`)", k.value),
+                    );
+                    continue;
+                }
+            }
+        } else if let Some(n) = &e.node {
+            let n = &n.value;
+            match (&n.fail, &n.recover, &n.add, &n.remove) {
+                (Some(f), None, None, None) if n.count.is_none() => Action::NodeFail(f.clone()),
+                (None, Some(r), None, None) if n.count.is_none() => Action::NodeRecover(r.clone()),
+                (None, None, Some(g), None) => Action::NodeAdd {
+                    group: g.clone(),
+                    count: n.count.unwrap_or(1),
+                },
+                (None, None, None, Some(r)) if n.count.is_none() => Action::NodeRemove(r.clone()),
                 _ => {
                     fail(
                         format!("{field}.node"),
+                        "expected exactly one of fail, recover, add (with optional count) or remove".into(),
+                    );
+                    continue;
+                }
+            }
+        } else if let Some(z) = &e.zone {
+            let z = &z.value;
+            let label = z.label.clone().unwrap_or_else(|| ZONE_LABEL.to_string());
+            match (&z.fail, &z.recover) {
+                (Some(v), None) => Action::ZoneFail {
+                    label,
+                    value: v.clone(),
+                },
+                (None, Some(v)) => Action::ZoneRecover {
+                    label,
+                    value: v.clone(),
+                },
+                _ => {
+                    fail(
+                        format!("{field}.zone"),
                         "expected exactly one of fail or recover".into(),
                     );
                     continue;
                 }
-            },
-            _ => {
-                fail(
-                    field.clone(),
-                    "expected exactly one of `kubectl` or `node`".into(),
-                );
-                continue;
+            }
+        } else {
+            let f = &e.faults.as_ref().expect("one is set").value;
+            let mtbf = run_duration(&f.mtbf);
+            let mttr = run_duration(&f.mttr);
+            match (mtbf, mttr) {
+                (Ok(mtbf), Ok(mttr)) => Action::RandomFaults {
+                    group: f.group.clone(),
+                    mtbf,
+                    mttr,
+                },
+                (Err(m), _) => {
+                    fail(format!("{field}.faults.mtbf"), m);
+                    continue;
+                }
+                (_, Err(m)) => {
+                    fail(format!("{field}.faults.mttr"), m);
+                    continue;
+                }
             }
         };
-        // Referenced objects must exist at load time.
-        let node_exists = |n: &str| nodes.iter().any(|x| x.name == n);
-        let object_exists = |kind: &str, ns: &str, name: &str| {
-            objects
+        // Fill in the objects of apply/create/run/delete -f.
+        let action = match action {
+            Action::Apply { source: src, .. } => match timeline_objects(source, &src, resources) {
+                Ok(objs) => {
+                    for o in &objs {
+                        let (ns, name) = o.key();
+                        known.insert((o.kind(), ns.to_string(), name.to_string()));
+                    }
+                    Action::Apply {
+                        source: src,
+                        objects: objs,
+                    }
+                }
+                Err(errs) => {
+                    let msg: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                    fail(format!("{field}.kubectl"), msg.join("; "));
+                    continue;
+                }
+            },
+            Action::DeleteFile { file, .. } => {
+                match timeline_objects(source, &ApplySource::File(file.clone()), resources) {
+                    Ok(objs) => Action::DeleteFile {
+                        file,
+                        targets: objs
+                            .iter()
+                            .map(|o| {
+                                let (ns, name) = o.key();
+                                (o.kind(), ns.to_string(), name.to_string())
+                            })
+                            .collect(),
+                    },
+                    Err(errs) => {
+                        let msg: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                        fail(format!("{field}.kubectl"), msg.join("; "));
+                        continue;
+                    }
+                }
+            }
+            other => other,
+        };
+        // Referenced nodes and objects must exist at load time.
+        let object_missing = |kind: &str, ns: &str, name: &str| {
+            let k = known
                 .iter()
-                .any(|o| o.object.kind() == kind && o.object.key() == (ns, name))
+                .any(|(k, n, m)| *k == kind && n == ns && m == name);
+            (!k).then(|| {
+                format!("no {kind} named {name:?} in namespace {ns:?} among the workloads")
+            })
         };
         let missing = match &action {
-            Action::NodeFail(n) | Action::NodeRecover(n) | Action::Cordon { node: n, .. } => {
-                (!node_exists(n)).then(|| format!("no node named {n:?} in the cluster"))
+            Action::NodeFail(n)
+            | Action::NodeRecover(n)
+            | Action::NodeRemove(n)
+            | Action::Cordon { node: n, .. }
+            | Action::Drain { node: n, .. }
+            | Action::Label { node: n, .. }
+            | Action::Taint { node: n, .. } => {
+                (!node_names.contains(n)).then(|| format!("no node named {n:?} in the cluster"))
+            }
+            Action::NodeAdd { group, .. } | Action::RandomFaults { group, .. } => (!group_counts
+                .contains_key(group))
+            .then(|| format!("no node group named {group:?} in cluster.nodes")),
+            Action::ZoneFail { label, value } | Action::ZoneRecover { label, value } => {
+                (!nodes.iter().any(|n| n.labels.get(label) == Some(value)))
+                    .then(|| format!("no node labelled {label}={value}"))
             }
             Action::Scale {
                 kind,
@@ -705,41 +1038,64 @@ fn timeline(
                 namespace,
                 ..
             }
-            | Action::Delete {
-                kind,
-                name,
-                namespace,
-            }
             | Action::SetImage {
                 kind,
                 name,
                 namespace,
                 ..
-            } => (*kind != "Pod" && *kind != "Node" && !object_exists(kind, namespace, name)).then(
-                || {
-                    format!(
-                        "no {kind} named {name:?} in namespace {namespace:?} among the workloads"
-                    )
-                },
-            ),
+            }
+            | Action::SetResources {
+                kind,
+                name,
+                namespace,
+                ..
+            }
+            | Action::Patch {
+                kind,
+                name,
+                namespace,
+                ..
+            }
+            | Action::RolloutRestart {
+                kind,
+                name,
+                namespace,
+            } => object_missing(kind, namespace, name),
+            Action::Delete {
+                kind,
+                name,
+                namespace,
+                ..
+            } => (*kind != "Pod")
+                .then(|| object_missing(kind, namespace, name))
+                .flatten(),
             Action::RolloutUndo {
                 name, namespace, ..
-            } => (!object_exists("Deployment", namespace, name)).then(|| {
-                format!(
-                    "no Deployment named {name:?} in namespace {namespace:?} among the workloads"
-                )
-            }),
+            }
+            | Action::RolloutPause {
+                name, namespace, ..
+            } => object_missing("Deployment", namespace, name),
+            Action::Apply { .. } | Action::DeleteFile { .. } => None,
         };
         if let Some(msg) = missing {
             fail(field, msg);
             continue;
         }
-        out.push(TimelineEntry {
-            at,
-            action,
-            index,
-            line,
-        });
+        if let Action::NodeAdd { group, count } = &action {
+            let c = group_counts.get_mut(group).expect("checked above");
+            for k in 0..*count {
+                node_names.insert(format!("{group}-{}", *c + k));
+            }
+            *c += count;
+        }
+        for at in times {
+            out.push(TimelineEntry {
+                at: SimTime::from_millis(at),
+                action: action.clone(),
+                index,
+                line: line.unwrap_or(0),
+            });
+        }
     }
     out.sort_by_key(|e| (e.at, e.index));
     out

@@ -1,7 +1,10 @@
 //! The kubelet model: image pulls (serialised per node, cached), container start,
-//! readiness, and run-to-completion durations.
+//! readiness, run-to-completion durations, container crashes with restartPolicy and the
+//! CrashLoopBackOff restart back-off (10 s doubling to 5 min, reset after 10 min of
+//! running: kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-restarts).
 
 use crate::cluster::{NodeIdx, PodId, PodPhase};
+use crate::engine::SimTime;
 use crate::engine::Stream;
 use crate::model::pod::{RestartPolicy, RunDuration};
 use crate::sim::event::Event;
@@ -9,13 +12,50 @@ use crate::sim::Simulation;
 use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use std::collections::BTreeMap;
+
+/// First restart back-off of a crashed container (kubelet `initialBackOff`).
+pub const INITIAL_BACKOFF_MS: u64 = 10_000;
+/// Maximum restart back-off (`MaxContainerBackOff`, 5 min).
+pub const MAX_BACKOFF_MS: u64 = 300_000;
+/// A container that ran this long without crashing gets its back-off reset (10 min).
+pub const BACKOFF_RESET_MS: u64 = 600_000;
+
+/// How a container last terminated (`lastState.terminated`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Termination {
+    /// Exit code.
+    pub exit_code: i32,
+    /// Reason (`Error`, `OOMKilled`).
+    pub reason: String,
+    /// Started at.
+    pub started: SimTime,
+    /// Finished at.
+    pub finished: SimTime,
+}
+
+/// Container state of a pod as the kubelet reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainerStatus {
+    /// Current restart back-off, ms (0: none yet).
+    pub backoff_ms: u64,
+    /// Waiting in back-off (`CrashLoopBackOff`) until this time.
+    pub waiting_until: Option<SimTime>,
+    /// When the current container run started.
+    pub running_since: Option<SimTime>,
+    /// The last termination.
+    pub last: Option<Termination>,
+}
 
 /// Per-node kubelet state.
 #[derive(Debug, Default)]
 pub struct Kubelets {
     /// When each node's image puller is next free, ms (serializeImagePulls: true).
     pub puller_free_at_ms: Vec<u64>,
+    /// Container status of pods that crashed at least once.
+    pub status: BTreeMap<PodId, ContainerStatus>,
     rng: Option<Xoshiro256PlusPlus>,
+    fault_rng: Option<Xoshiro256PlusPlus>,
 }
 
 impl Kubelets {
@@ -23,8 +63,21 @@ impl Kubelets {
     pub fn new(nodes: usize, streams: &crate::engine::RngStreams) -> Self {
         Kubelets {
             puller_free_at_ms: vec![0; nodes],
+            status: BTreeMap::new(),
             rng: Some(streams.stream(Stream::Durations)),
+            fault_rng: Some(streams.stream(Stream::PodFaults)),
         }
+    }
+}
+
+/// The restart back-off after a crash at `now` of a container that started at `started`,
+/// given the previous back-off (0: none): 10 s, doubling, at most 5 min; reset once the
+/// container had run 10 min.
+pub fn next_backoff_ms(previous_ms: u64, started: SimTime, now: SimTime) -> u64 {
+    if previous_ms == 0 || now.millis_since(started) >= BACKOFF_RESET_MS {
+        INITIAL_BACKOFF_MS
+    } else {
+        (previous_ms * 2).min(MAX_BACKOFF_MS)
     }
 }
 
@@ -137,13 +190,42 @@ pub fn container_started(sim: &mut Simulation, pod: PodId) {
         .clone()
         .or_else(|| sim.runtime.run_durations.get(&p.workload).cloned())
         .or_else(|| sim.runtime.run_durations.get(&p.name).cloned());
+    let crash = sim
+        .runtime
+        .crashes
+        .get(&p.workload)
+        .or_else(|| sim.runtime.crashes.get(&p.name))
+        .cloned();
+    let container = p
+        .spec
+        .containers
+        .first()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
     sim.record_event(
         "Pod",
         &name,
         "Normal",
         "Started",
-        "Started container".into(),
+        format!("Started container {container}"),
     );
+    if let Some(st) = sim.kubelets.status.get_mut(&pod) {
+        st.running_since = Some(now);
+        st.waiting_until = None;
+    }
+    if let Some(c) = crash {
+        let rng = sim
+            .kubelets
+            .fault_rng
+            .as_mut()
+            .expect("kubelets are initialised");
+        if c.probability >= 1.0 || rng.random::<f64>() < c.probability {
+            let ms = sample(&c.after, rng);
+            sim.kubelets.status.entry(pod).or_default().running_since = Some(now);
+            sim.engine
+                .schedule_in(ms, Event::ContainerCrashed { pod, generation });
+        }
+    }
     if delay == 0 {
         sim.pod_ready(pod);
     } else {
@@ -167,6 +249,89 @@ pub fn container_started(sim: &mut Simulation, pod: PodId) {
         );
     }
     sim.notify_owner(pod);
+}
+
+/// The pod's container exited with a failure: under `Never` the pod fails; otherwise the
+/// kubelet waits out the restart back-off (CrashLoopBackOff) and starts it again.
+pub fn container_crashed(sim: &mut Simulation, pod: PodId) {
+    let now = sim.engine.now();
+    let p = &sim.cluster.pods[pod.ix()];
+    if p.phase != PodPhase::Running {
+        return;
+    }
+    let crash = sim
+        .runtime
+        .crashes
+        .get(&p.workload)
+        .or_else(|| sim.runtime.crashes.get(&p.name))
+        .cloned()
+        .expect("only pods with a crash model crash");
+    let name = p.name.clone();
+    let namespace = p.namespace.clone();
+    let restart = p.spec.restart_policy;
+    let container = p
+        .spec
+        .containers
+        .first()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let st = sim.kubelets.status.entry(pod).or_default();
+    let started = st.running_since.unwrap_or(now);
+    st.last = Some(Termination {
+        exit_code: crash.exit_code,
+        reason: crash.reason.clone(),
+        started,
+        finished: now,
+    });
+    st.running_since = None;
+    if restart == RestartPolicy::Never {
+        sim.pod_failed_on_node(pod);
+        return;
+    }
+    let backoff = next_backoff_ms(st.backoff_ms, started, now);
+    st.backoff_ms = backoff;
+    st.waiting_until = Some(SimTime::from_millis(now.as_millis() + backoff));
+    let p = &mut sim.cluster.pods[pod.ix()];
+    p.generation += 1;
+    let generation = p.generation;
+    let was_ready = p.ready;
+    p.ready = false;
+    sim.record_event(
+        "Pod",
+        &name,
+        "Warning",
+        "BackOff",
+        format!("Back-off restarting failed container {container} in pod {name}_{namespace}"),
+    );
+    if was_ready {
+        sim.notify_owner(pod);
+    }
+    sim.engine
+        .schedule_in(backoff, Event::ContainerRestart { pod, generation });
+}
+
+/// The back-off ended: the container is created and started again.
+pub fn restart_container(sim: &mut Simulation, pod: PodId) {
+    let p = &mut sim.cluster.pods[pod.ix()];
+    p.restarts += 1;
+    let generation = p.generation;
+    sim.engine.schedule_in(
+        sim.runtime.container_start_ms,
+        Event::ContainerStarted { pod, generation },
+    );
+}
+
+/// The node came back after a failure: the kubelet starts the pod's containers again
+/// (pulling images first if the pod had not started yet).
+pub fn restart_after_node_reboot(sim: &mut Simulation, pod: PodId) {
+    let Some(node) = sim.cluster.pods[pod.ix()].node else {
+        return;
+    };
+    if sim.cluster.pods[pod.ix()].phase == PodPhase::Pending {
+        pod_bound(sim, pod, node);
+        return;
+    }
+    restart_container(sim, pod);
 }
 
 /// Longest back-off between container restarts (kubelet MaxContainerBackOff: 5 min).

@@ -365,3 +365,26 @@ pub struct BarePod {
     /// The pod as a template (its own labels and spec).
     pub template: PodTemplate,
 }
+
+/// A Service: only its selector matters to k8sim (its endpoints are the Ready pods it
+/// selects, as the EndpointSlice controller publishes them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Metadata.
+    pub meta: ObjectMeta,
+    /// spec.selector (empty: a Service without selector, which has no managed endpoints).
+    pub selector: Labels,
+}
+
+/// A PodDisruptionBudget (policy/v1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodDisruptionBudget {
+    /// Metadata.
+    pub meta: ObjectMeta,
+    /// spec.minAvailable.
+    pub min_available: Option<IntOrPercent>,
+    /// spec.maxUnavailable.
+    pub max_unavailable: Option<IntOrPercent>,
+    /// spec.selector (empty selects every pod of the namespace).
+    pub selector: LabelSelector,
+}

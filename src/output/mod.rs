@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod comparison_files;
+pub mod availability_files;
 pub mod plots;
 pub mod report;
 pub mod results_dir;

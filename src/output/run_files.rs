@@ -51,6 +51,7 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
     write_summary(summary, &dir.join("summary.csv"))?;
     write_events(sim, &dir.join("events.csv"))?;
     write_unschedulable(sim, &dir.join("unschedulable.csv"))?;
+    super::availability_files::write_all(sim, dir)?;
     super::workload_files::write_all(sim, dir)?;
     Ok(())
 }

@@ -73,4 +73,52 @@ pub enum Event {
     Timeline(u32),
     /// The metrics recorder samples the cluster.
     Sample,
+    /// The node-monitor grace period of a failed node ran out.
+    NodeNotReady {
+        /// Node.
+        node: NodeIdx,
+        /// Node lifecycle epoch the timer belongs to.
+        epoch: u32,
+    },
+    /// A pod's toleration of a NoExecute taint ran out.
+    TaintEvict {
+        /// Pod.
+        pod: PodId,
+        /// Pod generation.
+        generation: u32,
+        /// Node lifecycle epoch.
+        epoch: u32,
+    },
+    /// A pod's graceful termination period ended.
+    PodTerminated {
+        /// Pod.
+        pod: PodId,
+        /// Pod generation.
+        generation: u32,
+    },
+    /// A random node fault (or repair) happens.
+    RandomFault {
+        /// Node.
+        node: NodeIdx,
+        /// Index of the fault model.
+        model: u32,
+        /// Fail (true) or recover (false).
+        fail: bool,
+    },
+    /// `kubectl drain` retries evictions.
+    DrainRetry(u32),
+    /// A container exits with a failure.
+    ContainerCrashed {
+        /// Pod.
+        pod: PodId,
+        /// Pod generation.
+        generation: u32,
+    },
+    /// A crashed container's back-off ended: the kubelet restarts it.
+    ContainerRestart {
+        /// Pod.
+        pod: PodId,
+        /// Pod generation.
+        generation: u32,
+    },
 }

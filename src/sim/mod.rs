@@ -2,7 +2,10 @@
 //! scheduler together and dispatches the closed set of events.
 
 pub mod actions;
+pub mod availability;
+pub mod drain;
 pub mod event;
+pub mod node_lifecycle;
 pub mod scheduling;
 pub mod setup;
 
@@ -47,6 +50,8 @@ pub struct Simulation {
     pub seed: u64,
     /// Slot of the GPU resource (`nvidia.com/gpu`), if used.
     pub gpu: Option<ResourceIdx>,
+    /// Node lifecycle, faults, Services, PDBs and drains.
+    pub lifecycle: node_lifecycle::NodeLifecycle,
     /// Pods in phase Pending and not being deleted.
     pub pods_pending: u64,
     /// Pods in phase Running and not being deleted.
@@ -210,6 +215,11 @@ impl Simulation {
         self.notify_owner(p);
     }
 
+    /// Pod `p`'s containers failed and will not restart (phase Failed).
+    pub fn pod_failed_on_node(&mut self, p: PodId) {
+        self.pod_finished(p, false);
+    }
+
     fn pod_finished(&mut self, p: PodId, succeeded: bool) {
         let now = self.engine.now();
         let pod = &mut self.cluster.pods[p.ix()];
@@ -279,6 +289,7 @@ impl Simulation {
         );
         let (frag_cpu, frag_memory) =
             crate::metrics::fragmentation::fragmentation_ratios(&self.cluster, &shapes);
+        availability::sample(self);
         let c = &self.cluster;
         let now = self.engine.now();
         let gpu = self
@@ -405,6 +416,31 @@ impl Simulation {
             Event::Sample => {
                 self.sample();
                 self.engine.schedule_in(self.sample_every_ms, Event::Sample);
+            }
+            Event::NodeNotReady { node, epoch } => {
+                node_lifecycle::node_not_ready(self, node, epoch)
+            }
+            Event::TaintEvict {
+                pod,
+                generation,
+                epoch,
+            } => node_lifecycle::taint_evict(self, pod, generation, epoch),
+            Event::PodTerminated { pod, generation } => {
+                node_lifecycle::pod_terminated(self, pod, generation)
+            }
+            Event::RandomFault { node, model, fail } => {
+                node_lifecycle::random_fault(self, node, model, fail)
+            }
+            Event::DrainRetry(d) => drain::step(self, d),
+            Event::ContainerCrashed { pod, generation } => {
+                if self.live(pod, generation) {
+                    kubelet::container_crashed(self, pod);
+                }
+            }
+            Event::ContainerRestart { pod, generation } => {
+                if self.live(pod, generation) {
+                    kubelet::restart_container(self, pod);
+                }
             }
         }
     }

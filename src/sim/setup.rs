@@ -42,12 +42,33 @@ impl Simulation {
         Simulation::with_registry(scenario, seed, scheduler, &Registry::in_tree())
     }
 
+    /// Like [`Simulation::new`] with other engine limits (e.g. an earlier end time, to look
+    /// at the cluster at that moment).
+    pub fn new_with_limits(
+        scenario: &Scenario,
+        seed: u64,
+        scheduler: &str,
+        limits: crate::engine::Limits,
+    ) -> Result<Simulation, SetupError> {
+        Simulation::build(scenario, seed, scheduler, &Registry::in_tree(), limits)
+    }
+
     /// As [`Simulation::new`], with out-of-tree plugins added to `registry`.
     pub fn with_registry(
         scenario: &Scenario,
         seed: u64,
         scheduler: &str,
         registry: &Registry,
+    ) -> Result<Simulation, SetupError> {
+        Simulation::build(scenario, seed, scheduler, registry, scenario.limits)
+    }
+
+    fn build(
+        scenario: &Scenario,
+        seed: u64,
+        scheduler: &str,
+        registry: &Registry,
+        limits: crate::engine::Limits,
     ) -> Result<Simulation, SetupError> {
         let streams = RngStreams::new(seed);
         let profiles = if scheduler::is_builtin(scheduler) {
@@ -76,8 +97,9 @@ impl Simulation {
             scenario.price_per_hour.clone(),
         );
         let mut sim = Simulation {
-            engine: Engine::new(scenario.limits),
+            engine: Engine::new(limits),
             kubelets: Kubelets::new(cluster.nodes.len(), &streams),
+            lifecycle: super::node_lifecycle::NodeLifecycle::new(cluster.nodes.len(), &streams),
             cluster,
             workloads: Workloads::default(),
             scheduler: SchedulerState::new(profiles, streams.stream(Stream::Scheduler)),
@@ -186,6 +208,8 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
         }
         // Priority classes are resolved while loading; nodes are built from the cluster.
         Object::PriorityClass(_) | Object::Node(_) => {}
+        Object::Service(s) => sim.lifecycle.services.push(s.clone()),
+        Object::PodDisruptionBudget(p) => sim.lifecycle.pdbs.push(p.clone()),
     }
     let _ = SimTime::ZERO;
     Ok(())

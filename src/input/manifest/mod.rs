@@ -7,6 +7,7 @@ pub mod raw;
 
 use super::error::InputError;
 use super::yaml::{parse_document, split_documents, Document};
+use crate::model::labels::LabelSelector;
 use crate::model::node::NodeSpec;
 use crate::model::resources::ResourceNames;
 use crate::model::workload::*;
@@ -41,6 +42,10 @@ pub enum Object {
     PriorityClass(PriorityClass),
     /// A Node.
     Node(NodeSpec),
+    /// A Service (its selector: endpoints are the Ready pods it selects).
+    Service(Service),
+    /// A PodDisruptionBudget.
+    PodDisruptionBudget(PodDisruptionBudget),
 }
 
 impl Object {
@@ -59,6 +64,8 @@ impl Object {
             Object::StorageClass(_) => "StorageClass",
             Object::PriorityClass(_) => "PriorityClass",
             Object::Node(_) => "Node",
+            Object::Service(_) => "Service",
+            Object::PodDisruptionBudget(_) => "PodDisruptionBudget",
         }
     }
 
@@ -77,6 +84,8 @@ impl Object {
             Object::StorageClass(o) => ("", &o.meta.name),
             Object::PriorityClass(o) => ("", &o.name),
             Object::Node(o) => ("", &o.name),
+            Object::Service(o) => (&o.meta.namespace, &o.meta.name),
+            Object::PodDisruptionBudget(o) => (&o.meta.namespace, &o.meta.name),
         }
     }
 }
@@ -105,12 +114,10 @@ pub struct ManifestSet {
 
 /// Kinds that are real Kubernetes kinds but do not affect scheduling in k8sim.
 const NOT_SIMULATED: &[&str] = &[
-    "Service",
     "ConfigMap",
     "Secret",
     "Ingress",
     "IngressClass",
-    "PodDisruptionBudget",
     "HorizontalPodAutoscaler",
     "VerticalPodAutoscaler",
     "ServiceAccount",
@@ -214,6 +221,8 @@ fn accepted_versions(kind: &str) -> Option<&'static [(&'static str, Option<&'sta
         ],
         "StorageClass" => &[("storage.k8s.io/v1", None)],
         "PriorityClass" => &[("scheduling.k8s.io/v1", None)],
+        "Service" => &[("v1", None)],
+        "PodDisruptionBudget" => &[("policy/v1", None)],
         _ => return None,
     })
 }
@@ -423,8 +432,79 @@ fn convert_kind(ctx: &mut Ctx, kind: &str, doc: &Document<'_>) -> Result<Object,
             Object::PriorityClass(kinds::priority_class(ctx, &parse_document(path, doc)?))
         }
         "Node" => Object::Node(kinds::node(ctx, &parse_document(path, doc)?)),
+        "Service" => Object::Service(service(ctx, &parse_document(path, doc)?)),
+        "PodDisruptionBudget" => Object::PodDisruptionBudget(pdb(ctx, &parse_document(path, doc)?)),
         other => unreachable!("kind {other} has accepted versions but no converter"),
     })
+}
+
+/// The fields of a Service k8sim reads (its selector); the rest is accepted and ignored.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RawService {
+    metadata: raw::Meta,
+    spec: RawServiceSpec,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RawServiceSpec {
+    selector: BTreeMap<String, String>,
+}
+
+fn service(ctx: &mut Ctx, r: &RawService) -> Service {
+    Service {
+        meta: convert::meta(ctx, &r.metadata, "Service"),
+        selector: r.spec.selector.clone(),
+    }
+}
+
+/// A policy/v1 PodDisruptionBudget.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RawPdb {
+    metadata: raw::Meta,
+    spec: RawPdbSpec,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct RawPdbSpec {
+    min_available: Option<serde_saphyr::Spanned<raw::Scalar>>,
+    max_unavailable: Option<serde_saphyr::Spanned<raw::Scalar>>,
+    selector: Option<raw::LabelSelector>,
+}
+
+fn pdb(ctx: &mut Ctx, r: &RawPdb) -> PodDisruptionBudget {
+    let meta = convert::meta(ctx, &r.metadata, "PodDisruptionBudget");
+    let min_available = r
+        .spec
+        .min_available
+        .as_ref()
+        .map(|v| convert::int_or_percent(ctx, v, "spec.minAvailable"));
+    let max_unavailable = r
+        .spec
+        .max_unavailable
+        .as_ref()
+        .map(|v| convert::int_or_percent(ctx, v, "spec.maxUnavailable"));
+    if min_available.is_some() && max_unavailable.is_some() {
+        let line = ctx.doc_line;
+        ctx.error(
+            line,
+            "spec",
+            "minAvailable and maxUnavailable cannot be both set",
+        );
+    }
+    let selector = match &r.spec.selector {
+        Some(s) => convert::label_selector(ctx, s, "spec.selector"),
+        None => LabelSelector::default(),
+    };
+    PodDisruptionBudget {
+        meta,
+        min_available,
+        max_unavailable,
+        selector,
+    }
 }
 
 /// A `List` (or `DeploymentList`, ...): each item is re-read as its own document. Item errors
@@ -484,8 +564,8 @@ items:
 "#,
         )
         .unwrap();
-        assert_eq!(set.objects.len(), 1);
-        assert_eq!(set.not_simulated.get("Service"), Some(&1));
+        assert_eq!(set.objects.len(), 2);
+        assert_eq!(set.objects[1].object.kind(), "Service");
     }
 
     #[test]
