@@ -107,9 +107,13 @@ fn ordered_ready_creates_web_1_only_after_web_0_is_ready() {
     assert!(w1.times.created >= w0.times.ready.unwrap());
     assert!(w2.times.created >= w1.times.ready.unwrap());
     assert!(w0.times.ready.unwrap().as_millis() >= 6_000); // 1 s start + 5 s probe
-    // One PVC per ordinal, www-web-<n>, bound by WaitForFirstConsumer in the pod's zone.
+                                                           // One PVC per ordinal, www-web-<n>, bound by WaitForFirstConsumer in the pod's zone.
     for n in 0..3 {
-        let c = sim.cluster.storage.claim("default", &format!("www-web-{n}")).unwrap();
+        let c = sim
+            .cluster
+            .storage
+            .claim("default", &format!("www-web-{n}"))
+            .unwrap();
         let claim = &sim.cluster.storage.pvcs[c as usize];
         assert_eq!(claim.phase, ClaimPhase::Bound);
         let vol = &sim.cluster.storage.pvs[claim.volume.unwrap() as usize];
@@ -130,7 +134,12 @@ fn the_pvc_www_web_1_is_reused_by_the_new_web_1() {
         cluster("3m")
     );
     let sim = run("reuse", &scenario, WEB_STS);
-    let web1: Vec<_> = sim.cluster.pods.iter().filter(|p| p.name == "web-1").collect();
+    let web1: Vec<_> = sim
+        .cluster
+        .pods
+        .iter()
+        .filter(|p| p.name == "web-1")
+        .collect();
     assert_eq!(web1.len(), 2, "web-1 was replaced under the same name");
     let c = sim.cluster.storage.claim("default", "www-web-1").unwrap();
     let claim = &sim.cluster.storage.pvcs[c as usize];
@@ -242,7 +251,10 @@ spec:
 ";
     let sim = run("unknownclass", &cluster("1m"), objects);
     let failed = events(&sim, "ProvisioningFailed");
-    assert_eq!(failed[0].message, "storageclass.storage.k8s.io \"gold\" not found");
+    assert_eq!(
+        failed[0].message,
+        "storageclass.storage.k8s.io \"gold\" not found"
+    );
     assert_eq!(sim.cluster.pods[0].phase, PodPhase::Pending);
     let sched = events(&sim, "FailedScheduling");
     assert!(
@@ -314,7 +326,12 @@ spec:
     );
     let sim = run("pin", &scenario, objects);
     for p in &sim.cluster.pods {
-        assert_eq!(sim.cluster.nodes.names[p.node.unwrap().ix()], "b", "{}", p.name);
+        assert_eq!(
+            sim.cluster.nodes.names[p.node.unwrap().ix()],
+            "b",
+            "{}",
+            p.name
+        );
     }
 }
 
@@ -337,7 +354,12 @@ spec:
     let pods = &sim.cluster.pods;
     assert_eq!(pods.len(), 3);
     // Each pod runs 1 s start + 30 s; the next is created 10 s, then 20 s after a failure.
-    let gap = |i: usize| pods[i].times.created.millis_since(pods[i - 1].times.finished.unwrap());
+    let gap = |i: usize| {
+        pods[i]
+            .times
+            .created
+            .millis_since(pods[i - 1].times.finished.unwrap())
+    };
     assert_eq!(gap(1), 10_000);
     assert_eq!(gap(2), 20_000);
     let job = &sim.workloads.jobs[0];
@@ -363,7 +385,10 @@ spec:
     assert_eq!(sim.cluster.pods.len(), 1);
     assert_eq!(sim.cluster.pods[0].restarts, 2);
     assert_eq!(sim.cluster.pods[0].phase, PodPhase::Succeeded);
-    assert_eq!(sim.workloads.jobs[0].finished.unwrap().1, JobOutcome::Complete);
+    assert_eq!(
+        sim.workloads.jobs[0].finished.unwrap().1,
+        JobOutcome::Complete
+    );
 }
 
 // podFailurePolicy: exit code 42 matches FailJob; exit code 3 is Ignored and retried
@@ -392,12 +417,18 @@ spec:
         )
     };
     let sim = run("pfp-fail", &cluster("5m"), &objects("42"));
-    assert_eq!(sim.workloads.jobs[0].finished.unwrap().1, JobOutcome::Failed);
+    assert_eq!(
+        sim.workloads.jobs[0].finished.unwrap().1,
+        JobOutcome::Failed
+    );
     let ev = events(&sim, "PodFailurePolicy");
     assert!(ev[0].message.contains("matching FailJob rule at index 0"));
     let sim = run("pfp-ignore", &cluster("5m"), &objects("3,0"));
     assert_eq!(sim.cluster.pods.len(), 2);
-    assert_eq!(sim.workloads.jobs[0].finished.unwrap().1, JobOutcome::Complete);
+    assert_eq!(
+        sim.workloads.jobs[0].finished.unwrap().1,
+        JobOutcome::Complete
+    );
 }
 
 // parallelism 0 is valid and runs nothing; completions < 0 is a load error.
@@ -456,7 +487,12 @@ fn pi_runs_ten_completions_five_at_a_time() {
     assert_eq!(jobs.len(), 6); // t = 0, 1, 2, 3, 4, 5 min
     for j in jobs.iter().filter(|j| j.finished.is_some()) {
         assert_eq!(j.succeeded, 10);
-        assert!(j.max_active <= 5, "{} ran {} pods at once", j.name, j.max_active);
+        assert!(
+            j.max_active <= 5,
+            "{} ran {} pods at once",
+            j.name,
+            j.max_active
+        );
         assert_eq!(j.pods.len(), 10);
     }
     assert_eq!(jobs[1].name, "pi-1");
@@ -488,7 +524,10 @@ fn concurrency_policies_allow_forbid_replace() {
 #[test]
 fn invalid_schedule_or_time_zone_is_a_load_error() {
     for (bad, field) in [
-        ("  schedule: \"*/1 * * * *\"\n  timeZone: Mars/Olympus\n", "timeZone"),
+        (
+            "  schedule: \"*/1 * * * *\"\n  timeZone: Mars/Olympus\n",
+            "timeZone",
+        ),
         ("  schedule: \"61 * * * *\"\n", "schedule"),
     ] {
         let objects = PI

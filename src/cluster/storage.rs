@@ -82,7 +82,11 @@ impl VolumeState {
     /// True if node (`labels`, `name`) satisfies the volume's node affinity and zone label.
     pub fn fits_node(&self, labels: &Labels, name: &str) -> bool {
         let affinity_ok = self.spec.node_affinity.is_empty()
-            || self.spec.node_affinity.iter().any(|t| t.matches(labels, name));
+            || self
+                .spec
+                .node_affinity
+                .iter()
+                .any(|t| t.matches(labels, name));
         affinity_ok && self.zone_ok(labels)
     }
 
@@ -121,14 +125,18 @@ pub struct ClaimState {
 impl ClaimState {
     /// True if the claim asks for ReadWriteOncePod.
     pub fn once_pod(&self) -> bool {
-        self.spec.access_modes.iter().any(|m| m == "ReadWriteOncePod")
+        self.spec
+            .access_modes
+            .iter()
+            .any(|m| m == "ReadWriteOncePod")
     }
 
     /// True if the claim may only be attached to one node (ReadWriteOnce or
     /// ReadWriteOncePod, and no ReadWriteMany / ReadOnlyMany).
     pub fn single_node(&self) -> bool {
         let m = &self.spec.access_modes;
-        !m.iter().any(|m| m == "ReadWriteMany" || m == "ReadOnlyMany")
+        !m.iter()
+            .any(|m| m == "ReadWriteMany" || m == "ReadOnlyMany")
             && m.iter()
                 .any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod")
     }

@@ -185,7 +185,11 @@ fn fire(sim: &mut Simulation, c: u32) {
     let earliest = st.last_schedule.unwrap_or(SimTime::ZERO);
     let after = to_datetime(sim, earliest, tz) - chrono::Duration::milliseconds(1);
     let times = schedule_times(&st.cron, after, to_datetime(sim, now, tz));
-    let times: Vec<SimTime> = times.iter().filter_map(|d| to_simtime(sim, d)).filter(|t| st.last_schedule.is_none_or(|l| *t > l)).collect();
+    let times: Vec<SimTime> = times
+        .iter()
+        .filter_map(|d| to_simtime(sim, d))
+        .filter(|t| st.last_schedule.is_none_or(|l| *t > l))
+        .collect();
     let Some(&scheduled) = times.last() else {
         return;
     };
@@ -220,7 +224,10 @@ fn fire(sim: &mut Simulation, c: u32) {
                 &name,
                 "Warning",
                 "MissSchedule",
-                format!("Missed scheduled time to start a job: {}", to_datetime(sim, scheduled, tz).to_rfc3339()),
+                format!(
+                    "Missed scheduled time to start a job: {}",
+                    to_datetime(sim, scheduled, tz).to_rfc3339()
+                ),
             );
             return;
         }

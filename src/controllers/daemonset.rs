@@ -41,7 +41,10 @@ pub fn automatic_tolerations() -> Vec<Toleration> {
         t("node.kubernetes.io/not-ready", TaintEffect::NoExecute),
         t("node.kubernetes.io/unreachable", TaintEffect::NoExecute),
         t("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule),
-        t("node.kubernetes.io/memory-pressure", TaintEffect::NoSchedule),
+        t(
+            "node.kubernetes.io/memory-pressure",
+            TaintEffect::NoSchedule,
+        ),
         t("node.kubernetes.io/pid-pressure", TaintEffect::NoSchedule),
         t("node.kubernetes.io/unschedulable", TaintEffect::NoSchedule),
     ]

@@ -227,7 +227,10 @@ fn complete(sim: &Simulation, d: u32, new_rs: u32) -> bool {
 fn progress(sim: &mut Simulation, d: u32, new_rs: u32) {
     let now = sim.engine.now();
     let rss = sim.workloads.deployments[d as usize].replicasets.clone();
-    let available: i32 = rss.iter().map(|r| replicaset::counts(sim, *r).available).sum();
+    let available: i32 = rss
+        .iter()
+        .map(|r| replicaset::counts(sim, *r).available)
+        .sum();
     let done = complete(sim, d, new_rs);
     let st = &mut sim.workloads.deployments[d as usize];
     if available > st.last_available {
@@ -285,7 +288,10 @@ fn is_scaling_event(sim: &Simulation, d: u32) -> bool {
     let st = &sim.workloads.deployments[d as usize];
     st.replicasets.iter().any(|r| {
         let rs = &sim.workloads.replicasets[*r as usize];
-        rs.replicas > 0 && rs.desired_replicas_annotation.is_some_and(|x| x != st.spec.replicas)
+        rs.replicas > 0
+            && rs
+                .desired_replicas_annotation
+                .is_some_and(|x| x != st.spec.replicas)
     })
 }
 
@@ -336,7 +342,13 @@ fn scale(sim: &mut Simulation, d: u32, new_rs: Option<u32>) {
     let rs_of = |r: &u32| &sim.workloads.replicasets[*r as usize];
     if to_add > 0 {
         // ReplicaSetsBySizeNewer.
-        ordered.sort_by_key(|r| (std::cmp::Reverse(rs_of(r).replicas), std::cmp::Reverse(rs_of(r).created), *r));
+        ordered.sort_by_key(|r| {
+            (
+                std::cmp::Reverse(rs_of(r).replicas),
+                std::cmp::Reverse(rs_of(r).created),
+                *r,
+            )
+        });
     } else {
         // ReplicaSetsBySizeOlder.
         ordered.sort_by_key(|r| (std::cmp::Reverse(rs_of(r).replicas), rs_of(r).created, *r));

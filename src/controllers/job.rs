@@ -406,8 +406,14 @@ fn finish(sim: &mut Simulation, j: u32, outcome: JobOutcome, reason: &str, messa
     if let Some(c) = cron {
         sim.request_sync(ControllerRef::CronJob(c));
     }
-    if let Some(ttl) = sim.workloads.jobs[j as usize].spec.ttl_seconds_after_finished {
-        sim.sync_at(now.plus_millis(ttl.max(0) as u64 * 1000), ControllerRef::Job(j));
+    if let Some(ttl) = sim.workloads.jobs[j as usize]
+        .spec
+        .ttl_seconds_after_finished
+    {
+        sim.sync_at(
+            now.plus_millis(ttl.max(0) as u64 * 1000),
+            ControllerRef::Job(j),
+        );
     }
 }
 

@@ -205,9 +205,7 @@ fn create_pod(sim: &mut Simulation, s: u32, ord: i32) {
     let sts_name = st.spec.meta.name.clone();
     // newVersionedStatefulSetPod: below the partition the current revision is kept.
     let template = match st.spec.update_strategy {
-        StatefulSetUpdate::RollingUpdate { partition, .. } if ord < partition => {
-            st.current.clone()
-        }
+        StatefulSetUpdate::RollingUpdate { partition, .. } if ord < partition => st.current.clone(),
         _ => st.spec.template.clone(),
     };
     let claim_templates = st.spec.volume_claim_templates.clone();
@@ -258,7 +256,10 @@ fn create_pod(sim: &mut Simulation, s: u32, ord: i32) {
         name.clone(),
     );
     labels.insert("apps.kubernetes.io/pod-index".to_string(), ord.to_string());
-    labels.insert("controller-revision-hash".to_string(), template.hash.clone());
+    labels.insert(
+        "controller-revision-hash".to_string(),
+        template.hash.clone(),
+    );
     let mut pod = Pod::new(
         name,
         namespace,

@@ -4,8 +4,8 @@
 //! node, in that node's zone.
 
 use crate::cluster::storage::{
-    ClaimPhase, ClaimState, ClassState, PvIdx, PvcIdx, Storage, VolumeState, ZONE_CAPACITY_ANNOTATION,
-    ZONE_LABEL,
+    ClaimPhase, ClaimState, ClassState, PvIdx, PvcIdx, Storage, VolumeState,
+    ZONE_CAPACITY_ANNOTATION, ZONE_LABEL,
 };
 use crate::cluster::{NodeIdx, PodId};
 use crate::model::labels::{NodeSelectorTerm, Requirement, SelectorOp};
@@ -235,7 +235,10 @@ fn provision(sim: &mut Simulation, c: PvcIdx, zone: Option<String>) -> PvIdx {
 fn bind(sim: &mut Simulation, c: PvcIdx, v: PvIdx) {
     let now = sim.engine.now();
     let storage = &mut sim.cluster.storage;
-    assert!(storage.pvs[v as usize].claim.is_none(), "volume bound twice");
+    assert!(
+        storage.pvs[v as usize].claim.is_none(),
+        "volume bound twice"
+    );
     storage.pvs[v as usize].claim = Some(c);
     let claim = &mut storage.pvcs[c as usize];
     claim.phase = ClaimPhase::Bound;
@@ -248,7 +251,12 @@ fn bind(sim: &mut Simulation, c: PvcIdx, v: PvIdx) {
 pub fn pod_bound(sim: &mut Simulation, p: PodId, n: NodeIdx) {
     let pod = &sim.cluster.pods[p.ix()];
     let namespace = pod.namespace.clone();
-    let claims: Vec<String> = pod.spec.claims.iter().map(|c| c.claim_name.clone()).collect();
+    let claims: Vec<String> = pod
+        .spec
+        .claims
+        .iter()
+        .map(|c| c.claim_name.clone())
+        .collect();
     for name in claims {
         let Some(c) = sim.cluster.storage.claim(&namespace, &name) else {
             continue;
@@ -279,7 +287,10 @@ pub fn delete_claim(sim: &mut Simulation, c: PvcIdx) {
         return;
     }
     claim.deleted = true;
-    let key = (claim.spec.meta.namespace.clone(), claim.spec.meta.name.clone());
+    let key = (
+        claim.spec.meta.namespace.clone(),
+        claim.spec.meta.name.clone(),
+    );
     let name = claim.spec.meta.name.clone();
     let bytes = claim.spec.storage_bytes;
     let class_name = claim.class.clone();
@@ -288,7 +299,13 @@ pub fn delete_claim(sim: &mut Simulation, c: PvcIdx) {
         let vol = &mut storage.pvs[v as usize];
         if vol.provisioned {
             vol.deleted = true;
-            let zone = vol.spec.meta.labels.get(ZONE_LABEL).cloned().unwrap_or_default();
+            let zone = vol
+                .spec
+                .meta
+                .labels
+                .get(ZONE_LABEL)
+                .cloned()
+                .unwrap_or_default();
             if let Some(class) = storage
                 .classes
                 .iter_mut()

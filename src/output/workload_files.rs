@@ -172,7 +172,8 @@ fn write_jobs(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             .iter()
             .filter_map(|p| sim.cluster.pods[p.ix()].times.started)
             .min();
-        let duration = completion.map(|c| format!("{:.3}", c.millis_since(j.start) as f64 / 1000.0));
+        let duration =
+            completion.map(|c| format!("{:.3}", c.millis_since(j.start) as f64 / 1000.0));
         writeln!(
             w,
             "{},{},{},{},{},{},{outcome},{},{},{},{},{},{},{}",
@@ -182,7 +183,10 @@ fn write_jobs(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             j.start,
             t(first_start),
             t(completion),
-            j.spec.completions.map(|c| c.to_string()).unwrap_or_default(),
+            j.spec
+                .completions
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             j.spec.parallelism,
             j.succeeded,
             j.failed,

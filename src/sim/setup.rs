@@ -181,7 +181,9 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
         Object::PersistentVolumeClaim(c) => {
             volume::add_claim(sim, c.clone(), String::new());
         }
-        Object::StorageClass(c) => volume::add_class(sim, c.clone()).map_err(SetupError::Workload)?,
+        Object::StorageClass(c) => {
+            volume::add_class(sim, c.clone()).map_err(SetupError::Workload)?
+        }
         // Priority classes are resolved while loading; nodes are built from the cluster.
         Object::PriorityClass(_) | Object::Node(_) => {}
     }

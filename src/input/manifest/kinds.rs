@@ -440,14 +440,24 @@ pub fn cron_job(ctx: &mut Ctx, r: &raw::CronJob) -> CronJob {
     };
     if !schedule.is_empty() {
         if let Err(e) = crate::controllers::cronjob::parse_schedule(&schedule) {
-            let line = r.spec.schedule.as_ref().map(|s| ctx.line_of(s)).unwrap_or(ctx.doc_line);
+            let line = r
+                .spec
+                .schedule
+                .as_ref()
+                .map(|s| ctx.line_of(s))
+                .unwrap_or(ctx.doc_line);
             ctx.error(line, "spec.schedule", e);
         }
     }
     if let Err(e) = crate::controllers::cronjob::parse_time_zone(
         r.spec.time_zone.as_ref().map(|t| t.value.as_str()),
     ) {
-        let line = r.spec.time_zone.as_ref().map(|t| ctx.line_of(t)).unwrap_or(ctx.doc_line);
+        let line = r
+            .spec
+            .time_zone
+            .as_ref()
+            .map(|t| ctx.line_of(t))
+            .unwrap_or(ctx.doc_line);
         ctx.error(line, "spec.timeZone", e);
     }
     let concurrency_policy = match r.spec.concurrency_policy.as_ref() {

@@ -23,7 +23,7 @@ pub mod round_robin;
 pub mod scheduling_gates;
 pub mod taint_toleration;
 pub mod tetris;
-pub mod worst_fit;
 pub mod volume_binding;
 pub mod volume_restrictions;
 pub mod volume_zone;
+pub mod worst_fit;

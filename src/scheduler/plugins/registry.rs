@@ -57,7 +57,10 @@ impl Registry {
             names::VOLUME_RESTRICTIONS,
             no_args(|| volume_restrictions::VolumeRestrictions),
         );
-        r.register(names::VOLUME_BINDING, no_args(|| volume_binding::VolumeBinding));
+        r.register(
+            names::VOLUME_BINDING,
+            no_args(|| volume_binding::VolumeBinding),
+        );
         r.register(names::VOLUME_ZONE, no_args(|| volume_zone::VolumeZone));
         r.register(
             names::TAINT_TOLERATION,

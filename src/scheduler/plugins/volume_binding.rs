@@ -80,7 +80,11 @@ impl FilterPlugin for VolumeBinding {
                 Some(v) => {
                     let vol = &storage.pvs[v as usize];
                     let affinity_ok = vol.spec.node_affinity.is_empty()
-                        || vol.spec.node_affinity.iter().any(|t| t.matches(labels, name));
+                        || vol
+                            .spec
+                            .node_affinity
+                            .iter()
+                            .any(|t| t.matches(labels, name));
                     if !affinity_ok {
                         return Status::new(
                             Code::UnschedulableAndUnresolvable,

@@ -62,7 +62,10 @@ impl FilterPlugin for VolumeRestrictions {
     }
 
     fn filter(&self, state: &CycleState, _pod: &Pod, _cluster: &Cluster, n: NodeIdx) -> Status {
-        let attached = state.read::<Vec<NodeIdx>>(STATE_KEY).map(|v| v.as_slice()).unwrap_or(&[]);
+        let attached = state
+            .read::<Vec<NodeIdx>>(STATE_KEY)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[]);
         if attached.is_empty() || (attached.len() == 1 && attached[0] == n) {
             Status::success()
         } else {
