@@ -276,6 +276,31 @@ impl FilterPlugin for PodTopologySpread {
         }
         Status::success()
     }
+
+    /// As `filter` for every node, reading the cycle state once.
+    fn filter_all(
+        &self,
+        state: &CycleState,
+        _pod: &Pod,
+        _cluster: &Cluster,
+        feasible: &mut [bool],
+    ) {
+        let Some(s) = state.read::<FilterState>(FILTER_KEY) else {
+            return;
+        };
+        for (k, c) in s.constraints.iter().enumerate() {
+            let min = if s.domains_num[k] < c.min_domains {
+                0
+            } else {
+                s.min_match[k]
+            };
+            let counts = &s.counts[k];
+            for (f, &d) in feasible.iter_mut().zip(&s.domain_of[k]) {
+                *f &= d != NO_DOMAIN
+                    && counts[d as usize].unwrap_or(0) + s.self_match[k] - min <= c.max_skew;
+            }
+        }
+    }
 }
 
 /// Score-phase state (kube's preScoreState).
