@@ -161,6 +161,22 @@ fn intern_domains(cluster: &Cluster, key: &str) -> (Vec<u32>, usize) {
     (out, ids.len())
 }
 
+/// Each present node with label `key` as its own domain (its index), for the hostname
+/// constraint in scoring.
+fn node_domains(cluster: &Cluster, key: &str) -> (Vec<u32>, usize) {
+    let t = &cluster.nodes;
+    let out = (0..t.len())
+        .map(|i| {
+            if t.present[i] && t.labels[i].contains_key(key) {
+                i as u32
+            } else {
+                NO_DOMAIN
+            }
+        })
+        .collect();
+    (out, t.len())
+}
+
 fn has_all_keys(cluster: &Cluster, n: NodeIdx, cs: &[Constraint]) -> bool {
     let labels = &cluster.nodes.labels[n.ix()];
     cs.iter().all(|c| labels.contains_key(&c.key))
@@ -341,7 +357,13 @@ impl ScorePlugin for PodTopologySpread {
         let mut counts = Vec::new();
         let mut weights = Vec::new();
         for c in &constraints {
-            let (d, num) = intern_domains(cluster, &c.key);
+            // Scoring counts hostname domains per node and only asks whether a node has the
+            // label, so a node's own index serves as its domain id there.
+            let (d, num) = if c.key == LABEL_HOSTNAME {
+                node_domains(cluster, &c.key)
+            } else {
+                intern_domains(cluster, &c.key)
+            };
             // Domains of the scored nodes only (kube's TopologyPairToPodCounts keys).
             let mut seen = vec![false; num];
             for n in nodes {
