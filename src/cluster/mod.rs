@@ -2,13 +2,15 @@
 //! aggregates (requested resources, pods, images, host ports) kept up to date on bind and
 //! unbind.
 
+pub mod divide;
 pub mod pod;
 pub mod storage;
 
 use crate::engine::SimTime;
 use crate::model::labels::{Labels, Taint};
 use crate::model::node::NodeSpec;
-use crate::model::resources::Resources;
+use crate::model::resources::{Resources, MAX_RESOURCES};
+pub use divide::ExactDiv;
 pub use pod::{Owner, Pod, PodId, PodPhase};
 use std::collections::BTreeMap;
 
@@ -27,6 +29,20 @@ impl NodeIdx {
 /// Interned image name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ImageId(pub u32);
+
+/// One node's cpu and memory amounts as the resource scorers read them, packed so a score
+/// loop touches one row per node: index 0 is cpu, 1 is memory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CpuMemRow {
+    /// Allocatable.
+    pub allocatable: [i64; 2],
+    /// Sum of the bound pods' effective requests.
+    pub requested: [i64; 2],
+    /// Sum of the bound pods' non-zero requests.
+    pub nonzero_requested: [i64; 2],
+    /// Exact division by the allocatable amounts.
+    pub div: [ExactDiv; 2],
+}
 
 /// Nodes as parallel vectors (struct of arrays) so that scheduler loops touch only the
 /// columns they need.
@@ -60,6 +76,11 @@ pub struct NodeTable {
     pub group: Vec<Option<String>>,
     /// Total number of taints over all nodes (lets plugins skip taint checks).
     pub taint_count: usize,
+    /// Free capacity per resource as columns: `free_cols[r][i]` is `allocatable -
+    /// requested` of resource `r` on node `i` (kept in step by `Cluster::bind`/`unbind`).
+    pub free_cols: [Vec<i64>; MAX_RESOURCES],
+    /// Per node, cpu and memory for the resource scorers (kept in step like `free_cols`).
+    pub cpu_mem: Vec<CpuMemRow>,
 }
 
 impl NodeTable {
@@ -82,6 +103,22 @@ impl NodeTable {
     #[inline]
     pub fn free(&self, n: NodeIdx) -> Resources {
         self.allocatable[n.ix()] - self.requested[n.ix()]
+    }
+
+    /// Recomputes node `i`'s derived columns (`free_cols`, `cpu_mem`) from `allocatable`,
+    /// `requested` and `nonzero_requested`.
+    fn refresh_columns(&mut self, i: usize) {
+        let (alloc, req) = (self.allocatable[i].0, self.requested[i].0);
+        for (r, col) in self.free_cols.iter_mut().enumerate() {
+            col[i] = alloc[r] - req[r];
+        }
+        let row = &mut self.cpu_mem[i];
+        row.requested = [req[0], req[1]];
+        row.nonzero_requested = self.nonzero_requested[i];
+        if row.allocatable != [alloc[0], alloc[1]] {
+            row.allocatable = [alloc[0], alloc[1]];
+            row.div = [ExactDiv::new(alloc[0]), ExactDiv::new(alloc[1])];
+        }
     }
 }
 
@@ -136,6 +173,11 @@ pub struct Cluster {
     pub pods_with_pod_affinity: usize,
     /// StorageClasses, PersistentVolumes and PersistentVolumeClaims.
     pub storage: storage::Storage,
+    /// Per pod (by `PodId`), the id of its (namespace, labels) class: pods of one class
+    /// match every selector and affinity term alike, so the spread and affinity plugins
+    /// evaluate a selector once per class per cycle. Pod labels are fixed at `add_pod`.
+    pub pod_label_class: Vec<u32>,
+    label_classes: BTreeMap<(String, Labels), u32>,
 }
 
 impl Cluster {
@@ -186,6 +228,11 @@ impl Cluster {
         t.images.push(Vec::new());
         t.host_ports.push(Vec::new());
         t.group.push(spec.group);
+        for col in &mut t.free_cols {
+            col.push(0);
+        }
+        t.cpu_mem.push(CpuMemRow::default());
+        t.refresh_columns(idx.ix());
         self.allocatable_total += spec.allocatable;
         for img in images {
             self.add_image(idx, img);
@@ -240,6 +287,7 @@ impl Cluster {
         t.nonzero_requested[n.ix()][1] += nonzero[1];
         t.pods[n.ix()].push(p);
         t.host_ports[n.ix()].extend(ports);
+        t.refresh_columns(n.ix());
         assert!(
             t.requested[n.ix()].fits_in(&t.allocatable[n.ix()]),
             "node {} over-committed after binding {}",
@@ -268,6 +316,7 @@ impl Cluster {
         t.requested[n.ix()] -= requests;
         t.nonzero_requested[n.ix()][0] -= nonzero[0];
         t.nonzero_requested[n.ix()][1] -= nonzero[1];
+        t.refresh_columns(n.ix());
         assert!(
             t.requested[n.ix()].0.iter().all(|v| *v >= 0),
             "node {} requested went negative after releasing {}",
@@ -294,8 +343,19 @@ impl Cluster {
         let key = (pod.namespace.clone(), pod.name.clone());
         let previous = self.pod_names.insert(key, id);
         assert!(previous.is_none(), "duplicate live pod name {}", pod.name);
+        let next = self.label_classes.len() as u32;
+        let class = *self
+            .label_classes
+            .entry((pod.namespace.clone(), pod.labels.clone()))
+            .or_insert(next);
+        self.pod_label_class.push(class);
         self.pods.push(pod);
         id
+    }
+
+    /// Number of distinct (namespace, labels) classes in `pod_label_class`.
+    pub fn label_class_count(&self) -> usize {
+        self.label_classes.len()
     }
 
     /// Forgets the name of pod `p` so that a replacement may reuse it (StatefulSet).

@@ -235,29 +235,38 @@ impl Profile {
             }
         }
 
-        // Take the first `to_find` feasible nodes in rotating order, as kube does.
+        // Take the first `to_find` feasible nodes in rotating order, as kube does. The scan
+        // appends without branching (write the index, advance by `feasible`) in chunks and
+        // stops after the chunk that reaches `to_find`.
+        const CHUNK: usize = 1024;
         let to_find = num_feasible_nodes_to_find(self.percentage_of_nodes_to_score, num_all);
-        s.candidates.clear();
         let start = if n_nodes == 0 {
             0
         } else {
             *next_start % n_nodes
         };
-        let mut examined = 0;
-        for k in 0..n_nodes {
-            let i = if start + k >= n_nodes {
-                start + k - n_nodes
-            } else {
-                start + k
-            };
-            examined += 1;
-            if s.feasible[i] {
-                s.candidates.push(NodeIdx(i as u32));
-                if s.candidates.len() >= to_find {
-                    break;
+        s.candidates.clear();
+        s.candidates.resize(n_nodes, NodeIdx(0));
+        let mut len = 0;
+        let mut examined = n_nodes;
+        'scan: for (lo, hi) in [(start, n_nodes), (0, start)] {
+            let mut chunk_lo = lo;
+            while chunk_lo < hi {
+                let chunk_hi = (chunk_lo + CHUNK).min(hi);
+                for (i, f) in s.feasible[chunk_lo..chunk_hi].iter().enumerate() {
+                    s.candidates[len] = NodeIdx((chunk_lo + i) as u32);
+                    len += *f as usize;
                 }
+                if to_find > 0 && len >= to_find {
+                    let last = s.candidates[to_find - 1].ix();
+                    examined = (last + n_nodes - start) % n_nodes + 1;
+                    len = to_find;
+                    break 'scan;
+                }
+                chunk_lo = chunk_hi;
             }
         }
+        s.candidates.truncate(len);
         if n_nodes > 0 {
             *next_start = (start + examined) % n_nodes;
         }

@@ -83,17 +83,17 @@ impl ScorePlugin for BalancedAllocation {
             }
             return;
         }
-        let t = &cluster.nodes;
+        let rows = &cluster.nodes.cpu_mem;
         let (pc, pm) = (pod.spec.requests.0[0], pod.spec.requests.0[1]);
         for (o, n) in out.iter_mut().zip(nodes) {
-            let i = n.ix();
-            let (ac, am) = (t.allocatable[i].0[0], t.allocatable[i].0[1]);
+            let row = &rows[n.ix()];
+            let [ac, am] = row.allocatable;
             if ac == 0 || am == 0 {
                 *o = self.score(state, pod, cluster, *n);
                 continue;
             }
-            let fc = ((t.requested[i].0[0] + pc) as f64 / ac as f64).min(1.0);
-            let fm = ((t.requested[i].0[1] + pm) as f64 / am as f64).min(1.0);
+            let fc = ((row.requested[0] + pc) as f64 / ac as f64).min(1.0);
+            let fm = ((row.requested[1] + pm) as f64 / am as f64).min(1.0);
             let std = ((fc - fm) / 2.0).abs();
             *o = ((1.0 - std) * MAX_NODE_SCORE as f64) as i64;
         }

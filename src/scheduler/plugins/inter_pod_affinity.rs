@@ -4,7 +4,7 @@
 //! filtering.go, scoring.go).
 
 use super::names;
-use super::pod_matching::term_matches;
+use super::pod_matching::{term_matches, ClassMemo};
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::pod::PodAffinityTerm;
 use crate::scheduler::framework::{
@@ -53,13 +53,34 @@ impl Plugin for InterPodAffinity {
     }
 }
 
-type Pair = (String, String);
+/// Topology pair counts: key -> value -> count (nested so a node's labels look up
+/// without allocating).
+type PairCounts = BTreeMap<String, BTreeMap<String, i64>>;
 
 /// kube's preFilterState: topology pair counts.
 struct FilterState {
-    existing_anti: BTreeMap<Pair, i64>,
-    affinity: BTreeMap<Pair, i64>,
-    anti: BTreeMap<Pair, i64>,
+    existing_anti: PairCounts,
+    affinity: PairCounts,
+    anti: PairCounts,
+}
+
+/// Adds one to the pair (`key`, node `n`'s value of `key`), if the node has the key.
+fn count_pair(counts: &mut PairCounts, cluster: &Cluster, n: NodeIdx, key: &str) {
+    if let Some(v) = cluster.nodes.labels[n.ix()].get(key) {
+        *counts
+            .entry(key.to_string())
+            .or_default()
+            .entry(v.clone())
+            .or_default() += 1;
+    }
+}
+
+fn pair_count(counts: &PairCounts, key: &str, value: &str) -> i64 {
+    counts
+        .get(key)
+        .and_then(|m| m.get(value))
+        .copied()
+        .unwrap_or(0)
 }
 
 /// Bound pods on present nodes, with their node.
@@ -73,12 +94,6 @@ fn bound_pods(cluster: &Cluster) -> impl Iterator<Item = (&Pod, NodeIdx)> {
                 .iter()
                 .map(move |p| (&cluster.pods[p.ix()], n))
         })
-}
-
-fn pair_on(cluster: &Cluster, n: NodeIdx, key: &str) -> Option<Pair> {
-    cluster.nodes.labels[n.ix()]
-        .get(key)
-        .map(|v| (key.to_string(), v.clone()))
 }
 
 fn matches_all(terms: &[PodAffinityTerm], owner_ns: &str, pod: &Pod) -> bool {
@@ -97,28 +112,37 @@ impl FilterPlugin for InterPodAffinity {
             affinity: BTreeMap::new(),
             anti: BTreeMap::new(),
         };
-        for (existing, n) in bound_pods(cluster) {
-            if existing.deleting {
+        // The pod's own terms depend only on an existing pod's namespace and labels:
+        // memoise them per label class.
+        let mut aff_memo = ClassMemo::new(cluster);
+        let mut anti_memos: Vec<ClassMemo> = anti.iter().map(|_| ClassMemo::new(cluster)).collect();
+        let existing_terms = cluster.pods_with_required_anti_affinity > 0;
+        for n in cluster.nodes.indices() {
+            if !cluster.nodes.present[n.ix()] {
                 continue;
             }
-            for t in &existing.spec.affinity.pod_anti_affinity.required {
-                if term_matches(t, &existing.namespace, pod) {
-                    if let Some(p) = pair_on(cluster, n, &t.topology_key) {
-                        *s.existing_anti.entry(p).or_default() += 1;
+            for &p in &cluster.nodes.pods[n.ix()] {
+                let existing = &cluster.pods[p.ix()];
+                if existing.deleting {
+                    continue;
+                }
+                if existing_terms {
+                    for t in &existing.spec.affinity.pod_anti_affinity.required {
+                        if term_matches(t, &existing.namespace, pod) {
+                            count_pair(&mut s.existing_anti, cluster, n, &t.topology_key);
+                        }
                     }
                 }
-            }
-            if !aff.is_empty() && matches_all(aff, &pod.namespace, existing) {
-                for t in aff {
-                    if let Some(p) = pair_on(cluster, n, &t.topology_key) {
-                        *s.affinity.entry(p).or_default() += 1;
+                if !aff.is_empty()
+                    && aff_memo.check(cluster, p, |e| matches_all(aff, &pod.namespace, e))
+                {
+                    for t in aff {
+                        count_pair(&mut s.affinity, cluster, n, &t.topology_key);
                     }
                 }
-            }
-            for t in anti {
-                if term_matches(t, &pod.namespace, existing) {
-                    if let Some(p) = pair_on(cluster, n, &t.topology_key) {
-                        *s.anti.entry(p).or_default() += 1;
+                for (t, memo) in anti.iter().zip(&mut anti_memos) {
+                    if memo.check(cluster, p, |e| term_matches(t, &pod.namespace, e)) {
+                        count_pair(&mut s.anti, cluster, n, &t.topology_key);
                     }
                 }
             }
@@ -138,12 +162,7 @@ impl FilterPlugin for InterPodAffinity {
         for t in aff {
             match labels.get(&t.topology_key) {
                 Some(v) => {
-                    let c = s
-                        .affinity
-                        .get(&(t.topology_key.clone(), v.clone()))
-                        .copied()
-                        .unwrap_or(0);
-                    if c <= 0 {
+                    if pair_count(&s.affinity, &t.topology_key, v) <= 0 {
                         pods_exist = false;
                     }
                 }
@@ -159,15 +178,18 @@ impl FilterPlugin for InterPodAffinity {
         // satisfyPodAntiAffinity
         for t in &pod.spec.affinity.pod_anti_affinity.required {
             if let Some(v) = labels.get(&t.topology_key) {
-                let key = (t.topology_key.clone(), v.clone());
-                if s.anti.get(&key).copied().unwrap_or(0) > 0 {
+                if pair_count(&s.anti, &t.topology_key, v) > 0 {
                     return Status::new(Code::Unschedulable, ERR_REASON_ANTI_AFFINITY);
                 }
             }
         }
         // satisfyExistingPodsAntiAffinity
-        for ((k, v), c) in &s.existing_anti {
-            if *c > 0 && labels.get(k) == Some(v) {
+        for (k, values) in &s.existing_anti {
+            if labels
+                .get(k)
+                .and_then(|v| values.get(v))
+                .is_some_and(|c| *c > 0)
+            {
                 return Status::new(Code::Unschedulable, ERR_REASON_EXISTING_ANTI_AFFINITY);
             }
         }

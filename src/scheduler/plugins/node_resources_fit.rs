@@ -193,17 +193,18 @@ impl FilterPlugin for NodeResourcesFit {
         }
     }
 
+    /// One pass per requested resource over the free-capacity column (`requested +
+    /// want <= allocatable` is `free >= want`; resources the pod does not request always
+    /// fit because binding never over-commits a node).
     fn filter_all(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, feasible: &mut [bool]) {
         let t = &cluster.nodes;
-        let req = pod.spec.requests;
-        for ((f, requested), allocatable) in
-            feasible.iter_mut().zip(&t.requested).zip(&t.allocatable)
-        {
-            let mut fits = true;
-            for r in 0..MAX_RESOURCES {
-                fits &= requested.0[r] + req.0[r] <= allocatable.0[r];
+        for (r, &want) in pod.spec.requests.0.iter().enumerate() {
+            if want == 0 {
+                continue;
             }
-            *f &= fits;
+            for (f, free) in feasible.iter_mut().zip(&t.free_cols[r]) {
+                *f &= *free >= want;
+            }
         }
     }
 }
@@ -243,19 +244,21 @@ impl ScorePlugin for NodeResourcesFit {
             }
             return;
         }
-        let t = &cluster.nodes;
+        let rows = &cluster.nodes.cpu_mem;
         let [pc, pm] = pod.spec.nonzero_requests;
         for (o, n) in out.iter_mut().zip(nodes) {
-            let i = n.ix();
-            let (ac, am) = (t.allocatable[i].0[0], t.allocatable[i].0[1]);
-            let [nc, nm] = t.nonzero_requested[i];
+            let row = &rows[n.ix()];
+            let [nc, nm] = row.nonzero_requested;
             let (rc, rm) = (nc + pc, nm + pm);
             let (sc, sm) = if least {
-                (least_requested_score(rc, ac), least_requested_score(rm, am))
+                (
+                    row.div[0].least_requested(rc),
+                    row.div[1].least_requested(rm),
+                )
             } else {
-                (most_requested_score(rc, ac), most_requested_score(rm, am))
+                (row.div[0].most_requested(rc), row.div[1].most_requested(rm))
             };
-            *o = match (ac == 0, am == 0) {
+            *o = match (row.allocatable[0] == 0, row.allocatable[1] == 0) {
                 (false, false) => (sc + sm) / 2,
                 (false, true) => sc,
                 (true, false) => sm,

@@ -1,7 +1,7 @@
 //! Shared matching helpers for PodTopologySpread and InterPodAffinity: counting matching
 //! pods on a node, affinity-term namespace rules, node inclusion policies.
 
-use crate::cluster::{Cluster, NodeIdx, Pod};
+use crate::cluster::{Cluster, NodeIdx, Pod, PodId};
 use crate::model::labels::{LabelSelector, TaintEffect};
 use crate::model::pod::PodAffinityTerm;
 
@@ -20,6 +20,61 @@ pub fn count_pods_match_selector(
             !q.deleting && q.namespace == ns && selector.matches(&q.labels)
         })
         .count() as i64
+}
+
+/// A per-cycle memo of a pod predicate that depends only on the pod's namespace and
+/// labels (a selector or an affinity term), keyed by `Cluster::pod_label_class`.
+pub struct ClassMemo {
+    /// Per class: 0 unknown, 1 matches, 2 does not.
+    memo: Vec<u8>,
+}
+
+impl ClassMemo {
+    /// An empty memo sized for `cluster`'s classes.
+    pub fn new(cluster: &Cluster) -> ClassMemo {
+        ClassMemo {
+            memo: vec![0; cluster.label_class_count()],
+        }
+    }
+
+    /// `pred(pod p)`, evaluated once per label class.
+    #[inline]
+    pub fn check(&mut self, cluster: &Cluster, p: PodId, pred: impl FnOnce(&Pod) -> bool) -> bool {
+        let pod = &cluster.pods[p.ix()];
+        let Some(&class) = cluster.pod_label_class.get(p.ix()) else {
+            return pred(pod);
+        };
+        match self.memo[class as usize] {
+            1 => true,
+            2 => false,
+            _ => {
+                let m = pred(pod);
+                self.memo[class as usize] = if m { 1 } else { 2 };
+                m
+            }
+        }
+    }
+}
+
+/// [`count_pods_match_selector`] with the selector's verdict memoised per label class.
+pub fn count_pods_match_memo(
+    cluster: &Cluster,
+    n: NodeIdx,
+    selector: &LabelSelector,
+    ns: &str,
+    memo: &mut ClassMemo,
+) -> i64 {
+    let mut count = 0;
+    for p in &cluster.nodes.pods[n.ix()] {
+        if !cluster.pods[p.ix()].deleting
+            && memo.check(cluster, *p, |q| {
+                q.namespace == ns && selector.matches(&q.labels)
+            })
+        {
+            count += 1;
+        }
+    }
+    count
 }
 
 /// True if `term` (written in a pod of namespace `owner_ns`) selects `pod`: the pod's

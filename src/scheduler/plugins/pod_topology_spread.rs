@@ -3,7 +3,10 @@
 //! (pkg/scheduler/framework/plugins/podtopologyspread: filtering.go, scoring.go, common.go).
 
 use super::names;
-use super::pod_matching::{count_pods_match_selector, node_affinity_admits, tolerates_node};
+use super::pod_matching::{
+    count_pods_match_memo, count_pods_match_selector, node_affinity_admits, tolerates_node,
+    ClassMemo,
+};
 use crate::cluster::{Cluster, NodeIdx, Owner, Pod};
 use crate::model::labels::{LabelSelector, Requirement, SelectorOp};
 use crate::model::pod::WhenUnsatisfiable;
@@ -158,6 +161,22 @@ fn intern_domains(cluster: &Cluster, key: &str) -> (Vec<u32>, usize) {
     (out, ids.len())
 }
 
+/// Each present node with label `key` as its own domain (its index), for the hostname
+/// constraint in scoring.
+fn node_domains(cluster: &Cluster, key: &str) -> (Vec<u32>, usize) {
+    let t = &cluster.nodes;
+    let out = (0..t.len())
+        .map(|i| {
+            if t.present[i] && t.labels[i].contains_key(key) {
+                i as u32
+            } else {
+                NO_DOMAIN
+            }
+        })
+        .collect();
+    (out, t.len())
+}
+
 fn has_all_keys(cluster: &Cluster, n: NodeIdx, cs: &[Constraint]) -> bool {
     let labels = &cluster.nodes.labels[n.ix()];
     cs.iter().all(|c| labels.contains_key(&c.key))
@@ -199,6 +218,10 @@ impl FilterPlugin for PodTopologySpread {
             domain_of.push(d);
             counts.push(vec![None; num]);
         }
+        let mut memos: Vec<ClassMemo> = constraints
+            .iter()
+            .map(|_| ClassMemo::new(cluster))
+            .collect();
         for n in cluster.nodes.indices() {
             if !cluster.nodes.present[n.ix()] || !has_all_keys(cluster, n, &constraints) {
                 continue;
@@ -208,7 +231,8 @@ impl FilterPlugin for PodTopologySpread {
                     continue;
                 }
                 let d = domain_of[k][n.ix()] as usize;
-                let cnt = count_pods_match_selector(cluster, n, &c.selector, &pod.namespace);
+                let cnt =
+                    count_pods_match_memo(cluster, n, &c.selector, &pod.namespace, &mut memos[k]);
                 *counts[k][d].get_or_insert(0) += cnt;
             }
         }
@@ -268,6 +292,31 @@ impl FilterPlugin for PodTopologySpread {
         }
         Status::success()
     }
+
+    /// As `filter` for every node, reading the cycle state once.
+    fn filter_all(
+        &self,
+        state: &CycleState,
+        _pod: &Pod,
+        _cluster: &Cluster,
+        feasible: &mut [bool],
+    ) {
+        let Some(s) = state.read::<FilterState>(FILTER_KEY) else {
+            return;
+        };
+        for (k, c) in s.constraints.iter().enumerate() {
+            let min = if s.domains_num[k] < c.min_domains {
+                0
+            } else {
+                s.min_match[k]
+            };
+            let counts = &s.counts[k];
+            for (f, &d) in feasible.iter_mut().zip(&s.domain_of[k]) {
+                *f &= d != NO_DOMAIN
+                    && counts[d as usize].unwrap_or(0) + s.self_match[k] - min <= c.max_skew;
+            }
+        }
+    }
 }
 
 /// Score-phase state (kube's preScoreState).
@@ -308,7 +357,13 @@ impl ScorePlugin for PodTopologySpread {
         let mut counts = Vec::new();
         let mut weights = Vec::new();
         for c in &constraints {
-            let (d, num) = intern_domains(cluster, &c.key);
+            // Scoring counts hostname domains per node and only asks whether a node has the
+            // label, so a node's own index serves as its domain id there.
+            let (d, num) = if c.key == LABEL_HOSTNAME {
+                node_domains(cluster, &c.key)
+            } else {
+                intern_domains(cluster, &c.key)
+            };
             // Domains of the scored nodes only (kube's TopologyPairToPodCounts keys).
             let mut seen = vec![false; num];
             for n in nodes {
@@ -324,6 +379,7 @@ impl ScorePlugin for PodTopologySpread {
             };
             weights.push(((size + 2) as f64).ln());
             let mut cnt = vec![0i64; num];
+            let mut memo = ClassMemo::new(cluster);
             if c.key != LABEL_HOSTNAME {
                 for n in cluster.nodes.indices() {
                     let i = n.ix();
@@ -338,7 +394,7 @@ impl ScorePlugin for PodTopologySpread {
                         continue;
                     }
                     cnt[dn as usize] +=
-                        count_pods_match_selector(cluster, n, &c.selector, &pod.namespace);
+                        count_pods_match_memo(cluster, n, &c.selector, &pod.namespace, &mut memo);
                 }
             }
             domain_of.push(d);
@@ -380,6 +436,47 @@ impl ScorePlugin for PodTopologySpread {
             score += cnt as f64 * s.weights[k] + (c.max_skew - 1) as f64;
         }
         score.round() as i64
+    }
+
+    /// As `score` for every node, with the hostname constraints' selector verdicts
+    /// memoised per label class.
+    fn score_all(
+        &self,
+        state: &CycleState,
+        pod: &Pod,
+        cluster: &Cluster,
+        nodes: &[NodeIdx],
+        out: &mut [i64],
+    ) {
+        let Some(s) = state.read::<ScoreState>(SCORE_KEY) else {
+            out.fill(0);
+            return;
+        };
+        let mut memos: Vec<ClassMemo> = s
+            .constraints
+            .iter()
+            .map(|_| ClassMemo::new(cluster))
+            .collect();
+        for (o, n) in out.iter_mut().zip(nodes) {
+            if s.ignored[n.ix()] {
+                *o = 0;
+                continue;
+            }
+            let mut score = 0.0;
+            for (k, c) in s.constraints.iter().enumerate() {
+                let d = s.domain_of[k][n.ix()];
+                if d == NO_DOMAIN {
+                    continue;
+                }
+                let cnt = if c.key == LABEL_HOSTNAME {
+                    count_pods_match_memo(cluster, *n, &c.selector, &pod.namespace, &mut memos[k])
+                } else {
+                    s.counts[k][d as usize]
+                };
+                score += cnt as f64 * s.weights[k] + (c.max_skew - 1) as f64;
+            }
+            *o = score.round() as i64;
+        }
     }
 
     /// Fewer matching pods is better: `100 × (max + min - s) / max`; ignored nodes get 0.

@@ -1,0 +1,335 @@
+//! Randomised equivalence of the scheduler's fast paths with the straightforward ones: on
+//! seeded random clusters, every filter's batch `filter_all` equals its per-node `filter`,
+//! every score plugin's `score_all` equals its per-node `score`, and `Profile::schedule`
+//! picks the same node (and advances the rotating start the same way) as a reference
+//! cycle written directly from kube's schedule_one.go with per-node calls only.
+
+use k8sim::cluster::{Cluster, NodeIdx, Owner, Pod};
+use k8sim::engine::SimTime;
+use k8sim::model::labels::{LabelSelector, Labels, Taint, TaintEffect, Toleration};
+use k8sim::model::node::NodeSpec;
+use k8sim::model::pod::{
+    Container, PodAffinityTerm, PodSpec, TopologySpreadConstraint, WhenUnsatisfiable,
+};
+use k8sim::model::resources::{ResourceNames, Resources, CPU, MEMORY, PODS};
+use k8sim::scheduler::builtin_profile;
+use k8sim::scheduler::framework::{Code, CycleState};
+use k8sim::scheduler::profile::{num_feasible_nodes_to_find, Profile, Scratch};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use std::sync::Arc;
+
+const ZONES: usize = 3;
+
+fn labels(pairs: &[(&str, String)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+/// A pod spec with one container; zero requests leave cpu/memory unset (non-zero defaults).
+fn spec(rng: &mut Xoshiro256PlusPlus, big: bool) -> PodSpec {
+    let mut c = Container::default();
+    if rng.random_bool(0.85) {
+        let cpu = if big {
+            rng.random_range(1..40_000)
+        } else {
+            rng.random_range(1..4_000)
+        };
+        c.requests.set(CPU, cpu);
+        c.requested[CPU.0 as usize] = true;
+    }
+    if rng.random_bool(0.85) {
+        let mem = if big {
+            rng.random_range(1..(200i64 << 30))
+        } else {
+            rng.random_range(1..(16i64 << 30))
+        };
+        c.requests.set(MEMORY, mem);
+        c.requested[MEMORY.0 as usize] = true;
+    }
+    let mut s = PodSpec {
+        containers: vec![c],
+        scheduler_name: "default-scheduler".into(),
+        ..Default::default()
+    };
+    if rng.random_bool(0.2) {
+        s.tolerations.push(Toleration {
+            key: "dedicated".into(),
+            exists: true,
+            value: String::new(),
+            effect: None,
+            toleration_seconds: None,
+        });
+    }
+    s
+}
+
+/// A random cluster: odd capacities (some zero, some huge), cordons, taints, zones, and
+/// existing pods bound where they fit.
+fn random_cluster(rng: &mut Xoshiro256PlusPlus) -> Cluster {
+    let mut c = Cluster::default();
+    let nodes = rng.random_range(1..60);
+    for i in 0..nodes {
+        let mut alloc = Resources::ZERO;
+        let cpu = match rng.random_range(0..10) {
+            0 => 0,
+            1 => 1,
+            2 => rng.random_range(1..100),
+            _ => rng.random_range(1_000..64_000),
+        };
+        let mem = match rng.random_range(0..10) {
+            0 => 0,
+            1 => rng.random_range(1i64 << 40..1i64 << 44),
+            _ => rng.random_range(1i64 << 30..1i64 << 38),
+        };
+        alloc.set(CPU, cpu);
+        alloc.set(MEMORY, mem);
+        alloc.set(PODS, rng.random_range(1..20));
+        let mut taints = Vec::new();
+        if rng.random_bool(0.1) {
+            let effect = if rng.random_bool(0.5) {
+                TaintEffect::NoSchedule
+            } else {
+                TaintEffect::PreferNoSchedule
+            };
+            taints.push(Taint {
+                key: "dedicated".into(),
+                value: "x".into(),
+                effect,
+            });
+        }
+        let mut l = vec![("kubernetes.io/hostname", format!("node-{i}"))];
+        if rng.random_bool(0.9) {
+            l.push((
+                "topology.kubernetes.io/zone",
+                format!("zone-{}", rng.random_range(0..ZONES)),
+            ));
+        }
+        c.add_node(NodeSpec {
+            name: format!("node-{i}"),
+            allocatable: alloc,
+            labels: labels(&l),
+            taints,
+            unschedulable: rng.random_bool(0.05),
+            images: Vec::new(),
+            group: None,
+        });
+    }
+    let pods = rng.random_range(0..nodes * 4);
+    for i in 0..pods {
+        let s = Arc::new(spec(rng, false).finish());
+        let app = if rng.random_bool(0.5) { "web" } else { "db" };
+        let pod = Pod::new(
+            format!("existing-{i}"),
+            "default".into(),
+            labels(&[("app", app.into())]),
+            Owner::None,
+            s.clone(),
+            SimTime::ZERO,
+        );
+        let n = NodeIdx(rng.random_range(0..nodes) as u32);
+        if (c.nodes.requested[n.ix()] + s.requests).fits_in(&c.nodes.allocatable[n.ix()]) {
+            let id = c.add_pod(pod);
+            c.bind(id, n, SimTime::ZERO);
+        }
+    }
+    c
+}
+
+/// The pod to schedule: plain, or with a zone spread constraint, or with required
+/// anti-affinity to `app=db` per host; owned by a ReplicaSet half the time, which brings
+/// in the system default spread constraints (hostname and zone, ScheduleAnyway).
+fn random_pod(rng: &mut Xoshiro256PlusPlus) -> Pod {
+    let big = rng.random_bool(0.3);
+    let mut s = spec(rng, big);
+    let web = LabelSelector {
+        match_labels: labels(&[("app", "web".into())]),
+        match_expressions: Vec::new(),
+    };
+    match rng.random_range(0..4) {
+        0 => s
+            .topology_spread_constraints
+            .push(TopologySpreadConstraint {
+                max_skew: rng.random_range(1..3),
+                topology_key: "topology.kubernetes.io/zone".into(),
+                when_unsatisfiable: if rng.random_bool(0.5) {
+                    WhenUnsatisfiable::DoNotSchedule
+                } else {
+                    WhenUnsatisfiable::ScheduleAnyway
+                },
+                label_selector: web,
+                min_domains: None,
+                node_affinity_honor: true,
+                node_taints_honor: false,
+                match_label_keys: Vec::new(),
+            }),
+        1 => s.affinity.pod_anti_affinity.required.push(PodAffinityTerm {
+            label_selector: LabelSelector {
+                match_labels: labels(&[("app", "db".into())]),
+                match_expressions: Vec::new(),
+            },
+            namespaces: Vec::new(),
+            namespace_selector: None,
+            topology_key: "kubernetes.io/hostname".into(),
+        }),
+        _ => {}
+    }
+    let owner = if rng.random_bool(0.5) {
+        Owner::ReplicaSet(0)
+    } else {
+        Owner::None
+    };
+    Pod::new(
+        "new".into(),
+        "default".into(),
+        labels(&[("app", "web".into())]),
+        owner,
+        Arc::new(s.finish()),
+        SimTime::ZERO,
+    )
+}
+
+/// Batch and per-node paths of every filter and score plugin of `profile` agree.
+fn check_plugins(profile: &Profile, pod: &Pod, c: &Cluster, case: usize) {
+    let mut state = CycleState::default();
+    for f in &profile.filters {
+        let fp = f.as_filter().unwrap();
+        if fp.pre_filter(&mut state, pod, c).code != Code::Success {
+            continue;
+        }
+        let mut batch = c.nodes.present.clone();
+        fp.filter_all(&state, pod, c, &mut batch);
+        let single: Vec<bool> = c
+            .nodes
+            .indices()
+            .map(|n| c.nodes.present[n.ix()] && fp.filter(&state, pod, c, n).is_success())
+            .collect();
+        assert_eq!(batch, single, "case {case}: filter {}", f.name());
+    }
+    let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
+    for ws in &profile.scores {
+        let sp = ws.plugin.as_score().unwrap();
+        if sp.pre_score(&mut state, pod, c, &nodes).code == Code::Skip {
+            continue;
+        }
+        let mut batch = vec![0; nodes.len()];
+        sp.score_all(&state, pod, c, &nodes, &mut batch);
+        let single: Vec<i64> = nodes.iter().map(|n| sp.score(&state, pod, c, *n)).collect();
+        assert_eq!(batch, single, "case {case}: score {}", ws.plugin.name());
+    }
+}
+
+/// kube's scheduling cycle with per-node Filter and Score calls only.
+fn reference_schedule(
+    profile: &Profile,
+    pod: &Pod,
+    c: &Cluster,
+    rng: &mut Xoshiro256PlusPlus,
+    next_start: &mut usize,
+) -> Option<NodeIdx> {
+    let mut state = CycleState::default();
+    let mut active = Vec::new();
+    for f in &profile.filters {
+        let fp = f.as_filter().unwrap();
+        match fp.pre_filter(&mut state, pod, c).code {
+            Code::Skip => {}
+            Code::Success => active.push(fp),
+            _ => return None,
+        }
+    }
+    let n = c.nodes.len();
+    let num_all = c.nodes.present.iter().filter(|p| **p).count();
+    let to_find = num_feasible_nodes_to_find(profile.percentage_of_nodes_to_score, num_all);
+    let start = if n == 0 { 0 } else { *next_start % n };
+    let mut feasible = Vec::new();
+    let mut examined = 0;
+    for k in 0..n {
+        let node = NodeIdx(((start + k) % n) as u32);
+        examined += 1;
+        if c.nodes.present[node.ix()]
+            && active
+                .iter()
+                .all(|f| f.filter(&state, pod, c, node).is_success())
+        {
+            feasible.push(node);
+            if feasible.len() >= to_find {
+                break;
+            }
+        }
+    }
+    if n > 0 {
+        *next_start = (start + examined) % n;
+    }
+    match feasible.len() {
+        0 => return None,
+        1 => return Some(feasible[0]),
+        _ => {}
+    }
+    let mut totals = vec![0i64; feasible.len()];
+    for ws in &profile.scores {
+        let sp = ws.plugin.as_score().unwrap();
+        if sp.pre_score(&mut state, pod, c, &feasible).code == Code::Skip {
+            continue;
+        }
+        let mut raw: Vec<i64> = feasible
+            .iter()
+            .map(|node| sp.score(&state, pod, c, *node))
+            .collect();
+        sp.normalize_score(&state, pod, &mut raw);
+        for (t, r) in totals.iter_mut().zip(raw) {
+            *t += r * ws.weight;
+        }
+    }
+    let best = *totals.iter().max().unwrap();
+    let ties: Vec<NodeIdx> = feasible
+        .iter()
+        .zip(&totals)
+        .filter(|(_, t)| **t == best)
+        .map(|(n, _)| *n)
+        .collect();
+    let pick = if ties.len() == 1 {
+        0
+    } else {
+        rng.random_range(0..ties.len())
+    };
+    Some(ties[pick])
+}
+
+#[test]
+fn batch_paths_and_chosen_node_match_the_straightforward_cycle() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(20_240_601);
+    let policies = ["default", "most-allocated", "balanced", "tetris"];
+    let mut decided = 0;
+    for case in 0..1_500 {
+        let c = random_cluster(&mut rng);
+        let policy = policies[case % policies.len()];
+        let mut profile = builtin_profile(policy, &ResourceNames::default()).unwrap();
+        if rng.random_bool(0.5) {
+            profile.percentage_of_nodes_to_score = 100;
+        } else {
+            profile.percentage_of_nodes_to_score = rng.random_range(0..100);
+        }
+        let mut scratch = Scratch::default();
+        let seed = rng.random();
+        let (mut fast_rng, mut ref_rng) = (
+            Xoshiro256PlusPlus::seed_from_u64(seed),
+            Xoshiro256PlusPlus::seed_from_u64(seed),
+        );
+        let start = rng.random_range(0..100);
+        let (mut fast_start, mut ref_start) = (start, start);
+        for _ in 0..3 {
+            let pod = random_pod(&mut rng);
+            check_plugins(&profile, &pod, &c, case);
+            let fast = profile
+                .schedule(&pod, &c, &mut fast_rng, &mut scratch, &mut fast_start)
+                .ok();
+            let reference = reference_schedule(&profile, &pod, &c, &mut ref_rng, &mut ref_start);
+            assert_eq!(fast, reference, "case {case} ({policy}): chosen node");
+            assert_eq!(fast_start, ref_start, "case {case}: next start index");
+            decided += fast.is_some() as usize;
+        }
+    }
+    assert!(decided > 1_000, "only {decided} pods found a node");
+}
