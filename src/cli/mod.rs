@@ -2,8 +2,8 @@
 
 pub mod compare;
 pub mod explain;
-pub mod progress;
 pub mod kubectl;
+pub mod progress;
 pub mod run;
 
 use clap::{Parser, Subcommand};

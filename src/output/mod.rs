@@ -2,8 +2,8 @@
 //! report, the terminal summary, atomic results folders.
 
 pub mod atomic;
-pub mod comparison_files;
 pub mod availability_files;
+pub mod comparison_files;
 pub mod plots;
 pub mod report;
 pub mod results_dir;
