@@ -334,20 +334,23 @@ pub fn restart_after_node_reboot(sim: &mut Simulation, pod: PodId) {
     restart_container(sim, pod);
 }
 
-/// Longest back-off between container restarts (kubelet MaxContainerBackOff: 5 min).
-pub const MAX_CONTAINER_BACKOFF_MS: u64 = 300_000;
-
 /// A container of a `restartPolicy: OnFailure` pod failed: the kubelet restarts it in
-/// place after the crash-loop back-off (10 s doubling, at most 5 min) and the pod stays
-/// Running. Returns false when the pod terminates instead.
+/// place after the crash-loop back-off ([`next_backoff_ms`], shared with crashes) and the
+/// pod stays Running. Returns false when the pod terminates instead.
 pub fn restart_on_failure(sim: &mut Simulation, pod: PodId, succeeded: bool) -> bool {
-    let p = &mut sim.cluster.pods[pod.ix()];
+    let now = sim.engine.now();
+    let p = &sim.cluster.pods[pod.ix()];
     if succeeded || p.spec.restart_policy != RestartPolicy::OnFailure {
         return false;
     }
+    let st = sim.kubelets.status.entry(pod).or_default();
+    let started = st.running_since.unwrap_or(now);
+    st.running_since = None;
+    let backoff = next_backoff_ms(st.backoff_ms, started, now);
+    st.backoff_ms = backoff;
+    let p = &mut sim.cluster.pods[pod.ix()];
     p.restarts += 1;
     p.ready = false;
-    let backoff = (10_000u64 << (p.restarts - 1).min(16)).min(MAX_CONTAINER_BACKOFF_MS);
     let generation = p.generation;
     let name = p.name.clone();
     sim.record_event(
