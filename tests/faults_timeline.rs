@@ -438,3 +438,23 @@ fn availability_csvs_count_the_outage_of_a_service_whose_only_pod_was_on_a_faile
         "{faults}"
     );
 }
+
+/// Regression: DaemonSets must follow nodes added on the timeline ("pods follow node
+/// add/remove", DaemonSet docs) — the hook was lost when node actions moved to the
+/// lifecycle module.
+#[test]
+fn a_daemonset_gets_a_pod_on_a_node_added_by_the_timeline() {
+    let scenario = format!(
+        "{}workloads: [ds.yaml]\ntimeline:\n  - at: 1m\n    node: {{add: worker, count: 1}}\n",
+        cluster("    - {name: worker, count: 2, allocatable: {cpu: \"4\", memory: 16Gi}}\n")
+    );
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers: [{name: a, image: agent, resources: {requests: {cpu: 10m}}}]\n";
+    let (_, sim) = run("ds-add", &scenario, &[("ds.yaml", ds)]);
+    let running = sim
+        .cluster
+        .pods
+        .iter()
+        .filter(|p| p.name.starts_with("agent-") && p.is_active() && p.node.is_some())
+        .count();
+    assert_eq!(running, 3);
+}

@@ -233,6 +233,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
                     labels.remove(k);
                 }
                 sim.cluster.nodes.labels[n.ix()] = labels;
+                crate::controllers::daemonset::nodes_changed(sim);
                 super::scheduling::cluster_changed(sim);
             }
         }
@@ -266,6 +267,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
                     }
                 }
                 sim.cluster.set_taints(n, taints);
+                crate::controllers::daemonset::nodes_changed(sim);
                 lifecycle::apply_no_execute(sim, n);
                 super::scheduling::cluster_changed(sim);
             }

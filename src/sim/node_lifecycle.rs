@@ -266,6 +266,7 @@ pub fn node_not_ready(sim: &mut Simulation, n: NodeIdx, epoch: u32) {
         }
     }
     sim.cluster.set_taints(n, taints);
+    crate::controllers::daemonset::nodes_changed(sim);
     let name = sim.cluster.nodes.names[n.ix()].clone();
     sim.record_event(
         "Node",
@@ -398,6 +399,7 @@ pub fn recover_node(sim: &mut Simulation, n: NodeIdx) {
         .cloned()
         .collect();
     sim.cluster.set_taints(n, taints);
+    crate::controllers::daemonset::nodes_changed(sim);
     let name = sim.cluster.nodes.names[n.ix()].clone();
     if was_not_ready {
         sim.record_event(
@@ -456,6 +458,7 @@ pub fn remove_node(sim: &mut Simulation, n: NodeIdx) {
     sim.lifecycle.epoch[n.ix()] += 1;
     sim.cluster.nodes.present[n.ix()] = false;
     sim.cluster.nodes.ready[n.ix()] = false;
+    crate::controllers::daemonset::nodes_changed(sim);
     sim.cluster.allocatable_total -= sim.cluster.nodes.allocatable[n.ix()];
     sim.cluster.node_names.remove(&name);
 }
@@ -498,6 +501,7 @@ pub fn add_nodes(sim: &mut Simulation, group: &str, count: u32) {
         };
         sim.cluster.add_node(spec);
         sim.kubelets.puller_free_at_ms.push(0);
+        crate::controllers::daemonset::nodes_changed(sim);
         sim.lifecycle.node_added();
         sim.record_event(
             "Node",
