@@ -232,7 +232,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
                 for k in remove {
                     labels.remove(k);
                 }
-                sim.cluster.nodes.labels[n.ix()] = labels;
+                sim.cluster.set_node_labels(n, labels);
                 crate::controllers::daemonset::nodes_changed(sim);
                 super::scheduling::cluster_changed(sim);
             }

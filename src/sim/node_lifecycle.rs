@@ -456,7 +456,7 @@ pub fn remove_node(sim: &mut Simulation, n: NodeIdx) {
     );
     sim.lifecycle.down[n.ix()] = true;
     sim.lifecycle.epoch[n.ix()] += 1;
-    sim.cluster.nodes.present[n.ix()] = false;
+    sim.cluster.set_node_present(n, false);
     sim.cluster.nodes.ready[n.ix()] = false;
     crate::controllers::daemonset::nodes_changed(sim);
     sim.cluster.allocatable_total -= sim.cluster.nodes.allocatable[n.ix()];
@@ -533,7 +533,8 @@ pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: Option<u64>) 
         PodPhase::Running => sim.pods_running -= 1,
         _ => {}
     }
-    pod.deleting = true;
+    sim.cluster.mark_deleting(p);
+    let pod = &mut sim.cluster.pods[p.ix()];
     pod.ready = false;
     pod.generation += 1;
     if pod.times.finished.is_none() {
