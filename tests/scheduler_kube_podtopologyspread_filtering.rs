@@ -593,3 +593,25 @@ fn multiple_constraints_test_go() {
     ];
     run(cases);
 }
+
+// The "null selector" cases above, from a manifest: a topologySpreadConstraint without a
+// labelSelector counts no pod, not every pod (common.go converts the nil selector with
+// metav1.LabelSelectorAsSelector, which is labels.Nothing()).
+#[test]
+fn manifest_constraint_without_label_selector_matches_nothing() {
+    use k8sim::input::manifest::{load_str, Object};
+    use k8sim::model::resources::ResourceNames;
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {foo: ''}}\nspec:\n  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}\n  containers: [{name: c, image: i}]\n";
+    let set = load_str(
+        std::path::Path::new("m.yaml"),
+        text,
+        &mut ResourceNames::default(),
+    )
+    .unwrap();
+    let Object::Pod(p) = &set.objects[0].object else {
+        panic!("expected a pod")
+    };
+    let c = &p.template.spec.topology_spread_constraints[0];
+    assert!(!c.label_selector.matches(&labels(&[("foo", "")])));
+    assert!(!c.label_selector.matches(&labels(&[])));
+}
