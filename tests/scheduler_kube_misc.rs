@@ -4,6 +4,7 @@
 
 mod sched_common;
 
+use k8sim::cluster::normalized_image_name;
 use k8sim::scheduler::framework::{Code, PreEnqueuePlugin};
 use k8sim::scheduler::plugins::image_locality::ImageLocality;
 use k8sim::scheduler::plugins::node_name::{self, NodeName};
@@ -244,5 +245,26 @@ fn image_locality_priority_test_go() {
         let c = bare(nodes);
         let got = scores(&ImageLocality::default(), &pod.build(), &c);
         assert_eq!(got, want, "case {name:?}");
+    }
+}
+
+// imagelocality/image_locality_test.go, TestNormalizedImageName: a reference without a
+// tag or digest gets `:latest` (a registry port is not a tag); the digest is
+// sha256("root"), as the Go test's getImageFakeDigest("root").
+#[test]
+fn normalized_image_name_test_go() {
+    let digest = "root@sha256:4813494d137e1631bba301d5acab6e7bb7aa74ce1185d456565ef51d737677b2";
+    let cases = [
+        ("add :latest postfix 1", "root", "root:latest"),
+        (
+            "add :latest postfix 2",
+            "gcr.io:5000/root",
+            "gcr.io:5000/root:latest",
+        ),
+        ("keep it as is 1", "root:tag", "root:tag"),
+        ("keep it as is 2", digest, digest),
+    ];
+    for (name, input, want) in cases {
+        assert_eq!(normalized_image_name(input), want, "case {name:?}");
     }
 }

@@ -307,6 +307,11 @@ impl PodBuilder {
         });
         self
     }
+    /// A toleration, given whole.
+    pub fn tolerate(mut self, t: Toleration) -> Self {
+        self.spec.tolerations.push(t);
+        self
+    }
     /// Marks the pod as being deleted (kube's `Terminating()`: a deletionTimestamp).
     pub fn terminating(mut self) -> Self {
         self.deleting = true;
