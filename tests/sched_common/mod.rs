@@ -187,6 +187,23 @@ impl PodBuilder {
         self.spec.containers.push(c);
         self
     }
+    /// An init container with explicit requests of the given slots.
+    pub fn init_req_map(mut self, reqs: &[(ResourceIdx, i64)]) -> Self {
+        let mut c = Container::default();
+        for &(r, v) in reqs {
+            c.requests.set(r, v);
+            c.requested[r.0 as usize] = true;
+        }
+        self.spec.init_containers.push(c);
+        self
+    }
+    /// Pod overhead (RuntimeClass) of the given slots.
+    pub fn overhead(mut self, reqs: &[(ResourceIdx, i64)]) -> Self {
+        for &(r, v) in reqs {
+            self.spec.overhead.set(r, v);
+        }
+        self
+    }
     /// A container with no requests running `image`.
     pub fn image(mut self, image: &str) -> Self {
         self.spec.containers.push(Container {
