@@ -147,6 +147,13 @@ impl FilterPlugin for InterPodAffinity {
                 }
             }
         }
+        // Keys where no matching existing pod sits on a node with the key count nothing.
+        existing_anti.retain(|k| k.counts.iter().any(|c| *c > 0));
+        // kube's PreFilter skips when no existing pod's anti-affinity term matches the pod
+        // and the pod has no required terms of its own (interpodaffinity/filtering.go).
+        if existing_anti.is_empty() && aff.is_empty() && anti.is_empty() {
+            return Status::skip();
+        }
         let aff_classes = if aff.is_empty() {
             Vec::new()
         } else {
