@@ -245,3 +245,31 @@ impl Selector {
         self.0.iter().all(|r| r.matches(labels))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equality_and_existence_requirements() {
+        let s = parse_selector("app=web,tier!=db,!canary").unwrap();
+        let mut l = Labels::new();
+        l.insert("app".into(), "web".into());
+        assert!(s.matches(&l));
+        l.insert("canary".into(), "1".into());
+        assert!(!s.matches(&l));
+    }
+
+    #[test]
+    fn set_and_integer_requirements() {
+        let s = parse_selector("env in (prod, qa),tier notin (cache),gen>2").unwrap();
+        let mut l = Labels::new();
+        l.insert("env".into(), "qa".into());
+        l.insert("gen".into(), "3".into());
+        assert!(s.matches(&l));
+        l.insert("tier".into(), "cache".into());
+        assert!(!s.matches(&l));
+        assert!(parse_selector("gen>x").is_err());
+        assert!(parse_selector("a,").is_err());
+    }
+}
