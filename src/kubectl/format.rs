@@ -127,58 +127,6 @@ pub fn table_padded(header: &[&str], rows: &[Vec<String>], pad: usize) -> String
     out
 }
 
-/// An equality-based label selector: `k=v`, `k==v`, `k!=v`, `k`, `!k`, comma-separated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Selector(Vec<(String, Op)>);
-
-/// One selector requirement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Op {
-    Eq(String),
-    Ne(String),
-    Exists,
-    NotExists,
-}
-
-/// Parses a `-l` selector.
-pub fn parse_selector(s: &str) -> Result<Selector, String> {
-    let mut reqs = Vec::new();
-    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let req = if let Some((k, v)) = part.split_once("!=") {
-            (k.trim().to_string(), Op::Ne(v.trim().to_string()))
-        } else if let Some((k, v)) = part.split_once("==") {
-            (k.trim().to_string(), Op::Eq(v.trim().to_string()))
-        } else if let Some((k, v)) = part.split_once('=') {
-            (k.trim().to_string(), Op::Eq(v.trim().to_string()))
-        } else if let Some(k) = part.strip_prefix('!') {
-            (k.trim().to_string(), Op::NotExists)
-        } else if part.contains([' ', '(']) {
-            return Err(format!(
-                "unable to parse requirement {part:?}: k8sim supports k=v, k!=v, k and !k"
-            ));
-        } else {
-            (part.to_string(), Op::Exists)
-        };
-        if req.0.is_empty() {
-            return Err(format!("unable to parse requirement {part:?}: empty key"));
-        }
-        reqs.push(req);
-    }
-    Ok(Selector(reqs))
-}
-
-impl Selector {
-    /// True if `labels` satisfy every requirement.
-    pub fn matches(&self, labels: &Labels) -> bool {
-        self.0.iter().all(|(k, op)| match op {
-            Op::Eq(v) => labels.get(k) == Some(v),
-            Op::Ne(v) => labels.get(k) != Some(v),
-            Op::Exists => labels.contains_key(k),
-            Op::NotExists => !labels.contains_key(k),
-        })
-    }
-}
-
 /// The simulated IP of pod `p` (`10.244.<node>.<n>`), once it has a node.
 pub fn pod_ip(sim: &Simulation, p: PodId) -> Option<String> {
     let pod = &sim.cluster.pods[p.ix()];
@@ -294,17 +242,11 @@ mod tests {
     }
 
     #[test]
-    fn quantities_and_selectors() {
+    fn quantities() {
         assert_eq!(cpu(500), "500m");
         assert_eq!(cpu(2000), "2");
         assert_eq!(bytes(1 << 30), "1Gi");
         assert_eq!(bytes(1000), "1000");
-        let s = parse_selector("app=web,tier!=db,!canary").unwrap();
-        let mut l = Labels::new();
-        l.insert("app".into(), "web".into());
-        assert!(s.matches(&l));
-        l.insert("canary".into(), "1".into());
-        assert!(!s.matches(&l));
     }
 
     #[test]

@@ -117,6 +117,23 @@ pub struct Summary {
     pub node_hours: f64,
     /// ∫ Σ price per hour of present nodes dt; `None` when no node group has a price.
     pub cost: Option<f64>,
+    /// Fault episodes (faults.csv rows: node, zone and random failures, removals, drains).
+    pub faults: u64,
+    /// Σ over Deployments and StatefulSets of the time with fewer Ready than desired
+    /// replicas (s): the sum of availability.csv's `time_below_desired_s`.
+    pub workload_below_desired_s: f64,
+    /// Pods of Deployments and StatefulSets that were on a node when a fault hit it.
+    pub replicas_lost_to_faults: u64,
+    /// Longest time to recover of a fault episode that recovered (s; faults.csv).
+    pub time_to_recover_max_s: f64,
+    /// Mean time to recover over the fault episodes that recovered (s; faults.csv).
+    pub time_to_recover_mean_s: f64,
+    /// Fault episodes whose workloads were still not whole at the end of the run.
+    pub faults_unrecovered: u64,
+    /// Pods evicted because of faults (taint eviction, pod GC of removed nodes, drains).
+    pub pods_evicted_by_faults: u64,
+    /// Σ over Services of the time with zero ready endpoints (s; services.csv).
+    pub service_outage_s: f64,
 }
 
 /// A summary value, typed by how it is written.
@@ -231,6 +248,20 @@ impl Summary {
             ("job_completion_max_s", Secs(self.job_completion.max)),
             ("node_hours", Real(self.node_hours)),
             ("cost", OptReal(self.cost)),
+            ("faults", Count(self.faults)),
+            (
+                "workload_below_desired_s",
+                Secs(self.workload_below_desired_s),
+            ),
+            (
+                "replicas_lost_to_faults",
+                Count(self.replicas_lost_to_faults),
+            ),
+            ("time_to_recover_max_s", Secs(self.time_to_recover_max_s)),
+            ("time_to_recover_mean_s", Secs(self.time_to_recover_mean_s)),
+            ("faults_unrecovered", Count(self.faults_unrecovered)),
+            ("pods_evicted_by_faults", Count(self.pods_evicted_by_faults)),
+            ("service_outage_s", Secs(self.service_outage_s)),
         ]
     }
 

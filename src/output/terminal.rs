@@ -21,6 +21,25 @@ const COMPARISON_ROWS: [(&str, &str, f64, &str); 14] = [
     ("cost", "cost", 1.0, ""),
 ];
 
+/// Disruption figures of the comparison table, shown when some run had a fault or an outage.
+const DISRUPTION_ROWS: [(&str, &str, f64, &str); 5] = [
+    (
+        "workload_below_desired_s",
+        "workload time below desired",
+        1.0,
+        "s",
+    ),
+    (
+        "replicas_lost_to_faults",
+        "replicas lost to faults",
+        1.0,
+        "",
+    ),
+    ("time_to_recover_max_s", "time to recover (max)", 1.0, "s"),
+    ("pods_evicted_by_faults", "pods evicted by faults", 1.0, ""),
+    ("service_outage_s", "service outage", 1.0, "s"),
+];
+
 /// Renders a comparison as a table: one row per figure, one column per scheduler, each
 /// cell `mean ± std` over seeds.
 pub fn comparison_table(cmp: &Comparison) -> String {
@@ -32,7 +51,14 @@ pub fn comparison_table(cmp: &Comparison) -> String {
     let mut runs = vec!["runs".to_owned()];
     runs.extend(cmp.rows.iter().map(|r| r.runs.to_string()));
     rows.push(runs);
-    for (metric, label, scale, unit) in COMPARISON_ROWS {
+    let disrupted = DISRUPTION_ROWS.iter().any(|(m, ..)| {
+        cmp.metric(m)
+            .is_some_and(|i| cmp.rows.iter().any(|r| r.values[i].0.unwrap_or(0.0) != 0.0))
+    });
+    let shown = COMPARISON_ROWS
+        .iter()
+        .chain(DISRUPTION_ROWS.iter().filter(|_| disrupted));
+    for &(metric, label, scale, unit) in shown {
         let Some(i) = cmp.metric(metric) else {
             continue;
         };
@@ -114,6 +140,33 @@ pub fn summary_table(s: &Summary) -> String {
                 .map(|m| format!("{m:.3} s"))
                 .unwrap_or_else(|| "-".to_string()),
         ),
+        ("faults", s.faults.to_string()),
+        (
+            "workload time below desired",
+            format!("{:.3} s", s.workload_below_desired_s),
+        ),
+        (
+            "replicas lost to faults",
+            s.replicas_lost_to_faults.to_string(),
+        ),
+        (
+            "time to recover max/mean",
+            format!(
+                "{:.3} / {:.3} s{}",
+                s.time_to_recover_max_s,
+                s.time_to_recover_mean_s,
+                if s.faults_unrecovered > 0 {
+                    format!(" ({} not recovered)", s.faults_unrecovered)
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        (
+            "pods evicted by faults",
+            s.pods_evicted_by_faults.to_string(),
+        ),
+        ("service outage", format!("{:.3} s", s.service_outage_s)),
     ];
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     rows.iter()

@@ -2,8 +2,12 @@
 //! Ready replicas against its desired count, and each Service's ready endpoints (the Ready,
 //! not-terminating pods its selector matches, as the EndpointSlice controller publishes).
 
+use super::node_lifecycle::FaultRecord;
 use super::Simulation;
+use crate::cluster::{Owner, PodId};
 use crate::engine::SimTime;
+use crate::metrics::summary::Summary;
+use std::collections::BTreeSet;
 
 /// One availability sample.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,4 +84,163 @@ pub fn sample(sim: &mut Simulation) {
         statefulsets,
         services,
     });
+}
+
+/// A workload as (kind, index): 0 = Deployment, 1 = StatefulSet.
+pub type WorkloadRef = (u8, usize);
+
+/// The Deployment or StatefulSet pod `p` belongs to.
+pub fn workload_of(sim: &Simulation, p: PodId) -> Option<WorkloadRef> {
+    match sim.cluster.pods[p.ix()].owner {
+        Owner::ReplicaSet(r) => sim.workloads.replicasets[r as usize]
+            .deployment
+            .map(|d| (0, d as usize)),
+        Owner::StatefulSet(s) => Some((1, s as usize)),
+        _ => None,
+    }
+}
+
+/// (ready, desired) of workload `w` in sample `s`.
+pub fn state(s: &AvailabilitySample, w: WorkloadRef) -> (i32, i32) {
+    let list = if w.0 == 0 {
+        &s.deployments
+    } else {
+        &s.statefulsets
+    };
+    list.get(w.1).copied().unwrap_or((0, 0))
+}
+
+/// Time (ms) each sample stands for: until the next sample (the last one: zero).
+pub fn spans(samples: &[AvailabilitySample]) -> Vec<u64> {
+    samples
+        .windows(2)
+        .map(|w| w[1].time.millis_since(w[0].time))
+        .chain(std::iter::once(0))
+        .collect()
+}
+
+/// Per workload: (total ms below desired, longest below-desired episode ms).
+pub fn below_desired(samples: &[AvailabilitySample], w: WorkloadRef) -> (u64, u64) {
+    let spans = spans(samples);
+    let (mut total, mut longest, mut current) = (0, 0, 0);
+    for (s, span) in samples.iter().zip(&spans) {
+        let (ready, desired) = state(s, w);
+        if ready < desired {
+            total += span;
+            current += span;
+            longest = longest.max(current);
+        } else {
+            current = 0;
+        }
+    }
+    (total, longest)
+}
+
+/// Every Deployment, then every StatefulSet: (ref, kind, namespace, name, desired).
+pub fn workloads(sim: &Simulation) -> Vec<(WorkloadRef, &'static str, &str, &str, i32)> {
+    let deployments = sim.workloads.deployments.iter().enumerate().map(|(i, d)| {
+        let m = &d.spec.meta;
+        (
+            (0, i),
+            "Deployment",
+            &*m.namespace,
+            &*m.name,
+            d.spec.replicas,
+        )
+    });
+    let statefulsets = sim.workloads.statefulsets.iter().enumerate().map(|(i, s)| {
+        let m = &s.spec.meta;
+        (
+            (1, i),
+            "StatefulSet",
+            &*m.namespace,
+            &*m.name,
+            s.spec.replicas,
+        )
+    });
+    deployments.chain(statefulsets).collect()
+}
+
+/// Pods of workload `w` that were on a node when a fault started.
+pub fn replicas_lost(sim: &Simulation, w: WorkloadRef) -> usize {
+    sim.lifecycle
+        .faults
+        .iter()
+        .flat_map(|f| f.pods_lost.iter())
+        .filter(|p| workload_of(sim, **p) == Some(w))
+        .count()
+}
+
+/// Time to recover from fault `f` (ms): from its start until the workloads it hit are whole
+/// again after the disruption shows; 0 when it never showed, `None` when they never were.
+pub fn time_to_recover(sim: &Simulation, f: &FaultRecord) -> Option<u64> {
+    let affected: BTreeSet<WorkloadRef> = f
+        .pods_lost
+        .iter()
+        .filter_map(|p| workload_of(sim, *p))
+        .collect();
+    let whole = |s: &&AvailabilitySample| {
+        affected.iter().all(|wr| {
+            let (ready, desired) = state(s, *wr);
+            ready >= desired
+        })
+    };
+    let after: Vec<&AvailabilitySample> = sim
+        .lifecycle
+        .availability
+        .iter()
+        .filter(|s| s.time >= f.start)
+        .collect();
+    match after.iter().position(|s| !whole(s)) {
+        None => Some(0),
+        Some(i) => after[i..]
+            .iter()
+            .find(|s| whole(s))
+            .map(|s| s.time.millis_since(f.start)),
+    }
+}
+
+/// Service `i`: (fewest ready endpoints in any sample, ms with zero ready endpoints).
+pub fn service_outage(sim: &Simulation, i: usize) -> (u32, u64) {
+    let samples = &sim.lifecycle.availability;
+    let endpoints = samples
+        .iter()
+        .map(|s| s.services.get(i).copied().unwrap_or(0));
+    let min = endpoints.clone().min().unwrap_or(0);
+    let outage = endpoints
+        .zip(spans(samples))
+        .filter(|(e, _)| *e == 0)
+        .map(|(_, s)| s)
+        .sum();
+    (min, outage)
+}
+
+/// Fills the availability and disruption headline figures of `summary`: the totals of
+/// availability.csv, faults.csv and services.csv.
+pub fn fill_summary(sim: &Simulation, summary: &mut Summary) {
+    let samples = &sim.lifecycle.availability;
+    let faults = &sim.lifecycle.faults;
+    let ws = workloads(sim);
+    let secs = |ms: u64| ms as f64 / 1000.0;
+    summary.faults = faults.len() as u64;
+    summary.workload_below_desired_s =
+        secs(ws.iter().map(|(w, ..)| below_desired(samples, *w).0).sum());
+    summary.replicas_lost_to_faults = ws.iter().map(|(w, ..)| replicas_lost(sim, *w) as u64).sum();
+    let recovered: Vec<u64> = faults
+        .iter()
+        .filter_map(|f| time_to_recover(sim, f))
+        .collect();
+    summary.time_to_recover_max_s = secs(recovered.iter().copied().max().unwrap_or(0));
+    summary.time_to_recover_mean_s = if recovered.is_empty() {
+        0.0
+    } else {
+        secs(recovered.iter().sum::<u64>()) / recovered.len() as f64
+    };
+    summary.faults_unrecovered = (faults.len() - recovered.len()) as u64;
+    summary.pods_evicted_by_faults = faults.iter().map(|f| f.pods_evicted.len() as u64).sum();
+    summary.service_outage_s = secs(
+        (0..sim.lifecycle.services.len())
+            .map(|i| service_outage(sim, i).1)
+            .sum(),
+    );
 }

@@ -573,6 +573,7 @@ impl Simulation {
             ..Summary::default()
         };
         summary.fill_from_recorder(&self.recorder, self.engine.now().as_millis());
+        availability::fill_summary(self, &mut summary);
         summary
     }
 }

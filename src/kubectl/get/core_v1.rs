@@ -1,7 +1,8 @@
 //! `kubectl get` listings of core/v1 kinds: pods, nodes and persistent volume claims.
 
 use super::{in_namespace, pod_status, restarts, visible_pods, Listing, Row};
-use crate::kubectl::format::{self, age, pod_ip, Selector};
+use crate::kubectl::format::{self, age, pod_ip};
+use crate::kubectl::selector::Selector;
 use crate::kubectl::Request;
 use crate::model::resources::{CPU, MEMORY};
 use crate::sim::Simulation;

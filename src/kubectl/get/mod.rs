@@ -5,7 +5,8 @@ mod workloads;
 
 pub use core_v1::KUBELET_VERSION;
 
-use super::format::{self, age, table, Selector};
+use super::format::{self, age, table};
+use super::selector::Selector;
 use super::{Output, Request};
 use crate::cluster::{PodId, PodPhase};
 use crate::sim::Simulation;

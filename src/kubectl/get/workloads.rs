@@ -1,7 +1,8 @@
 //! `kubectl get` listings of workload kinds: deployments, statefulsets, jobs and cronjobs.
 
 use super::{in_namespace, Listing, Row};
-use crate::kubectl::format::{self, age, Selector};
+use crate::kubectl::format::{self, age};
+use crate::kubectl::selector::Selector;
 use crate::kubectl::Request;
 use crate::sim::Simulation;
 use serde_json::json;
