@@ -233,6 +233,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
                     labels.remove(k);
                 }
                 sim.cluster.nodes.labels[n.ix()] = labels;
+                sim.cluster.mark_node_changed(n);
                 crate::controllers::daemonset::nodes_changed(sim);
                 super::scheduling::cluster_changed(sim);
             }
@@ -308,7 +309,7 @@ fn cordon(sim: &mut Simulation, n: NodeIdx, unschedulable: bool) {
     if sim.cluster.nodes.unschedulable[n.ix()] == unschedulable {
         return;
     }
-    sim.cluster.nodes.unschedulable[n.ix()] = unschedulable;
+    sim.cluster.set_unschedulable(n, unschedulable);
     let name = sim.cluster.nodes.names[n.ix()].clone();
     let reason = if unschedulable {
         "NodeNotSchedulable"

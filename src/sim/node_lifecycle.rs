@@ -458,6 +458,7 @@ pub fn remove_node(sim: &mut Simulation, n: NodeIdx) {
     sim.lifecycle.epoch[n.ix()] += 1;
     sim.cluster.nodes.present[n.ix()] = false;
     sim.cluster.nodes.ready[n.ix()] = false;
+    sim.cluster.mark_node_changed(n);
     crate::controllers::daemonset::nodes_changed(sim);
     sim.cluster.allocatable_total -= sim.cluster.nodes.allocatable[n.ix()];
     sim.cluster.node_names.remove(&name);
