@@ -391,7 +391,7 @@ fn random_change(
 ) {
     let n = NodeIdx(rng.random_range(0..c.nodes.len()) as u32);
     match rng.random_range(0..10) {
-        0 | 1 | 2 if !bound.is_empty() => {
+        0..=2 if !bound.is_empty() => {
             let p = bound.swap_remove(rng.random_range(0..bound.len()));
             c.unbind(p);
         }
