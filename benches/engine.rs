@@ -65,12 +65,29 @@ fn cluster(nodes: usize) -> Cluster {
             images: vec![],
             group: None,
         });
-        // Uneven load so that scores differ between nodes.
-        let mut used = Resources::ZERO;
-        used.set(CPU, (i as i64 * 7919) % 30_000);
-        used.set(MEMORY, ((i as i64 * 104_729) % 100) << 30);
-        c.nodes.requested[n.ix()] = used;
-        c.nodes.nonzero_requested[n.ix()] = [used.get(CPU), used.get(MEMORY)];
+        // Uneven load so that scores differ between nodes: one filler pod per node.
+        let mut filler = Container::default();
+        filler.requests.set(CPU, (i as i64 * 7919) % 30_000 + 1);
+        filler
+            .requests
+            .set(MEMORY, (((i as i64 * 104_729) % 100) << 30) + 1);
+        filler.requested[CPU.0 as usize] = true;
+        filler.requested[MEMORY.0 as usize] = true;
+        let spec = PodSpec {
+            containers: vec![filler],
+            scheduler_name: "default-scheduler".into(),
+            ..Default::default()
+        }
+        .finish();
+        let p = c.add_pod(Pod::new(
+            format!("filler-{i}"),
+            "default".into(),
+            Labels::new(),
+            Owner::None,
+            Arc::new(spec),
+            SimTime::ZERO,
+        ));
+        c.bind(p, n, SimTime::ZERO);
     }
     c
 }

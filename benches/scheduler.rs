@@ -165,6 +165,58 @@ fn bench_profiles(c: &mut Criterion) {
     g.finish();
 }
 
+/// Plain pods under the default profile, 100%: the full cycle (what `schedule` does when
+/// the score cache does not apply) and, with the cache, a decision followed by binding and
+/// unbinding a pod of the same shape on the chosen node (two node changes per decision).
+fn bench_plain_paths(c: &mut Criterion) {
+    let mut g = c.benchmark_group("profile_decision");
+    g.measurement_time(Duration::from_secs(2)).sample_size(20);
+    for nodes in [1_000usize, 5_000, 10_000] {
+        let mut cl = cluster(nodes);
+        let mut profile = builtin_profile("default", &ResourceNames::default()).unwrap();
+        profile.percentage_of_nodes_to_score = 100;
+        let p = plain();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut scratch = Scratch::default();
+        let mut start = 0;
+        let id = cl.add_pod(Pod {
+            name: "churn".into(),
+            ..p.clone()
+        });
+        g.bench_with_input(
+            BenchmarkId::new("default/plain_full_path", nodes),
+            &nodes,
+            |b, _| {
+                b.iter(|| {
+                    black_box(
+                        profile
+                            .schedule_full(&p, &cl, &mut rng, &mut scratch, &mut start)
+                            .unwrap(),
+                    )
+                })
+            },
+        );
+        g.bench_with_input(
+            BenchmarkId::new("default/plain_bind_unbind", nodes),
+            &nodes,
+            |b, _| {
+                b.iter(|| {
+                    let n = profile
+                        .schedule(&p, &cl, &mut rng, &mut scratch, &mut start)
+                        .unwrap();
+                    cl.bind(id, n, SimTime::ZERO);
+                    cl.unbind(id);
+                    // Back to pending, so that the same pod can be bound again.
+                    cl.pods[id.ix()].node = None;
+                    cl.pods[id.ix()].released = false;
+                    black_box(n)
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
 fn bench_plugins(c: &mut Criterion) {
     let mut g = c.benchmark_group("plugin");
     g.measurement_time(Duration::from_secs(2)).sample_size(20);
@@ -211,5 +263,5 @@ fn bench_plugins(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_profiles, bench_plugins);
+criterion_group!(benches, bench_profiles, bench_plain_paths, bench_plugins);
 criterion_main!(benches);

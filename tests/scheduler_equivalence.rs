@@ -2,7 +2,10 @@
 //! seeded random clusters, every filter's batch `filter_all` equals its per-node `filter`,
 //! every score plugin's `score_all` equals its per-node `score`, and `Profile::schedule`
 //! picks the same node (and advances the rotating start the same way) as a reference
-//! cycle written directly from kube's schedule_one.go with per-node calls only.
+//! cycle written directly from kube's schedule_one.go with per-node calls only. The
+//! score cache (`scheduler::score_cache`) is checked the same way across sequences of
+//! decisions with binds, unbinds, cordons, taint changes and node additions/removals in
+//! between, and every plugin's `CacheMode` is checked against its PreFilter/PreScore.
 
 use k8sim::cluster::topology::NO_DOMAIN;
 use k8sim::cluster::{Cluster, NodeIdx, Owner, Pod};
@@ -14,7 +17,7 @@ use k8sim::model::pod::{
 };
 use k8sim::model::resources::{ResourceNames, Resources, CPU, MEMORY, PODS};
 use k8sim::scheduler::builtin_profile;
-use k8sim::scheduler::framework::{Code, CycleState};
+use k8sim::scheduler::framework::{CacheMode, Code, CycleState};
 use k8sim::scheduler::profile::{num_feasible_nodes_to_find, Profile, Scratch};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -70,8 +73,13 @@ fn spec(rng: &mut Xoshiro256PlusPlus, big: bool) -> PodSpec {
 /// A random cluster: odd capacities (some zero, some huge), cordons, taints, zones, and
 /// existing pods bound where they fit.
 fn random_cluster(rng: &mut Xoshiro256PlusPlus) -> Cluster {
+    random_cluster_up_to(rng, 60)
+}
+
+/// [`random_cluster`] with up to `max_nodes - 1` nodes.
+fn random_cluster_up_to(rng: &mut Xoshiro256PlusPlus, max_nodes: usize) -> Cluster {
     let mut c = Cluster::default();
-    let nodes = rng.random_range(1..60);
+    let nodes = rng.random_range(1..max_nodes);
     for i in 0..nodes {
         let mut alloc = Resources::ZERO;
         let cpu = match rng.random_range(0..10) {
@@ -192,12 +200,23 @@ fn random_pod(rng: &mut Xoshiro256PlusPlus) -> Pod {
     )
 }
 
-/// Batch and per-node paths of every filter and score plugin of `profile` agree.
+/// Batch and per-node paths of every filter and score plugin of `profile` agree, and
+/// each plugin's `CacheMode` agrees with its PreFilter/PreScore.
 fn check_plugins(profile: &Profile, pod: &Pod, c: &Cluster, case: usize) {
     let mut state = CycleState::default();
     for f in &profile.filters {
         let fp = f.as_filter().unwrap();
-        if fp.pre_filter(&mut state, pod, c).code != Code::Success {
+        let code = fp.pre_filter(&mut state, pod, c).code;
+        match fp.filter_cache_mode(pod, c) {
+            CacheMode::Skip => assert_eq!(code, Code::Skip, "case {case}: {}", f.name()),
+            CacheMode::PerNode => {
+                assert_eq!(code, Code::Success, "case {case}: {}", f.name())
+            }
+            CacheMode::Constant => panic!("case {case}: filter {} is Constant", f.name()),
+            // The full path decides (it may still skip).
+            CacheMode::Unsupported => {}
+        }
+        if code != Code::Success {
             continue;
         }
         let mut batch = c.nodes.present.clone();
@@ -212,13 +231,42 @@ fn check_plugins(profile: &Profile, pod: &Pod, c: &Cluster, case: usize) {
     let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
     for ws in &profile.scores {
         let sp = ws.plugin.as_score().unwrap();
-        if sp.pre_score(&mut state, pod, c, &nodes).code == Code::Skip {
+        let mode = sp.score_cache_mode(pod, c);
+        let skipped = sp.pre_score(&mut state, pod, c, &nodes).code == Code::Skip;
+        // Unsupported leaves the decision to the full path, which may still skip.
+        if mode != CacheMode::Unsupported {
+            assert_eq!(
+                skipped,
+                mode == CacheMode::Skip,
+                "case {case}: score {} cache mode {mode:?}",
+                ws.plugin.name()
+            );
+        }
+        if skipped {
             continue;
         }
         let mut batch = vec![0; nodes.len()];
         sp.score_all(&state, pod, c, &nodes, &mut batch);
         let single: Vec<i64> = nodes.iter().map(|n| sp.score(&state, pod, c, *n)).collect();
         assert_eq!(batch, single, "case {case}: score {}", ws.plugin.name());
+        let mut normalized = batch.clone();
+        sp.normalize_score(&state, pod, &mut normalized);
+        match mode {
+            CacheMode::PerNode => {
+                assert_eq!(
+                    normalized,
+                    batch,
+                    "case {case}: {} normalises",
+                    ws.plugin.name()
+                )
+            }
+            CacheMode::Constant => assert!(
+                normalized.windows(2).all(|w| w[0] == w[1]),
+                "case {case}: {} is not constant",
+                ws.plugin.name()
+            ),
+            _ => {}
+        }
     }
 }
 
@@ -556,4 +604,133 @@ fn incremental_topology_counts_match_a_recount_after_random_churn() {
             check_plugins(&profile, &pod, &c, case);
         }
     }
+/// One random change to the cluster between decisions, through the `Cluster` methods the
+/// simulation uses (node removal as `sim::node_lifecycle` does it).
+fn random_change(
+    rng: &mut Xoshiro256PlusPlus,
+    c: &mut Cluster,
+    bound: &mut Vec<k8sim::cluster::PodId>,
+) {
+    let n = NodeIdx(rng.random_range(0..c.nodes.len()) as u32);
+    match rng.random_range(0..10) {
+        0..=2 if !bound.is_empty() => {
+            let p = bound.swap_remove(rng.random_range(0..bound.len()));
+            c.unbind(p);
+        }
+        3 => {
+            let cordoned = !c.nodes.unschedulable[n.ix()];
+            c.set_unschedulable(n, cordoned);
+        }
+        4 => {
+            let taints = match rng.random_range(0..3) {
+                0 => Vec::new(),
+                k => vec![Taint {
+                    key: "dedicated".into(),
+                    value: "x".into(),
+                    effect: if k == 1 {
+                        TaintEffect::NoSchedule
+                    } else {
+                        TaintEffect::PreferNoSchedule
+                    },
+                }],
+            };
+            c.set_taints(n, taints);
+        }
+        5 => {
+            let mut alloc = Resources::ZERO;
+            alloc.set(CPU, rng.random_range(1_000..64_000));
+            alloc.set(MEMORY, rng.random_range(1i64 << 30..1i64 << 38));
+            alloc.set(PODS, rng.random_range(1..20));
+            let i = c.nodes.len();
+            c.add_node(NodeSpec {
+                name: format!("added-{i}"),
+                allocatable: alloc,
+                labels: labels(&[("kubernetes.io/hostname", format!("added-{i}"))]),
+                taints: Vec::new(),
+                unschedulable: false,
+                images: Vec::new(),
+                group: None,
+            });
+        }
+        6 if c.nodes.present.iter().filter(|p| **p).count() > 1 => {
+            c.nodes.present[n.ix()] = false;
+            c.mark_node_changed(n);
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn score_cache_matches_the_reference_across_cluster_changes() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(20_261_127);
+    let policies = ["default", "most-allocated", "balanced", "tetris"];
+    let mut decided = 0;
+    let mut cached = (0, 0, 0);
+    for case in 0..300 {
+        let mut c = random_cluster_up_to(&mut rng, 400);
+        let policy = policies[case % policies.len()];
+        let mut profile = builtin_profile(policy, &ResourceNames::default()).unwrap();
+        profile.percentage_of_nodes_to_score = if rng.random_bool(0.5) {
+            100
+        } else {
+            rng.random_range(0..100)
+        };
+        let shapes: Vec<Pod> = (0..3).map(|_| random_pod(&mut rng)).collect();
+        let mut scratch = Scratch::default();
+        let seed = rng.random();
+        let (mut fast_rng, mut ref_rng) = (
+            Xoshiro256PlusPlus::seed_from_u64(seed),
+            Xoshiro256PlusPlus::seed_from_u64(seed),
+        );
+        let start = rng.random_range(0..500);
+        let (mut fast_start, mut ref_start) = (start, start);
+        let mut bound = Vec::new();
+        for step in 0..40 {
+            let pod = &shapes[rng.random_range(0..shapes.len())];
+            if step % 10 == 0 {
+                check_plugins(&profile, pod, &c, case);
+            }
+            let fast = profile
+                .schedule(pod, &c, &mut fast_rng, &mut scratch, &mut fast_start)
+                .ok();
+            let reference = reference_schedule(&profile, pod, &c, &mut ref_rng, &mut ref_start);
+            assert_eq!(
+                fast, reference,
+                "case {case} step {step} ({policy}): chosen node"
+            );
+            assert_eq!(
+                fast_start, ref_start,
+                "case {case} step {step}: next start index"
+            );
+            if let Some(n) = fast {
+                decided += 1;
+                if rng.random_bool(0.7) {
+                    let id = c.add_pod(Pod::new(
+                        format!("bound-{step}"),
+                        "default".into(),
+                        labels(&[("app", "web".into())]),
+                        Owner::None,
+                        pod.spec.clone(),
+                        SimTime::ZERO,
+                    ));
+                    c.bind(id, n, SimTime::ZERO);
+                    bound.push(id);
+                }
+            }
+            for _ in 0..rng.random_range(0..3) {
+                random_change(&mut rng, &mut c, &mut bound);
+            }
+        }
+        let st = scratch.cache_stats();
+        cached.0 += st.decisions;
+        cached.1 += st.rebuilds;
+        cached.2 += st.node_updates;
+    }
+    assert!(decided > 5_000, "only {decided} pods found a node");
+    let (decisions, rebuilds, updates) = cached;
+    eprintln!("score cache: {decisions} decisions, {rebuilds} rebuilds, {updates} node updates");
+    assert!(
+        decisions > 1_000 && rebuilds > 100 && updates > 1_000,
+        "cache barely used: {cached:?}"
+    );
 }

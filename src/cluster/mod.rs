@@ -2,6 +2,7 @@
 //! aggregates (requested resources, pods, images, host ports) kept up to date on bind and
 //! unbind.
 
+pub mod changes;
 pub mod divide;
 pub mod pod;
 pub mod storage;
@@ -77,6 +78,9 @@ pub struct NodeTable {
     pub group: Vec<Option<String>>,
     /// Total number of taints over all nodes (lets plugins skip taint checks).
     pub taint_count: usize,
+    /// Number of PreferNoSchedule taints over all nodes (none: TaintToleration scores
+    /// every node alike).
+    pub prefer_no_schedule_count: usize,
     /// Free capacity per resource as columns: `free_cols[r][i]` is `allocatable -
     /// requested` of resource `r` on node `i` (kept in step by `Cluster::bind`/`unbind`).
     pub free_cols: [Vec<i64>; MAX_RESOURCES],
@@ -132,6 +136,14 @@ fn affinity_flags(pod: &Pod) -> (bool, bool) {
     )
 }
 
+/// Number of PreferNoSchedule taints in `taints`.
+fn prefer_no_schedule(taints: &[Taint]) -> usize {
+    taints
+        .iter()
+        .filter(|t| t.effect == crate::model::labels::TaintEffect::PreferNoSchedule)
+        .count()
+}
+
 /// kube's `normalizedImageName` (imagelocality): an image reference without a tag or
 /// digest gets `:latest`, so a pod's `nginx` matches a node's `nginx:latest`.
 pub fn normalized_image_name(name: &str) -> std::borrow::Cow<'_, str> {
@@ -174,6 +186,9 @@ pub struct Cluster {
     pub pods_with_pod_affinity: usize,
     /// StorageClasses, PersistentVolumes and PersistentVolumeClaims.
     pub storage: storage::Storage,
+    /// Every node mutation, in order (see [`changes`]); appended by the `Cluster` methods
+    /// that change a node and by [`Cluster::mark_node_changed`].
+    pub node_changes: changes::NodeChangeLog,
     /// Per pod (by `PodId`), the id of its (namespace, labels) class: pods of one class
     /// match every selector and affinity term alike, so the spread and affinity plugins
     /// evaluate a selector once per class per cycle. Pod labels are fixed at `add_pod`.
@@ -220,6 +235,7 @@ impl Cluster {
         self.node_names.insert(spec.name.clone(), idx);
         let t = &mut self.nodes;
         t.taint_count += spec.taints.len();
+        t.prefer_no_schedule_count += prefer_no_schedule(&spec.taints);
         t.names.push(spec.name);
         t.labels.push(spec.labels);
         t.taints.push(spec.taints);
@@ -243,14 +259,31 @@ impl Cluster {
         for img in images {
             self.add_image(idx, img);
         }
+        self.mark_node_changed(idx);
         idx
     }
 
-    /// Replaces the taints of node `n`, keeping the taint count right.
+    /// Records that node `n` changed outside the `Cluster` methods that log it themselves
+    /// (any write to a `NodeTable` column must be followed by this call).
+    pub fn mark_node_changed(&mut self, n: NodeIdx) {
+        self.node_changes.push(n, self.nodes.len());
+    }
+
+    /// Replaces the taints of node `n`, keeping the taint counts right.
     pub fn set_taints(&mut self, n: NodeIdx, taints: Vec<Taint>) {
         let t = &mut self.nodes;
         t.taint_count = t.taint_count - t.taints[n.ix()].len() + taints.len();
+        t.prefer_no_schedule_count = t.prefer_no_schedule_count
+            - prefer_no_schedule(&t.taints[n.ix()])
+            + prefer_no_schedule(&taints);
         t.taints[n.ix()] = taints;
+        self.mark_node_changed(n);
+    }
+
+    /// Sets `spec.unschedulable` (cordon/uncordon) of node `n`.
+    pub fn set_unschedulable(&mut self, n: NodeIdx, unschedulable: bool) {
+        self.nodes.unschedulable[n.ix()] = unschedulable;
+        self.mark_node_changed(n);
     }
 
     /// Records that `img` is now present on node `n`.
@@ -259,6 +292,7 @@ impl Cluster {
         if let Err(pos) = list.binary_search(&img) {
             list.insert(pos, img);
             self.image_node_count[img.0 as usize] += 1;
+            self.mark_node_changed(n);
         }
     }
 
@@ -294,6 +328,7 @@ impl Cluster {
         t.pods[n.ix()].push(p);
         t.host_ports[n.ix()].extend(ports);
         t.refresh_columns(n.ix());
+        self.node_changes.push(n, t.len());
         assert!(
             t.requested[n.ix()].fits_in(&t.allocatable[n.ix()]),
             "node {} over-committed after binding {}",
@@ -326,6 +361,7 @@ impl Cluster {
         t.nonzero_requested[n.ix()][0] -= nonzero[0];
         t.nonzero_requested[n.ix()][1] -= nonzero[1];
         t.refresh_columns(n.ix());
+        self.node_changes.push(n, t.len());
         assert!(
             t.requested[n.ix()].0.iter().all(|v| *v >= 0),
             "node {} requested went negative after releasing {}",
@@ -441,6 +477,7 @@ impl Cluster {
         let present = self.nodes.present[n.ix()];
         self.topology
             .node_changed(n, &self.nodes.labels[n.ix()], present, &classes);
+        self.mark_node_changed(n);
     }
 
     /// Sets whether node `n` is part of the cluster (false once it is removed); pods on a
@@ -450,6 +487,7 @@ impl Cluster {
             return;
         }
         self.nodes.present[n.ix()] = present;
+        self.mark_node_changed(n);
         let pods = self.nodes.pods[n.ix()].clone();
         if present {
             self.topology.present_nodes += 1;

@@ -84,6 +84,26 @@ impl Status {
     }
 }
 
+/// How a plugin's part of a scheduling cycle depends on the pod and the nodes, as the
+/// profile's score cache ([`super::score_cache`]) needs to know it. A plugin answers for
+/// one pod and the cluster as it is; the answer must agree with what its PreFilter /
+/// PreScore would do (`tests/scheduler_equivalence.rs` checks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheMode {
+    /// The plugin does not apply: its PreFilter (PreScore) returns Skip.
+    Skip,
+    /// Score only: PreScore returns Success and every feasible node gets the same
+    /// normalised score, so the plugin adds a constant to every total.
+    Constant,
+    /// PreFilter (PreScore) returns Success and keeps nothing that Filter (Score) reads;
+    /// Filter (Score) of node `n` is a function of the pod's requests, non-zero requests
+    /// and tolerations and of node `n`'s own state (whose every change is logged in
+    /// `Cluster::node_changes`); NormalizeScore changes nothing.
+    PerNode,
+    /// Anything else: the cycle takes the full path.
+    Unsupported,
+}
+
 /// Per-cycle scratch data that plugins compute in PreFilter/PreScore and read later.
 #[derive(Default)]
 pub struct CycleState {
@@ -175,6 +195,11 @@ pub trait FilterPlugin: Plugin {
         Status::success()
     }
 
+    /// How this filter depends on `pod` and the nodes (default: not known to the cache).
+    fn filter_cache_mode(&self, _pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        CacheMode::Unsupported
+    }
+
     /// Whether `pod` may run on node `n`.
     fn filter(&self, state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status;
 
@@ -203,6 +228,11 @@ pub trait ScorePlugin: Plugin {
         _nodes: &[NodeIdx],
     ) -> Status {
         Status::success()
+    }
+
+    /// How this score depends on `pod` and the nodes (default: not known to the cache).
+    fn score_cache_mode(&self, _pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        CacheMode::Unsupported
     }
 
     /// The raw score of node `n`.

@@ -7,6 +7,7 @@ pub mod framework;
 pub mod plugins;
 pub mod profile;
 pub mod queue;
+pub mod score_cache;
 
 use crate::model::pod::DEFAULT_SCHEDULER_NAME;
 use crate::model::resources::ResourceNames;

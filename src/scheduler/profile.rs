@@ -3,6 +3,7 @@
 //! select host), plus the slow paths: failure diagnosis and `explain`.
 
 use super::framework::{Code, CycleState, NodeFits, NodeVerdict, Plugin, Status, MAX_NODE_SCORE};
+use super::score_cache::{CacheStats, ScoreCache};
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use rand::Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -57,6 +58,7 @@ pub struct Scratch {
     totals: Vec<i64>,
     state: CycleState,
     skipped_filters: Vec<bool>,
+    cache: ScoreCache,
 }
 
 /// Why a pod fits nowhere: counts of each reason, as kube's `FitError` reports them.
@@ -154,6 +156,13 @@ pub fn num_feasible_nodes_to_find(percentage: u32, num_all_nodes: usize) -> usiz
     n.max(MIN_FEASIBLE)
 }
 
+impl Scratch {
+    /// What the score cache has done with these buffers.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
+    }
+}
+
 impl NodeFits for Profile {
     fn fits(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
         let mut state = CycleState::default();
@@ -189,8 +198,26 @@ impl Profile {
 
     /// Runs one scheduling cycle for `pod`: filters, scores and picks a node (ties broken
     /// uniformly at random with the scheduler's stream). `next_start` rotates the node
-    /// scan as kube's `nextStartNodeIndex` does.
+    /// scan as kube's `nextStartNodeIndex` does. Pods whose cycle reduces to per-node
+    /// functions are decided by the score cache ([`super::score_cache`]), with the same
+    /// result as the full cycle.
     pub fn schedule(
+        &self,
+        pod: &Pod,
+        cluster: &Cluster,
+        rng: &mut Xoshiro256PlusPlus,
+        scratch: &mut Scratch,
+        next_start: &mut usize,
+    ) -> Result<NodeIdx, FitError> {
+        if let Some(n) = scratch.cache.schedule(self, pod, cluster, rng, next_start) {
+            return Ok(n);
+        }
+        self.schedule_full(pod, cluster, rng, scratch, next_start)
+    }
+
+    /// The full scheduling cycle (what [`Self::schedule`] does when the score cache does
+    /// not apply): every plugin over every node.
+    pub fn schedule_full(
         &self,
         pod: &Pod,
         cluster: &Cluster,

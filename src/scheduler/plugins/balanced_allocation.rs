@@ -6,7 +6,7 @@ use super::names;
 use super::node_resources_fit::allocatable_and_requested;
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::resources::{ResourceIdx, CPU, MEMORY};
-use crate::scheduler::framework::{CycleState, Plugin, ScorePlugin, MAX_NODE_SCORE};
+use crate::scheduler::framework::{CacheMode, CycleState, Plugin, ScorePlugin, MAX_NODE_SCORE};
 
 /// The NodeResourcesBalancedAllocation plugin.
 #[derive(Debug, Clone)]
@@ -60,6 +60,11 @@ pub fn balanced_resource_score(pairs: impl Iterator<Item = (i64, i64)>) -> i64 {
 }
 
 impl ScorePlugin for BalancedAllocation {
+    /// Reads the node's allocatable and requested amounts and the pod's requests.
+    fn score_cache_mode(&self, _pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        CacheMode::PerNode
+    }
+
     fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
         balanced_resource_score(self.resources.iter().map(|&(r, _)| {
             let (allocatable, requested) = allocatable_and_requested(pod, cluster, n, r, true);

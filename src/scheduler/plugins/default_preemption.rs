@@ -62,6 +62,7 @@ fn detach(cluster: &mut Cluster, p: PodId, n: NodeIdx) {
             t.host_ports[n.ix()].swap_remove(i);
         }
     }
+    cluster.mark_node_changed(n);
 }
 
 /// Undoes [`detach`].
@@ -85,6 +86,7 @@ fn attach(cluster: &mut Cluster, p: PodId, n: NodeIdx) {
     t.nonzero_requested[n.ix()][1] += nz[1];
     t.pods[n.ix()].push(p);
     t.host_ports[n.ix()].extend(ports);
+    cluster.mark_node_changed(n);
 }
 
 /// A node where preemption works, and its victims.
@@ -143,6 +145,7 @@ fn select_victims(
     }
     cluster.nodes.pods[n.ix()] = saved_pods;
     cluster.nodes.host_ports[n.ix()] = saved_ports;
+    cluster.mark_node_changed(n);
     if victims.is_empty() {
         None
     } else {

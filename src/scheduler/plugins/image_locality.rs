@@ -7,7 +7,9 @@
 
 use super::names;
 use crate::cluster::{Cluster, NodeIdx, Pod};
-use crate::scheduler::framework::{CycleState, Plugin, ScorePlugin, Status, MAX_NODE_SCORE};
+use crate::scheduler::framework::{
+    CacheMode, CycleState, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+};
 
 const MB: i64 = 1024 * 1024;
 /// Below this summed score a node gets 0 (kube: 23 MB).
@@ -50,7 +52,28 @@ pub fn calculate_priority(sum_scores: i64, num_containers: usize) -> i64 {
     MAX_NODE_SCORE * (s - MIN_THRESHOLD) / (max_threshold - MIN_THRESHOLD)
 }
 
+/// True if some node holds one of the pod's images.
+fn any_image_present(pod: &Pod, cluster: &Cluster) -> bool {
+    if cluster.image_node_count.iter().all(|c| *c == 0) {
+        return false;
+    }
+    pod.spec.images().any(|img| {
+        cluster
+            .lookup_image(img)
+            .is_some_and(|id| cluster.image_node_count[id.0 as usize] > 0)
+    })
+}
+
 impl ScorePlugin for ImageLocality {
+    /// The scores depend on how many nodes hold each image: not cached unless skipped.
+    fn score_cache_mode(&self, pod: &Pod, cluster: &Cluster) -> CacheMode {
+        if any_image_present(pod, cluster) {
+            CacheMode::Unsupported
+        } else {
+            CacheMode::Skip
+        }
+    }
+
     /// Skips when no node holds any of the pod's images: every node would score 0.
     fn pre_score(
         &self,
@@ -59,12 +82,7 @@ impl ScorePlugin for ImageLocality {
         cluster: &Cluster,
         _nodes: &[NodeIdx],
     ) -> Status {
-        let any = pod.spec.images().any(|img| {
-            cluster
-                .lookup_image(img)
-                .is_some_and(|id| cluster.image_node_count[id.0 as usize] > 0)
-        });
-        if any {
+        if any_image_present(pod, cluster) {
             Status::success()
         } else {
             Status::skip()

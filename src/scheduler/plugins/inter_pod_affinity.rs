@@ -9,7 +9,7 @@ use crate::cluster::topology::NO_DOMAIN;
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::pod::PodAffinityTerm;
 use crate::scheduler::framework::{
-    Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    CacheMode, Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use std::collections::BTreeMap;
 
@@ -113,6 +113,16 @@ fn matches_all(terms: &[PodAffinityTerm], owner_ns: &str, pod: &Pod) -> bool {
 }
 
 impl FilterPlugin for InterPodAffinity {
+    fn filter_cache_mode(&self, pod: &Pod, cluster: &Cluster) -> CacheMode {
+        let aff = &pod.spec.affinity.pod_affinity.required;
+        let anti = &pod.spec.affinity.pod_anti_affinity.required;
+        if aff.is_empty() && anti.is_empty() && cluster.pods_with_required_anti_affinity == 0 {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     /// Sums the cluster's per-(label class, domain) counts over the classes the pod's terms
     /// match, and reads the existing pods' anti-affinity terms from the pods that have one.
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
@@ -271,6 +281,18 @@ fn process_term(
 }
 
 impl ScorePlugin for InterPodAffinity {
+    fn score_cache_mode(&self, pod: &Pod, cluster: &Cluster) -> CacheMode {
+        let a = &pod.spec.affinity;
+        if a.pod_affinity.preferred.is_empty()
+            && a.pod_anti_affinity.preferred.is_empty()
+            && (self.ignore_preferred_terms_of_existing_pods || cluster.pods_with_pod_affinity == 0)
+        {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     fn pre_score(
         &self,
         state: &mut CycleState,

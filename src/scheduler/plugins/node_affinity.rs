@@ -6,7 +6,7 @@ use super::normalize::default_normalize_score;
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::labels::{NodeSelectorTerm, SelectorOp};
 use crate::scheduler::framework::{
-    Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    CacheMode, Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 
 /// kube's reason string.
@@ -75,6 +75,14 @@ fn is_valid_label_value(v: &str) -> bool {
 }
 
 impl FilterPlugin for NodeAffinity {
+    fn filter_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        if pod.spec.node_selector.is_empty() && pod.spec.affinity.node.required.is_none() {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     fn pre_filter(&self, _state: &mut CycleState, pod: &Pod, _cluster: &Cluster) -> Status {
         if pod.spec.node_selector.is_empty() && pod.spec.affinity.node.required.is_none() {
             Status::skip()
@@ -93,6 +101,14 @@ impl FilterPlugin for NodeAffinity {
 }
 
 impl ScorePlugin for NodeAffinity {
+    fn score_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        if pod.spec.affinity.node.preferred.is_empty() {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     fn pre_score(
         &self,
         _state: &mut CycleState,

@@ -3,7 +3,7 @@
 
 use super::names;
 use crate::cluster::{Cluster, NodeIdx, Pod};
-use crate::scheduler::framework::{Code, CycleState, FilterPlugin, Plugin, Status};
+use crate::scheduler::framework::{CacheMode, Code, CycleState, FilterPlugin, Plugin, Status};
 
 /// kube's reason string.
 pub const ERR_REASON: &str = "node(s) didn't match the requested node name";
@@ -22,6 +22,14 @@ impl Plugin for NodeName {
 }
 
 impl FilterPlugin for NodeName {
+    fn filter_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        if pod.spec.node_name.is_none() {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     fn pre_filter(&self, _state: &mut CycleState, pod: &Pod, _cluster: &Cluster) -> Status {
         if pod.spec.node_name.is_none() {
             Status::skip()

@@ -3,7 +3,7 @@
 
 use super::names;
 use crate::cluster::{Cluster, NodeIdx, Pod};
-use crate::scheduler::framework::{Code, CycleState, FilterPlugin, Plugin, Status};
+use crate::scheduler::framework::{CacheMode, Code, CycleState, FilterPlugin, Plugin, Status};
 
 /// kube's reason string.
 pub const ERR_REASON: &str = "node(s) didn't have free ports for the requested pod ports";
@@ -29,6 +29,14 @@ fn ips_overlap(a: &str, b: &str) -> bool {
 }
 
 impl FilterPlugin for NodePorts {
+    fn filter_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        if pod.spec.host_ports().next().is_none() {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     fn pre_filter(&self, _state: &mut CycleState, pod: &Pod, _cluster: &Cluster) -> Status {
         if pod.spec.host_ports().next().is_none() {
             Status::skip()

@@ -10,7 +10,7 @@ use crate::model::resources::{
     ResourceIdx, ResourceNames, CPU, EPHEMERAL_STORAGE, MAX_RESOURCES, MEMORY, PODS,
 };
 use crate::scheduler::framework::{
-    Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    CacheMode, Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 
 /// kube's `config.MaxCustomPriorityScore`: shape scores are given in 0..=10.
@@ -161,6 +161,11 @@ impl Plugin for NodeResourcesFit {
 }
 
 impl FilterPlugin for NodeResourcesFit {
+    /// The verdict reads the node's free resources and the pod's requests.
+    fn filter_cache_mode(&self, _pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        CacheMode::PerNode
+    }
+
     fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
         let t = &cluster.nodes;
         let free = t.free(n);
@@ -210,6 +215,12 @@ impl FilterPlugin for NodeResourcesFit {
 }
 
 impl ScorePlugin for NodeResourcesFit {
+    /// Every strategy reads the node's allocatable and requested amounts and the pod's
+    /// (non-zero) requests; there is no NormalizeScore.
+    fn score_cache_mode(&self, _pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        CacheMode::PerNode
+    }
+
     /// Weighted mean over the scored resources of the per-resource score.
     fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
         self.score_from(self.resources.iter().map(|&(r, w)| {

@@ -4,7 +4,7 @@
 use super::names;
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::labels::{Taint, TaintEffect};
-use crate::scheduler::framework::{Code, CycleState, FilterPlugin, Plugin, Status};
+use crate::scheduler::framework::{CacheMode, Code, CycleState, FilterPlugin, Plugin, Status};
 
 /// The taint key kube uses for cordoned nodes.
 pub const TAINT_NODE_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
@@ -25,6 +25,11 @@ impl Plugin for NodeUnschedulable {
 }
 
 impl FilterPlugin for NodeUnschedulable {
+    /// The verdict reads the node's `unschedulable` and the pod's tolerations.
+    fn filter_cache_mode(&self, _pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        CacheMode::PerNode
+    }
+
     fn filter_all(&self, state: &CycleState, pod: &Pod, cluster: &Cluster, feasible: &mut [bool]) {
         for (i, f) in feasible.iter_mut().enumerate() {
             if *f && cluster.nodes.unschedulable[i] {

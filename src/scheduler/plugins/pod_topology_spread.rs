@@ -11,7 +11,7 @@ use crate::cluster::{Cluster, NodeIdx, Owner, Pod};
 use crate::model::labels::{LabelSelector, Requirement, SelectorOp};
 use crate::model::pod::WhenUnsatisfiable;
 use crate::scheduler::framework::{
-    Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    CacheMode, Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 
 /// kube's reason for a node without the topology key.
@@ -88,6 +88,26 @@ impl Constraint {
 }
 
 impl PodTopologySpread {
+    /// Skip exactly when [`Self::constraints`] would be empty, without building them.
+    fn cache_mode(&self, pod: &Pod, kind: WhenUnsatisfiable) -> CacheMode {
+        let own = &pod.spec.topology_spread_constraints;
+        let any = if !own.is_empty() {
+            own.iter().any(|c| c.when_unsatisfiable == kind)
+        } else {
+            matches!(pod.owner, Owner::ReplicaSet(_) | Owner::StatefulSet(_))
+                && !pod.labels.is_empty()
+                && self
+                    .default_constraints
+                    .iter()
+                    .any(|c| c.when_unsatisfiable == kind)
+        };
+        if any {
+            CacheMode::Unsupported
+        } else {
+            CacheMode::Skip
+        }
+    }
+
     /// The pod's constraints of kind `kind`, or the defaults when it has none (with the
     /// owner's selector: the pod's labels when a ReplicaSet or StatefulSet owns it, as
     /// kube's `DefaultSelector` takes the owner's selector; no owner, no defaults).
@@ -198,6 +218,10 @@ fn has_all_keys(cluster: &Cluster, domains: &[Domains], i: usize) -> bool {
 }
 
 impl FilterPlugin for PodTopologySpread {
+    fn filter_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        self.cache_mode(pod, WhenUnsatisfiable::DoNotSchedule)
+    }
+
     /// Counts per domain: summed from the cluster's per-(class, domain) counts when every
     /// node is eligible, else per eligible node from the per-(class, node) counts.
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
@@ -362,6 +386,10 @@ impl ScoreState {
 }
 
 impl ScorePlugin for PodTopologySpread {
+    fn score_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        self.cache_mode(pod, WhenUnsatisfiable::ScheduleAnyway)
+    }
+
     fn pre_score(
         &self,
         state: &mut CycleState,

@@ -6,7 +6,7 @@ use super::normalize::default_normalize_score;
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::labels::TaintEffect;
 use crate::scheduler::framework::{
-    Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    CacheMode, Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 
 /// The TaintToleration plugin.
@@ -26,6 +26,15 @@ impl Plugin for TaintToleration {
 }
 
 impl FilterPlugin for TaintToleration {
+    /// The verdict reads the node's taints and the pod's tolerations.
+    fn filter_cache_mode(&self, _pod: &Pod, cluster: &Cluster) -> CacheMode {
+        if cluster.nodes.taint_count == 0 {
+            CacheMode::Skip
+        } else {
+            CacheMode::PerNode
+        }
+    }
+
     fn pre_filter(&self, _state: &mut CycleState, _pod: &Pod, cluster: &Cluster) -> Status {
         if cluster.nodes.taint_count == 0 {
             Status::skip()
@@ -52,6 +61,17 @@ impl FilterPlugin for TaintToleration {
 }
 
 impl ScorePlugin for TaintToleration {
+    /// Without PreferNoSchedule taints every raw score is 0, normalised (reversed) to 100.
+    fn score_cache_mode(&self, _pod: &Pod, cluster: &Cluster) -> CacheMode {
+        if cluster.nodes.taint_count == 0 {
+            CacheMode::Skip
+        } else if cluster.nodes.prefer_no_schedule_count == 0 {
+            CacheMode::Constant
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     /// Skips when no node has a taint: every node would score the same.
     fn pre_score(
         &self,

@@ -7,7 +7,7 @@ use super::names;
 use crate::cluster::storage::{ClaimPhase, PvcIdx};
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::workload::VolumeBindingMode;
-use crate::scheduler::framework::{Code, CycleState, FilterPlugin, Plugin, Status};
+use crate::scheduler::framework::{CacheMode, Code, CycleState, FilterPlugin, Plugin, Status};
 
 /// kube's reason when an Immediate claim is not bound yet.
 pub const ERR_REASON_UNBOUND_IMMEDIATE: &str = "pod has unbound immediate PersistentVolumeClaims";
@@ -43,6 +43,14 @@ fn resolved(state: &CycleState) -> &[PvcIdx] {
 }
 
 impl FilterPlugin for VolumeBinding {
+    fn filter_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        if pod.spec.claims.is_empty() {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
         if pod.spec.claims.is_empty() {
             return Status::skip();

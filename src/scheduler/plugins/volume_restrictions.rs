@@ -7,7 +7,7 @@
 use super::names;
 use crate::cluster::storage::PvcIdx;
 use crate::cluster::{Cluster, NodeIdx, Pod};
-use crate::scheduler::framework::{Code, CycleState, FilterPlugin, Plugin, Status};
+use crate::scheduler::framework::{CacheMode, Code, CycleState, FilterPlugin, Plugin, Status};
 
 /// kube's reason for a ReadWriteOncePod conflict.
 pub const ERR_REASON_RWOP_CONFLICT: &str =
@@ -32,6 +32,14 @@ impl Plugin for VolumeRestrictions {
 }
 
 impl FilterPlugin for VolumeRestrictions {
+    fn filter_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        if pod.spec.claims.is_empty() {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
         let storage = &cluster.storage;
         let mut attached: Vec<NodeIdx> = Vec::new();

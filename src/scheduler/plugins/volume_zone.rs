@@ -3,7 +3,7 @@
 
 use super::names;
 use crate::cluster::{Cluster, NodeIdx, Pod};
-use crate::scheduler::framework::{Code, CycleState, FilterPlugin, Plugin, Status};
+use crate::scheduler::framework::{CacheMode, Code, CycleState, FilterPlugin, Plugin, Status};
 
 /// kube's reason.
 pub const ERR_REASON_CONFLICT: &str = "node(s) had no available volume zone";
@@ -22,6 +22,14 @@ impl Plugin for VolumeZone {
 }
 
 impl FilterPlugin for VolumeZone {
+    fn filter_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        if pod.spec.claims.is_empty() {
+            CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
+        }
+    }
+
     fn pre_filter(&self, _state: &mut CycleState, pod: &Pod, _cluster: &Cluster) -> Status {
         if pod.spec.claims.is_empty() {
             Status::skip()

@@ -27,7 +27,7 @@ pub(super) fn cordon(sim: &mut Simulation, n: NodeIdx, unschedulable: bool) {
     if sim.cluster.nodes.unschedulable[n.ix()] == unschedulable {
         return;
     }
-    sim.cluster.nodes.unschedulable[n.ix()] = unschedulable;
+    sim.cluster.set_unschedulable(n, unschedulable);
     let name = sim.cluster.nodes.names[n.ix()].clone();
     let reason = if unschedulable {
         "NodeNotSchedulable"
