@@ -49,6 +49,7 @@ fn detach(cluster: &mut Cluster, p: PodId, n: NodeIdx) {
         .host_ports()
         .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
         .collect();
+    cluster.set_pod_counted(p, false);
     cluster.pods_with_required_anti_affinity -= anti as usize;
     cluster.pods_with_pod_affinity -= any as usize;
     let t = &mut cluster.nodes;
@@ -75,6 +76,7 @@ fn attach(cluster: &mut Cluster, p: PodId, n: NodeIdx) {
         .host_ports()
         .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
         .collect();
+    cluster.set_pod_counted(p, true);
     cluster.pods_with_required_anti_affinity += anti as usize;
     cluster.pods_with_pod_affinity += any as usize;
     let t = &mut cluster.nodes;
