@@ -67,8 +67,11 @@ fn events(name: &str) -> Vec<Event> {
     e.events
 }
 
-/// (time ms, objects applied, objects deleted) of the scenario's trace entries.
-fn trace_entries(sc: &Scenario) -> (Vec<(u64, usize)>, Vec<(u64, usize)>) {
+/// (time ms, object count) of each apply and of each delete.
+type Changes = (Vec<(u64, usize)>, Vec<(u64, usize)>);
+
+/// The applies and deletes of the scenario's trace entries.
+fn trace_entries(sc: &Scenario) -> Changes {
     let (mut applied, mut deleted) = (Vec::new(), Vec::new());
     for e in &sc.timeline {
         match &e.action {
@@ -83,7 +86,7 @@ fn trace_entries(sc: &Scenario) -> (Vec<(u64, usize)>, Vec<(u64, usize)>) {
     (applied, deleted)
 }
 
-fn expected(name: &str) -> (Vec<(u64, usize)>, Vec<(u64, usize)>) {
+fn expected(name: &str) -> Changes {
     let ev = events(name);
     let t0 = ev[0].ts;
     let at = |e: &Event| (e.ts - t0) as u64 * 1000;
