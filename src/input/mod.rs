@@ -6,5 +6,6 @@ pub mod error;
 pub mod manifest;
 pub mod scenario;
 pub mod scheduler_config;
+pub mod sktrace;
 pub mod timeline;
 pub mod yaml;

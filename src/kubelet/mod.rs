@@ -54,6 +54,12 @@ pub struct Kubelets {
     pub puller_free_at_ms: Vec<u64>,
     /// Container status of pods that crashed at least once.
     pub status: BTreeMap<PodId, ContainerStatus>,
+    /// Pods created so far per owner with recorded lifetimes (SimKube's pod sequence
+    /// number, sk-driver/src/mutation.rs `MutationData::count`).
+    recorded_seq: BTreeMap<(String, String), usize>,
+    /// Recorded run time of each pod whose owner has recorded lifetimes (`None`: until
+    /// deleted).
+    recorded: BTreeMap<PodId, Option<u64>>,
     rng: Option<Xoshiro256PlusPlus>,
     fault_rng: Option<Xoshiro256PlusPlus>,
 }
@@ -64,6 +70,8 @@ impl Kubelets {
         Kubelets {
             puller_free_at_ms: vec![0; nodes],
             status: BTreeMap::new(),
+            recorded_seq: BTreeMap::new(),
+            recorded: BTreeMap::new(),
             rng: Some(streams.stream(Stream::Durations)),
             fault_rng: Some(streams.stream(Stream::PodFaults)),
         }
@@ -79,6 +87,24 @@ pub fn next_backoff_ms(previous_ms: u64, started: SimTime, now: SimTime) -> u64 
     } else {
         (previous_ms * 2).min(MAX_BACKOFF_MS)
     }
+}
+
+/// A pod was created: if its owner (namespace, workload) has recorded lifetimes (a
+/// replayed SimKube trace), the owner's i-th pod gets lifetime `i % len`, as SimKube's
+/// `lookup_pod_lifecycle` does (sk-store/src/store.rs: `data[seq % data.len()]`).
+pub fn pod_created(sim: &mut Simulation, pod: PodId) {
+    let p = &sim.cluster.pods[pod.ix()];
+    let key = (p.namespace.clone(), p.workload.clone());
+    let Some(list) = sim.runtime.recorded_lifetimes.get(&key) else {
+        return;
+    };
+    if list.is_empty() {
+        return;
+    }
+    let seq = sim.kubelets.recorded_seq.entry(key).or_default();
+    let lifetime = list[*seq % list.len()];
+    *seq += 1;
+    sim.kubelets.recorded.insert(pod, lifetime);
 }
 
 /// Samples a run duration in ms.
@@ -232,8 +258,22 @@ pub fn container_started(sim: &mut Simulation, pod: PodId) {
         sim.engine
             .schedule_in(delay, Event::PodReady { pod, generation });
     }
-    // Only run-to-completion pods end by themselves.
-    if restart != RestartPolicy::Always {
+    // A recorded lifetime ends the pod as SimKube's pod-complete stage does (Succeeded,
+    // whatever the restart policy); a pod recorded as still running runs until deleted.
+    if let Some(recorded) = sim.kubelets.recorded.get(&pod).copied() {
+        if let Some(ms) = recorded {
+            sim.cluster.pods[pod.ix()].exit_code = Some(0);
+            sim.engine.schedule_in(
+                ms,
+                Event::PodFinished {
+                    pod,
+                    generation,
+                    succeeded: true,
+                },
+            );
+        }
+    } else if restart != RestartPolicy::Always {
+        // Only run-to-completion pods end by themselves.
         let d = run.unwrap_or(RunDuration::Fixed(sim.runtime.default_run_ms));
         let rng = sim.kubelets.rng.as_mut().expect("kubelets are initialised");
         let ms = sample(&d, rng);

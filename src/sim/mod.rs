@@ -134,6 +134,7 @@ impl Simulation {
     pub fn create_pod(&mut self, pod: Pod, owner_kind: &'static str, owner_name: &str) -> PodId {
         let name = pod.name.clone();
         let id = self.cluster.add_pod(pod);
+        kubelet::pod_created(self, id);
         self.pods_pending += 1;
         if !owner_name.is_empty() {
             self.record_event(

@@ -33,6 +33,14 @@ fn timeline_objects(
             )]
         })?,
         ApplySource::Generated(yaml) => (PathBuf::from("<kubectl>"), yaml.clone()),
+        ApplySource::Trace(name) => {
+            return Err(vec![InputError::new(
+                Path::new(name),
+                None,
+                "",
+                "trace events are read with their trace",
+            )])
+        }
     };
     let set = manifest::load_str(&mpath, &text, resources)?;
     Ok(set.objects.into_iter().map(|l| l.object).collect())

@@ -5,6 +5,7 @@ mod entries;
 mod nodes;
 mod objects;
 mod raw;
+mod replay;
 mod runtime;
 
 pub use entries::ZONE_LABEL;
@@ -13,7 +14,7 @@ pub use runtime::{CrashModel, RuntimeModel};
 use super::duration::parse_duration_ms;
 use super::error::{InputError, InputErrors};
 use super::manifest::{self, Located, Object};
-use super::timeline::Action;
+use super::timeline::{Action, ApplySource};
 use super::yaml::{parse_document, split_documents};
 use crate::engine::{Limits, SimTime};
 use crate::model::node::NodeSpec;
@@ -104,6 +105,19 @@ impl Source<'_> {
         }
     }
 
+    fn read_bytes(&self, rel: &str) -> Result<Vec<u8>, String> {
+        let path = self.path_of(rel);
+        match self {
+            Source::Disk(_) => {
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+            }
+            Source::Builtin => Err(format!(
+                "{} is not part of the built-in scenario",
+                path.display()
+            )),
+        }
+    }
+
     fn read(&self, rel: &str) -> Result<(PathBuf, String), String> {
         let path = self.path_of(rel);
         match self {
@@ -183,8 +197,16 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
             "expected a non-empty name without slashes",
         ));
     }
+    let replays = replay::load_traces(
+        path,
+        &source,
+        &raw.workloads,
+        raw.timeline.len(),
+        &mut resources,
+        &mut errors,
+    );
     let start_epoch_s = match &raw.start {
-        None => 0,
+        None => replays.start_ts.unwrap_or(0),
         Some(s) => match chrono::DateTime::parse_from_rfc3339(&s.value) {
             Ok(t) => t.timestamp(),
             Err(e) => {
@@ -198,7 +220,40 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
             }
         },
     };
-    let duration_ms = duration_field(path, &mut errors, &raw.duration, "duration", 3_600_000);
+    // Without a `duration`, a replayed trace runs to its last event plus a minute.
+    let default_duration =
+        3_600_000.max(replays.span_ms + 60_000 * u64::from(replays.start_ts.is_some()));
+    let duration_ms = duration_field(
+        path,
+        &mut errors,
+        &raw.duration,
+        "duration",
+        default_duration,
+    );
+    if let Some(e) = replays
+        .entries
+        .iter()
+        .find(|e| e.at.as_millis() > duration_ms)
+    {
+        let name = match &e.action {
+            Action::Apply {
+                source: ApplySource::Trace(name),
+                ..
+            }
+            | Action::DeleteFile { file: name, .. } => name.as_str(),
+            _ => "a trace event",
+        };
+        errors.push(InputError::new(
+            path,
+            Some(e.line),
+            "duration",
+            format!(
+                "{name} happens at {} s, beyond the scenario's duration ({} s)",
+                e.at.as_millis() / 1000,
+                duration_ms / 1000
+            ),
+        ));
+    }
     if duration_ms == 0 {
         errors.push(InputError::new(
             path,
@@ -238,7 +293,17 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
         }
     };
     read_manifests(&raw.cluster.manifests, "cluster.manifests", &mut errors);
-    read_manifests(&raw.workloads, "workloads", &mut errors);
+    let manifests: Vec<Spanned<String>> = raw
+        .workloads
+        .iter()
+        .filter(|w| !replay::is_trace(&w.value))
+        .cloned()
+        .collect();
+    read_manifests(&manifests, "workloads", &mut errors);
+    for (k, n) in replays.not_simulated {
+        *set.not_simulated.entry(k).or_default() += n;
+    }
+    set.warnings.extend(replays.warnings);
 
     // Node objects join the cluster; everything else is a workload or storage object.
     let mut objects = Vec::new();
@@ -251,18 +316,23 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
     objects::check_duplicates(&nodes, &objects, path, &mut errors);
     objects::resolve_priorities(&mut objects, &mut errors);
 
-    let runtime = runtime::runtime_model(path, &raw.runtime, &mut errors);
+    let mut runtime = runtime::runtime_model(path, &raw.runtime, &mut errors);
+    runtime.recorded_lifetimes = replays.lifetimes;
 
-    let timeline = entries::timeline(
+    let mut known = objects.clone();
+    known.extend(replays.applied);
+    let mut timeline = entries::timeline(
         path,
         &source,
         &raw.timeline,
         duration_ms,
         &nodes,
-        &objects,
+        &known,
         &mut resources,
         &mut errors,
     );
+    timeline.extend(replays.entries);
+    timeline.sort_by_key(|e| (e.at, e.index));
     let sample_every_ms = duration_field(
         path,
         &mut errors,

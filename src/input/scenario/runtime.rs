@@ -26,6 +26,10 @@ pub struct RuntimeModel {
     pub run_durations: BTreeMap<String, RunDuration>,
     /// Container crashes by workload name (or pod name).
     pub crashes: BTreeMap<String, CrashModel>,
+    /// Recorded run times (SimKube trace) by owner (namespace, workload or pod name), in
+    /// launch order: the i-th pod of the owner runs for entry `i % len` (`None`: until
+    /// deleted).
+    pub recorded_lifetimes: BTreeMap<(String, String), Vec<Option<u64>>>,
 }
 
 /// How a workload's containers crash: each time a container starts, with `probability`
@@ -52,6 +56,7 @@ impl Default for RuntimeModel {
             default_run_ms: 30_000,
             run_durations: BTreeMap::new(),
             crashes: BTreeMap::new(),
+            recorded_lifetimes: BTreeMap::new(),
         }
     }
 }
@@ -82,6 +87,7 @@ pub(super) fn runtime_model(
         ),
         run_durations: BTreeMap::new(),
         crashes: BTreeMap::new(),
+        recorded_lifetimes: BTreeMap::new(),
     };
     for (workload, c) in &raw.crashes {
         match crash_model(&c.value) {

@@ -41,6 +41,8 @@ pub enum ApplySource {
     File(String),
     /// `create deployment` / `run`: a manifest kubectl would generate.
     Generated(String),
+    /// An event of a replayed SimKube trace: `FILE#events[i]`.
+    Trace(String),
 }
 
 /// A resource change of `kubectl set resources`: (resource name, quantity).
