@@ -649,11 +649,20 @@ fn check_duplicates(
 /// Resolves `priorityClassName` into a priority (admission's Priority plugin), including the
 /// two built-in system classes and a `globalDefault` class.
 fn resolve_priorities(objects: &mut [Located], errors: &mut Vec<InputError>) {
+    let classes = priority_classes(&[], objects);
+    apply_priorities(&classes, objects, errors);
+}
+
+/// PriorityClass name -> (value, preempts), and the globalDefault class, of `base` and
+/// `more` (the built-in system classes included).
+type Classes = (BTreeMap<String, (i32, bool)>, Option<(i32, bool)>);
+
+fn priority_classes(base: &[Located], more: &[Located]) -> Classes {
     let mut classes: BTreeMap<String, (i32, bool)> = BTreeMap::new();
     classes.insert("system-cluster-critical".into(), (2_000_000_000, true));
     classes.insert("system-node-critical".into(), (2_000_001_000, true));
     let mut global_default: Option<(i32, bool)> = None;
-    for o in objects.iter() {
+    for o in base.iter().chain(more) {
         if let Object::PriorityClass(pc) = &o.object {
             classes.insert(pc.name.clone(), (pc.value, pc.preempts));
             if pc.global_default {
@@ -661,6 +670,11 @@ fn resolve_priorities(objects: &mut [Located], errors: &mut Vec<InputError>) {
             }
         }
     }
+    (classes, global_default)
+}
+
+fn apply_priorities(classes: &Classes, objects: &mut [Located], errors: &mut Vec<InputError>) {
+    let (classes, global_default) = (&classes.0, classes.1);
     for o in objects.iter_mut() {
         let (file, line) = (o.file.clone(), o.line);
         let mut fix = |t: &mut crate::model::workload::PodTemplate| {
@@ -742,6 +756,7 @@ fn timeline_objects(
     source: &Source<'_>,
     src: &ApplySource,
     resources: &mut ResourceNames,
+    scenario_objects: &[Located],
 ) -> Result<Vec<Object>, Vec<InputError>> {
     let (mpath, text) = match src {
         ApplySource::File(rel) => source.read(rel).map_err(|e| {
@@ -754,7 +769,14 @@ fn timeline_objects(
         })?,
         ApplySource::Generated(yaml) => (PathBuf::from("<kubectl>"), yaml.clone()),
     };
-    let set = manifest::load_str(&mpath, &text, resources)?;
+    let mut set = manifest::load_str(&mpath, &text, resources)?;
+    // Admission resolves priorityClassName for objects applied later too.
+    let classes = priority_classes(scenario_objects, &set.objects);
+    let mut errors = Vec::new();
+    apply_priorities(&classes, &mut set.objects, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok(set.objects.into_iter().map(|l| l.object).collect())
 }
 
@@ -968,25 +990,28 @@ fn timeline(
         };
         // Fill in the objects of apply/create/run/delete -f.
         let action = match action {
-            Action::Apply { source: src, .. } => match timeline_objects(source, &src, resources) {
-                Ok(objs) => {
-                    for o in &objs {
-                        let (ns, name) = o.key();
-                        known.insert((o.kind(), ns.to_string(), name.to_string()));
+            Action::Apply { source: src, .. } => {
+                match timeline_objects(source, &src, resources, objects) {
+                    Ok(objs) => {
+                        for o in &objs {
+                            let (ns, name) = o.key();
+                            known.insert((o.kind(), ns.to_string(), name.to_string()));
+                        }
+                        Action::Apply {
+                            source: src,
+                            objects: objs,
+                        }
                     }
-                    Action::Apply {
-                        source: src,
-                        objects: objs,
+                    Err(errs) => {
+                        let msg: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                        fail(format!("{field}.kubectl"), msg.join("; "));
+                        continue;
                     }
                 }
-                Err(errs) => {
-                    let msg: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-                    fail(format!("{field}.kubectl"), msg.join("; "));
-                    continue;
-                }
-            },
+            }
             Action::DeleteFile { file, .. } => {
-                match timeline_objects(source, &ApplySource::File(file.clone()), resources) {
+                match timeline_objects(source, &ApplySource::File(file.clone()), resources, objects)
+                {
                     Ok(objs) => Action::DeleteFile {
                         file,
                         targets: objs
