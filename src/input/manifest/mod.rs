@@ -7,7 +7,6 @@ pub mod raw;
 
 use super::error::InputError;
 use super::yaml::{parse_document, split_documents, Document};
-use crate::model::labels::LabelSelector;
 use crate::model::node::NodeSpec;
 use crate::model::resources::ResourceNames;
 use crate::model::workload::*;
@@ -432,79 +431,12 @@ fn convert_kind(ctx: &mut Ctx, kind: &str, doc: &Document<'_>) -> Result<Object,
             Object::PriorityClass(kinds::priority_class(ctx, &parse_document(path, doc)?))
         }
         "Node" => Object::Node(kinds::node(ctx, &parse_document(path, doc)?)),
-        "Service" => Object::Service(service(ctx, &parse_document(path, doc)?)),
-        "PodDisruptionBudget" => Object::PodDisruptionBudget(pdb(ctx, &parse_document(path, doc)?)),
+        "Service" => Object::Service(kinds::service(ctx, &parse_document(path, doc)?)),
+        "PodDisruptionBudget" => {
+            Object::PodDisruptionBudget(kinds::pdb(ctx, &parse_document(path, doc)?))
+        }
         other => unreachable!("kind {other} has accepted versions but no converter"),
     })
-}
-
-/// The fields of a Service k8sim reads (its selector); the rest is accepted and ignored.
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct RawService {
-    metadata: raw::Meta,
-    spec: RawServiceSpec,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct RawServiceSpec {
-    selector: BTreeMap<String, String>,
-}
-
-fn service(ctx: &mut Ctx, r: &RawService) -> Service {
-    Service {
-        meta: convert::meta(ctx, &r.metadata, "Service"),
-        selector: r.spec.selector.clone(),
-    }
-}
-
-/// A policy/v1 PodDisruptionBudget.
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct RawPdb {
-    metadata: raw::Meta,
-    spec: RawPdbSpec,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct RawPdbSpec {
-    min_available: Option<serde_saphyr::Spanned<raw::Scalar>>,
-    max_unavailable: Option<serde_saphyr::Spanned<raw::Scalar>>,
-    selector: Option<raw::LabelSelector>,
-}
-
-fn pdb(ctx: &mut Ctx, r: &RawPdb) -> PodDisruptionBudget {
-    let meta = convert::meta(ctx, &r.metadata, "PodDisruptionBudget");
-    let min_available = r
-        .spec
-        .min_available
-        .as_ref()
-        .map(|v| convert::int_or_percent(ctx, v, "spec.minAvailable"));
-    let max_unavailable = r
-        .spec
-        .max_unavailable
-        .as_ref()
-        .map(|v| convert::int_or_percent(ctx, v, "spec.maxUnavailable"));
-    if min_available.is_some() && max_unavailable.is_some() {
-        let line = ctx.doc_line;
-        ctx.error(
-            line,
-            "spec",
-            "minAvailable and maxUnavailable cannot be both set",
-        );
-    }
-    let selector = match &r.spec.selector {
-        Some(s) => convert::label_selector(ctx, s, "spec.selector"),
-        None => LabelSelector::default(),
-    };
-    PodDisruptionBudget {
-        meta,
-        min_available,
-        max_unavailable,
-        selector,
-    }
 }
 
 /// A `List` (or `DeploymentList`, ...): each item is re-read as its own document. Item errors

@@ -1,0 +1,390 @@
+//! Pod templates: containers and their resources, restart policy, run duration, pod-level
+//! resources and the pod-template-hash.
+
+use super::scheduling::{affinity, spread_constraint, toleration};
+use super::{enum_value, raw, resource_list, Ctx};
+use crate::input::duration::parse_duration_ms;
+use crate::model::pod::{
+    Container, ContainerPort, PodSpec, PodVolumeClaim, RestartPolicy, RunDuration,
+    DEFAULT_SCHEDULER_NAME,
+};
+use crate::model::resources::{ResourceIdx, Resources, CPU, MEMORY};
+use crate::model::workload::PodTemplate;
+use std::sync::Arc;
+
+/// The annotation that gives a pod's run duration (e.g. `30s`, `uniform(10s,30s)`,
+/// `exp(30s)`, `lognormal(20s,0.5)`).
+pub const RUN_DURATION_ANNOTATION: &str = "k8sim.io/run-duration";
+
+fn container(ctx: &mut Ctx, c: &raw::Container, field: &str) -> Container {
+    if c.image.is_empty() {
+        ctx.error(
+            ctx.doc_line,
+            &format!("{field}.image"),
+            "a container needs an image",
+        );
+    }
+    let (limits, limited) = resource_list(
+        ctx,
+        &c.resources.limits,
+        &format!("{field}.resources.limits"),
+    );
+    let (mut requests, mut requested) = resource_list(
+        ctx,
+        &c.resources.requests,
+        &format!("{field}.resources.requests"),
+    );
+    // API defaulting: a limit without a request sets the request to the limit.
+    for i in 0..requests.0.len() {
+        if limited[i] && !requested[i] {
+            requests.0[i] = limits.0[i];
+            requested[i] = true;
+        }
+        if limited[i] && requests.0[i] > limits.0[i] {
+            let name = ctx.resources.name(ResourceIdx(i as u8)).to_string();
+            let line = c
+                .resources
+                .requests
+                .get(&name)
+                .map(|q| ctx.line_of(q))
+                .unwrap_or(ctx.doc_line);
+            ctx.error(
+                line,
+                &format!("{field}.resources.requests.{name}"),
+                format!("must be less than or equal to the {name} limit"),
+            );
+        }
+    }
+    Container {
+        name: c.name.clone(),
+        image: c.image.clone(),
+        requests,
+        limits,
+        limited,
+        requested,
+        ports: c
+            .ports
+            .iter()
+            .map(|p| ContainerPort {
+                container_port: p.container_port,
+                host_port: p.host_port,
+                protocol: p.protocol.clone().unwrap_or_else(|| "TCP".to_string()),
+                host_ip: p.host_ip.clone(),
+            })
+            .collect(),
+        sidecar: c.restart_policy.as_deref() == Some("Always"),
+        readiness_delay_ms: c
+            .readiness_probe
+            .as_ref()
+            .map(|p| p.initial_delay_seconds.max(0) as u64 * 1000),
+    }
+}
+
+/// Parses a run-duration annotation value.
+pub fn run_duration(text: &str) -> Result<RunDuration, String> {
+    let t = text.trim();
+    let args = |prefix: &str| -> Option<Vec<String>> {
+        t.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(')'))
+            .map(|r| r.split(',').map(|s| s.trim().to_string()).collect())
+    };
+    let d = |s: &str| parse_duration_ms(s);
+    if let Some(a) = args("uniform(") {
+        if a.len() == 2 {
+            return Ok(RunDuration::Uniform(d(&a[0])?, d(&a[1])?));
+        }
+    } else if let Some(a) = args("exp(") {
+        if a.len() == 1 {
+            return Ok(RunDuration::Exponential(d(&a[0])?));
+        }
+    } else if let Some(a) = args("lognormal(") {
+        if a.len() == 2 {
+            let sigma: f64 = a[1]
+                .parse()
+                .map_err(|_| format!("expected a number for sigma, found {:?}", a[1]))?;
+            return Ok(RunDuration::LogNormal(d(&a[0])?, sigma));
+        }
+    } else {
+        return Ok(RunDuration::Fixed(d(t)?));
+    }
+    Err(format!(
+        "expected a duration (30s), uniform(MIN,MAX), exp(MEAN) or lognormal(MEDIAN,SIGMA), found {t:?}"
+    ))
+}
+
+/// Which restart policies a workload kind allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestartRule {
+    /// Any (bare pods).
+    Any,
+    /// Only Always (Deployment, ReplicaSet, StatefulSet, DaemonSet).
+    AlwaysOnly,
+    /// OnFailure or Never (Job, CronJob).
+    NotAlways,
+}
+
+/// Converts a pod template (labels, annotations, spec).
+pub fn pod_template(
+    ctx: &mut Ctx,
+    t: &raw::PodTemplate,
+    field: &str,
+    rule: RestartRule,
+) -> PodTemplate {
+    let s = &t.spec;
+    let prefix = if field.is_empty() {
+        String::new()
+    } else {
+        format!("{field}.")
+    };
+    if s.containers.is_empty() {
+        ctx.error(
+            ctx.doc_line,
+            &format!("{prefix}spec.containers"),
+            "expected at least one container",
+        );
+    }
+    let containers = s
+        .containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| container(ctx, c, &format!("{prefix}spec.containers[{i}]")))
+        .collect();
+    let init_containers = s
+        .init_containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| container(ctx, c, &format!("{prefix}spec.initContainers[{i}]")))
+        .collect();
+    let (overhead, _) = resource_list(ctx, &s.overhead, &format!("{prefix}spec.overhead"));
+    let restart_policy = match &s.restart_policy {
+        None => match rule {
+            RestartRule::NotAlways => {
+                ctx.error(
+                    ctx.doc_line,
+                    &format!("{prefix}spec.restartPolicy"),
+                    "a Job's pod template needs restartPolicy OnFailure or Never",
+                );
+                RestartPolicy::Never
+            }
+            _ => RestartPolicy::Always,
+        },
+        Some(p) => {
+            let line = ctx.line_of(p);
+            let policy = enum_value(
+                ctx,
+                p,
+                &format!("{prefix}spec.restartPolicy"),
+                &[
+                    ("Always", RestartPolicy::Always),
+                    ("OnFailure", RestartPolicy::OnFailure),
+                    ("Never", RestartPolicy::Never),
+                ],
+            );
+            match (policy, rule) {
+                (Some(RestartPolicy::Always), RestartRule::NotAlways) => {
+                    ctx.error(
+                        line,
+                        &format!("{prefix}spec.restartPolicy"),
+                        "expected OnFailure or Never for a Job, found \"Always\"",
+                    );
+                    RestartPolicy::Never
+                }
+                (Some(p), RestartRule::AlwaysOnly) if p != RestartPolicy::Always => {
+                    ctx.error(
+                        line,
+                        &format!("{prefix}spec.restartPolicy"),
+                        format!("expected \"Always\" for this workload, found {:?}", p),
+                    );
+                    RestartPolicy::Always
+                }
+                (Some(p), _) => p,
+                (None, _) => RestartPolicy::Always,
+            }
+        }
+    };
+    let run_duration = match t.metadata.annotations.get(RUN_DURATION_ANNOTATION) {
+        Some(v) => match run_duration(v) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                ctx.error(
+                    ctx.doc_line,
+                    &format!("{prefix}metadata.annotations.{RUN_DURATION_ANNOTATION}"),
+                    e,
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let spec = PodSpec {
+        containers,
+        init_containers,
+        overhead,
+        node_selector: s.node_selector.clone(),
+        affinity: s
+            .affinity
+            .as_ref()
+            .map(|a| affinity(ctx, a, &format!("{prefix}spec.affinity")))
+            .unwrap_or_default(),
+        tolerations: s
+            .tolerations
+            .iter()
+            .enumerate()
+            .map(|(i, t)| toleration(ctx, t, &format!("{prefix}spec.tolerations[{i}]")))
+            .collect(),
+        topology_spread_constraints: s
+            .topology_spread_constraints
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                spread_constraint(
+                    ctx,
+                    c,
+                    &format!("{prefix}spec.topologySpreadConstraints[{i}]"),
+                )
+            })
+            .collect(),
+        node_name: s.node_name.clone().filter(|n| !n.is_empty()),
+        scheduler_name: s
+            .scheduler_name
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SCHEDULER_NAME.to_string()),
+        priority: s.priority.unwrap_or(0),
+        priority_class_name: s.priority_class_name.as_ref().map(|p| p.value.clone()),
+        preempts: s.preemption_policy.as_deref() != Some("Never"),
+        restart_policy,
+        termination_grace_ms: s.termination_grace_period_seconds.unwrap_or(30).max(0) as u64 * 1000,
+        scheduling_gates: s.scheduling_gates.iter().map(|g| g.name.clone()).collect(),
+        claims: s
+            .volumes
+            .iter()
+            .filter_map(|v| {
+                v.persistent_volume_claim.as_ref().map(|c| PodVolumeClaim {
+                    volume_name: v.name.clone(),
+                    claim_name: c.claim_name.clone(),
+                })
+            })
+            .collect(),
+        run_duration,
+        requests: Resources::ZERO,
+        nonzero_requests: [0, 0],
+    }
+    .finish();
+    let spec = pod_level_resources(ctx, s, spec, &prefix);
+    let hash = template_hash(&t.metadata.labels, &spec);
+    PodTemplate {
+        labels: t.metadata.labels.clone(),
+        annotations: t.metadata.annotations.clone(),
+        spec: Arc::new(spec),
+        hash,
+    }
+}
+
+/// Applies pod-level `spec.resources` (PodLevelResources, beta and on by default since
+/// Kubernetes 1.34): when set, the pod-level cpu and memory requests replace the sum over
+/// containers in the effective request (`resource.PodRequests`, with overhead added on top);
+/// a pod-level limit without a request defaults the request to the limit.
+fn pod_level_resources(
+    ctx: &mut Ctx,
+    s: &raw::PodSpec,
+    mut spec: PodSpec,
+    prefix: &str,
+) -> PodSpec {
+    let Some(res) = &s.resources else {
+        return spec;
+    };
+    let field = format!("{prefix}spec.resources");
+    let (limits, limited) = resource_list(ctx, &res.value.limits, &format!("{field}.limits"));
+    let (mut requests, mut requested) =
+        resource_list(ctx, &res.value.requests, &format!("{field}.requests"));
+    for r in [CPU, MEMORY] {
+        let i = r.0 as usize;
+        if limited[i] && !requested[i] {
+            requests.set(r, limits.get(r));
+            requested[i] = true;
+        }
+        if limited[i] && requests.get(r) > limits.get(r) {
+            let name = ctx.resources.name(r).to_string();
+            let line = ctx.line_of(res);
+            ctx.error(
+                line,
+                &format!("{field}.requests.{name}"),
+                format!("must be less than or equal to the pod-level {name} limit"),
+            );
+        }
+        if requested[i] {
+            spec.requests.set(r, requests.get(r) + spec.overhead.get(r));
+            spec.nonzero_requests[i] = requests.get(r) + spec.overhead.get(r);
+        }
+    }
+    // ValidatePodResources: only cpu and memory (and hugepages, not simulated at pod level).
+    let unsupported: Vec<String> = ctx
+        .resources
+        .iter()
+        .filter(|(idx, name)| {
+            let i = idx.0 as usize;
+            (requested[i] || limited[i])
+                && *idx != CPU
+                && *idx != MEMORY
+                && !name.starts_with("hugepages-")
+        })
+        .map(|(_, name)| name.to_string())
+        .collect();
+    for name in unsupported {
+        let line = ctx.line_of(res);
+        ctx.error(
+            line,
+            &field,
+            format!("pod-level resources support only cpu, memory and hugepages-*, found {name}"),
+        );
+    }
+    spec
+}
+
+/// A pod-template-hash in Kubernetes' shape: FNV-32a of the template, printed in decimal and
+/// encoded with `rand.SafeEncodeString`'s alphabet (k8s.io/apimachinery/pkg/util/rand).
+pub fn template_hash(labels: &crate::model::labels::Labels, spec: &PodSpec) -> String {
+    let text = format!("{labels:?}{spec:?}");
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    h.to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_duration_forms() {
+        assert_eq!(run_duration("30s"), Ok(RunDuration::Fixed(30_000)));
+        assert_eq!(
+            run_duration("uniform(10s, 20s)"),
+            Ok(RunDuration::Uniform(10_000, 20_000))
+        );
+        assert_eq!(
+            run_duration("exp(1m)"),
+            Ok(RunDuration::Exponential(60_000))
+        );
+        assert_eq!(
+            run_duration("lognormal(20s,0.5)"),
+            Ok(RunDuration::LogNormal(20_000, 0.5))
+        );
+        assert!(run_duration("gamma(1s)").is_err());
+    }
+
+    #[test]
+    fn template_hash_uses_safe_alphabet() {
+        let h = template_hash(&Default::default(), &PodSpec::default());
+        assert!(!h.is_empty() && h.len() <= 10);
+        assert!(h
+            .bytes()
+            .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
+    }
+}

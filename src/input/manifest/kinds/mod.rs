@@ -1,0 +1,24 @@
+//! One converter per Kubernetes kind: raw document -> typed model object.
+
+mod apps;
+mod batch;
+mod cluster;
+
+pub use apps::*;
+pub use batch::*;
+pub use cluster::*;
+
+use super::convert::{self as cv, Ctx, RestartRule};
+use super::raw;
+use crate::model::workload::BarePod;
+
+/// A Pod.
+pub fn pod(ctx: &mut Ctx, r: &raw::Pod) -> BarePod {
+    let meta = cv::meta(ctx, &r.metadata, "Pod");
+    let tmpl = raw::PodTemplate {
+        metadata: r.metadata.clone(),
+        spec: r.spec.clone(),
+    };
+    let template = cv::pod_template(ctx, &tmpl, "", RestartRule::Any);
+    BarePod { meta, template }
+}
