@@ -1,9 +1,14 @@
-//! DefaultPreemption tables ported from kube-scheduler's
-//! pkg/scheduler/framework/plugins/defaultpreemption/default_preemption_test.go
-//! (TestPostFilter, TestSelectBestCandidate-style pickOneNodeForPreemption criteria,
-//! SelectVictimsOnNode with PDBs), each case named after its source case, run through
-//! the plugin's PostFilter on a Cluster built with the shared builders and the default
-//! profile's filters.
+//! DefaultPreemption tables after kube-scheduler's
+//! pkg/scheduler/framework/plugins/defaultpreemption/default_preemption_test.go:
+//! TestPostFilter's cases (named after their source cases) run through the plugin's
+//! PostFilter on a Cluster built with the shared builders and the default profile's
+//! filters; pickOneNodeForPreemption's criteria one by one (framework/preemption); and
+//! SelectVictimsOnNode's PDB-first reprieve order.
+//!
+//! Left out of TestPostFilter: the extender case (k8sim has no extenders), the two
+//! "TestPlugin" cases (they inject errors from PreFilter AddPod/RemovePod extensions,
+//! which k8sim's plugins do not have) and the PodGroup / workload-aware preemption cases
+//! (alpha features not modelled).
 
 mod sched_common;
 

@@ -641,7 +641,11 @@ fn run_post_filter(
             if waiting {
                 reject_waiting_pod(sim, v, "preempted".to_string());
             } else {
-                sim.scheduler.preempted[v.ix()] = true;
+                let flags = &mut sim.scheduler.preempted;
+                if flags.len() <= v.ix() {
+                    flags.resize(v.ix() + 1, false);
+                }
+                flags[v.ix()] = true;
                 let grace = node_lifecycle::grace_ms(sim, v, -1);
                 node_lifecycle::begin_termination(sim, v, Some(grace));
             }
