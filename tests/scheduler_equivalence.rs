@@ -4,6 +4,7 @@
 //! picks the same node (and advances the rotating start the same way) as a reference
 //! cycle written directly from kube's schedule_one.go with per-node calls only.
 
+use k8sim::cluster::topology::NO_DOMAIN;
 use k8sim::cluster::{Cluster, NodeIdx, Owner, Pod};
 use k8sim::engine::SimTime;
 use k8sim::model::labels::{LabelSelector, Labels, Taint, TaintEffect, Toleration};
@@ -332,4 +333,227 @@ fn batch_paths_and_chosen_node_match_the_straightforward_cycle() {
         }
     }
     assert!(decided > 1_000, "only {decided} pods found a node");
+}
+
+/// From-scratch recount of `Cluster::topology` (kube's counting rule: a pod counts while
+/// bound, not released, not being deleted and on a present node) compared with the
+/// incrementally maintained index.
+fn check_topology_index(c: &Cluster, step: &str) {
+    let t = &c.topology;
+    let counted = |i: usize| {
+        let p = &c.pods[i];
+        p.node
+            .is_some_and(|n| !p.released && !p.deleting && c.nodes.present[n.ix()])
+    };
+    for i in 0..c.pods.len() {
+        assert_eq!(t.counted[i], counted(i), "{step}: pod {i} counted flag");
+    }
+    let classes = c.label_class_count();
+    let mut node_counts = vec![vec![0u32; c.nodes.len()]; classes];
+    let mut anti = Vec::new();
+    for i in (0..c.pods.len()).filter(|i| counted(*i)) {
+        node_counts[c.pod_label_class[i] as usize][c.pods[i].node.unwrap().ix()] += 1;
+        if !c.pods[i]
+            .spec
+            .affinity
+            .pod_anti_affinity
+            .required
+            .is_empty()
+        {
+            anti.push(i as u32);
+        }
+    }
+    let mut listed: Vec<u32> = t.anti_pods.iter().map(|p| p.0).collect();
+    listed.sort();
+    assert_eq!(listed, anti, "{step}: pods with required anti-affinity");
+    let mut live: Vec<u32> = t.live_classes.clone();
+    live.sort();
+    let want_live: Vec<u32> = (0..classes as u32)
+        .filter(|k| node_counts[*k as usize].iter().any(|v| *v > 0))
+        .collect();
+    assert_eq!(live, want_live, "{step}: live classes");
+    for (k, row) in node_counts.iter().enumerate() {
+        assert_eq!(
+            t.class_total.get(k).copied().unwrap_or(0),
+            row.iter().sum::<u32>(),
+            "{step}: class {k} total"
+        );
+        for (n, v) in row.iter().enumerate() {
+            assert_eq!(
+                t.node_count(k as u32, NodeIdx(n as u32)),
+                *v,
+                "{step}: class {k} on node {n}"
+            );
+        }
+    }
+    for key in &t.keys {
+        let mut nodes_in = vec![0u32; key.domain_count()];
+        let mut per_domain = vec![vec![0u32; key.domain_count()]; classes];
+        for n in 0..c.nodes.len() {
+            let d = key.domain_of[n];
+            match c.nodes.labels[n].get(&key.key) {
+                Some(v) if c.nodes.present[n] => {
+                    assert_eq!(
+                        &key.values[d as usize], v,
+                        "{step}: {} of node {n}",
+                        key.key
+                    );
+                    nodes_in[d as usize] += 1;
+                    for (k, row) in node_counts.iter().enumerate() {
+                        per_domain[k][d as usize] += row[n];
+                    }
+                }
+                _ => assert_eq!(d, NO_DOMAIN, "{step}: {} of node {n}", key.key),
+            }
+        }
+        assert_eq!(
+            key.nodes_in, nodes_in,
+            "{step}: nodes per {} domain",
+            key.key
+        );
+        assert_eq!(
+            key.nodes_with_key,
+            nodes_in.iter().sum::<u32>(),
+            "{step}: nodes with {}",
+            key.key
+        );
+        for (k, row) in per_domain.iter().enumerate() {
+            for (d, v) in row.iter().enumerate() {
+                assert_eq!(
+                    key.count(k as u32, d as u32),
+                    *v,
+                    "{step}: class {k} in {} domain {d}",
+                    key.key
+                );
+            }
+        }
+    }
+    let present = c.nodes.present.iter().filter(|p| **p).count() as u32;
+    assert_eq!(t.present_nodes, present, "{step}: present nodes");
+}
+
+/// A pod of one of a few (namespace, labels) classes, sometimes with required
+/// anti-affinity or a spread constraint on a `rack` key (indexed when first added).
+fn churn_pod(rng: &mut Xoshiro256PlusPlus, i: usize) -> Pod {
+    let mut s = spec(rng, false);
+    if rng.random_bool(0.15) {
+        s.affinity.pod_anti_affinity.required.push(PodAffinityTerm {
+            label_selector: LabelSelector {
+                match_labels: labels(&[("app", "db".into())]),
+                match_expressions: Vec::new(),
+            },
+            namespaces: Vec::new(),
+            namespace_selector: None,
+            topology_key: "kubernetes.io/hostname".into(),
+        });
+    }
+    if rng.random_bool(0.1) {
+        s.topology_spread_constraints
+            .push(TopologySpreadConstraint {
+                max_skew: 1,
+                topology_key: "rack".into(),
+                when_unsatisfiable: WhenUnsatisfiable::DoNotSchedule,
+                label_selector: LabelSelector::default(),
+                min_domains: None,
+                node_affinity_honor: true,
+                node_taints_honor: false,
+                match_label_keys: Vec::new(),
+            });
+    }
+    let app = ["web", "db", "cache"][rng.random_range(0..3)];
+    let ns = if rng.random_bool(0.8) {
+        "default"
+    } else {
+        "other"
+    };
+    Pod::new(
+        format!("churn-{i}"),
+        ns.into(),
+        labels(&[("app", app.into())]),
+        Owner::None,
+        Arc::new(s.finish()),
+        SimTime::ZERO,
+    )
+}
+
+#[test]
+fn incremental_topology_counts_match_a_recount_after_random_churn() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(77);
+    for case in 0..150 {
+        let mut c = random_cluster(&mut rng);
+        check_topology_index(&c, &format!("case {case} start"));
+        for step in 0..60 {
+            let nodes = c.nodes.len() as u32;
+            let op = rng.random_range(0..9);
+            match op {
+                0..=2 => {
+                    let id = c.add_pod(churn_pod(&mut rng, c.pods.len()));
+                    let n = NodeIdx(rng.random_range(0..nodes));
+                    let req = c.pods[id.ix()].spec.requests;
+                    if c.nodes.present[n.ix()]
+                        && (c.nodes.requested[n.ix()] + req).fits_in(&c.nodes.allocatable[n.ix()])
+                    {
+                        c.bind(id, n, SimTime::ZERO);
+                    }
+                }
+                3 if !c.pods.is_empty() => {
+                    let p = k8sim::cluster::PodId(rng.random_range(0..c.pods.len() as u32));
+                    c.unbind(p);
+                }
+                4 if !c.pods.is_empty() => {
+                    let p = k8sim::cluster::PodId(rng.random_range(0..c.pods.len() as u32));
+                    c.mark_deleting(p);
+                }
+                5 => {
+                    let n = NodeIdx(rng.random_range(0..nodes));
+                    let mut l = c.nodes.labels[n.ix()].clone();
+                    match rng.random_range(0..4) {
+                        0 => l.remove("topology.kubernetes.io/zone"),
+                        1 => l.insert("rack".into(), format!("rack-{}", rng.random_range(0..4))),
+                        2 => l.remove("rack"),
+                        _ => l.insert(
+                            "topology.kubernetes.io/zone".into(),
+                            format!("zone-{}", rng.random_range(0..ZONES + 1)),
+                        ),
+                    };
+                    c.set_node_labels(n, l);
+                }
+                6 => {
+                    let n = NodeIdx(rng.random_range(0..nodes));
+                    let present = !c.nodes.present[n.ix()] && rng.random_bool(0.5);
+                    c.set_node_present(n, present);
+                }
+                7 => c.index_topology_key("kubernetes.io/os"),
+                _ => {
+                    let mut alloc = Resources::ZERO;
+                    alloc.set(CPU, 8_000);
+                    alloc.set(MEMORY, 32 << 30);
+                    alloc.set(PODS, 10);
+                    let mut l = vec![("kubernetes.io/hostname", format!("added-{step}"))];
+                    if rng.random_bool(0.5) {
+                        l.push(("rack", format!("rack-{}", rng.random_range(0..4))));
+                    }
+                    if rng.random_bool(0.5) {
+                        l.push(("kubernetes.io/os", "linux".into()));
+                    }
+                    c.add_node(NodeSpec {
+                        name: format!("added-{step}"),
+                        allocatable: alloc,
+                        labels: labels(&l),
+                        taints: Vec::new(),
+                        unschedulable: false,
+                        images: Vec::new(),
+                        group: None,
+                    });
+                }
+            }
+            check_topology_index(&c, &format!("case {case} step {step} op {op}"));
+        }
+        // The plugins' batch and per-node paths still agree on the churned cluster.
+        let profile = builtin_profile("default", &ResourceNames::default()).unwrap();
+        for _ in 0..3 {
+            let pod = random_pod(&mut rng);
+            check_plugins(&profile, &pod, &c, case);
+        }
+    }
 }

@@ -5,6 +5,7 @@
 pub mod divide;
 pub mod pod;
 pub mod storage;
+pub mod topology;
 
 use crate::engine::SimTime;
 use crate::model::labels::{Labels, Taint};
@@ -178,6 +179,10 @@ pub struct Cluster {
     /// evaluate a selector once per class per cycle. Pod labels are fixed at `add_pod`.
     pub pod_label_class: Vec<u32>,
     label_classes: BTreeMap<(String, Labels), u32>,
+    /// Per-topology-key node domains and per-(label class, domain) pod counts; kept in step
+    /// by `bind`, `unbind`, `mark_deleting`, `set_node_labels` and `set_node_present`,
+    /// the only writers of the pod and node fields it depends on.
+    pub topology: topology::TopologyIndex,
 }
 
 impl Cluster {
@@ -233,6 +238,7 @@ impl Cluster {
         }
         t.cpu_mem.push(CpuMemRow::default());
         t.refresh_columns(idx.ix());
+        self.topology.add_node(&t.labels[idx.ix()]);
         self.allocatable_total += spec.allocatable;
         for img in images {
             self.add_image(idx, img);
@@ -294,6 +300,7 @@ impl Cluster {
             t.names[n.ix()],
             self.pods[p.ix()].name
         );
+        self.recount_pod(p);
     }
 
     /// Releases the node resources held by pod `p` (when it terminates or is deleted).
@@ -306,6 +313,8 @@ impl Cluster {
             return;
         }
         pod.released = true;
+        self.recount_pod(p);
+        let pod = &self.pods[p.ix()];
         let requests = pod.spec.requests;
         let nonzero = pod.spec.nonzero_requests;
         let (anti, any) = affinity_flags(pod);
@@ -348,6 +357,7 @@ impl Cluster {
             .host_ports()
             .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
             .collect();
+        self.set_pod_counted(p, true);
         self.pods_with_required_anti_affinity += anti as usize;
         self.pods_with_pod_affinity += any as usize;
         let t = &mut self.nodes;
@@ -370,6 +380,7 @@ impl Cluster {
             .host_ports()
             .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
             .collect();
+        self.set_pod_counted(p, false);
         self.pods_with_required_anti_affinity -= anti as usize;
         self.pods_with_pod_affinity -= any as usize;
         let t = &mut self.nodes;
@@ -416,8 +427,114 @@ impl Cluster {
             .entry((pod.namespace.clone(), pod.labels.clone()))
             .or_insert(next);
         self.pod_label_class.push(class);
+        self.topology.add_pod(id, class);
+        let spec = pod.spec.clone();
         self.pods.push(pod);
+        let a = &spec.affinity;
+        let terms = [&a.pod_affinity, &a.pod_anti_affinity]
+            .into_iter()
+            .flat_map(|t| t.required.iter().chain(t.preferred.iter().map(|(_, t)| t)));
+        for key in spec
+            .topology_spread_constraints
+            .iter()
+            .map(|c| &c.topology_key)
+            .chain(terms.map(|t| &t.topology_key))
+        {
+            self.index_topology_key(key);
+        }
         id
+    }
+
+    /// Indexes topology key `key` (node domains and pod counts) if it is not yet.
+    pub fn index_topology_key(&mut self, key: &str) {
+        if self.topology.has_key(key) {
+            return;
+        }
+        let counted: Vec<(u32, NodeIdx)> = (0..self.pods.len())
+            .filter(|i| self.topology.counted[*i])
+            .filter_map(|i| Some((self.pod_label_class[i], self.pods[i].node?)))
+            .collect();
+        self.topology.add_key(
+            key,
+            &self.nodes.labels,
+            &self.nodes.present,
+            counted.into_iter(),
+        );
+    }
+
+    /// Brings pod `p`'s entry in the topology index in step with its state: counted while
+    /// bound, unreleased, not being deleted and on a present node.
+    fn recount_pod(&mut self, p: PodId) {
+        let pod = &self.pods[p.ix()];
+        let Some(n) = pod.node else {
+            return;
+        };
+        let want = !pod.released && !pod.deleting && self.nodes.present[n.ix()];
+        if want != self.topology.counted[p.ix()] {
+            let anti = affinity_flags(pod).0;
+            let class = self.pod_label_class[p.ix()];
+            self.topology
+                .count_pod(p, class, n, anti, if want { 1 } else { -1 });
+        }
+    }
+
+    /// Preemption's dry run: takes pod `p` out of the topology counts (`false`) or puts it
+    /// back as its state says (`true`) without changing the pod.
+    pub fn set_pod_counted(&mut self, p: PodId, counted: bool) {
+        if counted {
+            self.recount_pod(p);
+        } else if self.topology.counted[p.ix()] {
+            let pod = &self.pods[p.ix()];
+            let n = pod.node.expect("a counted pod is bound");
+            let anti = affinity_flags(pod).0;
+            let class = self.pod_label_class[p.ix()];
+            self.topology.count_pod(p, class, n, anti, -1);
+        }
+    }
+
+    /// Marks pod `p` as being deleted (deletionTimestamp set): it no longer counts for
+    /// topology spreading or pod affinity, even while it still holds its node's resources.
+    pub fn mark_deleting(&mut self, p: PodId) {
+        self.pods[p.ix()].deleting = true;
+        self.recount_pod(p);
+    }
+
+    /// Replaces node `n`'s labels, re-interning its topology domains.
+    pub fn set_node_labels(&mut self, n: NodeIdx, labels: Labels) {
+        let classes: Vec<u32> = self.nodes.pods[n.ix()]
+            .iter()
+            .filter(|p| self.topology.counted[p.ix()])
+            .map(|p| self.pod_label_class[p.ix()])
+            .collect();
+        self.nodes.labels[n.ix()] = labels;
+        let present = self.nodes.present[n.ix()];
+        self.topology
+            .node_changed(n, &self.nodes.labels[n.ix()], present, &classes);
+    }
+
+    /// Sets whether node `n` is part of the cluster (false once it is removed); pods on a
+    /// node that is not present do not count for topology spreading or pod affinity.
+    pub fn set_node_present(&mut self, n: NodeIdx, present: bool) {
+        if self.nodes.present[n.ix()] == present {
+            return;
+        }
+        self.nodes.present[n.ix()] = present;
+        let pods = self.nodes.pods[n.ix()].clone();
+        if present {
+            self.topology.present_nodes += 1;
+            self.topology
+                .node_changed(n, &self.nodes.labels[n.ix()], true, &[]);
+            for p in pods {
+                self.recount_pod(p);
+            }
+        } else {
+            self.topology.present_nodes -= 1;
+            for p in pods {
+                self.recount_pod(p);
+            }
+            self.topology
+                .node_changed(n, &self.nodes.labels[n.ix()], false, &[]);
+        }
     }
 
     /// Number of distinct (namespace, labels) classes in `pod_label_class`.

@@ -162,7 +162,8 @@ impl Simulation {
             PodPhase::Running => self.pods_running -= 1,
             _ => {}
         }
-        pod.deleting = true;
+        self.cluster.mark_deleting(p);
+        let pod = &mut self.cluster.pods[p.ix()];
         pod.ready = false;
         pod.generation += 1;
         if pod.times.finished.is_none() {

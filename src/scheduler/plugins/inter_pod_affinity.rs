@@ -4,7 +4,8 @@
 //! filtering.go, scoring.go).
 
 use super::names;
-use super::pod_matching::{term_matches, ClassMemo};
+use super::pod_matching::{matching_classes, term_matches, Domains};
+use crate::cluster::topology::NO_DOMAIN;
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::pod::PodAffinityTerm;
 use crate::scheduler::framework::{
@@ -53,36 +54,6 @@ impl Plugin for InterPodAffinity {
     }
 }
 
-/// Topology pair counts: key -> value -> count (nested so a node's labels look up
-/// without allocating).
-type PairCounts = BTreeMap<String, BTreeMap<String, i64>>;
-
-/// kube's preFilterState: topology pair counts.
-struct FilterState {
-    existing_anti: PairCounts,
-    affinity: PairCounts,
-    anti: PairCounts,
-}
-
-/// Adds one to the pair (`key`, node `n`'s value of `key`), if the node has the key.
-fn count_pair(counts: &mut PairCounts, cluster: &Cluster, n: NodeIdx, key: &str) {
-    if let Some(v) = cluster.nodes.labels[n.ix()].get(key) {
-        *counts
-            .entry(key.to_string())
-            .or_default()
-            .entry(v.clone())
-            .or_default() += 1;
-    }
-}
-
-fn pair_count(counts: &PairCounts, key: &str, value: &str) -> i64 {
-    counts
-        .get(key)
-        .and_then(|m| m.get(value))
-        .copied()
-        .unwrap_or(0)
-}
-
 /// Bound pods on present nodes, with their node.
 fn bound_pods(cluster: &Cluster) -> impl Iterator<Item = (&Pod, NodeIdx)> {
     cluster
@@ -96,63 +67,119 @@ fn bound_pods(cluster: &Cluster) -> impl Iterator<Item = (&Pod, NodeIdx)> {
         })
 }
 
+/// Matching pods per domain of one topology key (kube's topology pair counts for one key).
+struct KeyCounts {
+    domains: Domains,
+    counts: Vec<i64>,
+}
+
+impl KeyCounts {
+    /// Counted pods of `classes` per domain of `key`.
+    fn of_classes(cluster: &Cluster, key: &str, classes: &[u32]) -> KeyCounts {
+        let domains = Domains::new(cluster, key);
+        let counts = domains.counts(cluster, classes);
+        KeyCounts { domains, counts }
+    }
+
+    /// The node's domain, if it has the key.
+    #[inline]
+    fn domain(&self, cluster: &Cluster, n: NodeIdx) -> Option<usize> {
+        let d = self.domains.get(cluster).domain_of[n.ix()];
+        (d != NO_DOMAIN).then_some(d as usize)
+    }
+
+    /// True if node `n` has the key and a matching pod shares its domain.
+    #[inline]
+    fn positive(&self, cluster: &Cluster, n: NodeIdx) -> bool {
+        self.domain(cluster, n).is_some_and(|d| self.counts[d] > 0)
+    }
+}
+
+/// kube's preFilterState: topology pair counts, per term (pair counts of terms with the
+/// same key are only ever compared with 0, so keeping them apart is equivalent).
+struct FilterState {
+    /// Per topology key of existing pods' required anti-affinity terms matching the pod.
+    existing_anti: Vec<KeyCounts>,
+    /// Per required affinity term: pods matching all the terms.
+    affinity: Vec<KeyCounts>,
+    /// No pod matching all the affinity terms is on a node with one of their keys.
+    affinity_empty: bool,
+    /// Per required anti-affinity term: pods matching it.
+    anti: Vec<KeyCounts>,
+}
+
 fn matches_all(terms: &[PodAffinityTerm], owner_ns: &str, pod: &Pod) -> bool {
     terms.iter().all(|t| term_matches(t, owner_ns, pod))
 }
 
 impl FilterPlugin for InterPodAffinity {
+    /// Sums the cluster's per-(label class, domain) counts over the classes the pod's terms
+    /// match, and reads the existing pods' anti-affinity terms from the pods that have one.
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
         let aff = &pod.spec.affinity.pod_affinity.required;
         let anti = &pod.spec.affinity.pod_anti_affinity.required;
         if aff.is_empty() && anti.is_empty() && cluster.pods_with_required_anti_affinity == 0 {
             return Status::skip();
         }
-        let mut s = FilterState {
-            existing_anti: BTreeMap::new(),
-            affinity: BTreeMap::new(),
-            anti: BTreeMap::new(),
-        };
-        // The pod's own terms depend only on an existing pod's namespace and labels:
-        // memoise them per label class.
-        let mut aff_memo = ClassMemo::new(cluster);
-        let mut anti_memos: Vec<ClassMemo> = anti.iter().map(|_| ClassMemo::new(cluster)).collect();
-        let existing_terms = cluster.pods_with_required_anti_affinity > 0;
-        for n in cluster.nodes.indices() {
-            if !cluster.nodes.present[n.ix()] {
+        let mut existing_anti: Vec<KeyCounts> = Vec::new();
+        for &p in &cluster.topology.anti_pods {
+            let existing = &cluster.pods[p.ix()];
+            let Some(n) = existing.node else {
                 continue;
-            }
-            for &p in &cluster.nodes.pods[n.ix()] {
-                let existing = &cluster.pods[p.ix()];
-                if existing.deleting {
+            };
+            for t in &existing.spec.affinity.pod_anti_affinity.required {
+                if !term_matches(t, &existing.namespace, pod) {
                     continue;
                 }
-                if existing_terms {
-                    for t in &existing.spec.affinity.pod_anti_affinity.required {
-                        if term_matches(t, &existing.namespace, pod) {
-                            count_pair(&mut s.existing_anti, cluster, n, &t.topology_key);
-                        }
-                    }
-                }
-                if !aff.is_empty()
-                    && aff_memo.check(cluster, p, |e| matches_all(aff, &pod.namespace, e))
+                let pos = match existing_anti
+                    .iter()
+                    .position(|k| k.domains.get(cluster).key == t.topology_key)
                 {
-                    for t in aff {
-                        count_pair(&mut s.affinity, cluster, n, &t.topology_key);
+                    Some(i) => i,
+                    None => {
+                        existing_anti.push(KeyCounts::of_classes(cluster, &t.topology_key, &[]));
+                        existing_anti.len() - 1
                     }
-                }
-                for (t, memo) in anti.iter().zip(&mut anti_memos) {
-                    if memo.check(cluster, p, |e| term_matches(t, &pod.namespace, e)) {
-                        count_pair(&mut s.anti, cluster, n, &t.topology_key);
-                    }
+                };
+                let k = &mut existing_anti[pos];
+                if let Some(d) = k.domain(cluster, n) {
+                    k.counts[d] += 1;
                 }
             }
         }
+        // Keys where no matching existing pod sits on a node with the key count nothing.
+        existing_anti.retain(|k| k.counts.iter().any(|c| *c > 0));
         // kube's PreFilter skips when no existing pod's anti-affinity term matches the pod
         // and the pod has no required terms of its own (interpodaffinity/filtering.go).
-        if s.existing_anti.is_empty() && aff.is_empty() && anti.is_empty() {
+        if existing_anti.is_empty() && aff.is_empty() && anti.is_empty() {
             return Status::skip();
         }
-        state.write(FILTER_KEY, s);
+        let aff_classes = if aff.is_empty() {
+            Vec::new()
+        } else {
+            matching_classes(cluster, |e| matches_all(aff, &pod.namespace, e))
+        };
+        let affinity: Vec<KeyCounts> = aff
+            .iter()
+            .map(|t| KeyCounts::of_classes(cluster, &t.topology_key, &aff_classes))
+            .collect();
+        let affinity_empty = affinity.iter().all(|k| k.counts.iter().all(|c| *c == 0));
+        let anti = anti
+            .iter()
+            .map(|t| {
+                let classes = matching_classes(cluster, |e| term_matches(t, &pod.namespace, e));
+                KeyCounts::of_classes(cluster, &t.topology_key, &classes)
+            })
+            .collect();
+        state.write(
+            FILTER_KEY,
+            FilterState {
+                existing_anti,
+                affinity,
+                affinity_empty,
+                anti,
+            },
+        );
         Status::success()
     }
 
@@ -160,14 +187,13 @@ impl FilterPlugin for InterPodAffinity {
         let Some(s) = state.read::<FilterState>(FILTER_KEY) else {
             return Status::success();
         };
-        let labels = &cluster.nodes.labels[n.ix()];
         // satisfyPodAffinity
         let aff = &pod.spec.affinity.pod_affinity.required;
         let mut pods_exist = true;
-        for t in aff {
-            match labels.get(&t.topology_key) {
-                Some(v) => {
-                    if pair_count(&s.affinity, &t.topology_key, v) <= 0 {
+        for k in &s.affinity {
+            match k.domain(cluster, n) {
+                Some(d) => {
+                    if k.counts[d] <= 0 {
                         pods_exist = false;
                     }
                 }
@@ -177,28 +203,44 @@ impl FilterPlugin for InterPodAffinity {
             }
         }
         // The first pod of a group that selects itself may go anywhere with the keys.
-        if !(pods_exist || s.affinity.is_empty() && matches_all(aff, &pod.namespace, pod)) {
+        if !(pods_exist || s.affinity_empty && matches_all(aff, &pod.namespace, pod)) {
             return Status::new(Code::UnschedulableAndUnresolvable, ERR_REASON_AFFINITY);
         }
         // satisfyPodAntiAffinity
-        for t in &pod.spec.affinity.pod_anti_affinity.required {
-            if let Some(v) = labels.get(&t.topology_key) {
-                if pair_count(&s.anti, &t.topology_key, v) > 0 {
-                    return Status::new(Code::Unschedulable, ERR_REASON_ANTI_AFFINITY);
-                }
-            }
+        if s.anti.iter().any(|k| k.positive(cluster, n)) {
+            return Status::new(Code::Unschedulable, ERR_REASON_ANTI_AFFINITY);
         }
         // satisfyExistingPodsAntiAffinity
-        for (k, values) in &s.existing_anti {
-            if labels
-                .get(k)
-                .and_then(|v| values.get(v))
-                .is_some_and(|c| *c > 0)
-            {
-                return Status::new(Code::Unschedulable, ERR_REASON_EXISTING_ANTI_AFFINITY);
-            }
+        if s.existing_anti.iter().any(|k| k.positive(cluster, n)) {
+            return Status::new(Code::Unschedulable, ERR_REASON_EXISTING_ANTI_AFFINITY);
         }
         Status::success()
+    }
+
+    /// As `filter` for every node; without required affinity terms, one pass per
+    /// anti-affinity key that has a matching pod anywhere.
+    fn filter_all(&self, state: &CycleState, pod: &Pod, cluster: &Cluster, feasible: &mut [bool]) {
+        let Some(s) = state.read::<FilterState>(FILTER_KEY) else {
+            return;
+        };
+        if !s.affinity.is_empty() {
+            for (i, f) in feasible.iter_mut().enumerate() {
+                *f = *f
+                    && self
+                        .filter(state, pod, cluster, NodeIdx(i as u32))
+                        .is_success();
+            }
+            return;
+        }
+        for k in s.anti.iter().chain(&s.existing_anti) {
+            if k.counts.iter().all(|c| *c <= 0) {
+                continue;
+            }
+            let col = &k.domains.get(cluster).domain_of;
+            for (f, &d) in feasible.iter_mut().zip(col) {
+                *f &= k.counts.get(d as usize).is_none_or(|c| *c <= 0);
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Shared matching helpers for PodTopologySpread and InterPodAffinity: counting matching
 //! pods on a node, affinity-term namespace rules, node inclusion policies.
 
+use crate::cluster::topology::{KeyDomains, NO_DOMAIN};
 use crate::cluster::{Cluster, NodeIdx, Pod, PodId};
 use crate::model::labels::{LabelSelector, TaintEffect};
 use crate::model::pod::PodAffinityTerm;
@@ -105,4 +106,88 @@ pub fn tolerates_node(pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
             TaintEffect::NoSchedule | TaintEffect::NoExecute
         ) || pod.spec.tolerations.iter().any(|t| t.tolerates(taint))
     })
+}
+
+/// A topology key's node domains for one cycle: the cluster's index when the key is
+/// indexed (with per-class pod counts), else interned from the node labels now.
+pub enum Domains {
+    /// `cluster.topology.keys[i]`.
+    Indexed(usize),
+    /// Interned for this cycle (no pod counts).
+    Cycle(KeyDomains),
+}
+
+impl Domains {
+    /// The domains of `key` in `cluster`.
+    pub fn new(cluster: &Cluster, key: &str) -> Domains {
+        match cluster.topology.key_index(key) {
+            Some(i) => Domains::Indexed(i),
+            None => Domains::Cycle(KeyDomains::for_nodes(
+                key,
+                &cluster.nodes.labels,
+                &cluster.nodes.present,
+            )),
+        }
+    }
+
+    /// The node domains.
+    #[inline]
+    pub fn get<'a>(&'a self, cluster: &'a Cluster) -> &'a KeyDomains {
+        match self {
+            Domains::Indexed(i) => &cluster.topology.keys[*i],
+            Domains::Cycle(k) => k,
+        }
+    }
+
+    /// True if the per-(class, domain) pod counts are available.
+    pub fn is_indexed(&self) -> bool {
+        matches!(self, Domains::Indexed(_))
+    }
+
+    /// Per domain, the counted pods of `classes` (see [`matching_classes`]) on present
+    /// nodes with the key.
+    pub fn counts(&self, cluster: &Cluster, classes: &[u32]) -> Vec<i64> {
+        let k = self.get(cluster);
+        let mut out = vec![0i64; k.domain_count()];
+        if self.is_indexed() {
+            for &c in classes {
+                if let Some(row) = k.class_counts.get(c as usize) {
+                    for (o, v) in out.iter_mut().zip(row) {
+                        *o += *v as i64;
+                    }
+                }
+            }
+        } else {
+            for &c in classes {
+                if let Some(row) = cluster.topology.class_node.get(c as usize) {
+                    for (v, &d) in row.iter().zip(&k.domain_of) {
+                        if *v > 0 && d != NO_DOMAIN {
+                            out[d as usize] += *v as i64;
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The label classes with counted pods (bound, not being deleted, on a present node)
+/// whose namespace and labels satisfy `pred`.
+pub fn matching_classes(cluster: &Cluster, pred: impl Fn(&Pod) -> bool) -> Vec<u32> {
+    let t = &cluster.topology;
+    t.live_classes
+        .iter()
+        .copied()
+        .filter(|&c| pred(&cluster.pods[t.class_rep[c as usize].ix()]))
+        .collect()
+}
+
+/// Counted pods of `classes` on node `n`.
+#[inline]
+pub fn class_pods_on(cluster: &Cluster, classes: &[u32], n: NodeIdx) -> i64 {
+    classes
+        .iter()
+        .map(|&c| cluster.topology.node_count(c, n) as i64)
+        .sum()
 }

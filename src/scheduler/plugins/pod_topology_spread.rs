@@ -4,16 +4,15 @@
 
 use super::names;
 use super::pod_matching::{
-    count_pods_match_memo, count_pods_match_selector, node_affinity_admits, tolerates_node,
-    ClassMemo,
+    class_pods_on, matching_classes, node_affinity_admits, tolerates_node, Domains,
 };
+use crate::cluster::topology::NO_DOMAIN;
 use crate::cluster::{Cluster, NodeIdx, Owner, Pod};
 use crate::model::labels::{LabelSelector, Requirement, SelectorOp};
 use crate::model::pod::WhenUnsatisfiable;
 use crate::scheduler::framework::{
     Code, CycleState, FilterPlugin, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
-use std::collections::BTreeMap;
 
 /// kube's reason for a node without the topology key.
 pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
@@ -26,7 +25,6 @@ pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
 /// `topology.kubernetes.io/zone`.
 pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
 
-const NO_DOMAIN: u32 = u32::MAX;
 const FILTER_KEY: &str = "PreFilterPodTopologySpread";
 const SCORE_KEY: &str = "PreScorePodTopologySpread";
 
@@ -144,53 +142,17 @@ impl PodTopologySpread {
     }
 }
 
-/// Per constraint: each node's domain id (or NO_DOMAIN) and the number of domains.
-fn intern_domains(cluster: &Cluster, key: &str) -> (Vec<u32>, usize) {
-    let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
-    let t = &cluster.nodes;
-    let mut out = vec![NO_DOMAIN; t.len()];
-    for (i, o) in out.iter_mut().enumerate() {
-        if !t.present[i] {
-            continue;
-        }
-        if let Some(v) = t.labels[i].get(key) {
-            let next = ids.len() as u32;
-            *o = *ids.entry(v.as_str()).or_insert(next);
-        }
-    }
-    (out, ids.len())
-}
-
-/// Each present node with label `key` as its own domain (its index), for the hostname
-/// constraint in scoring.
-fn node_domains(cluster: &Cluster, key: &str) -> (Vec<u32>, usize) {
-    let t = &cluster.nodes;
-    let out = (0..t.len())
-        .map(|i| {
-            if t.present[i] && t.labels[i].contains_key(key) {
-                i as u32
-            } else {
-                NO_DOMAIN
-            }
-        })
-        .collect();
-    (out, t.len())
-}
-
-fn has_all_keys(cluster: &Cluster, n: NodeIdx, cs: &[Constraint]) -> bool {
-    let labels = &cluster.nodes.labels[n.ix()];
-    cs.iter().all(|c| labels.contains_key(&c.key))
-}
-
 /// Filter-phase state (kube's preFilterState).
 struct FilterState {
     constraints: Vec<Constraint>,
-    domain_of: Vec<Vec<u32>>,
+    domains: Vec<Domains>,
     /// Per constraint, per domain: matching pods, or None when no eligible node has it.
     counts: Vec<Vec<Option<i64>>>,
     min_match: Vec<i64>,
     domains_num: Vec<i64>,
     self_match: Vec<i64>,
+    /// Per constraint, per domain: a node there passes the skew check.
+    pass: Vec<Vec<bool>>,
 }
 
 impl Plugin for PodTopologySpread {
@@ -205,38 +167,75 @@ impl Plugin for PodTopologySpread {
     }
 }
 
+/// The label classes of pods in `ns` matching `selector`.
+fn selected_classes(cluster: &Cluster, selector: &LabelSelector, ns: &str) -> Vec<u32> {
+    matching_classes(cluster, |q| {
+        q.namespace == ns && selector.matches(&q.labels)
+    })
+}
+
+/// True if every present node is in one of the domains of each of `domains`.
+fn keys_everywhere(cluster: &Cluster, domains: &[Domains]) -> bool {
+    let present = cluster.topology.present_nodes;
+    domains
+        .iter()
+        .all(|d| d.get(cluster).nodes_with_key == present)
+}
+
+/// True if the node inclusion policies admit every node for `pod` (no node affinity or
+/// nodeSelector to honor, no taints to honor), so counts may be summed per domain.
+fn includes_all(c: &Constraint, pod: &Pod, cluster: &Cluster) -> bool {
+    let s = &pod.spec;
+    (!c.affinity_honor || s.node_selector.is_empty() && s.affinity.node.required.is_none())
+        && (!c.taints_honor || cluster.nodes.taint_count == 0)
+}
+
+/// True if node `i` is in a domain of each of `domains` (present with all the keys).
+fn has_all_keys(cluster: &Cluster, domains: &[Domains], i: usize) -> bool {
+    domains
+        .iter()
+        .all(|d| d.get(cluster).domain_of[i] != NO_DOMAIN)
+}
+
 impl FilterPlugin for PodTopologySpread {
+    /// Counts per domain: summed from the cluster's per-(class, domain) counts when every
+    /// node is eligible, else per eligible node from the per-(class, node) counts.
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
         let constraints = self.constraints(pod, WhenUnsatisfiable::DoNotSchedule);
         if constraints.is_empty() {
             return Status::skip();
         }
-        let mut domain_of = Vec::with_capacity(constraints.len());
-        let mut counts = Vec::with_capacity(constraints.len());
-        for c in &constraints {
-            let (d, num) = intern_domains(cluster, &c.key);
-            domain_of.push(d);
-            counts.push(vec![None; num]);
-        }
-        let mut memos: Vec<ClassMemo> = constraints
+        let domains: Vec<Domains> = constraints
             .iter()
-            .map(|_| ClassMemo::new(cluster))
+            .map(|c| Domains::new(cluster, &c.key))
             .collect();
-        for n in cluster.nodes.indices() {
-            if !cluster.nodes.present[n.ix()] || !has_all_keys(cluster, n, &constraints) {
-                continue;
-            }
-            for (k, c) in constraints.iter().enumerate() {
-                if !c.includes(pod, cluster, n) {
-                    continue;
-                }
-                let d = domain_of[k][n.ix()] as usize;
-                let cnt =
-                    count_pods_match_memo(cluster, n, &c.selector, &pod.namespace, &mut memos[k]);
-                *counts[k][d].get_or_insert(0) += cnt;
-            }
+        let everywhere = constraints.len() == 1 || keys_everywhere(cluster, &domains);
+        let mut counts = Vec::with_capacity(constraints.len());
+        for (c, dom) in constraints.iter().zip(&domains) {
+            let classes = selected_classes(cluster, &c.selector, &pod.namespace);
+            let k = dom.get(cluster);
+            let cnt: Vec<Option<i64>> =
+                if dom.is_indexed() && everywhere && includes_all(c, pod, cluster) {
+                    let sums = dom.counts(cluster, &classes);
+                    sums.iter()
+                        .zip(&k.nodes_in)
+                        .map(|(s, n)| (*n > 0).then_some(*s))
+                        .collect()
+                } else {
+                    let mut cnt = vec![None; k.domain_count()];
+                    for n in cluster.nodes.indices() {
+                        if !has_all_keys(cluster, &domains, n.ix()) || !c.includes(pod, cluster, n)
+                        {
+                            continue;
+                        }
+                        let d = k.domain_of[n.ix()] as usize;
+                        *cnt[d].get_or_insert(0) += class_pods_on(cluster, &classes, n);
+                    }
+                    cnt
+                };
+            counts.push(cnt);
         }
-        let min_match = counts
+        let min_match: Vec<i64> = counts
             .iter()
             .map(|cs| {
                 cs.iter()
@@ -246,34 +245,50 @@ impl FilterPlugin for PodTopologySpread {
                     .unwrap_or(i32::MAX as i64)
             })
             .collect();
-        let domains_num = counts
+        let domains_num: Vec<i64> = counts
             .iter()
             .map(|cs| cs.iter().flatten().count() as i64)
             .collect();
-        let self_match = constraints
+        let self_match: Vec<i64> = constraints
             .iter()
             .map(|c| c.selector.matches(&pod.labels) as i64)
+            .collect();
+        let pass = constraints
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let min = if domains_num[k] < c.min_domains {
+                    0
+                } else {
+                    min_match[k]
+                };
+                counts[k]
+                    .iter()
+                    .map(|m| m.unwrap_or(0) + self_match[k] - min <= c.max_skew)
+                    .collect()
+            })
             .collect();
         state.write(
             FILTER_KEY,
             FilterState {
                 constraints,
-                domain_of,
+                domains,
                 counts,
                 min_match,
                 domains_num,
                 self_match,
+                pass,
             },
         );
         Status::success()
     }
 
-    fn filter(&self, state: &CycleState, _pod: &Pod, _cluster: &Cluster, n: NodeIdx) -> Status {
+    fn filter(&self, state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
         let Some(s) = state.read::<FilterState>(FILTER_KEY) else {
             return Status::success();
         };
         for (k, c) in s.constraints.iter().enumerate() {
-            let d = s.domain_of[k][n.ix()];
+            let d = s.domains[k].get(cluster).domain_of[n.ix()];
             if d == NO_DOMAIN {
                 return Status::new(
                     Code::UnschedulableAndUnresolvable,
@@ -293,27 +308,16 @@ impl FilterPlugin for PodTopologySpread {
         Status::success()
     }
 
-    /// As `filter` for every node, reading the cycle state once.
-    fn filter_all(
-        &self,
-        state: &CycleState,
-        _pod: &Pod,
-        _cluster: &Cluster,
-        feasible: &mut [bool],
-    ) {
+    /// As `filter` for every node: one pass per constraint over the domain column, looking
+    /// up the per-domain verdict.
+    fn filter_all(&self, state: &CycleState, _pod: &Pod, cluster: &Cluster, feasible: &mut [bool]) {
         let Some(s) = state.read::<FilterState>(FILTER_KEY) else {
             return;
         };
-        for (k, c) in s.constraints.iter().enumerate() {
-            let min = if s.domains_num[k] < c.min_domains {
-                0
-            } else {
-                s.min_match[k]
-            };
-            let counts = &s.counts[k];
-            for (f, &d) in feasible.iter_mut().zip(&s.domain_of[k]) {
-                *f &= d != NO_DOMAIN
-                    && counts[d as usize].unwrap_or(0) + s.self_match[k] - min <= c.max_skew;
+        for (dom, pass) in s.domains.iter().zip(&s.pass) {
+            let col = &dom.get(cluster).domain_of;
+            for (f, &d) in feasible.iter_mut().zip(col) {
+                *f &= pass.get(d as usize).copied().unwrap_or(false);
             }
         }
     }
@@ -322,13 +326,39 @@ impl FilterPlugin for PodTopologySpread {
 /// Score-phase state (kube's preScoreState).
 struct ScoreState {
     constraints: Vec<Constraint>,
-    domain_of: Vec<Vec<u32>>,
+    domains: Vec<Domains>,
+    /// Per constraint: the label classes its selector matches.
+    classes: Vec<Vec<u32>>,
     counts: Vec<Vec<i64>>,
     weights: Vec<f64>,
     /// Per node: ignored (lacks a topology key while all keys are required).
     ignored: Vec<bool>,
     /// `ignored` in the order of the scored nodes, for NormalizeScore.
     ignored_in_order: Vec<bool>,
+}
+
+impl ScoreState {
+    /// `round(sum over constraints of count × weight + (maxSkew - 1))` for node `n`;
+    /// hostname constraints count the matching pods on the node itself.
+    fn node_score(&self, cluster: &Cluster, n: NodeIdx) -> i64 {
+        if self.ignored[n.ix()] {
+            return 0;
+        }
+        let mut score = 0.0;
+        for (k, c) in self.constraints.iter().enumerate() {
+            let d = self.domains[k].get(cluster).domain_of[n.ix()];
+            if d == NO_DOMAIN {
+                continue;
+            }
+            let cnt = if c.key == LABEL_HOSTNAME {
+                class_pods_on(cluster, &self.classes[k], n)
+            } else {
+                self.counts[k][d as usize]
+            };
+            score += cnt as f64 * self.weights[k] + (c.max_skew - 1) as f64;
+        }
+        score.round() as i64
+    }
 }
 
 impl ScorePlugin for PodTopologySpread {
@@ -345,66 +375,74 @@ impl ScorePlugin for PodTopologySpread {
         }
         let require_all =
             !pod.spec.topology_spread_constraints.is_empty() || !self.system_defaulted;
+        let domains: Vec<Domains> = constraints
+            .iter()
+            .map(|c| Domains::new(cluster, &c.key))
+            .collect();
         let mut ignored = vec![false; cluster.nodes.len()];
         let mut ignored_in_order = Vec::with_capacity(nodes.len());
         for n in nodes {
-            let ig = require_all && !has_all_keys(cluster, *n, &constraints);
+            let ig = require_all && !has_all_keys(cluster, &domains, n.ix());
             ignored[n.ix()] = ig;
             ignored_in_order.push(ig);
         }
         let scored = nodes.len() - ignored_in_order.iter().filter(|i| **i).count();
-        let mut domain_of = Vec::new();
+        let everywhere = !require_all || keys_everywhere(cluster, &domains);
+        let mut classes = Vec::new();
         let mut counts = Vec::new();
         let mut weights = Vec::new();
-        for c in &constraints {
-            // Scoring counts hostname domains per node and only asks whether a node has the
-            // label, so a node's own index serves as its domain id there.
-            let (d, num) = if c.key == LABEL_HOSTNAME {
-                node_domains(cluster, &c.key)
-            } else {
-                intern_domains(cluster, &c.key)
-            };
+        for (c, dom) in constraints.iter().zip(&domains) {
+            let cls = selected_classes(cluster, &c.selector, &pod.namespace);
+            if c.key == LABEL_HOSTNAME {
+                // Scoring counts hostname domains per node (in `node_score`).
+                weights.push(((scored + 2) as f64).ln());
+                classes.push(cls);
+                counts.push(Vec::new());
+                continue;
+            }
+            let k = dom.get(cluster);
             // Domains of the scored nodes only (kube's TopologyPairToPodCounts keys).
-            let mut seen = vec![false; num];
+            let mut seen = vec![false; k.domain_count()];
             for n in nodes {
-                let dn = d[n.ix()];
+                let dn = k.domain_of[n.ix()];
                 if !ignored[n.ix()] && dn != NO_DOMAIN {
                     seen[dn as usize] = true;
                 }
             }
-            let size = if c.key == LABEL_HOSTNAME {
-                scored
-            } else {
-                seen.iter().filter(|s| **s).count()
-            };
+            let size = seen.iter().filter(|s| **s).count();
             weights.push(((size + 2) as f64).ln());
-            let mut cnt = vec![0i64; num];
-            let mut memo = ClassMemo::new(cluster);
-            if c.key != LABEL_HOSTNAME {
+            let cnt = if dom.is_indexed() && everywhere && includes_all(c, pod, cluster) {
+                let mut sums = dom.counts(cluster, &cls);
+                for (v, s) in sums.iter_mut().zip(&seen) {
+                    if !s {
+                        *v = 0;
+                    }
+                }
+                sums
+            } else {
+                let mut cnt = vec![0i64; k.domain_count()];
                 for n in cluster.nodes.indices() {
                     let i = n.ix();
-                    if !cluster.nodes.present[i] {
+                    if require_all && !has_all_keys(cluster, &domains, i) {
                         continue;
                     }
-                    if require_all && !has_all_keys(cluster, n, &constraints) {
-                        continue;
-                    }
-                    let dn = d[i];
+                    let dn = k.domain_of[i];
                     if dn == NO_DOMAIN || !seen[dn as usize] || !c.includes(pod, cluster, n) {
                         continue;
                     }
-                    cnt[dn as usize] +=
-                        count_pods_match_memo(cluster, n, &c.selector, &pod.namespace, &mut memo);
+                    cnt[dn as usize] += class_pods_on(cluster, &cls, n);
                 }
-            }
-            domain_of.push(d);
+                cnt
+            };
+            classes.push(cls);
             counts.push(cnt);
         }
         state.write(
             SCORE_KEY,
             ScoreState {
                 constraints,
-                domain_of,
+                domains,
+                classes,
                 counts,
                 weights,
                 ignored,
@@ -415,35 +453,18 @@ impl ScorePlugin for PodTopologySpread {
     }
 
     /// `round(sum over constraints of count × ln(domains + 2) + (maxSkew - 1))`.
-    fn score(&self, state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        let Some(s) = state.read::<ScoreState>(SCORE_KEY) else {
-            return 0;
-        };
-        if s.ignored[n.ix()] {
-            return 0;
+    fn score(&self, state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
+        match state.read::<ScoreState>(SCORE_KEY) {
+            Some(s) => s.node_score(cluster, n),
+            None => 0,
         }
-        let mut score = 0.0;
-        for (k, c) in s.constraints.iter().enumerate() {
-            let d = s.domain_of[k][n.ix()];
-            if d == NO_DOMAIN {
-                continue;
-            }
-            let cnt = if c.key == LABEL_HOSTNAME {
-                count_pods_match_selector(cluster, n, &c.selector, &pod.namespace)
-            } else {
-                s.counts[k][d as usize]
-            };
-            score += cnt as f64 * s.weights[k] + (c.max_skew - 1) as f64;
-        }
-        score.round() as i64
     }
 
-    /// As `score` for every node, with the hostname constraints' selector verdicts
-    /// memoised per label class.
+    /// As `score` for every node, reading the cycle state once.
     fn score_all(
         &self,
         state: &CycleState,
-        pod: &Pod,
+        _pod: &Pod,
         cluster: &Cluster,
         nodes: &[NodeIdx],
         out: &mut [i64],
@@ -452,30 +473,8 @@ impl ScorePlugin for PodTopologySpread {
             out.fill(0);
             return;
         };
-        let mut memos: Vec<ClassMemo> = s
-            .constraints
-            .iter()
-            .map(|_| ClassMemo::new(cluster))
-            .collect();
         for (o, n) in out.iter_mut().zip(nodes) {
-            if s.ignored[n.ix()] {
-                *o = 0;
-                continue;
-            }
-            let mut score = 0.0;
-            for (k, c) in s.constraints.iter().enumerate() {
-                let d = s.domain_of[k][n.ix()];
-                if d == NO_DOMAIN {
-                    continue;
-                }
-                let cnt = if c.key == LABEL_HOSTNAME {
-                    count_pods_match_memo(cluster, *n, &c.selector, &pod.namespace, &mut memos[k])
-                } else {
-                    s.counts[k][d as usize]
-                };
-                score += cnt as f64 * s.weights[k] + (c.max_skew - 1) as f64;
-            }
-            *o = score.round() as i64;
+            *o = s.node_score(cluster, *n);
         }
     }
 

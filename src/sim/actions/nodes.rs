@@ -72,7 +72,7 @@ pub(super) fn label(
     for k in remove {
         labels.remove(k);
     }
-    sim.cluster.nodes.labels[n.ix()] = labels;
+    sim.cluster.set_node_labels(n, labels);
     crate::controllers::daemonset::nodes_changed(sim);
     crate::sim::scheduling::cluster_changed(sim);
 }

@@ -32,7 +32,7 @@ pub fn remove_node(sim: &mut Simulation, n: NodeIdx) {
     );
     sim.lifecycle.down[n.ix()] = true;
     sim.lifecycle.epoch[n.ix()] += 1;
-    sim.cluster.nodes.present[n.ix()] = false;
+    sim.cluster.set_node_present(n, false);
     sim.cluster.nodes.ready[n.ix()] = false;
     crate::controllers::daemonset::nodes_changed(sim);
     sim.cluster.allocatable_total -= sim.cluster.nodes.allocatable[n.ix()];

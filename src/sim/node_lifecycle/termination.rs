@@ -23,7 +23,8 @@ pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: Option<u64>) 
         PodPhase::Running => sim.pods_running -= 1,
         _ => {}
     }
-    pod.deleting = true;
+    sim.cluster.mark_deleting(p);
+    let pod = &mut sim.cluster.pods[p.ix()];
     pod.ready = false;
     pod.generation += 1;
     if pod.times.finished.is_none() {
