@@ -383,6 +383,137 @@ fn batch_paths_and_chosen_node_match_the_straightforward_cycle() {
     assert!(decided > 1_000, "only {decided} pods found a node");
 }
 
+/// One random change to the cluster between decisions, through the `Cluster` methods the
+/// simulation uses (node removal as `sim::node_lifecycle` does it).
+fn random_change(
+    rng: &mut Xoshiro256PlusPlus,
+    c: &mut Cluster,
+    bound: &mut Vec<k8sim::cluster::PodId>,
+) {
+    let n = NodeIdx(rng.random_range(0..c.nodes.len()) as u32);
+    match rng.random_range(0..10) {
+        0..=2 if !bound.is_empty() => {
+            let p = bound.swap_remove(rng.random_range(0..bound.len()));
+            c.unbind(p);
+        }
+        3 => {
+            let cordoned = !c.nodes.unschedulable[n.ix()];
+            c.set_unschedulable(n, cordoned);
+        }
+        4 => {
+            let taints = match rng.random_range(0..3) {
+                0 => Vec::new(),
+                k => vec![Taint {
+                    key: "dedicated".into(),
+                    value: "x".into(),
+                    effect: if k == 1 {
+                        TaintEffect::NoSchedule
+                    } else {
+                        TaintEffect::PreferNoSchedule
+                    },
+                }],
+            };
+            c.set_taints(n, taints);
+        }
+        5 => {
+            let mut alloc = Resources::ZERO;
+            alloc.set(CPU, rng.random_range(1_000..64_000));
+            alloc.set(MEMORY, rng.random_range(1i64 << 30..1i64 << 38));
+            alloc.set(PODS, rng.random_range(1..20));
+            let i = c.nodes.len();
+            c.add_node(NodeSpec {
+                name: format!("added-{i}"),
+                allocatable: alloc,
+                labels: labels(&[("kubernetes.io/hostname", format!("added-{i}"))]),
+                taints: Vec::new(),
+                unschedulable: false,
+                images: Vec::new(),
+                group: None,
+            });
+        }
+        6 if c.nodes.present.iter().filter(|p| **p).count() > 1 => {
+            c.nodes.present[n.ix()] = false;
+            c.mark_node_changed(n);
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn score_cache_matches_the_reference_across_cluster_changes() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(20_261_127);
+    let policies = ["default", "most-allocated", "balanced", "tetris"];
+    let mut decided = 0;
+    let mut cached = (0, 0, 0);
+    for case in 0..300 {
+        let mut c = random_cluster_up_to(&mut rng, 400);
+        let policy = policies[case % policies.len()];
+        let mut profile = builtin_profile(policy, &ResourceNames::default()).unwrap();
+        profile.percentage_of_nodes_to_score = if rng.random_bool(0.5) {
+            100
+        } else {
+            rng.random_range(0..100)
+        };
+        let shapes: Vec<Pod> = (0..3).map(|_| random_pod(&mut rng)).collect();
+        let mut scratch = Scratch::default();
+        let seed = rng.random();
+        let (mut fast_rng, mut ref_rng) = (
+            Xoshiro256PlusPlus::seed_from_u64(seed),
+            Xoshiro256PlusPlus::seed_from_u64(seed),
+        );
+        let start = rng.random_range(0..500);
+        let (mut fast_start, mut ref_start) = (start, start);
+        let mut bound = Vec::new();
+        for step in 0..40 {
+            let pod = &shapes[rng.random_range(0..shapes.len())];
+            if step % 10 == 0 {
+                check_plugins(&profile, pod, &c, case);
+            }
+            let fast = profile
+                .schedule(pod, &c, &mut fast_rng, &mut scratch, &mut fast_start)
+                .ok();
+            let reference = reference_schedule(&profile, pod, &c, &mut ref_rng, &mut ref_start);
+            assert_eq!(
+                fast, reference,
+                "case {case} step {step} ({policy}): chosen node"
+            );
+            assert_eq!(
+                fast_start, ref_start,
+                "case {case} step {step}: next start index"
+            );
+            if let Some(n) = fast {
+                decided += 1;
+                if rng.random_bool(0.7) {
+                    let id = c.add_pod(Pod::new(
+                        format!("bound-{step}"),
+                        "default".into(),
+                        labels(&[("app", "web".into())]),
+                        Owner::None,
+                        pod.spec.clone(),
+                        SimTime::ZERO,
+                    ));
+                    c.bind(id, n, SimTime::ZERO);
+                    bound.push(id);
+                }
+            }
+            for _ in 0..rng.random_range(0..3) {
+                random_change(&mut rng, &mut c, &mut bound);
+            }
+        }
+        let st = scratch.cache_stats();
+        cached.0 += st.decisions;
+        cached.1 += st.rebuilds;
+        cached.2 += st.node_updates;
+    }
+    assert!(decided > 5_000, "only {decided} pods found a node");
+    let (decisions, rebuilds, updates) = cached;
+    eprintln!("score cache: {decisions} decisions, {rebuilds} rebuilds, {updates} node updates");
+    assert!(
+        decisions > 1_000 && rebuilds > 100 && updates > 1_000,
+        "cache barely used: {cached:?}"
+    );
+}
+
 /// From-scratch recount of `Cluster::topology` (kube's counting rule: a pod counts while
 /// bound, not released, not being deleted and on a present node) compared with the
 /// incrementally maintained index.
@@ -604,133 +735,4 @@ fn incremental_topology_counts_match_a_recount_after_random_churn() {
             check_plugins(&profile, &pod, &c, case);
         }
     }
-/// One random change to the cluster between decisions, through the `Cluster` methods the
-/// simulation uses (node removal as `sim::node_lifecycle` does it).
-fn random_change(
-    rng: &mut Xoshiro256PlusPlus,
-    c: &mut Cluster,
-    bound: &mut Vec<k8sim::cluster::PodId>,
-) {
-    let n = NodeIdx(rng.random_range(0..c.nodes.len()) as u32);
-    match rng.random_range(0..10) {
-        0..=2 if !bound.is_empty() => {
-            let p = bound.swap_remove(rng.random_range(0..bound.len()));
-            c.unbind(p);
-        }
-        3 => {
-            let cordoned = !c.nodes.unschedulable[n.ix()];
-            c.set_unschedulable(n, cordoned);
-        }
-        4 => {
-            let taints = match rng.random_range(0..3) {
-                0 => Vec::new(),
-                k => vec![Taint {
-                    key: "dedicated".into(),
-                    value: "x".into(),
-                    effect: if k == 1 {
-                        TaintEffect::NoSchedule
-                    } else {
-                        TaintEffect::PreferNoSchedule
-                    },
-                }],
-            };
-            c.set_taints(n, taints);
-        }
-        5 => {
-            let mut alloc = Resources::ZERO;
-            alloc.set(CPU, rng.random_range(1_000..64_000));
-            alloc.set(MEMORY, rng.random_range(1i64 << 30..1i64 << 38));
-            alloc.set(PODS, rng.random_range(1..20));
-            let i = c.nodes.len();
-            c.add_node(NodeSpec {
-                name: format!("added-{i}"),
-                allocatable: alloc,
-                labels: labels(&[("kubernetes.io/hostname", format!("added-{i}"))]),
-                taints: Vec::new(),
-                unschedulable: false,
-                images: Vec::new(),
-                group: None,
-            });
-        }
-        6 if c.nodes.present.iter().filter(|p| **p).count() > 1 => {
-            c.nodes.present[n.ix()] = false;
-            c.mark_node_changed(n);
-        }
-        _ => {}
-    }
-}
-
-#[test]
-fn score_cache_matches_the_reference_across_cluster_changes() {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(20_261_127);
-    let policies = ["default", "most-allocated", "balanced", "tetris"];
-    let mut decided = 0;
-    let mut cached = (0, 0, 0);
-    for case in 0..300 {
-        let mut c = random_cluster_up_to(&mut rng, 400);
-        let policy = policies[case % policies.len()];
-        let mut profile = builtin_profile(policy, &ResourceNames::default()).unwrap();
-        profile.percentage_of_nodes_to_score = if rng.random_bool(0.5) {
-            100
-        } else {
-            rng.random_range(0..100)
-        };
-        let shapes: Vec<Pod> = (0..3).map(|_| random_pod(&mut rng)).collect();
-        let mut scratch = Scratch::default();
-        let seed = rng.random();
-        let (mut fast_rng, mut ref_rng) = (
-            Xoshiro256PlusPlus::seed_from_u64(seed),
-            Xoshiro256PlusPlus::seed_from_u64(seed),
-        );
-        let start = rng.random_range(0..500);
-        let (mut fast_start, mut ref_start) = (start, start);
-        let mut bound = Vec::new();
-        for step in 0..40 {
-            let pod = &shapes[rng.random_range(0..shapes.len())];
-            if step % 10 == 0 {
-                check_plugins(&profile, pod, &c, case);
-            }
-            let fast = profile
-                .schedule(pod, &c, &mut fast_rng, &mut scratch, &mut fast_start)
-                .ok();
-            let reference = reference_schedule(&profile, pod, &c, &mut ref_rng, &mut ref_start);
-            assert_eq!(
-                fast, reference,
-                "case {case} step {step} ({policy}): chosen node"
-            );
-            assert_eq!(
-                fast_start, ref_start,
-                "case {case} step {step}: next start index"
-            );
-            if let Some(n) = fast {
-                decided += 1;
-                if rng.random_bool(0.7) {
-                    let id = c.add_pod(Pod::new(
-                        format!("bound-{step}"),
-                        "default".into(),
-                        labels(&[("app", "web".into())]),
-                        Owner::None,
-                        pod.spec.clone(),
-                        SimTime::ZERO,
-                    ));
-                    c.bind(id, n, SimTime::ZERO);
-                    bound.push(id);
-                }
-            }
-            for _ in 0..rng.random_range(0..3) {
-                random_change(&mut rng, &mut c, &mut bound);
-            }
-        }
-        let st = scratch.cache_stats();
-        cached.0 += st.decisions;
-        cached.1 += st.rebuilds;
-        cached.2 += st.node_updates;
-    }
-    assert!(decided > 5_000, "only {decided} pods found a node");
-    let (decisions, rebuilds, updates) = cached;
-    eprintln!("score cache: {decisions} decisions, {rebuilds} rebuilds, {updates} node updates");
-    assert!(
-        decisions > 1_000 && rebuilds > 100 && updates > 1_000,
-        "cache barely used: {cached:?}"
-    );
 }

@@ -381,6 +381,77 @@ impl Cluster {
         }
     }
 
+    /// Counts pod `p` on node `n` as the scheduler's filters see it (requests, pod list,
+    /// host ports, affinity counters) without binding it: a what-if for preemption's dry
+    /// run and for nominated pods. Undo with [`Cluster::what_if_remove`].
+    pub fn what_if_add(&mut self, p: PodId, n: NodeIdx) {
+        let pod = &self.pods[p.ix()];
+        let (req, nz) = (pod.spec.requests, pod.spec.nonzero_requests);
+        let (anti, any) = affinity_flags(pod);
+        let ports: Vec<(String, String, i32)> = pod
+            .spec
+            .host_ports()
+            .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
+            .collect();
+        self.set_pod_counted(p, true);
+        self.pods_with_required_anti_affinity += anti as usize;
+        self.pods_with_pod_affinity += any as usize;
+        let t = &mut self.nodes;
+        t.requested[n.ix()] += req;
+        t.nonzero_requested[n.ix()][0] += nz[0];
+        t.nonzero_requested[n.ix()][1] += nz[1];
+        t.pods[n.ix()].push(p);
+        t.host_ports[n.ix()].extend(ports);
+        t.refresh_columns(n.ix());
+        self.mark_node_changed(n);
+    }
+
+    /// Undoes [`Cluster::what_if_add`], or takes a bound pod off node `n` for a what-if
+    /// without changing the pod itself.
+    pub fn what_if_remove(&mut self, p: PodId, n: NodeIdx) {
+        let pod = &self.pods[p.ix()];
+        let (req, nz) = (pod.spec.requests, pod.spec.nonzero_requests);
+        let (anti, any) = affinity_flags(pod);
+        let ports: Vec<(String, String, i32)> = pod
+            .spec
+            .host_ports()
+            .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
+            .collect();
+        self.set_pod_counted(p, false);
+        self.pods_with_required_anti_affinity -= anti as usize;
+        self.pods_with_pod_affinity -= any as usize;
+        let t = &mut self.nodes;
+        t.requested[n.ix()] -= req;
+        t.nonzero_requested[n.ix()][0] -= nz[0];
+        t.nonzero_requested[n.ix()][1] -= nz[1];
+        t.pods[n.ix()].retain(|x| *x != p);
+        for port in ports {
+            if let Some(i) = t.host_ports[n.ix()].iter().position(|x| *x == port) {
+                t.host_ports[n.ix()].swap_remove(i);
+            }
+        }
+        t.refresh_columns(n.ix());
+        self.mark_node_changed(n);
+    }
+
+    /// Undoes [`Cluster::bind`] of a pod whose binding never completed (a pod rejected
+    /// while waiting at Permit): it is Pending and unplaced again.
+    pub fn unassume(&mut self, p: PodId) {
+        let pod = &self.pods[p.ix()];
+        let Some(n) = pod.node else {
+            return;
+        };
+        assert!(!pod.released, "pod {} already released", pod.name);
+        self.requested_total -= pod.spec.requests;
+        self.what_if_remove(p, n);
+        if self.nodes.pods[n.ix()].is_empty() {
+            self.nodes_used -= 1;
+        }
+        let pod = &mut self.pods[p.ix()];
+        pod.node = None;
+        pod.times.scheduled = None;
+    }
+
     /// Adds a new pod and returns its id. Panics if a live pod has the same name: controllers
     /// must generate unique names.
     pub fn add_pod(&mut self, pod: Pod) -> PodId {

@@ -6,7 +6,9 @@
 //! tight loop; the defaults call the per-node method.
 
 use crate::cluster::{Cluster, NodeIdx, Pod, PodId};
+use crate::model::labels::LabelSelector;
 use std::any::Any;
+use std::collections::BTreeMap;
 
 /// The highest score a Score plugin may return after normalisation.
 pub const MAX_NODE_SCORE: i64 = 100;
@@ -299,15 +301,144 @@ pub struct NodeVerdict {
 /// Runs a profile's filters on one node of a (possibly modified) cluster; handed to
 /// PostFilter plugins so preemption can test "would the pod fit without these victims".
 pub trait NodeFits {
-    /// True if `pod` passes every filter on node `n` of `cluster` (PreFilter re-run).
-    fn fits(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool;
+    /// The first failing filter's status for `pod` on node `n` of `cluster` (PreFilter
+    /// re-run), or Success.
+    fn filter_status(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status;
+
+    /// True if `pod` passes every filter on node `n` of `cluster`.
+    fn fits(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
+        self.filter_status(pod, cluster, n).is_success()
+    }
 }
 
-/// What a PostFilter plugin found (kube's PostFilterResult with the victims attached).
+/// kube's PodNominator: the node each pending pod was nominated to by preemption
+/// (`status.nominatedNodeName`), indexed both ways.
+#[derive(Debug, Clone, Default)]
+pub struct Nominator {
+    by_pod: Vec<Option<NodeIdx>>,
+    by_node: BTreeMap<NodeIdx, Vec<PodId>>,
+}
+
+impl Nominator {
+    /// The node pod `p` is nominated to.
+    pub fn node_of(&self, p: PodId) -> Option<NodeIdx> {
+        self.by_pod.get(p.ix()).copied().flatten()
+    }
+
+    /// Sets (or with `None` clears) the nomination of pod `p`.
+    pub fn set(&mut self, p: PodId, node: Option<NodeIdx>) {
+        if self.by_pod.len() <= p.ix() {
+            self.by_pod.resize(p.ix() + 1, None);
+        }
+        if let Some(old) = self.by_pod[p.ix()].take() {
+            if let Some(list) = self.by_node.get_mut(&old) {
+                list.retain(|q| *q != p);
+                if list.is_empty() {
+                    self.by_node.remove(&old);
+                }
+            }
+        }
+        if let Some(n) = node {
+            self.by_pod[p.ix()] = Some(n);
+            self.by_node.entry(n).or_default().push(p);
+        }
+    }
+
+    /// True if no pod is nominated anywhere.
+    pub fn is_empty(&self) -> bool {
+        self.by_node.is_empty()
+    }
+
+    /// Pods nominated to node `n`, in nomination order.
+    pub fn pods_on(&self, n: NodeIdx) -> &[PodId] {
+        self.by_node.get(&n).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Nodes with at least one nominated pod, in node order.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeIdx> + '_ {
+        self.by_node.keys().copied()
+    }
+
+    /// kube's `addGENominatedPods` selection: pods other than `p` nominated to `n` whose
+    /// priority is at least `p`'s and that still wait for a node.
+    pub fn ge_pods(&self, cluster: &Cluster, p: PodId, n: NodeIdx) -> Vec<PodId> {
+        let priority = cluster.pods[p.ix()].spec.priority;
+        self.pods_on(n)
+            .iter()
+            .copied()
+            .filter(|q| {
+                let pod = &cluster.pods[q.ix()];
+                *q != p && pod.spec.priority >= priority && pod.node.is_none() && !pod.deleting
+            })
+            .collect()
+    }
+}
+
+/// kube's `RunFilterPluginsWithNominatedPods`: the filters run once with the `nominated`
+/// pods (of at least `pod`'s priority, nominated to `n`) added to node `n`, and, if any
+/// were added and that passed, once more without them, so that neither the space they
+/// are promised nor an affinity they would satisfy is counted on.
+pub fn filter_with_nominated(
+    fits: &dyn NodeFits,
+    pod: &Pod,
+    cluster: &mut Cluster,
+    n: NodeIdx,
+    nominated: &[PodId],
+) -> Status {
+    if nominated.is_empty() {
+        return fits.filter_status(pod, cluster, n);
+    }
+    let saved_pods = cluster.nodes.pods[n.ix()].clone();
+    let saved_ports = cluster.nodes.host_ports[n.ix()].clone();
+    for q in nominated {
+        cluster.what_if_add(*q, n);
+    }
+    let with = fits.filter_status(pod, cluster, n);
+    for q in nominated.iter().rev() {
+        cluster.what_if_remove(*q, n);
+    }
+    cluster.nodes.pods[n.ix()] = saved_pods;
+    cluster.nodes.host_ports[n.ix()] = saved_ports;
+    if !with.is_success() {
+        return with;
+    }
+    fits.filter_status(pod, cluster, n)
+}
+
+/// One PodDisruptionBudget as preemption sees it: its namespace, selector and
+/// `status.disruptionsAllowed`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdbBudget {
+    /// metadata.namespace.
+    pub namespace: String,
+    /// spec.selector (empty matches nothing for preemption, as in kube).
+    pub selector: LabelSelector,
+    /// status.disruptionsAllowed.
+    pub disruptions_allowed: i32,
+}
+
+/// What a PostFilter plugin may read besides the cluster (kube's framework Handle: the
+/// PDB lister, the pod nominator, the scheduler's own record of preemptions).
+pub struct PostFilterHandle<'a> {
+    /// The pod being scheduled.
+    pub pod: PodId,
+    /// The profile's filters.
+    pub fits: &'a dyn NodeFits,
+    /// Every PodDisruptionBudget.
+    pub pdbs: &'a [PdbBudget],
+    /// Nominated pods.
+    pub nominator: &'a Nominator,
+    /// Per pod: terminating because the scheduler preempted it (kube's DisruptionTarget
+    /// condition with reason PreemptionByScheduler).
+    pub preempted: &'a [bool],
+}
+
+/// What a PostFilter plugin decided (kube's PostFilterResult): the pod's nomination is
+/// overridden with `nominated` (`None` clears it) and `victims` are preempted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostFilterResult {
-    /// The node nominated for the pod.
-    pub nominated: NodeIdx,
+    /// The node nominated for the pod, or `None` to clear its nomination.
+    pub nominated: Option<NodeIdx>,
     /// Pods to delete so the pod fits there.
     pub victims: Vec<PodId>,
 }
@@ -315,13 +446,16 @@ pub struct PostFilterResult {
 /// PostFilter: runs when no node fits (DefaultPreemption).
 pub trait PostFilterPlugin: Plugin {
     /// Looks for a way to make `pod` fit; `failed` lists each filtered-out node's status.
+    /// Returns kube's (result, status) pair: `None` keeps the pod's nomination; the
+    /// status is Success when preemption happened, else its message (prefixed as the
+    /// plugin likes) is appended to the FailedScheduling message.
     fn post_filter(
         &self,
         pod: &Pod,
         cluster: &mut Cluster,
         failed: &[NodeVerdict],
-        fits: &dyn NodeFits,
-    ) -> Option<PostFilterResult>;
+        handle: &PostFilterHandle<'_>,
+    ) -> (Option<PostFilterResult>, Status);
 }
 
 /// Reserve/Unreserve: claim per-node resources before binding; release on failure.
@@ -332,10 +466,22 @@ pub trait ReservePlugin: Plugin {
     fn unreserve(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx);
 }
 
+/// The longest a pod may wait at Permit (kube's `maxTimeout`, 15 minutes).
+pub const MAX_PERMIT_TIMEOUT_MS: u64 = 15 * 60_000;
+
 /// Permit: approve, deny or delay the binding.
 pub trait PermitPlugin: Plugin {
-    /// Success, Unschedulable (deny) or Wait.
-    fn permit(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status;
+    /// Success, Unschedulable (deny) or Wait with the longest wait in ms (capped at
+    /// [`MAX_PERMIT_TIMEOUT_MS`]); the timeout is ignored unless the code is Wait. The
+    /// pod is assumed on `n` while Permit runs, so it counts among `n`'s pods.
+    fn permit(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> (Status, u64);
+
+    /// After `pod` passed this plugin's Permit (Success or Wait), the pods among
+    /// `waiting` (waiting at Permit, assumed on their nodes) this plugin now allows
+    /// (kube: `Handle.IterateOverWaitingPods` and `WaitingPod.Allow`). Default: none.
+    fn allow_waiting(&self, _pod: &Pod, _cluster: &Cluster, _waiting: &[PodId]) -> Vec<PodId> {
+        Vec::new()
+    }
 }
 
 /// PreBind: work before binding (e.g. volume provisioning); may add simulated time.

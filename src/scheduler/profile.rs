@@ -59,6 +59,9 @@ pub struct Scratch {
     state: CycleState,
     skipped_filters: Vec<bool>,
     cache: ScoreCache,
+    /// Nodes the caller found infeasible once nominated pods are counted (kube's
+    /// RunFilterPluginsWithNominatedPods), with the failing status; `schedule` drops them.
+    pub nominated_rejects: Vec<NodeVerdict>,
 }
 
 /// Why a pod fits nowhere: counts of each reason, as kube's `FitError` reports them.
@@ -116,6 +119,24 @@ pub struct Explanation {
 }
 
 impl FitError {
+    /// Counts `rejects` (nodes that pass the filters alone but not with the pods
+    /// nominated to them) among the failed nodes, as kube's diagnosis does.
+    pub fn add_rejects(&mut self, rejects: &[NodeVerdict]) {
+        for v in rejects {
+            if self.failed.iter().any(|f| f.node == v.node) {
+                continue;
+            }
+            if v.status.code != Code::UnschedulableAndUnresolvable {
+                self.unresolvable = false;
+            }
+            for r in &v.status.reasons {
+                *self.reasons.entry(r.clone()).or_default() += 1;
+            }
+            self.failed.push(v.clone());
+        }
+        self.failed.sort_by_key(|v| v.node);
+    }
+
     /// kube's FailedScheduling message: "0/3 nodes are available: 1 Insufficient cpu, 2
     /// node(s) had untolerated taint {k: v}." (reasons sorted as strings).
     pub fn message(&self) -> String {
@@ -164,20 +185,22 @@ impl Scratch {
 }
 
 impl NodeFits for Profile {
-    fn fits(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
+    fn filter_status(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
         let mut state = CycleState::default();
         for f in &self.filters {
             let f = f.as_filter().expect("filter plugin");
-            match f.pre_filter(&mut state, pod, cluster).code {
+            let pre = f.pre_filter(&mut state, pod, cluster);
+            match pre.code {
                 Code::Skip => continue,
                 Code::Success => {}
-                _ => return false,
+                _ => return pre,
             }
-            if !f.filter(&state, pod, cluster, n).is_success() {
-                return false;
+            let st = f.filter(&state, pod, cluster, n);
+            if !st.is_success() {
+                return st;
             }
         }
-        true
+        Status::success()
     }
 }
 
@@ -200,7 +223,7 @@ impl Profile {
     /// uniformly at random with the scheduler's stream). `next_start` rotates the node
     /// scan as kube's `nextStartNodeIndex` does. Pods whose cycle reduces to per-node
     /// functions are decided by the score cache ([`super::score_cache`]), with the same
-    /// result as the full cycle.
+    /// result as the full cycle, unless nominated pods rule out some nodes.
     pub fn schedule(
         &self,
         pod: &Pod,
@@ -209,8 +232,12 @@ impl Profile {
         scratch: &mut Scratch,
         next_start: &mut usize,
     ) -> Result<NodeIdx, FitError> {
-        if let Some(n) = scratch.cache.schedule(self, pod, cluster, rng, next_start) {
-            return Ok(n);
+        // Nodes ruled out by nominated pods are not in the cached totals: take the full
+        // cycle while there are any.
+        if scratch.nominated_rejects.is_empty() {
+            if let Some(n) = scratch.cache.schedule(self, pod, cluster, rng, next_start) {
+                return Ok(n);
+            }
         }
         self.schedule_full(pod, cluster, rng, scratch, next_start)
     }
@@ -261,6 +288,9 @@ impl Profile {
                 );
             }
         }
+        for v in &s.nominated_rejects {
+            s.feasible[v.node.ix()] = false;
+        }
 
         // Take the first `to_find` feasible nodes in rotating order, as kube does. The scan
         // appends without branching (write the index, advance by `feasible`) in chunks and
@@ -298,7 +328,9 @@ impl Profile {
             *next_start = (start + examined) % n_nodes;
         }
         if s.candidates.is_empty() {
-            return Err(self.diagnose(pod, cluster, &s.state, &s.skipped_filters, num_all));
+            let mut e = self.diagnose(pod, cluster, &s.state, &s.skipped_filters, num_all);
+            e.add_rejects(&s.nominated_rejects);
+            return Err(e);
         }
         if s.candidates.len() == 1 {
             return Ok(s.candidates[0]);

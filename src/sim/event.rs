@@ -121,4 +121,11 @@ pub enum Event {
         /// Pod generation.
         generation: u32,
     },
+    /// A Permit plugin's wait for a pod may have run out.
+    PermitTimeout {
+        /// Pod.
+        pod: PodId,
+        /// Which wait of the pod (a pod may wait at Permit again after a rejection).
+        wait: u32,
+    },
 }

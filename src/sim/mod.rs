@@ -172,6 +172,7 @@ impl Simulation {
         }
         let name = pod.name.clone();
         let running = pod.phase == PodPhase::Running;
+        self.scheduler.nominator.set(p, None);
         if !was_bound {
             // Bound pods are not queued; queued ones are skipped lazily if still in the
             // active or back-off queue.
@@ -427,6 +428,7 @@ impl Simulation {
                 generation,
                 epoch,
             } => node_lifecycle::taint_evict(self, pod, generation, epoch),
+            Event::PermitTimeout { pod, wait } => scheduling::permit_timeout(self, pod, wait),
             Event::PodTerminated { pod, generation } => {
                 node_lifecycle::pod_terminated(self, pod, generation)
             }

@@ -22,6 +22,7 @@ fn timeline_objects(
     source: &Source<'_>,
     src: &ApplySource,
     resources: &mut ResourceNames,
+    scenario_objects: &[Located],
 ) -> Result<Vec<Object>, Vec<InputError>> {
     let (mpath, text) = match src {
         ApplySource::File(rel) => source.read(rel).map_err(|e| {
@@ -42,7 +43,13 @@ fn timeline_objects(
             )])
         }
     };
-    let set = manifest::load_str(&mpath, &text, resources)?;
+    let mut set = manifest::load_str(&mpath, &text, resources)?;
+    // Admission resolves priorityClassName for objects applied later too.
+    let mut errors = Vec::new();
+    super::objects::resolve_priorities_with(scenario_objects, &mut set.objects, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok(set.objects.into_iter().map(|l| l.object).collect())
 }
 
@@ -256,25 +263,28 @@ pub(super) fn timeline(
         };
         // Fill in the objects of apply/create/run/delete -f.
         let action = match action {
-            Action::Apply { source: src, .. } => match timeline_objects(source, &src, resources) {
-                Ok(objs) => {
-                    for o in &objs {
-                        let (ns, name) = o.key();
-                        known.insert((o.kind(), ns.to_string(), name.to_string()));
+            Action::Apply { source: src, .. } => {
+                match timeline_objects(source, &src, resources, objects) {
+                    Ok(objs) => {
+                        for o in &objs {
+                            let (ns, name) = o.key();
+                            known.insert((o.kind(), ns.to_string(), name.to_string()));
+                        }
+                        Action::Apply {
+                            source: src,
+                            objects: objs,
+                        }
                     }
-                    Action::Apply {
-                        source: src,
-                        objects: objs,
+                    Err(errs) => {
+                        let msg: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                        fail(format!("{field}.kubectl"), msg.join("; "));
+                        continue;
                     }
                 }
-                Err(errs) => {
-                    let msg: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-                    fail(format!("{field}.kubectl"), msg.join("; "));
-                    continue;
-                }
-            },
+            }
             Action::DeleteFile { file, .. } => {
-                match timeline_objects(source, &ApplySource::File(file.clone()), resources) {
+                match timeline_objects(source, &ApplySource::File(file.clone()), resources, objects)
+                {
                     Ok(objs) => Action::DeleteFile {
                         file,
                         targets: objs

@@ -47,11 +47,21 @@ pub(super) fn check_duplicates(
 /// Resolves `priorityClassName` into a priority (admission's Priority plugin), including the
 /// two built-in system classes and a `globalDefault` class.
 pub(super) fn resolve_priorities(objects: &mut [Located], errors: &mut Vec<InputError>) {
+    resolve_priorities_with(&[], objects, errors);
+}
+
+/// As [`resolve_priorities`], with the PriorityClasses of `base` known too (objects a
+/// timeline entry applies later are admitted against the scenario's classes).
+pub(super) fn resolve_priorities_with(
+    base: &[Located],
+    objects: &mut [Located],
+    errors: &mut Vec<InputError>,
+) {
     let mut classes: BTreeMap<String, (i32, bool)> = BTreeMap::new();
     classes.insert("system-cluster-critical".into(), (2_000_000_000, true));
     classes.insert("system-node-critical".into(), (2_000_001_000, true));
     let mut global_default: Option<(i32, bool)> = None;
-    for o in objects.iter() {
+    for o in base.iter().chain(objects.iter()) {
         if let Object::PriorityClass(pc) = &o.object {
             classes.insert(pc.name.clone(), (pc.value, pc.preempts));
             if pc.global_default {

@@ -1,13 +1,23 @@
 //! DefaultPreemption: when no node fits, finds a node where deleting lower-priority pods
-//! makes the pod fit, with the fewest and least important victims
-//! (pkg/scheduler/framework/plugins/defaultpreemption, framework/preemption).
-//! PodDisruptionBudgets are not modelled, so no candidate violates one.
+//! makes the pod fit, preferring nodes whose victims violate no PodDisruptionBudget and
+//! are the fewest and least important (pkg/scheduler/framework/plugins/defaultpreemption
+//! and framework/preemption/preemption.go).
 
 use super::names;
 use crate::cluster::{Cluster, NodeIdx, Pod, PodId};
+use crate::engine::SimTime;
 use crate::scheduler::framework::{
-    Code, NodeFits, NodeVerdict, Plugin, PostFilterPlugin, PostFilterResult,
+    filter_with_nominated, Code, NodeVerdict, PdbBudget, Plugin, PostFilterHandle,
+    PostFilterPlugin, PostFilterResult, Status,
 };
+use crate::scheduler::profile::FitError;
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+
+/// kube's status reason for a node without lower-priority pods.
+pub const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+/// kube's status reason for nodes preemption did not examine or cannot help.
+pub const NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
 
 /// The DefaultPreemption plugin.
 #[derive(Debug, Clone)]
@@ -36,176 +46,248 @@ impl Plugin for DefaultPreemption {
     }
 }
 
-/// Takes pod `p` off its node's columns (requests, pod list, ports, affinity counters)
-/// without changing the pod: a what-if for the dry run.
-fn detach(cluster: &mut Cluster, p: PodId, n: NodeIdx) {
-    let pod = &cluster.pods[p.ix()];
-    let (req, nz) = (pod.spec.requests, pod.spec.nonzero_requests);
-    let a = &pod.spec.affinity;
-    let anti = !a.pod_anti_affinity.required.is_empty();
-    let any = !a.pod_affinity.is_empty() || !a.pod_anti_affinity.is_empty();
-    let ports: Vec<(String, String, i32)> = pod
-        .spec
-        .host_ports()
-        .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
-        .collect();
-    cluster.set_pod_counted(p, false);
-    cluster.pods_with_required_anti_affinity -= anti as usize;
-    cluster.pods_with_pod_affinity -= any as usize;
-    let t = &mut cluster.nodes;
-    t.requested[n.ix()] -= req;
-    t.nonzero_requested[n.ix()][0] -= nz[0];
-    t.nonzero_requested[n.ix()][1] -= nz[1];
-    t.pods[n.ix()].retain(|x| *x != p);
-    for port in ports {
-        if let Some(i) = t.host_ports[n.ix()].iter().position(|x| *x == port) {
-            t.host_ports[n.ix()].swap_remove(i);
+/// A node where preemption makes the pod fit (kube's `Candidate`), its victims ordered
+/// from most to least important, and how many of them violate a PDB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The node.
+    pub node: NodeIdx,
+    /// The pods to preempt there.
+    pub victims: Vec<PodId>,
+    /// Victims whose eviction would exceed a PDB's disruptionsAllowed.
+    pub num_pdb_violations: usize,
+}
+
+/// A pod's start time as preemption reads it (`status.startTime`, set when the kubelet
+/// accepts the bound pod; the zero time when unset, as kube's `GetPodStartTime`).
+fn start_time(cluster: &Cluster, p: PodId) -> SimTime {
+    cluster.pods[p.ix()]
+        .times
+        .scheduled
+        .unwrap_or(SimTime::ZERO)
+}
+
+/// kube's `util.MoreImportantPod` as a sort key: higher priority first, then the earlier
+/// start; the pod id breaks the remaining ties deterministically.
+fn importance_key(cluster: &Cluster, p: PodId) -> (Reverse<i32>, SimTime, PodId) {
+    (
+        Reverse(cluster.pods[p.ix()].spec.priority),
+        start_time(cluster, p),
+        p,
+    )
+}
+
+/// kube's `filterPodsWithPDBViolation`: splits `pods` (order kept) into those whose
+/// eviction would take a matching PDB below zero allowed disruptions, and the rest. A PDB
+/// with an empty selector matches nothing here, and a pod without labels matches no PDB.
+pub fn filter_pods_with_pdb_violation(
+    cluster: &Cluster,
+    pods: &[PodId],
+    pdbs: &[PdbBudget],
+) -> (Vec<PodId>, Vec<PodId>) {
+    let mut allowed: Vec<i32> = pdbs.iter().map(|b| b.disruptions_allowed).collect();
+    let (mut violating, mut non_violating) = (Vec::new(), Vec::new());
+    for &p in pods {
+        let pod = &cluster.pods[p.ix()];
+        let mut violated = false;
+        if !pod.labels.is_empty() {
+            for (i, pdb) in pdbs.iter().enumerate() {
+                if pdb.namespace != pod.namespace
+                    || pdb.selector.is_empty()
+                    || !pdb.selector.matches(&pod.labels)
+                {
+                    continue;
+                }
+                allowed[i] -= 1;
+                if allowed[i] < 0 {
+                    violated = true;
+                }
+            }
+        }
+        if violated {
+            violating.push(p);
+        } else {
+            non_violating.push(p);
         }
     }
-    cluster.mark_node_changed(n);
+    (violating, non_violating)
 }
 
-/// Undoes [`detach`].
-fn attach(cluster: &mut Cluster, p: PodId, n: NodeIdx) {
-    let pod = &cluster.pods[p.ix()];
-    let (req, nz) = (pod.spec.requests, pod.spec.nonzero_requests);
-    let a = &pod.spec.affinity;
-    let anti = !a.pod_anti_affinity.required.is_empty();
-    let any = !a.pod_affinity.is_empty() || !a.pod_anti_affinity.is_empty();
-    let ports: Vec<(String, String, i32)> = pod
-        .spec
-        .host_ports()
-        .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
-        .collect();
-    cluster.set_pod_counted(p, true);
-    cluster.pods_with_required_anti_affinity += anti as usize;
-    cluster.pods_with_pod_affinity += any as usize;
-    let t = &mut cluster.nodes;
-    t.requested[n.ix()] += req;
-    t.nonzero_requested[n.ix()][0] += nz[0];
-    t.nonzero_requested[n.ix()][1] += nz[1];
-    t.pods[n.ix()].push(p);
-    t.host_ports[n.ix()].extend(ports);
-    cluster.mark_node_changed(n);
-}
-
-/// A node where preemption works, and its victims.
-struct Candidate {
-    node: NodeIdx,
-    victims: Vec<PodId>,
-}
-
-/// kube's `selectVictimsOnNode` without PDBs: remove every lower-priority pod; if the pod
-/// fits, add them back most important first (higher priority, then earlier start) while
-/// it still fits; the rest are victims.
-fn select_victims(
+/// kube's `SelectVictimsOnNode`: takes every lower-priority pod off node `n`; if `pod`
+/// then passes the filters (nominated pods counted), puts them back one by one — first
+/// those whose eviction would violate a PDB, then the others, each group most important
+/// first — keeping back each one the pod still fits with. Returns the victims (most
+/// important first) and how many violate a PDB, or the status that rules the node out.
+/// The cluster is left exactly as it was.
+pub fn select_victims_on_node(
     pod: &Pod,
     cluster: &mut Cluster,
     n: NodeIdx,
-    fits: &dyn NodeFits,
-) -> Option<Vec<PodId>> {
+    handle: &PostFilterHandle<'_>,
+) -> Result<(Vec<PodId>, usize), Status> {
     let mut potential: Vec<PodId> = cluster.nodes.pods[n.ix()]
         .iter()
         .copied()
-        .filter(|p| {
-            let q = &cluster.pods[p.ix()];
-            !q.deleting && q.spec.priority < pod.spec.priority
-        })
+        .filter(|p| cluster.pods[p.ix()].spec.priority < pod.spec.priority)
         .collect();
     if potential.is_empty() {
-        return None;
+        return Err(Status::new(Code::UnschedulableAndUnresolvable, NO_VICTIMS));
     }
+    let nominated = handle.nominator.ge_pods(cluster, handle.pod, n);
     let saved_pods = cluster.nodes.pods[n.ix()].clone();
     let saved_ports = cluster.nodes.host_ports[n.ix()].clone();
     for p in &potential {
-        detach(cluster, *p, n);
+        cluster.what_if_remove(*p, n);
     }
-    let mut victims = Vec::new();
-    if fits.fits(pod, cluster, n) {
-        potential.sort_by_key(|p| {
-            let q = &cluster.pods[p.ix()];
-            (std::cmp::Reverse(q.spec.priority), q.times.scheduled, *p)
-        });
-        for p in &potential {
-            attach(cluster, *p, n);
-            if !fits.fits(pod, cluster, n) {
-                detach(cluster, *p, n);
-                victims.push(*p);
+    let mut removed: Vec<PodId> = potential.clone();
+    let first = filter_with_nominated(handle.fits, pod, cluster, n, &nominated);
+    let mut outcome = Err(first.clone());
+    if first.is_success() {
+        potential.sort_by_key(|p| importance_key(cluster, *p));
+        let (violating, non_violating) =
+            filter_pods_with_pdb_violation(cluster, &potential, handle.pdbs);
+        let mut victims = Vec::new();
+        let mut num_violating = 0;
+        for (group, is_violating) in [(&violating, true), (&non_violating, false)] {
+            for &p in group {
+                cluster.what_if_add(p, n);
+                if filter_with_nominated(handle.fits, pod, cluster, n, &nominated).is_success() {
+                    removed.retain(|q| *q != p);
+                } else {
+                    cluster.what_if_remove(p, n);
+                    victims.push(p);
+                    num_violating += is_violating as usize;
+                }
             }
         }
+        if !violating.is_empty() && !non_violating.is_empty() {
+            victims.sort_by_key(|p| importance_key(cluster, *p));
+        }
+        outcome = Ok((victims, num_violating));
     }
-    // Restore exactly: re-attach whatever is still detached, then the saved orders.
-    let detached: Vec<PodId> = potential
-        .iter()
-        .copied()
-        .filter(|p| !cluster.nodes.pods[n.ix()].contains(p))
-        .collect();
-    for p in detached {
-        attach(cluster, p, n);
+    for p in removed {
+        cluster.what_if_add(p, n);
     }
     cluster.nodes.pods[n.ix()] = saved_pods;
     cluster.nodes.host_ports[n.ix()] = saved_ports;
-    cluster.mark_node_changed(n);
-    if victims.is_empty() {
-        None
-    } else {
-        Some(victims)
+    outcome
+}
+
+/// kube's `PodEligibleToPreemptOthers`: a pod with `preemptionPolicy: Never` does not
+/// preempt, nor does one whose nominated node still has lower-priority pods terminating
+/// because of an earlier preemption (unless the filters found that node
+/// UnschedulableAndUnresolvable). Err carries kube's reason.
+pub fn pod_eligible_to_preempt_others(
+    pod: &Pod,
+    cluster: &Cluster,
+    failed: &[NodeVerdict],
+    handle: &PostFilterHandle<'_>,
+) -> Result<(), &'static str> {
+    if !pod.spec.preempts {
+        return Err("not eligible due to preemptionPolicy=Never.");
     }
+    let Some(nn) = handle.nominator.node_of(handle.pod) else {
+        return Ok(());
+    };
+    // Nodes absent from the status map count as UnschedulableAndUnresolvable.
+    let code = failed
+        .iter()
+        .find(|v| v.node == nn)
+        .map(|v| v.status.code)
+        .unwrap_or(Code::UnschedulableAndUnresolvable);
+    if code == Code::UnschedulableAndUnresolvable || !cluster.nodes.present[nn.ix()] {
+        return Ok(());
+    }
+    let terminating = cluster.nodes.pods[nn.ix()].iter().any(|q| {
+        let v = &cluster.pods[q.ix()];
+        v.spec.priority < pod.spec.priority
+            && v.deleting
+            && handle.preempted.get(q.ix()).copied().unwrap_or(false)
+    });
+    if terminating {
+        return Err("not eligible due to a terminating pod on the nominated node.");
+    }
+    Ok(())
 }
 
 impl DefaultPreemption {
-    /// kube's `GetOffsetAndNumCandidates` without the random offset:
-    /// `max(n × percentage / 100, absolute)`, at most n.
-    fn num_candidates(&self, n: usize) -> usize {
+    /// kube's `calculateNumCandidates`: `max(n × percentage / 100, absolute)`, at most n.
+    pub fn num_candidates(&self, n: usize) -> usize {
         let n = n as i64;
         let c = (n * self.min_candidate_nodes_percentage / 100)
             .max(self.min_candidate_nodes_absolute)
             .min(n);
         c.max(0) as usize
     }
-}
 
-impl PostFilterPlugin for DefaultPreemption {
-    fn post_filter(
+    /// kube's `DryRunPreemption` (with offset 0: k8sim scans the potential nodes in node
+    /// order instead of from a random offset): candidates that violate no PDB first, then
+    /// the others, stopping once there is a non-violating one and `num_candidates` in
+    /// all; plus each node ruled out with its status.
+    pub fn dry_run_preemption(
         &self,
         pod: &Pod,
         cluster: &mut Cluster,
-        failed: &[NodeVerdict],
-        fits: &dyn NodeFits,
-    ) -> Option<PostFilterResult> {
-        if !pod.spec.preempts {
-            return None;
-        }
-        // Only nodes that failed with a resolvable status can be helped by preemption.
-        let potential: Vec<NodeIdx> = failed
-            .iter()
-            .filter(|v| v.status.code == Code::Unschedulable)
-            .map(|v| v.node)
-            .collect();
+        potential: &[NodeIdx],
+        handle: &PostFilterHandle<'_>,
+    ) -> (Vec<Candidate>, Vec<NodeVerdict>) {
         let want = self.num_candidates(potential.len());
-        let mut candidates = Vec::new();
-        for n in potential {
-            if candidates.len() >= want {
-                break;
-            }
-            if let Some(victims) = select_victims(pod, cluster, n, fits) {
-                candidates.push(Candidate { node: n, victims });
+        let (mut non_violating, mut violating) = (Vec::new(), Vec::new());
+        let mut statuses = Vec::new();
+        for &n in potential {
+            match select_victims_on_node(pod, cluster, n, handle) {
+                Ok((victims, num)) if !victims.is_empty() => {
+                    let c = Candidate {
+                        node: n,
+                        victims,
+                        num_pdb_violations: num,
+                    };
+                    let list = if num == 0 {
+                        &mut non_violating
+                    } else {
+                        &mut violating
+                    };
+                    if list.len() < want {
+                        list.push(c);
+                    }
+                    if !non_violating.is_empty() && non_violating.len() + violating.len() >= want {
+                        break;
+                    }
+                }
+                Ok(_) => statuses.push(NodeVerdict {
+                    node: n,
+                    status: Status::new(
+                        Code::Error,
+                        format!(
+                            "expected at least one victim pod on node {:?}",
+                            cluster.nodes.names[n.ix()]
+                        ),
+                    ),
+                }),
+                Err(status) => statuses.push(NodeVerdict { node: n, status }),
             }
         }
-        let best = pick_one_node_for_preemption(cluster, &candidates)?;
-        Some(PostFilterResult {
-            nominated: candidates[best].node,
-            victims: candidates[best].victims.clone(),
-        })
+        non_violating.extend(violating);
+        (non_violating, statuses)
     }
 }
 
-/// kube's `pickOneNodeForPreemption` (no PDB criterion): lowest highest-victim priority,
-/// then lowest priority sum, then fewest victims, then the latest earliest start among
-/// the highest-priority victims, then the first.
-fn pick_one_node_for_preemption(cluster: &Cluster, cands: &[Candidate]) -> Option<usize> {
+/// kube's `SelectCandidate`: the only candidate, or [`pick_one_node_for_preemption`].
+pub fn select_candidate(cluster: &Cluster, candidates: &[Candidate]) -> Option<usize> {
+    match candidates.len() {
+        0 => None,
+        1 => Some(0),
+        _ => pick_one_node_for_preemption(cluster, candidates),
+    }
+}
+
+/// kube's `pickOneNodeForPreemption`: fewest PDB violations, then the lowest highest
+/// victim priority, then the lowest sum of victim priorities (each shifted by 2^31 so
+/// negative priorities count), then the fewest victims, then the latest earliest start
+/// time among the highest-priority victims, then the first candidate.
+pub fn pick_one_node_for_preemption(cluster: &Cluster, cands: &[Candidate]) -> Option<usize> {
+    let prio = |p: &PodId| cluster.pods[p.ix()].spec.priority as i64;
     let key = |c: &Candidate| {
-        let prio = |p: &PodId| cluster.pods[p.ix()].spec.priority as i64;
         let highest = c.victims.iter().map(prio).max().unwrap_or(i64::MIN);
         let sum: i64 = c
             .victims
@@ -216,9 +298,82 @@ fn pick_one_node_for_preemption(cluster: &Cluster, cands: &[Candidate]) -> Optio
             .victims
             .iter()
             .filter(|p| prio(p) == highest)
-            .filter_map(|p| cluster.pods[p.ix()].times.scheduled)
+            .map(|p| start_time(cluster, *p))
             .min();
-        (highest, sum, c.victims.len(), std::cmp::Reverse(earliest))
+        (
+            c.num_pdb_violations,
+            highest,
+            sum,
+            c.victims.len(),
+            Reverse(earliest),
+        )
     };
+    // min_by_key keeps the first of equal keys: "then the first".
     (0..cands.len()).min_by_key(|i| key(&cands[*i]))
+}
+
+/// kube's FitError message over the dry run's node statuses: nodes not examined count as
+/// "Preemption is not helpful for scheduling".
+fn dry_run_message(cluster: &Cluster, statuses: &[NodeVerdict]) -> String {
+    let num_all = cluster.nodes.present.iter().filter(|p| **p).count();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for v in statuses {
+        for r in &v.status.reasons {
+            *reasons.entry(r.clone()).or_default() += 1;
+        }
+    }
+    let absent = num_all.saturating_sub(statuses.len());
+    if absent > 0 {
+        *reasons.entry(NOT_HELPFUL.to_string()).or_default() += absent;
+    }
+    FitError {
+        num_all_nodes: num_all,
+        reasons,
+        unresolvable: false,
+        failed: Vec::new(),
+    }
+    .message()
+}
+
+impl PostFilterPlugin for DefaultPreemption {
+    fn post_filter(
+        &self,
+        pod: &Pod,
+        cluster: &mut Cluster,
+        failed: &[NodeVerdict],
+        handle: &PostFilterHandle<'_>,
+    ) -> (Option<PostFilterResult>, Status) {
+        if let Err(msg) = pod_eligible_to_preempt_others(pod, cluster, failed, handle) {
+            return (
+                None,
+                Status::new(Code::Unschedulable, format!("preemption: {msg}")),
+            );
+        }
+        // Only nodes that failed with a resolvable status can be helped by preemption.
+        let potential: Vec<NodeIdx> = failed
+            .iter()
+            .filter(|v| v.status.code == Code::Unschedulable)
+            .map(|v| v.node)
+            .collect();
+        let (candidates, statuses) = self.dry_run_preemption(pod, cluster, &potential, handle);
+        let Some(best) = select_candidate(cluster, &candidates) else {
+            // No candidate: clear the pod's nomination and say why per node.
+            let msg = dry_run_message(cluster, &statuses);
+            return (
+                Some(PostFilterResult {
+                    nominated: None,
+                    victims: Vec::new(),
+                }),
+                Status::new(Code::Unschedulable, format!("preemption: {msg}")),
+            );
+        };
+        let c = &candidates[best];
+        (
+            Some(PostFilterResult {
+                nominated: Some(c.node),
+                victims: c.victims.clone(),
+            }),
+            Status::success(),
+        )
+    }
 }
