@@ -91,7 +91,9 @@ pub(super) const BUILTIN_GROUPS: &[&str] = &[
 ];
 
 /// The apiVersions accepted for each simulated kind; a deprecated one is marked.
-pub(super) fn accepted_versions(kind: &str) -> Option<&'static [(&'static str, Option<&'static str>)]> {
+pub(super) fn accepted_versions(
+    kind: &str,
+) -> Option<&'static [(&'static str, Option<&'static str>)]> {
     Some(match kind {
         "Pod"
         | "Node"
