@@ -1,13 +1,16 @@
-//! NodePorts, SchedulingGates, NodeName and ImageLocality tables ported from
+//! NodePorts, SchedulingGates, NodeName, NodeUnschedulable and ImageLocality tables ported from
 //! kube-scheduler's plugin unit tests (pkg/scheduler/framework/plugins/...), each case
 //! named after its source case, run through both the per-node and the batch path.
 
 mod sched_common;
 
+use k8sim::cluster::normalized_image_name;
+use k8sim::model::labels::{TaintEffect, Toleration};
 use k8sim::scheduler::framework::{Code, PreEnqueuePlugin};
 use k8sim::scheduler::plugins::image_locality::ImageLocality;
 use k8sim::scheduler::plugins::node_name::{self, NodeName};
 use k8sim::scheduler::plugins::node_ports::{self, NodePorts};
+use k8sim::scheduler::plugins::node_unschedulable::{NodeUnschedulable, ERR_REASON_UNSCHEDULABLE};
 use k8sim::scheduler::plugins::scheduling_gates::SchedulingGates;
 use sched_common::{
     bare, check_status, cluster, filter_statuses, p, scores, NodeBuilder, Want, MB,
@@ -244,5 +247,64 @@ fn image_locality_priority_test_go() {
         let c = bare(nodes);
         let got = scores(&ImageLocality::default(), &pod.build(), &c);
         assert_eq!(got, want, "case {name:?}");
+    }
+}
+
+// imagelocality/image_locality_test.go, TestNormalizedImageName: a reference without a
+// tag or digest gets `:latest` (a registry port is not a tag); the digest is
+// sha256("root"), as the Go test's getImageFakeDigest("root").
+#[test]
+fn normalized_image_name_test_go() {
+    let digest = "root@sha256:4813494d137e1631bba301d5acab6e7bb7aa74ce1185d456565ef51d737677b2";
+    let cases = [
+        ("add :latest postfix 1", "root", "root:latest"),
+        (
+            "add :latest postfix 2",
+            "gcr.io:5000/root",
+            "gcr.io:5000/root:latest",
+        ),
+        ("keep it as is 1", "root:tag", "root:tag"),
+        ("keep it as is 2", digest, digest),
+    ];
+    for (name, input, want) in cases {
+        assert_eq!(normalized_image_name(input), want, "case {name:?}");
+    }
+}
+
+// nodeunschedulable/node_unschedulable_test.go, TestNodeUnschedulable.
+#[test]
+fn node_unschedulable_test_go() {
+    let no: Want = Some((Code::UnschedulableAndUnresolvable, ERR_REASON_UNSCHEDULABLE));
+    let unschedulable = || {
+        let mut b = NodeBuilder::new("n");
+        b.spec.unschedulable = true;
+        b
+    };
+    let cases: Vec<(&str, sched_common::PodBuilder, NodeBuilder, Want)> =
+        vec![
+        (
+            "Does not schedule pod to unschedulable node (node.Spec.Unschedulable==true)",
+            p(),
+            unschedulable(),
+            no,
+        ),
+        ("Schedule pod to normal node", p(), NodeBuilder::new("n"), None),
+        (
+            "Schedule pod with toleration to unschedulable node (node.Spec.Unschedulable==true)",
+            p().tolerate(Toleration {
+                key: "node.kubernetes.io/unschedulable".into(),
+                exists: false,
+                value: String::new(),
+                effect: Some(TaintEffect::NoSchedule),
+                toleration_seconds: None,
+            }),
+            unschedulable(),
+            None,
+        ),
+    ];
+    for (name, p, n, want) in cases {
+        let c = bare(vec![n]);
+        let got = filter_statuses(&NodeUnschedulable, &p.build(), &c);
+        check_status(name, &got[0], want);
     }
 }

@@ -72,6 +72,20 @@ pub struct LabelSelector {
 }
 
 impl LabelSelector {
+    /// The selector an absent (nil) `labelSelector` stands for: it matches nothing
+    /// (`metav1.LabelSelectorAsSelector(nil)` is `labels.Nothing()`), modelled as an
+    /// impossible requirement.
+    pub fn nothing() -> LabelSelector {
+        LabelSelector {
+            match_labels: Labels::new(),
+            match_expressions: vec![Requirement {
+                key: String::new(),
+                op: SelectorOp::In,
+                values: Vec::new(),
+            }],
+        }
+    }
+
     /// True if `labels` satisfy every part. An empty selector matches everything.
     pub fn matches(&self, labels: &Labels) -> bool {
         self.match_labels

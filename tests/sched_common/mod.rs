@@ -8,6 +8,7 @@ use k8sim::cluster::{Cluster, NodeIdx, Owner, Pod};
 use k8sim::engine::SimTime;
 use k8sim::model::labels::{
     LabelSelector, Labels, NodeSelectorTerm, Requirement, SelectorOp, Taint, TaintEffect,
+    Toleration,
 };
 use k8sim::model::node::NodeSpec;
 use k8sim::model::pod::{
@@ -54,6 +55,14 @@ pub fn selector(pairs: &[(&str, &str)]) -> LabelSelector {
     LabelSelector {
         match_labels: labels(pairs),
         match_expressions: Vec::new(),
+    }
+}
+
+/// A label selector of match expressions only.
+pub fn exprs_selector(exprs: Vec<Requirement>) -> LabelSelector {
+    LabelSelector {
+        match_labels: Labels::new(),
+        match_expressions: exprs,
     }
 }
 
@@ -147,6 +156,7 @@ pub struct PodBuilder {
     namespace: String,
     labels: Labels,
     spec: PodSpec,
+    deleting: bool,
 }
 
 impl PodBuilder {
@@ -160,6 +170,7 @@ impl PodBuilder {
                 preempts: true,
                 ..PodSpec::default()
             },
+            deleting: false,
         }
     }
     /// A container requesting cpu and memory (both explicit, as kube's `Req`).
@@ -174,6 +185,23 @@ impl PodBuilder {
             c.requested[r.0 as usize] = true;
         }
         self.spec.containers.push(c);
+        self
+    }
+    /// An init container with explicit requests of the given slots.
+    pub fn init_req_map(mut self, reqs: &[(ResourceIdx, i64)]) -> Self {
+        let mut c = Container::default();
+        for &(r, v) in reqs {
+            c.requests.set(r, v);
+            c.requested[r.0 as usize] = true;
+        }
+        self.spec.init_containers.push(c);
+        self
+    }
+    /// Pod overhead (RuntimeClass) of the given slots.
+    pub fn overhead(mut self, reqs: &[(ResourceIdx, i64)]) -> Self {
+        for &(r, v) in reqs {
+            self.spec.overhead.set(r, v);
+        }
         self
     }
     /// A container with no requests running `image`.
@@ -276,6 +304,63 @@ impl PodBuilder {
             });
         self
     }
+    /// Sets nodeAffinityPolicy / nodeTaintsPolicy (`true` = Honor) on the last spread
+    /// constraint.
+    pub fn policies(mut self, affinity_honor: bool, taints_honor: bool) -> Self {
+        if let Some(c) = self.spec.topology_spread_constraints.last_mut() {
+            c.node_affinity_honor = affinity_honor;
+            c.node_taints_honor = taints_honor;
+        }
+        self
+    }
+    /// A toleration `key Exists` for every effect (kube's `st.MakePod().Toleration(key)`).
+    pub fn toleration(mut self, key: &str) -> Self {
+        self.spec.tolerations.push(Toleration {
+            key: key.into(),
+            exists: true,
+            value: String::new(),
+            effect: None,
+            toleration_seconds: None,
+        });
+        self
+    }
+    /// A toleration, given whole.
+    pub fn tolerate(mut self, t: Toleration) -> Self {
+        self.spec.tolerations.push(t);
+        self
+    }
+    /// Marks the pod as being deleted (kube's `Terminating()`: a deletionTimestamp).
+    pub fn terminating(mut self) -> Self {
+        self.deleting = true;
+        self
+    }
+    /// A required pod affinity term, given whole.
+    pub fn affinity_term(mut self, t: PodAffinityTerm) -> Self {
+        self.spec.affinity.pod_affinity.required.push(t);
+        self
+    }
+    /// A required pod anti-affinity term, given whole.
+    pub fn anti_affinity_term(mut self, t: PodAffinityTerm) -> Self {
+        self.spec.affinity.pod_anti_affinity.required.push(t);
+        self
+    }
+    /// A preferred pod affinity term, given whole.
+    pub fn preferred_affinity_term(mut self, w: i32, t: PodAffinityTerm) -> Self {
+        self.spec.affinity.pod_affinity.preferred.push((w, t));
+        self
+    }
+    /// A preferred pod anti-affinity term, given whole.
+    pub fn preferred_anti_affinity_term(mut self, w: i32, t: PodAffinityTerm) -> Self {
+        self.spec.affinity.pod_anti_affinity.preferred.push((w, t));
+        self
+    }
+    /// Sets matchLabelKeys on the last spread constraint.
+    pub fn match_label_keys(mut self, keys: &[&str]) -> Self {
+        if let Some(c) = self.spec.topology_spread_constraints.last_mut() {
+            c.match_label_keys = keys.iter().map(|k| k.to_string()).collect();
+        }
+        self
+    }
     /// Sets minDomains on the last spread constraint.
     pub fn min_domains(mut self, m: i32) -> Self {
         if let Some(c) = self.spec.topology_spread_constraints.last_mut() {
@@ -321,18 +406,21 @@ impl PodBuilder {
     }
     /// Finishes the pod.
     pub fn build(self) -> Pod {
-        Pod::new(
+        let mut pod = Pod::new(
             self.name,
             self.namespace,
             self.labels,
             Owner::None,
             Arc::new(self.spec.finish()),
             SimTime::ZERO,
-        )
+        );
+        pod.deleting = self.deleting;
+        pod
     }
 }
 
-fn aff_term(sel: LabelSelector, key: &str) -> PodAffinityTerm {
+/// A pod affinity term over the owner's namespace.
+pub fn aff_term(sel: LabelSelector, key: &str) -> PodAffinityTerm {
     PodAffinityTerm {
         label_selector: sel,
         namespaces: Vec::new(),
@@ -444,4 +532,17 @@ pub fn check_status(name: &str, got: &Status, want: Want) {
             );
         }
     }
+}
+
+/// The code PreFilter returns for `pod` (kube's tests' `wantPreFilterStatus`).
+pub fn pre_filter_code(plugin: &dyn Plugin, pod: &Pod, c: &Cluster) -> Code {
+    let f = plugin.as_filter().expect("filter plugin");
+    f.pre_filter(&mut CycleState::default(), pod, c).code
+}
+
+/// The code PreScore returns for `pod` over every node (kube's tests' `wantStatus`).
+pub fn pre_score_code(plugin: &dyn Plugin, pod: &Pod, c: &Cluster) -> Code {
+    let s = plugin.as_score().expect("score plugin");
+    let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
+    s.pre_score(&mut CycleState::default(), pod, c, &nodes).code
 }

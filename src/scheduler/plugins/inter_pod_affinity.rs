@@ -147,6 +147,11 @@ impl FilterPlugin for InterPodAffinity {
                 }
             }
         }
+        // kube's PreFilter skips when no existing pod's anti-affinity term matches the pod
+        // and the pod has no required terms of its own (interpodaffinity/filtering.go).
+        if s.existing_anti.is_empty() && aff.is_empty() && anti.is_empty() {
+            return Status::skip();
+        }
         state.write(FILTER_KEY, s);
         Status::success()
     }

@@ -83,15 +83,7 @@ fn pod_affinity_term(ctx: &mut Ctx, t: &raw::PodAffinityTerm, field: &str) -> Po
             .label_selector
             .as_ref()
             .map(|s| label_selector(ctx, s, &format!("{field}.labelSelector")))
-            .unwrap_or_else(|| LabelSelector {
-                // A nil selector matches nothing; model it as an impossible requirement.
-                match_labels: Default::default(),
-                match_expressions: vec![Requirement {
-                    key: String::new(),
-                    op: SelectorOp::In,
-                    values: vec![],
-                }],
-            }),
+            .unwrap_or_else(LabelSelector::nothing),
         namespaces: t.namespaces.clone(),
         namespace_selector: t
             .namespace_selector
@@ -303,7 +295,9 @@ pub(super) fn spread_constraint(
             .label_selector
             .as_ref()
             .map(|s| label_selector(ctx, s, &format!("{field}.labelSelector")))
-            .unwrap_or_default(),
+            // A nil selector counts no pods (podtopologyspread/common.go converts it with
+            // metav1.LabelSelectorAsSelector, which gives labels.Nothing()).
+            .unwrap_or_else(LabelSelector::nothing),
         min_domains: c.min_domains,
         node_affinity_honor: c.node_affinity_policy.as_deref() != Some("Ignore"),
         node_taints_honor: c.node_taints_policy.as_deref() == Some("Honor"),

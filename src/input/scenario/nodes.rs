@@ -1,0 +1,89 @@
+//! The `cluster.nodes` node groups: each group expands into `count` nodes named
+//! `NAME-i` (or one node named `NAME`), with allocatable, labels, taints and a price.
+
+use super::raw;
+use crate::input::error::InputError;
+use crate::input::manifest::convert::{self as cv, Ctx};
+use crate::model::node::NodeSpec;
+use crate::model::resources::{ResourceNames, PODS};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Expands the node groups into nodes; also returns each priced group's price per hour.
+pub(super) fn node_groups(
+    path: &Path,
+    groups: &[raw::NodeGroup],
+    resources: &mut ResourceNames,
+    errors: &mut Vec<InputError>,
+) -> (Vec<NodeSpec>, BTreeMap<String, f64>) {
+    let mut nodes = Vec::new();
+    let mut price_per_hour = BTreeMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        let field = format!("cluster.nodes[{gi}]");
+        if let Some(price) = &g.price_per_hour {
+            if price.value.is_finite() && price.value >= 0.0 {
+                price_per_hour.insert(g.name.value.clone(), price.value);
+            } else {
+                errors.push(InputError::new(
+                    path,
+                    Some(price.referenced.line()),
+                    format!("{field}.price_per_hour"),
+                    format!(
+                        "expected a non-negative price per node-hour, found {}",
+                        price.value
+                    ),
+                ));
+            }
+        }
+        let mut ctx = Ctx {
+            file: path,
+            line_offset: 0,
+            doc_line: g.name.referenced.line(),
+            resources,
+            errors: Vec::new(),
+        };
+        let (mut allocatable, present) =
+            cv::resource_list(&mut ctx, &g.allocatable, &format!("{field}.allocatable"));
+        for required in ["cpu", "memory"] {
+            if !g.allocatable.contains_key(required) {
+                let line = ctx.doc_line;
+                ctx.error(
+                    line,
+                    &format!("{field}.allocatable.{required}"),
+                    "every node group needs allocatable cpu and memory",
+                );
+            }
+        }
+        if !present[PODS.0 as usize] {
+            allocatable.set(PODS, 110);
+        }
+        let taints = cv::taints(&mut ctx, &g.taints, &format!("{field}.taints"));
+        let count = cv::non_negative(
+            &mut ctx,
+            &g.count.clone().map(Some).unwrap_or(None),
+            &format!("{field}.count"),
+            1,
+        );
+        errors.append(&mut ctx.errors);
+        let single = g.count.is_none();
+        for i in 0..count {
+            let node_name = if single {
+                g.name.value.clone()
+            } else {
+                format!("{}-{i}", g.name.value)
+            };
+            let mut labels = g.labels.clone();
+            labels.insert("kubernetes.io/hostname".to_string(), node_name.clone());
+            nodes.push(NodeSpec {
+                name: node_name,
+                allocatable,
+                labels,
+                taints: taints.clone(),
+                unschedulable: g.unschedulable,
+                images: g.images.clone(),
+                group: Some(g.name.value.clone()),
+            });
+        }
+    }
+    (nodes, price_per_hour)
+}

@@ -1,0 +1,129 @@
+//! The scenario file as written: serde structs mirroring its YAML keys.
+
+use crate::input::manifest::{self, raw::Scalar};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: Option<String>,
+    pub seed: Option<u64>,
+    pub start: Option<Spanned<String>>,
+    pub duration: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cluster: Cluster,
+    pub scheduler: Option<Spanned<String>>,
+    #[serde(default)]
+    pub workloads: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub runtime: Runtime,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    #[serde(default)]
+    pub metrics: Metrics,
+    #[serde(default)]
+    pub limits: LimitsRaw,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    #[serde(default)]
+    pub nodes: Vec<NodeGroup>,
+    #[serde(default)]
+    pub manifests: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeGroup {
+    pub name: Spanned<String>,
+    pub count: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub allocatable: BTreeMap<String, Spanned<Scalar>>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub taints: Vec<manifest::raw::Taint>,
+    #[serde(default)]
+    pub unschedulable: bool,
+    #[serde(default)]
+    pub images: Vec<String>,
+    pub price_per_hour: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Runtime {
+    pub image_pull: Option<Spanned<String>>,
+    pub container_start: Option<Spanned<String>>,
+    pub scheduling: Option<Spanned<String>>,
+    pub binding: Option<Spanned<String>>,
+    pub default_run_duration: Option<Spanned<String>>,
+    #[serde(default)]
+    pub run_duration: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub crashes: BTreeMap<String, Spanned<Crash>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Crash {
+    pub probability: Option<f64>,
+    pub after: Option<String>,
+    pub mttf: Option<String>,
+    pub exit_code: Option<i32>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NodeAction {
+    pub fail: Option<String>,
+    pub recover: Option<String>,
+    pub add: Option<String>,
+    pub count: Option<u32>,
+    pub remove: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneAction {
+    pub fail: Option<String>,
+    pub recover: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RandomFaults {
+    pub group: String,
+    pub mtbf: String,
+    pub mttr: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    pub at: Option<Spanned<String>>,
+    pub every: Option<Spanned<String>>,
+    pub until: Option<Spanned<String>>,
+    pub kubectl: Option<Spanned<String>>,
+    pub node: Option<Spanned<NodeAction>>,
+    pub zone: Option<Spanned<ZoneAction>>,
+    pub faults: Option<Spanned<RandomFaults>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    pub sample_every: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsRaw {
+    pub max_events: Option<u64>,
+}

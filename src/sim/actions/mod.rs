@@ -1,0 +1,223 @@
+//! Applying timeline actions (kubectl verbs and node faults) to the running simulation.
+
+mod nodes;
+mod templates;
+mod workloads;
+
+use super::node_lifecycle::{self as lifecycle, FaultCause};
+use super::Simulation;
+use crate::cluster::NodeIdx;
+use crate::controllers::deployment;
+use crate::input::scenario::TimelineEntry;
+use crate::input::timeline::Action;
+use crate::sim::event::ControllerRef;
+use nodes::{cordon, zone_nodes};
+use templates::{edit_template, set_images, set_resources};
+use workloads::{apply_object, delete, find_deployment, scale};
+
+pub use super::node_lifecycle::TAINT_UNREACHABLE;
+
+fn not_found(sim: &mut Simulation, entry: &TimelineEntry, what: String) {
+    sim.record_event(
+        "Timeline",
+        &format!("timeline[{}]", entry.index),
+        "Warning",
+        "NotFound",
+        what,
+    );
+}
+
+fn node(sim: &mut Simulation, entry: &TimelineEntry, name: &str) -> Option<NodeIdx> {
+    let n = sim.cluster.node_names.get(name).copied();
+    if n.is_none() {
+        not_found(sim, entry, format!("nodes {name:?} not found"));
+    }
+    n
+}
+
+/// Applies one timeline entry.
+pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
+    match &entry.action {
+        Action::Scale {
+            kind,
+            name,
+            namespace,
+            replicas,
+        } => scale(sim, entry, kind, namespace, name, *replicas),
+        Action::Delete {
+            kind,
+            name,
+            namespace,
+            grace_period_s,
+        } => delete(sim, entry, kind, namespace, name, *grace_period_s),
+        Action::DeleteFile { targets, .. } => {
+            for (kind, ns, name) in targets {
+                delete(sim, entry, kind, ns, name, None);
+            }
+        }
+        Action::Apply { objects, .. } => {
+            for o in objects {
+                apply_object(sim, entry, o);
+            }
+        }
+        Action::RolloutUndo {
+            name,
+            namespace,
+            to_revision,
+        } => match find_deployment(sim, namespace, name) {
+            Some(d) => {
+                if let Err(e) = deployment::rollback(sim, d, *to_revision) {
+                    sim.record_event("Deployment", name, "Warning", "RollbackFailed", e);
+                } else {
+                    sim.record_event(
+                        "Deployment",
+                        name,
+                        "Normal",
+                        "DeploymentRollback",
+                        format!("Rolled back deployment {name:?} to revision {to_revision}"),
+                    );
+                }
+            }
+            None => not_found(sim, entry, format!("deployments.apps {name:?} not found")),
+        },
+        Action::RolloutRestart {
+            kind,
+            name,
+            namespace,
+        } => {
+            let stamp = format!("{}ms", sim.now().as_millis());
+            edit_template(sim, entry, kind, namespace, name, |t| {
+                t.annotations
+                    .insert("kubectl.kubernetes.io/restartedAt".into(), stamp.clone());
+                Ok(())
+            });
+        }
+        Action::RolloutPause {
+            name,
+            namespace,
+            paused,
+        } => match find_deployment(sim, namespace, name) {
+            Some(d) => {
+                sim.workloads.deployments[d as usize].spec.paused = *paused;
+                sim.request_sync(ControllerRef::Deployment(d));
+            }
+            None => not_found(sim, entry, format!("deployments.apps {name:?} not found")),
+        },
+        Action::SetImage {
+            kind,
+            name,
+            namespace,
+            images,
+        } => {
+            edit_template(sim, entry, kind, namespace, name, |t| set_images(t, images));
+        }
+        Action::SetResources {
+            kind,
+            name,
+            namespace,
+            container,
+            requests,
+            limits,
+        } => {
+            edit_template(sim, entry, kind, namespace, name, |t| {
+                set_resources(t, container.as_deref(), requests, limits)
+            });
+        }
+        Action::Patch {
+            kind,
+            name,
+            namespace,
+            replicas,
+            images,
+        } => {
+            if !images.is_empty() {
+                edit_template(sim, entry, kind, namespace, name, |t| set_images(t, images));
+            }
+            if let Some(r) = replicas {
+                scale(sim, entry, kind, namespace, name, *r);
+            }
+        }
+        Action::Cordon {
+            node: name,
+            unschedulable,
+        } => {
+            if let Some(n) = node(sim, entry, name) {
+                cordon(sim, n, *unschedulable);
+            }
+        }
+        Action::Drain {
+            node: name,
+            grace_period_s,
+            ignore_daemonsets,
+            force,
+            disable_eviction,
+            timeout_ms,
+        } => {
+            if let Some(n) = node(sim, entry, name) {
+                cordon(sim, n, true);
+                super::drain::start(
+                    sim,
+                    super::drain::Drain {
+                        node: n,
+                        grace_period_s: *grace_period_s,
+                        ignore_daemonsets: *ignore_daemonsets,
+                        force: *force,
+                        disable_eviction: *disable_eviction,
+                        deadline: (*timeout_ms > 0).then(|| sim.now().as_millis() + timeout_ms),
+                        entry: entry.index,
+                        done: false,
+                    },
+                );
+            }
+        }
+        Action::Label {
+            node: name,
+            set,
+            remove,
+            overwrite,
+        } => {
+            if let Some(n) = node(sim, entry, name) {
+                nodes::label(sim, entry, n, set, remove, *overwrite);
+            }
+        }
+        Action::Taint {
+            node: name,
+            add,
+            remove,
+            overwrite,
+        } => {
+            if let Some(n) = node(sim, entry, name) {
+                nodes::taint(sim, entry, n, name, add, remove, *overwrite);
+            }
+        }
+        Action::NodeFail(name) => {
+            if let Some(n) = node(sim, entry, name) {
+                lifecycle::fail_node(sim, n, FaultCause::Node);
+            }
+        }
+        Action::NodeRecover(name) => {
+            if let Some(n) = node(sim, entry, name) {
+                lifecycle::recover_node(sim, n);
+            }
+        }
+        Action::NodeRemove(name) => {
+            if let Some(n) = node(sim, entry, name) {
+                lifecycle::remove_node(sim, n);
+            }
+        }
+        Action::NodeAdd { group, count } => lifecycle::add_nodes(sim, group, *count),
+        Action::ZoneFail { label, value } => {
+            for n in zone_nodes(sim, label, value) {
+                lifecycle::fail_node(sim, n, FaultCause::Zone);
+            }
+        }
+        Action::ZoneRecover { label, value } => {
+            for n in zone_nodes(sim, label, value) {
+                lifecycle::recover_node(sim, n);
+            }
+        }
+        Action::RandomFaults { group, mtbf, mttr } => {
+            lifecycle::start_random_faults(sim, group, mtbf.clone(), mttr.clone())
+        }
+    }
+}
