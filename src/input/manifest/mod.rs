@@ -326,8 +326,8 @@ fn convert_kind(ctx: &mut Ctx, kind: &str, doc: &Document<'_>) -> Result<Object,
     })
 }
 
-/// A `List` (or `DeploymentList`, ...): each item is re-read as its own document. Item errors
-/// point at the list's first line.
+/// A `List` (or `DeploymentList`, ...): each item is re-read as its own document, and its
+/// errors point at the item's own first line.
 fn load_list(
     path: &Path,
     doc: &Document<'_>,
@@ -338,7 +338,7 @@ fn load_list(
     #[derive(serde::Deserialize)]
     struct List {
         #[serde(default)]
-        items: Vec<serde_json::Value>,
+        items: Vec<serde_saphyr::Spanned<serde_json::Value>>,
     }
     let list: List = match parse_document(path, doc) {
         Ok(l) => l,
@@ -348,11 +348,15 @@ fn load_list(
         }
     };
     for item in list.items {
-        // JSON is YAML: one line per item, so positions map to the list's line.
-        let text = item.to_string();
+        // JSON is YAML: the item is re-read as one line, placed at the item's own line.
+        let text = item.value.to_string();
+        let item_line = match item.referenced.line() {
+            0 => 1,
+            l => l,
+        };
         let item_doc = Document {
             text: &text,
-            line_offset: doc.line_offset,
+            line_offset: doc.line_offset + item_line - 1,
         };
         load_document(path, &item_doc, resources, set, errors);
     }

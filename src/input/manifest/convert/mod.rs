@@ -79,9 +79,32 @@ pub fn meta(ctx: &mut Ctx, m: &raw::Meta, what: &str) -> ObjectMeta {
     ObjectMeta {
         name,
         namespace: m.namespace.clone().unwrap_or_else(|| "default".to_string()),
-        labels: m.labels.clone(),
-        annotations: m.annotations.clone(),
+        labels: string_map(ctx, &m.labels, "metadata.labels"),
+        annotations: string_map(ctx, &m.annotations, "metadata.annotations"),
     }
+}
+
+/// The strings of a `map[string]string` field (labels, annotations); a value written as a YAML
+/// number, bool or null is an error at its line, as kubectl's JSON decoding rejects it.
+pub fn string_map(
+    ctx: &mut Ctx,
+    m: &raw::StringMap,
+    field: &str,
+) -> std::collections::BTreeMap<String, String> {
+    m.iter()
+        .map(|(key, v)| {
+            if !v.value.is_string {
+                let line = ctx.line_of(v);
+                let message = if v.value.text.is_empty() {
+                    "expected a string, found null; write \"\" for an empty value".to_string()
+                } else {
+                    format!("expected a string; quote it: {:?}", v.value.text)
+                };
+                ctx.error(line, &format!("{field}.{key}"), message);
+            }
+            (key.clone(), v.value.text.clone())
+        })
+        .collect()
 }
 
 fn is_dns_subdomain(s: &str) -> bool {

@@ -202,7 +202,13 @@ pub fn pod_template(
             }
         }
     };
-    let run_duration = match t.metadata.annotations.get(RUN_DURATION_ANNOTATION) {
+    let labels = super::string_map(ctx, &t.metadata.labels, &format!("{prefix}metadata.labels"));
+    let annotations = super::string_map(
+        ctx,
+        &t.metadata.annotations,
+        &format!("{prefix}metadata.annotations"),
+    );
+    let run_duration = match annotations.get(RUN_DURATION_ANNOTATION) {
         Some(v) => match run_duration(v) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -271,10 +277,10 @@ pub fn pod_template(
     }
     .finish();
     let spec = pod_level_resources(ctx, s, spec, &prefix);
-    let hash = template_hash(&t.metadata.labels, &spec);
+    let hash = template_hash(&labels, &spec);
     PodTemplate {
-        labels: t.metadata.labels.clone(),
-        annotations: t.metadata.annotations.clone(),
+        labels,
+        annotations,
         spec: Arc::new(spec),
         hash,
     }

@@ -192,6 +192,10 @@ pub fn cron_job(ctx: &mut Ctx, r: &raw::CronJob) -> CronJob {
         successful_jobs_history_limit: r.spec.successful_jobs_history_limit.unwrap_or(3),
         failed_jobs_history_limit: r.spec.failed_jobs_history_limit.unwrap_or(1),
         job,
-        job_labels: r.spec.job_template.metadata.labels.clone(),
+        job_labels: cv::string_map(
+            ctx,
+            &r.spec.job_template.metadata.labels,
+            "spec.jobTemplate.metadata.labels",
+        ),
     }
 }

@@ -19,6 +19,14 @@ pub fn pod(ctx: &mut Ctx, r: &raw::Pod) -> BarePod {
         metadata: r.metadata.clone(),
         spec: r.spec.clone(),
     };
+    let reported = ctx.errors.len();
     let template = cv::pod_template(ctx, &tmpl, "", RestartRule::Any);
+    // The template shares the Pod's metadata: drop the label errors `meta` already reported.
+    let new: Vec<_> = ctx.errors.drain(reported..).collect();
+    for e in new {
+        if !ctx.errors.contains(&e) {
+            ctx.errors.push(e);
+        }
+    }
     BarePod { meta, template }
 }

@@ -44,6 +44,66 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
+/// A value of a `map[string]string` field (labels, annotations) as written: its text, and
+/// whether it was a YAML string. A plain `2`, `true` or `null` is not one: the API server's
+/// JSON decoding into `map[string]string` fails on it (`kubectl apply`: "json: cannot
+/// unmarshal number into Go struct field ObjectMeta.metadata.labels of type string"), so the
+/// conversion rejects it with its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapValue {
+    /// The text (a number or bool as printed, empty for null).
+    pub text: String,
+    /// True if it was written as a string.
+    pub is_string: bool,
+}
+
+impl<'de> Deserialize<'de> for MapValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = MapValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MapValue, E> {
+                Ok(MapValue {
+                    text: v.to_string(),
+                    is_string: true,
+                })
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<MapValue, E> {
+                Ok(not_string(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<MapValue, E> {
+                Ok(not_string(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<MapValue, E> {
+                Ok(not_string(v))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<MapValue, E> {
+                Ok(not_string(format!("{v:?}")))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<MapValue, E> {
+                Ok(not_string(""))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<MapValue, E> {
+                Ok(not_string(""))
+            }
+        }
+        fn not_string(v: impl ToString) -> MapValue {
+            MapValue {
+                text: v.to_string(),
+                is_string: false,
+            }
+        }
+        // `deserialize_any` keeps a plain scalar's YAML type, which a string target would lose.
+        d.deserialize_any(V)
+    }
+}
+
+/// A `map[string]string` field (labels, annotations), each value with its position.
+pub type StringMap = BTreeMap<String, Spanned<MapValue>>;
+
 /// A map from resource name to quantity, each with its position.
 pub type RawResourceList = BTreeMap<String, Spanned<Scalar>>;
 
@@ -68,9 +128,9 @@ pub struct Meta {
     /// namespace.
     pub namespace: Option<String>,
     /// labels.
-    pub labels: BTreeMap<String, String>,
+    pub labels: StringMap,
     /// annotations.
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: StringMap,
 }
 
 /// A label selector.

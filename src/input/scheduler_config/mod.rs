@@ -1,0 +1,205 @@
+//! KubeSchedulerConfiguration (`kubescheduler.config.k8s.io/v1`) files: raw serde structs
+//! mirroring the file, and their conversion into `scheduler::config::SchedulerConfig`
+//! with errors naming file, line and field.
+
+use super::error::{InputError, InputErrors};
+use super::yaml;
+use crate::model::resources::ResourceNames;
+use crate::scheduler::config::{
+    EnabledPlugin, Origin, PluginArgs, PluginSet, ProfileConfig, SchedulerConfig, EXTENSION_POINTS,
+};
+use serde_saphyr::Spanned;
+use std::path::{Path, PathBuf};
+
+mod args;
+mod raw;
+
+use args::convert_args;
+
+/// The only accepted apiVersion.
+pub const API_VERSION: &str = "kubescheduler.config.k8s.io/v1";
+
+/// True if a scenario's `scheduler:` value names a file rather than a built-in policy.
+pub fn looks_like_file(value: &str) -> bool {
+    value.ends_with(".yaml") || value.ends_with(".yml") || value.contains('/')
+}
+
+/// Loads `value` as a file path relative to the directory of `scenario_source`.
+pub fn load_relative(
+    value: &str,
+    scenario_source: &Path,
+    resources: &mut ResourceNames,
+) -> Result<SchedulerConfig, InputErrors> {
+    let p = Path::new(value);
+    let path: PathBuf = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        scenario_source.parent().unwrap_or(Path::new(".")).join(p)
+    };
+    load(&path, resources)
+}
+
+/// Reads and converts a KubeSchedulerConfiguration file.
+pub fn load(path: &Path, resources: &mut ResourceNames) -> Result<SchedulerConfig, InputErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        InputError::new(
+            path,
+            None,
+            "",
+            format!("cannot read KubeSchedulerConfiguration: {e}"),
+        )
+    })?;
+    parse(path, &text, resources)
+}
+
+struct Ctx<'a> {
+    file: &'a Path,
+    errors: Vec<InputError>,
+}
+
+impl Ctx<'_> {
+    fn origin(&self, line: u64) -> Origin {
+        Origin {
+            file: self.file.to_path_buf(),
+            line: Some(line),
+        }
+    }
+    fn error(&mut self, line: u64, field: impl Into<String>, message: impl Into<String>) {
+        self.errors
+            .push(InputError::new(self.file, Some(line), field, message));
+    }
+}
+
+/// Parses the text of a KubeSchedulerConfiguration file.
+pub fn parse(
+    file: &Path,
+    text: &str,
+    resources: &mut ResourceNames,
+) -> Result<SchedulerConfig, InputErrors> {
+    let docs = yaml::split_documents(text);
+    let Some(doc) = docs.first() else {
+        return Err(InputError::new(file, None, "", "empty KubeSchedulerConfiguration").into());
+    };
+    let cfg: raw::Config = yaml::parse_document(file, doc)?;
+    let mut cx = Ctx {
+        file,
+        errors: Vec::new(),
+    };
+    if cfg.api_version.value != API_VERSION {
+        cx.error(
+            cfg.api_version.referenced.line(),
+            "apiVersion",
+            format!("expected {API_VERSION}, got {:?}", cfg.api_version.value),
+        );
+    }
+    if cfg.kind.value != "KubeSchedulerConfiguration" {
+        cx.error(
+            cfg.kind.referenced.line(),
+            "kind",
+            format!(
+                "expected KubeSchedulerConfiguration, got {:?}",
+                cfg.kind.value
+            ),
+        );
+    }
+    let pct = percentage(
+        &mut cx,
+        &cfg.percentage_of_nodes_to_score,
+        "percentageOfNodesToScore",
+    );
+    let mut profiles = Vec::new();
+    for (i, sp) in cfg.profiles.iter().enumerate() {
+        let line = sp.referenced.line();
+        let p = &sp.value;
+        let field = format!("profiles[{i}]");
+        let mut pc = ProfileConfig::named(
+            p.scheduler_name
+                .as_deref()
+                .unwrap_or(crate::model::pod::DEFAULT_SCHEDULER_NAME),
+        );
+        pc.origin = cx.origin(line);
+        pc.percentage_of_nodes_to_score = percentage(
+            &mut cx,
+            &p.percentage_of_nodes_to_score,
+            &format!("{field}.percentageOfNodesToScore"),
+        );
+        let sets = [
+            &p.plugins.multi_point,
+            &p.plugins.pre_enqueue,
+            &p.plugins.queue_sort,
+            &p.plugins.pre_filter,
+            &p.plugins.filter,
+            &p.plugins.post_filter,
+            &p.plugins.pre_score,
+            &p.plugins.score,
+            &p.plugins.reserve,
+            &p.plugins.permit,
+            &p.plugins.pre_bind,
+            &p.plugins.bind,
+            &p.plugins.post_bind,
+        ];
+        for (ep, set) in sets.iter().enumerate() {
+            let Some(set) = set else {
+                continue;
+            };
+            let mut out = PluginSet::default();
+            for e in &set.enabled {
+                let weight = match &e.weight {
+                    None => 0,
+                    Some(w) if w.value < 0 => {
+                        cx.error(
+                            w.referenced.line(),
+                            format!("{field}.plugins.{}.enabled.weight", EXTENSION_POINTS[ep]),
+                            format!(
+                                "weight {} of plugin {:?} must not be negative",
+                                w.value, e.name.value
+                            ),
+                        );
+                        0
+                    }
+                    Some(w) => w.value,
+                };
+                out.enabled.push(EnabledPlugin {
+                    name: e.name.value.clone(),
+                    weight,
+                    origin: cx.origin(e.name.referenced.line()),
+                });
+            }
+            out.disabled = set.disabled.iter().map(|d| d.name.value.clone()).collect();
+            pc.plugins[ep] = out;
+        }
+        for (k, c) in p.plugin_config.iter().enumerate() {
+            let f = format!("{field}.pluginConfig[{k}]");
+            let args = match &c.args {
+                None => PluginArgs::None,
+                Some(a) => convert_args(&mut cx, &c.name.value, a, &f, resources),
+            };
+            pc.plugin_config.push((
+                c.name.value.clone(),
+                args,
+                cx.origin(c.name.referenced.line()),
+            ));
+        }
+        profiles.push(pc);
+    }
+    if !cx.errors.is_empty() {
+        return Err(InputErrors(cx.errors));
+    }
+    Ok(SchedulerConfig {
+        profiles,
+        percentage_of_nodes_to_score: pct,
+    })
+}
+
+fn percentage(cx: &mut Ctx<'_>, v: &Option<Spanned<i64>>, field: &str) -> Option<u32> {
+    let v = v.as_ref()?;
+    if !(0..=100).contains(&v.value) {
+        cx.error(
+            v.referenced.line(),
+            field,
+            format!("{} is not a percentage between 0 and 100", v.value),
+        );
+        return None;
+    }
+    Some(v.value as u32)
+}
