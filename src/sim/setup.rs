@@ -87,6 +87,9 @@ impl Simulation {
             return Err(ConfigError::UnknownProfile(scheduler.to_string()).into());
         };
         let mut cluster = Cluster::default();
+        for (image, bytes) in &scenario.image_sizes {
+            cluster.set_image_size(image, *bytes);
+        }
         for n in &scenario.nodes {
             cluster.add_node(n.clone());
         }

@@ -89,6 +89,9 @@ pub struct Scenario {
     pub source: PathBuf,
     /// Price of one node-hour by node group name (node groups with `price_per_hour`).
     pub price_per_hour: BTreeMap<String, f64>,
+    /// Image sizes in bytes by image name (`cluster.image_sizes`), as nodes report them in
+    /// `status.images[].sizeBytes`; ImageLocality assumes 500 MiB for others.
+    pub image_sizes: BTreeMap<String, i64>,
 }
 
 /// Where scenario files come from: the disk, or the embedded built-in scenario.
@@ -266,6 +269,8 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
     // Cluster: node groups, then Node manifests.
     let (mut nodes, price_per_hour) =
         nodes::node_groups(path, &raw.cluster.nodes, &mut resources, &mut errors);
+    let image_sizes =
+        nodes::image_sizes(path, &raw.cluster.image_sizes, &mut resources, &mut errors);
 
     let mut set = manifest::ManifestSet::default();
     let mut read_manifests = |list: &[Spanned<String>],
@@ -377,5 +382,6 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
         resources,
         source: path.to_path_buf(),
         price_per_hour,
+        image_sizes,
     })
 }

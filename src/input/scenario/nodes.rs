@@ -1,11 +1,14 @@
 //! The `cluster.nodes` node groups: each group expands into `count` nodes named
-//! `NAME-i` (or one node named `NAME`), with allocatable, labels, taints and a price.
+//! `NAME-i` (or one node named `NAME`), with allocatable, labels, taints and a price; and
+//! the image sizes nodes report.
 
 use super::raw;
 use crate::input::error::InputError;
 use crate::input::manifest::convert::{self as cv, Ctx};
+use crate::input::manifest::raw as raw_manifest;
 use crate::model::node::NodeSpec;
 use crate::model::resources::{ResourceNames, PODS};
+use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -86,4 +89,29 @@ pub(super) fn node_groups(
         }
     }
     (nodes, price_per_hour)
+}
+
+/// Reads `cluster.image_sizes` (image name → size, a quantity such as `150Mi`): the
+/// `status.images[].sizeBytes` that ImageLocality scores with.
+pub(super) fn image_sizes(
+    path: &Path,
+    sizes: &BTreeMap<String, Spanned<raw_manifest::Scalar>>,
+    resources: &mut ResourceNames,
+    errors: &mut Vec<InputError>,
+) -> BTreeMap<String, i64> {
+    let mut out = BTreeMap::new();
+    for (image, size) in sizes {
+        let mut ctx = Ctx {
+            file: path,
+            line_offset: 0,
+            doc_line: size.referenced.line(),
+            resources,
+            errors: Vec::new(),
+        };
+        if let Some(q) = cv::quantity(&mut ctx, size, &format!("cluster.image_sizes.{image}")) {
+            out.insert(image.clone(), q.value());
+        }
+        errors.append(&mut ctx.errors);
+    }
+    out
 }

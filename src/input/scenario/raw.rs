@@ -34,6 +34,8 @@ pub struct Cluster {
     pub nodes: Vec<NodeGroup>,
     #[serde(default)]
     pub manifests: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub image_sizes: BTreeMap<String, Spanned<manifest::raw::Scalar>>,
 }
 
 #[derive(Debug, Deserialize)]
