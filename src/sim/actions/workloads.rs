@@ -179,20 +179,18 @@ pub(super) fn delete(
                 None => not_found(sim, entry, format!("jobs.batch {name:?} not found")),
             }
         }
-        "CronJob" => {
-            match find_cronjob(sim, ns, name).map(|c| c as usize) {
-                Some(c) => {
-                    sim.workloads.cronjobs[c].deleted = true;
-                    sim.workloads.cronjobs[c].spec.suspend = true;
-                    let jobs = sim.workloads.cronjobs[c].jobs.clone();
-                    for j in jobs {
-                        sim.workloads.jobs[j as usize].deleted = true;
-                        sim.request_sync(ControllerRef::Job(j));
-                    }
+        "CronJob" => match find_cronjob(sim, ns, name).map(|c| c as usize) {
+            Some(c) => {
+                sim.workloads.cronjobs[c].deleted = true;
+                sim.workloads.cronjobs[c].spec.suspend = true;
+                let jobs = sim.workloads.cronjobs[c].jobs.clone();
+                for j in jobs {
+                    sim.workloads.jobs[j as usize].deleted = true;
+                    sim.request_sync(ControllerRef::Job(j));
                 }
-                None => not_found(sim, entry, format!("cronjobs.batch {name:?} not found")),
             }
-        }
+            None => not_found(sim, entry, format!("cronjobs.batch {name:?} not found")),
+        },
         "Pod" => {
             let id = sim
                 .cluster
