@@ -117,6 +117,18 @@ fn unknown_plugin_is_an_error_with_line() {
     assert!(e.contains("unknown plugin \"NodeResourcesFitt\""), "{e}");
 }
 
+/// A file opening with a comment block and a `---` marker: the bad plugin name is on
+/// file line 11 (the document's line 8 plus the three lines before it).
+#[test]
+fn unknown_plugin_line_counts_the_lines_before_the_document_marker() {
+    let e = parse_err(&format!(
+        "# scheduler profile\n# for the test\n---\n{HEAD}  plugins:\n    score:\n      enabled:\n      - name: NodeResourcesFitt\n"
+    ));
+    assert!(e.contains("bad.yaml:11:"), "{e}");
+    assert!(!e.contains("bad.yaml:8:"), "{e}");
+    assert!(e.contains("unknown plugin \"NodeResourcesFitt\""), "{e}");
+}
+
 #[test]
 fn negative_weight_is_an_error_with_field() {
     let e = parse_err(&format!("{HEAD}  plugins:\n    score:\n      enabled:\n      - name: ImageLocality\n        weight: -2\n"));

@@ -27,6 +27,8 @@ pub struct CronJobState {
     pub runs: Vec<CronRun>,
     /// status.lastScheduleTime: the scheduled time of the last Job created.
     pub last_schedule: Option<SimTime>,
+    /// Deleted (`kubectl delete cronjob`): suspended for good, its Jobs deleted.
+    pub deleted: bool,
 }
 
 /// One scheduled time of a CronJob.
@@ -125,6 +127,7 @@ pub fn add(sim: &mut Simulation, spec: CronJob, cron: Cron, tz: Tz) -> u32 {
         jobs: Vec::new(),
         runs: Vec::new(),
         last_schedule: None,
+        deleted: false,
     });
     // The first schedule strictly after the start instant minus 1 ms, so a schedule that
     // matches the start itself fires at time zero.

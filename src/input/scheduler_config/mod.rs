@@ -54,6 +54,9 @@ pub fn load(path: &Path, resources: &mut ResourceNames) -> Result<SchedulerConfi
 
 struct Ctx<'a> {
     file: &'a Path,
+    /// Lines before the document (a leading `---` and comments): added to every line
+    /// of the document to give the file line.
+    line_offset: u64,
     errors: Vec<InputError>,
 }
 
@@ -61,12 +64,16 @@ impl Ctx<'_> {
     fn origin(&self, line: u64) -> Origin {
         Origin {
             file: self.file.to_path_buf(),
-            line: Some(line),
+            line: Some(line + self.line_offset),
         }
     }
     fn error(&mut self, line: u64, field: impl Into<String>, message: impl Into<String>) {
-        self.errors
-            .push(InputError::new(self.file, Some(line), field, message));
+        self.errors.push(InputError::new(
+            self.file,
+            Some(line + self.line_offset),
+            field,
+            message,
+        ));
     }
 }
 
@@ -83,6 +90,7 @@ pub fn parse(
     let cfg: raw::Config = yaml::parse_document(file, doc)?;
     let mut cx = Ctx {
         file,
+        line_offset: doc.line_offset,
         errors: Vec::new(),
     };
     if cfg.api_version.value != API_VERSION {

@@ -102,18 +102,27 @@ pub(super) fn run_pod_yaml(
     )
 }
 
-/// What a patch changes: new replicas and (container, image) pairs.
-pub(super) type PatchChanges = (Option<i32>, Vec<(String, String)>);
+/// What a `kubectl patch -p JSON` changes.
+#[derive(Debug, Default)]
+pub(super) struct PatchChanges {
+    /// `spec.replicas`.
+    pub replicas: Option<i32>,
+    /// `spec.template.spec.containers[{name, image}]`.
+    pub images: Vec<(String, String)>,
+    /// `spec.suspend` (CronJobs).
+    pub suspend: Option<bool>,
+}
 
+/// Parses the JSON of `kubectl patch -p`: `spec.replicas`, container images under
+/// `spec.template` and `spec.suspend`; any other field is an error naming it.
 pub(super) fn parse_patch(p: &str) -> Result<PatchChanges, String> {
     let v: serde_json::Value =
         serde_json::from_str(p).map_err(|e| format!("patch: -p is not valid JSON: {e}"))?;
     let obj = v.as_object().ok_or("patch: expected a JSON object")?;
-    let mut replicas = None;
-    let mut images = Vec::new();
+    let mut out = PatchChanges::default();
     for (k, v) in obj {
         if k != "spec" {
-            return Err(format!("patch: only spec.replicas and spec.template.spec.containers[].image can be patched, found {k:?}"));
+            return Err(format!("patch: only spec.replicas, spec.template.spec.containers[].image and spec.suspend can be patched, found {k:?}"));
         }
         let spec = v.as_object().ok_or("patch: spec must be an object")?;
         for (k, v) in spec {
@@ -122,7 +131,13 @@ pub(super) fn parse_patch(p: &str) -> Result<PatchChanges, String> {
                     let r = v.as_i64().filter(|r| *r >= 0 && *r <= i32::MAX as i64).ok_or_else(
                         || format!("patch: spec.replicas: expected a non-negative integer, found {v}"),
                     )?;
-                    replicas = Some(r as i32);
+                    out.replicas = Some(r as i32);
+                }
+                "suspend" => {
+                    let b = v.as_bool().ok_or_else(|| {
+                        format!("patch: spec.suspend: expected true or false, found {v}")
+                    })?;
+                    out.suspend = Some(b);
                 }
                 "template" => {
                     let containers = v
@@ -135,21 +150,21 @@ pub(super) fn parse_patch(p: &str) -> Result<PatchChanges, String> {
                         let name = c.get("name").and_then(|n| n.as_str());
                         let image = c.get("image").and_then(|n| n.as_str());
                         match (name, image) {
-                            (Some(n), Some(i)) => images.push((n.to_string(), i.to_string())),
+                            (Some(n), Some(i)) => out.images.push((n.to_string(), i.to_string())),
                             _ => return Err("patch: each container needs a name and an image".into()),
                         }
                     }
                 }
                 other => {
                     return Err(format!(
-                        "patch: only spec.replicas and spec.template can be patched, found spec.{other}"
+                        "patch: only spec.replicas, spec.template and spec.suspend can be patched, found spec.{other}"
                     ))
                 }
             }
         }
     }
-    if replicas.is_none() && images.is_empty() {
+    if out.replicas.is_none() && out.images.is_empty() && out.suspend.is_none() {
         return Err("patch: the patch changes nothing".into());
     }
-    Ok((replicas, images))
+    Ok(out)
 }

@@ -141,7 +141,8 @@ pub enum Action {
         /// Limits to set.
         limits: Vec<ResourceAssignment>,
     },
-    /// `kubectl patch KIND NAME -p JSON` changing replicas and/or container images.
+    /// `kubectl patch KIND NAME -p JSON` changing replicas and/or container images, or a
+    /// CronJob's `spec.suspend`.
     Patch {
         /// Kind.
         kind: &'static str,
@@ -153,6 +154,8 @@ pub enum Action {
         replicas: Option<i32>,
         /// (container, image) pairs patched into the template.
         images: Vec<(String, String)>,
+        /// New spec.suspend of a CronJob, if patched.
+        suspend: Option<bool>,
     },
     /// `kubectl cordon NODE` (true) / `uncordon NODE` (false).
     Cordon {

@@ -68,7 +68,8 @@ fn parses_patch_json_with_quotes() {
             name: "web".into(),
             namespace: "default".into(),
             replicas: Some(4),
-            images: vec![]
+            images: vec![],
+            suspend: None,
         })
     );
 }

@@ -285,8 +285,8 @@ pub fn parse_kubectl(line: &str) -> Result<Action, String> {
         }
         "patch" => {
             let (kind, name) = cmd.kind_name()?;
-            if !matches!(kind, "Deployment" | "StatefulSet" | "ReplicaSet") {
-                return Err(format!("patch: supported for deployments, statefulsets and replicasets, not {kind}"));
+            if !matches!(kind, "Deployment" | "StatefulSet" | "ReplicaSet" | "CronJob") {
+                return Err(format!("patch: supported for deployments, statefulsets, replicasets and cronjobs, not {kind}"));
             }
             if let Some(t) = cmd.take("type") {
                 if !matches!(t.as_str(), "strategic" | "merge") {
@@ -294,16 +294,24 @@ pub fn parse_kubectl(line: &str) -> Result<Action, String> {
                 }
             }
             let p = cmd.take("patch").ok_or("patch: required flag -p/--patch not set")?;
-            let (replicas, images) = parse_patch(&p)?;
-            if kind == "ReplicaSet" && !images.is_empty() {
+            let changes = parse_patch(&p)?;
+            if kind == "CronJob" {
+                if changes.replicas.is_some() || !changes.images.is_empty() {
+                    return Err("patch: a CronJob supports only spec.suspend (true or false)".into());
+                }
+            } else if changes.suspend.is_some() {
+                return Err(format!("patch: spec.suspend is a field of cronjobs, not of a {kind}"));
+            }
+            if kind == "ReplicaSet" && !changes.images.is_empty() {
                 return Err("patch: a ReplicaSet's template cannot be patched in k8sim".into());
             }
             Action::Patch {
                 kind,
                 name,
                 namespace,
-                replicas,
-                images,
+                replicas: changes.replicas,
+                images: changes.images,
+                suspend: changes.suspend,
             }
         }
         other => {

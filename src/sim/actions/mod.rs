@@ -7,13 +7,13 @@ mod workloads;
 use super::node_lifecycle::{self as lifecycle, FaultCause};
 use super::Simulation;
 use crate::cluster::NodeIdx;
-use crate::controllers::deployment;
+use crate::controllers::{cronjob, deployment};
 use crate::input::scenario::TimelineEntry;
 use crate::input::timeline::Action;
 use crate::sim::event::ControllerRef;
 use nodes::{cordon, zone_nodes};
 use templates::{edit_template, set_images, set_resources};
-use workloads::{apply_object, delete, find_deployment, scale};
+use workloads::{apply_object, delete, find_cronjob, find_deployment, scale};
 
 pub use super::node_lifecycle::TAINT_UNREACHABLE;
 
@@ -129,7 +129,14 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
             namespace,
             replicas,
             images,
+            suspend,
         } => {
+            if let Some(suspend) = suspend {
+                match find_cronjob(sim, namespace, name) {
+                    Some(c) => cronjob::set_suspend(sim, c, *suspend),
+                    None => not_found(sim, entry, format!("cronjobs.batch {name:?} not found")),
+                }
+            }
             if !images.is_empty() {
                 edit_template(sim, entry, kind, namespace, name, |t| set_images(t, images));
             }

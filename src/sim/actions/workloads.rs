@@ -26,6 +26,15 @@ pub(super) fn find_statefulset(sim: &Simulation, ns: &str, name: &str) -> Option
         .map(|i| i as u32)
 }
 
+/// The live (not deleted) CronJob `ns/name`.
+pub(super) fn find_cronjob(sim: &Simulation, ns: &str, name: &str) -> Option<u32> {
+    sim.workloads
+        .cronjobs
+        .iter()
+        .position(|c| !c.deleted && c.spec.meta.namespace == ns && c.spec.meta.name == name)
+        .map(|i| i as u32)
+}
+
 /// The live ReplicaSet `ns/name`.
 pub(super) fn find_replicaset(sim: &Simulation, ns: &str, name: &str) -> Option<u32> {
     sim.workloads
@@ -108,13 +117,7 @@ pub(super) fn apply_object(sim: &mut Simulation, entry: &TimelineEntry, o: &Obje
         {
             return;
         }
-        Object::CronJob(_)
-            if sim
-                .workloads
-                .cronjobs
-                .iter()
-                .any(|c| c.spec.meta.namespace == ns && c.spec.meta.name == name) =>
-        {
+        Object::CronJob(_) if find_cronjob(sim, ns, name).is_some() => {
             return;
         }
         Object::ReplicaSet(r) => {
@@ -176,24 +179,18 @@ pub(super) fn delete(
                 None => not_found(sim, entry, format!("jobs.batch {name:?} not found")),
             }
         }
-        "CronJob" => {
-            let found = sim
-                .workloads
-                .cronjobs
-                .iter()
-                .position(|c| c.spec.meta.namespace == ns && c.spec.meta.name == name);
-            match found {
-                Some(c) => {
-                    sim.workloads.cronjobs[c].spec.suspend = true;
-                    let jobs = sim.workloads.cronjobs[c].jobs.clone();
-                    for j in jobs {
-                        sim.workloads.jobs[j as usize].deleted = true;
-                        sim.request_sync(ControllerRef::Job(j));
-                    }
+        "CronJob" => match find_cronjob(sim, ns, name).map(|c| c as usize) {
+            Some(c) => {
+                sim.workloads.cronjobs[c].deleted = true;
+                sim.workloads.cronjobs[c].spec.suspend = true;
+                let jobs = sim.workloads.cronjobs[c].jobs.clone();
+                for j in jobs {
+                    sim.workloads.jobs[j as usize].deleted = true;
+                    sim.request_sync(ControllerRef::Job(j));
                 }
-                None => not_found(sim, entry, format!("cronjobs.batch {name:?} not found")),
             }
-        }
+            None => not_found(sim, entry, format!("cronjobs.batch {name:?} not found")),
+        },
         "Pod" => {
             let id = sim
                 .cluster
