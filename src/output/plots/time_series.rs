@@ -1,0 +1,189 @@
+//! Time-series line charts: cluster allocation and pods of a run, per-scheduler comparison lines.
+
+use plotters::prelude::*;
+
+use super::chart::{series_top, Chart, LineChart, Series};
+use super::style::{nice_max, time_unit, x_span, PALETTE};
+use crate::output::results_dir::ClusterSample;
+
+/// Most points drawn per line; longer series are thinned keeping each bucket's extremes.
+pub(super) const MAX_LINE_POINTS: usize = 2000;
+/// Points of the common time grid of comparison time series.
+const COMPARISON_GRID: usize = 400;
+/// Thins a series to at most about `max` points, keeping each bucket's minimum and maximum.
+fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
+    if points.len() <= max {
+        return points.to_vec();
+    }
+    let bucket = points.len().div_ceil(max / 2);
+    let mut out = Vec::with_capacity(max + 2);
+    for chunk in points.chunks(bucket) {
+        let (mut lo, mut hi) = (0, 0);
+        for (i, p) in chunk.iter().enumerate() {
+            if p.1 < chunk[lo].1 {
+                lo = i;
+            }
+            if p.1 > chunk[hi].1 {
+                hi = i;
+            }
+        }
+        out.push(chunk[lo.min(hi)]);
+        if lo != hi {
+            out.push(chunk[lo.max(hi)]);
+        }
+    }
+    out
+}
+
+/// Turns samples of a piecewise-constant quantity into the corners of a step line.
+fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for (i, &(x, y)) in points.iter().enumerate() {
+        out.push((x, y));
+        if let Some(&(next, _)) = points.get(i + 1) {
+            out.push((next, y));
+        }
+    }
+    out
+}
+
+/// A step series of one time series column, thinned and scaled to the time unit.
+fn time_series(
+    samples: &[ClusterSample],
+    div: f64,
+    f: impl Fn(&ClusterSample) -> f64,
+) -> Vec<(f64, f64)> {
+    let pts: Vec<(f64, f64)> = samples.iter().map(|s| (s.time_s / div, f(s))).collect();
+    steps(&decimate(&pts, MAX_LINE_POINTS))
+}
+
+pub(super) fn allocation_chart(ts: &[ClusterSample], title: String) -> Chart {
+    let end = ts.iter().map(|s| s.time_s).fold(0.0, f64::max);
+    let (div, x_label) = time_unit(end);
+    let mut series = vec![
+        Series {
+            name: "CPU".into(),
+            color: PALETTE[0],
+            points: time_series(ts, div, |s| s.cpu_allocated_ratio * 100.0),
+        },
+        Series {
+            name: "memory".into(),
+            color: PALETTE[1],
+            points: time_series(ts, div, |s| s.memory_allocated_ratio * 100.0),
+        },
+    ];
+    if ts.iter().any(|s| s.gpu_allocated_ratio > 0.0) {
+        series.push(Series {
+            name: "GPU".into(),
+            color: PALETTE[2],
+            points: time_series(ts, div, |s| s.gpu_allocated_ratio * 100.0),
+        });
+    }
+    let top = series_top(&series).max(100.0);
+    Chart::Lines(LineChart {
+        title,
+        x_label: x_label.into(),
+        y_label: "requested / allocatable (%)".into(),
+        x_max: x_span(end / div),
+        y_max: top * 1.2,
+        series,
+        legend: SeriesLabelPosition::UpperRight,
+    })
+}
+
+pub(super) fn pods_chart(ts: &[ClusterSample]) -> Chart {
+    let end = ts.iter().map(|s| s.time_s).fold(0.0, f64::max);
+    let (div, x_label) = time_unit(end);
+    let series = vec![
+        Series {
+            name: "pending".into(),
+            color: PALETTE[3],
+            points: time_series(ts, div, |s| s.pods_pending as f64),
+        },
+        Series {
+            name: "running".into(),
+            color: PALETTE[0],
+            points: time_series(ts, div, |s| s.pods_running as f64),
+        },
+    ];
+    let top = series_top(&series);
+    Chart::Lines(LineChart {
+        title: "Pending and running pods over time".into(),
+        x_label: x_label.into(),
+        y_label: "pods".into(),
+        x_max: x_span(end / div),
+        y_max: nice_max(top),
+        series,
+        legend: SeriesLabelPosition::UpperRight,
+    })
+}
+
+/// The value of a step-wise time series at time `t` (0 before its first sample).
+fn value_at(samples: &[ClusterSample], t: f64, f: &impl Fn(&ClusterSample) -> f64) -> f64 {
+    let k = samples.partition_point(|s| s.time_s <= t);
+    if k == 0 {
+        0.0
+    } else {
+        f(&samples[k - 1])
+    }
+}
+
+/// One line per scheduler: the mean over its seeds of a step-wise series on a common grid.
+pub(super) fn comparison_lines(
+    runs: &[(String, Vec<ClusterSample>)],
+    schedulers: &[String],
+    end: f64,
+    div: f64,
+    f: impl Fn(&ClusterSample) -> f64,
+) -> Vec<Series> {
+    schedulers
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let seeds: Vec<&[ClusterSample]> = runs
+                .iter()
+                .filter(|(s, _)| s == name)
+                .map(|(_, ts)| ts.as_slice())
+                .collect();
+            let points = if seeds.is_empty() {
+                Vec::new()
+            } else {
+                (0..=COMPARISON_GRID)
+                    .map(|k| {
+                        let t = end * k as f64 / COMPARISON_GRID as f64;
+                        let sum: f64 = seeds.iter().map(|ts| value_at(ts, t, &f)).sum();
+                        (t / div, sum / seeds.len() as f64)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            Series {
+                name: format!("{name} ({} seeds)", seeds.len()),
+                color: PALETTE[i % PALETTE.len()],
+                points: steps(&points),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimate_keeps_extremes() {
+        let pts: Vec<(f64, f64)> = (0..10_000)
+            .map(|i| (i as f64, if i == 5_000 { 99.0 } else { 1.0 }))
+            .collect();
+        let out = decimate(&pts, 100);
+        assert!(out.len() <= 102, "{}", out.len());
+        assert!(out.contains(&(5_000.0, 99.0)));
+    }
+
+    #[test]
+    fn steps_hold_values() {
+        assert_eq!(
+            steps(&[(0.0, 1.0), (2.0, 3.0)]),
+            [(0.0, 1.0), (2.0, 1.0), (2.0, 3.0)]
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! Reading a results folder's CSV files into typed tables, with errors naming file, line and column.
+
+mod comparison;
+mod csv_table;
+mod records;
+mod run;
+
+use std::path::PathBuf;
+
+pub use self::comparison::{discover_runs, read_comparison, Comparison, ComparisonRow};
+pub use self::csv_table::{CsvRow, CsvTable};
+pub use self::records::{ClusterSample, EventRecord, NodeSample, PodRecord, Summary};
+pub use self::run::{
+    csv_files, read_events, read_nodes, read_pods, read_summary, read_timeseries, RunResults,
+};
+
+/// Errors raised while reading a results folder or rendering its plots and report.
+///
+/// Positions are 1-based: `line` is the line of the CSV file, `column` the field number.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The folder does not exist or holds no results.
+    #[error("{}: not a results folder: {reason}", path.display())]
+    NotResults {
+        /// The folder that was given.
+        path: PathBuf,
+        /// What is missing.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file being read or written.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The CSV file is empty: not even a header line.
+    #[error("{}:1: missing header line (the file is empty)", path.display())]
+    EmptyFile {
+        /// The CSV file.
+        path: PathBuf,
+    },
+    /// The header line lacks a column the file must have.
+    #[error("{}:1: header lacks column `{column}` (found header: {found})", path.display())]
+    MissingColumn {
+        /// The CSV file.
+        path: PathBuf,
+        /// The missing column's name.
+        column: String,
+        /// The header line as read.
+        found: String,
+    },
+    /// A row has a different number of fields than the header (e.g. a truncated file).
+    #[error("{}:{line}: expected {expected} fields as in the header, found {found} (truncated or malformed row)", path.display())]
+    ColumnCount {
+        /// The CSV file.
+        path: PathBuf,
+        /// The line of the row.
+        line: u64,
+        /// Number of header columns.
+        expected: usize,
+        /// Number of fields in the row.
+        found: usize,
+    },
+    /// A field does not hold a value of the column's type.
+    #[error("{}:{line}:{column}: column `{name}`: {value:?} is not {expected}", path.display())]
+    BadValue {
+        /// The CSV file.
+        path: PathBuf,
+        /// The line of the row.
+        line: u64,
+        /// The field number.
+        column: usize,
+        /// The column's name.
+        name: String,
+        /// The field as read.
+        value: String,
+        /// What the column holds.
+        expected: &'static str,
+    },
+    /// The CSV parser failed (e.g. invalid UTF-8 or an unterminated quote).
+    #[error("{}:{line}: {source}", path.display())]
+    Csv {
+        /// The CSV file.
+        path: PathBuf,
+        /// The line where parsing failed.
+        line: u64,
+        /// The underlying error.
+        #[source]
+        source: csv::Error,
+    },
+    /// A file that must hold exactly one data row holds another number of rows.
+    #[error("{}: expected exactly one data row, found {found}", path.display())]
+    RowCount {
+        /// The CSV file.
+        path: PathBuf,
+        /// Number of data rows found.
+        found: usize,
+    },
+    /// Drawing a plot failed.
+    #[error("{}: cannot draw plot: {message}", path.display())]
+    Plot {
+        /// The plot file being drawn.
+        path: PathBuf,
+        /// The drawing backend's message.
+        message: String,
+    },
+}
+
+/// File names of a run folder.
+pub mod files {
+    /// Per-pod lifecycle table.
+    pub const PODS: &str = "pods.csv";
+    /// Cluster-wide time series.
+    pub const TIMESERIES: &str = "timeseries.csv";
+    /// Per-node allocation time series.
+    pub const NODES_TIMESERIES: &str = "nodes_timeseries.csv";
+    /// One-row run summary.
+    pub const SUMMARY: &str = "summary.csv";
+    /// Kubernetes-style events.
+    pub const EVENTS: &str = "events.csv";
+    /// Scheduler comparison table of a comparison folder.
+    pub const COMPARISON: &str = "comparison.csv";
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn write_tmp(name: &str, content: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("k8sim-results-dir-{}-{name}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("t.csv");
+        fs::write(&p, content).unwrap();
+        p
+    }
+
+    #[test]
+    fn reads_rows_with_lines() {
+        let p = write_tmp("ok", "a,b\n1,\n2,3\n");
+        let t = CsvTable::read(&p).unwrap();
+        assert_eq!(t.header, ["a", "b"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1].line, 3);
+        assert_eq!(t.opt_f64(&t.rows[0], 1).unwrap(), None);
+        assert_eq!(t.f64(&t.rows[1], 1).unwrap(), 3.0);
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let p = write_tmp("bad", "a,b\n1,2\n1,x\n");
+        let t = CsvTable::read(&p).unwrap();
+        let e = t.f64(&t.rows[1], 1).unwrap_err().to_string();
+        assert!(
+            e.ends_with("t.csv:3:2: column `b`: \"x\" is not a number"),
+            "{e}"
+        );
+        let p = write_tmp("short", "a,b\n1,2\n1\n");
+        let e = CsvTable::read(&p).unwrap_err().to_string();
+        assert!(e.contains("t.csv:3: expected 2 fields"), "{e}");
+        let p = write_tmp("empty", "");
+        let e = CsvTable::read(&p).unwrap_err().to_string();
+        assert!(e.contains("t.csv:1: missing header"), "{e}");
+        let p = write_tmp("nocol", "a,b\n1,2\n");
+        let t = CsvTable::read(&p).unwrap();
+        let e = t.columns(["a", "c"]).unwrap_err().to_string();
+        assert!(e.contains("t.csv:1: header lacks column `c`"), "{e}");
+    }
+
+    #[test]
+    fn comparison_pairs_mean_and_std() {
+        let p = write_tmp("cmp", "scheduler,runs,x_mean,x_std\ndefault,3,1.5,0.5\n");
+        let c = read_comparison(&p).unwrap();
+        assert_eq!(c.metrics, ["x"]);
+        assert_eq!(c.rows[0].values, [(Some(1.5), Some(0.5))]);
+        let p = write_tmp("cmp-bad", "scheduler,runs,x_mean\ndefault,3,1.5\n");
+        let e = read_comparison(&p).unwrap_err().to_string();
+        assert!(e.contains("header lacks column `x_std`"), "{e}");
+    }
+}

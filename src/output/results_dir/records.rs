@@ -1,0 +1,116 @@
+//! Typed rows of a run folder's CSV files: pods, cluster and node samples, events, summary.
+
+/// One pod of `pods.csv`; times in seconds of simulated time, `None` when it did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodRecord {
+    /// Pod name.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Kind of the owning object (e.g. `Deployment`, `Job`), may be empty.
+    pub owner_kind: String,
+    /// Name of the owning object, may be empty.
+    pub owner: String,
+    /// Node it was bound to.
+    pub node: Option<String>,
+    /// Creation time.
+    pub created_s: f64,
+    /// Binding time.
+    pub scheduled_s: Option<f64>,
+    /// Container start time.
+    pub started_s: Option<f64>,
+    /// Readiness time.
+    pub ready_s: Option<f64>,
+    /// Completion or deletion time.
+    pub finished_s: Option<f64>,
+    /// Final phase.
+    pub phase: String,
+    /// Scheduling attempts.
+    pub attempts: u64,
+    /// Container restarts.
+    pub restarts: u64,
+    /// CPU request in millicores.
+    pub cpu_request_millis: u64,
+    /// Memory request in bytes.
+    pub memory_request_bytes: u64,
+    /// GPU request in milli-GPUs.
+    pub gpu_request_millis: u64,
+}
+
+impl PodRecord {
+    /// Scheduling latency (`scheduled_s - created_s`), if the pod was scheduled.
+    pub fn sched_latency_s(&self) -> Option<f64> {
+        self.scheduled_s.map(|s| s - self.created_s)
+    }
+}
+
+/// One sample of `timeseries.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterSample {
+    /// Sample time in seconds.
+    pub time_s: f64,
+    /// Pods waiting to be scheduled.
+    pub pods_pending: u64,
+    /// Pods running.
+    pub pods_running: u64,
+    /// Fraction of allocatable CPU requested by bound pods (0..1).
+    pub cpu_allocated_ratio: f64,
+    /// Fraction of allocatable memory requested by bound pods (0..1).
+    pub memory_allocated_ratio: f64,
+    /// Fraction of allocatable GPU requested by bound pods (0 without GPUs).
+    pub gpu_allocated_ratio: f64,
+    /// Nodes with at least one pod.
+    pub nodes_used: u64,
+    /// Ready nodes.
+    pub nodes_ready: u64,
+}
+
+/// One sample of `nodes_timeseries.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeSample {
+    /// Sample time in seconds.
+    pub time_s: f64,
+    /// Node name.
+    pub node: String,
+    /// Fraction of the node's allocatable CPU requested (0..1).
+    pub cpu_allocated_ratio: f64,
+    /// Fraction of the node's allocatable memory requested (0..1).
+    pub memory_allocated_ratio: f64,
+}
+
+/// One row of `events.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    /// Event time in seconds.
+    pub time_s: f64,
+    /// Event type (`Normal`, `Warning`).
+    pub kind: String,
+    /// Short reason (e.g. `FailedScheduling`).
+    pub reason: String,
+    /// Kind of the object concerned.
+    pub object_kind: String,
+    /// Name of the object concerned.
+    pub object: String,
+    /// Free-text message.
+    pub message: String,
+}
+
+/// The one-row `summary.csv`, kept as ordered (column, value) pairs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Every column in file order with its value (numbers checked to parse).
+    pub fields: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// Columns of `summary.csv` that hold text rather than numbers.
+    pub const TEXT_COLUMNS: [&'static str; 2] = ["scenario", "scheduler"];
+
+    /// Returns the value of a column, if present.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
