@@ -112,11 +112,18 @@ fn matches_all(terms: &[PodAffinityTerm], owner_ns: &str, pod: &Pod) -> bool {
     terms.iter().all(|t| term_matches(t, owner_ns, pod))
 }
 
+/// True when neither the pod nor any bound pod has a required (anti-)affinity term: the
+/// filter has nothing to check (kube's PreFilter returns Skip).
+fn no_required_terms_anywhere(pod: &Pod, cluster: &Cluster) -> bool {
+    let a = &pod.spec.affinity;
+    a.pod_affinity.required.is_empty()
+        && a.pod_anti_affinity.required.is_empty()
+        && cluster.pods_with_required_anti_affinity == 0
+}
+
 impl FilterPlugin for InterPodAffinity {
     fn filter_cache_mode(&self, pod: &Pod, cluster: &Cluster) -> CacheMode {
-        let aff = &pod.spec.affinity.pod_affinity.required;
-        let anti = &pod.spec.affinity.pod_anti_affinity.required;
-        if aff.is_empty() && anti.is_empty() && cluster.pods_with_required_anti_affinity == 0 {
+        if no_required_terms_anywhere(pod, cluster) {
             CacheMode::Skip
         } else {
             CacheMode::Unsupported
@@ -126,11 +133,11 @@ impl FilterPlugin for InterPodAffinity {
     /// Sums the cluster's per-(label class, domain) counts over the classes the pod's terms
     /// match, and reads the existing pods' anti-affinity terms from the pods that have one.
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
-        let aff = &pod.spec.affinity.pod_affinity.required;
-        let anti = &pod.spec.affinity.pod_anti_affinity.required;
-        if aff.is_empty() && anti.is_empty() && cluster.pods_with_required_anti_affinity == 0 {
+        if no_required_terms_anywhere(pod, cluster) {
             return Status::skip();
         }
+        let aff = &pod.spec.affinity.pod_affinity.required;
+        let anti = &pod.spec.affinity.pod_anti_affinity.required;
         let mut existing_anti: Vec<KeyCounts> = Vec::new();
         for &p in &cluster.topology.anti_pods {
             let existing = &cluster.pods[p.ix()];

@@ -90,21 +90,11 @@ impl Constraint {
 impl PodTopologySpread {
     /// Skip exactly when [`Self::constraints`] would be empty, without building them.
     fn cache_mode(&self, pod: &Pod, kind: WhenUnsatisfiable) -> CacheMode {
-        let own = &pod.spec.topology_spread_constraints;
-        let any = if !own.is_empty() {
-            own.iter().any(|c| c.when_unsatisfiable == kind)
-        } else {
-            matches!(pod.owner, Owner::ReplicaSet(_) | Owner::StatefulSet(_))
-                && !pod.labels.is_empty()
-                && self
-                    .default_constraints
-                    .iter()
-                    .any(|c| c.when_unsatisfiable == kind)
-        };
-        if any {
-            CacheMode::Unsupported
-        } else {
+        // Same rule as PreFilter/PreScore's Skip; an empty Vec does not allocate.
+        if self.constraints(pod, kind).is_empty() {
             CacheMode::Skip
+        } else {
+            CacheMode::Unsupported
         }
     }
 
