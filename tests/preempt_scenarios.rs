@@ -52,6 +52,9 @@ fn write(tag: &str, scenario: &str, files: &[(&str, String)]) -> PathBuf {
     path
 }
 
+/// Runs a scenario whose pods are busybox containers: their PID 1 ignores SIGTERM, so a
+/// victim only stops when its grace period ends (`default_termination: 1h`, capped by
+/// terminationGracePeriodSeconds: kuberuntime_container.go killContainer).
 fn run(
     tag: &str,
     nodes: &str,
@@ -60,7 +63,7 @@ fn run(
     later: &[(&str, String)],
 ) -> Simulation {
     let scenario = format!(
-        "name: {tag}\nduration: 10m\nworkloads: [classes.yaml, base.yaml]\nruntime: {{image_pull: 0s, container_start: 0s}}\ncluster:\n  nodes:\n{nodes}timeline:\n{timeline}"
+        "name: {tag}\nduration: 10m\nworkloads: [classes.yaml, base.yaml]\nruntime: {{image_pull: 0s, container_start: 0s, default_termination: 1h}}\ncluster:\n  nodes:\n{nodes}timeline:\n{timeline}"
     );
     let mut files = vec![
         ("classes.yaml", CLASSES.to_string()),

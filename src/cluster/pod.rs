@@ -107,6 +107,8 @@ pub struct Pod {
     pub deleting: bool,
     /// Node resources have been released.
     pub released: bool,
+    /// Deletion finished: the pod object is gone from the API (its name is free).
+    pub gone: bool,
     /// Bumped whenever pending lifecycle events of this pod become stale.
     pub generation: u32,
     /// StatefulSet ordinal or Job completion index.
@@ -146,6 +148,7 @@ impl Pod {
             ready: false,
             deleting: false,
             released: false,
+            gone: false,
             generation: 0,
             index: None,
             workload: String::new(),
@@ -157,5 +160,11 @@ impl Pod {
     /// Not terminated and not being deleted: counts towards a controller's replicas.
     pub fn is_active(&self) -> bool {
         !self.phase.is_terminal() && !self.deleting
+    }
+
+    /// Being deleted but not gone yet (kubectl's `Terminating`): its containers are
+    /// stopping and it still holds its node's resources and its name.
+    pub fn is_terminating(&self) -> bool {
+        self.deleting && !self.gone
     }
 }

@@ -164,7 +164,14 @@ fn reconcile(sim: &mut Simulation, d: u32) {
             continue;
         }
         eligible += 1;
+        let terminating = sim.workloads.daemonsets[d as usize]
+            .pods
+            .iter()
+            .any(|(node, p)| *node == n && sim.cluster.pods[p.ix()].is_terminating());
         match pods.as_slice() {
+            // podsShouldBeOnNode (daemon_controller.go): a node whose daemon pod is still
+            // Terminating gets its new pod once the old one is gone (no maxSurge here).
+            [] if terminating => unavailable += 1,
             [] => {
                 // A failed daemon pod is replaced (the controller deletes it and creates a
                 // new one); so is a missing one.

@@ -185,8 +185,16 @@ fn reconcile(sim: &mut Simulation, d: u32) {
             for r in &old {
                 scale_rs(sim, d, *r, 0);
             }
-            let old_active: i32 = old.iter().map(|r| replicaset::counts(sim, *r).active).sum();
-            if old_active == 0 {
+            // recreate.go oldPodsRunning: a Terminating old pod is still running; the new
+            // ReplicaSet scales up only once every old pod is gone or finished.
+            let old_running: i32 = old
+                .iter()
+                .map(|r| {
+                    let c = replicaset::counts(sim, *r);
+                    c.active + c.terminating
+                })
+                .sum();
+            if old_running == 0 {
                 scale_rs(sim, d, new_rs, desired);
             }
         }

@@ -48,6 +48,9 @@ pub struct ReplicaCounts {
     pub ready: i32,
     /// Ready for at least minReadySeconds.
     pub available: i32,
+    /// Terminating: deleted, containers still stopping (`status.terminatingReplicas`,
+    /// controller.FilterTerminatingPods; not counted in `active`).
+    pub terminating: i32,
 }
 
 /// Counts the pods of ReplicaSet `rs`.
@@ -57,6 +60,9 @@ pub fn counts(sim: &Simulation, rs: u32) -> ReplicaCounts {
     let mut c = ReplicaCounts::default();
     for p in &st.pods {
         let pod = &sim.cluster.pods[p.ix()];
+        if pod.is_terminating() && !pod.phase.is_terminal() {
+            c.terminating += 1;
+        }
         if !pod.is_active() {
             continue;
         }

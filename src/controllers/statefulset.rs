@@ -55,12 +55,13 @@ pub fn claim_name(template: &str, sts: &str, ordinal: i32) -> String {
     format!("{template}-{sts}-{ordinal}")
 }
 
-/// The live (not terminated, resources not released) pod of ordinal `ord`.
+/// The live pod of ordinal `ord`: not finished and not gone (a Terminating pod still holds
+/// the ordinal's name, so its replacement waits for it).
 fn live(sim: &Simulation, s: u32, ord: i32) -> Option<PodId> {
     let st = &sim.workloads.statefulsets[s as usize];
     st.pods.get(&ord).copied().filter(|p| {
         let pod = &sim.cluster.pods[p.ix()];
-        !pod.phase.is_terminal() && !pod.released
+        !pod.phase.is_terminal() && !pod.gone
     })
 }
 
@@ -108,17 +109,23 @@ fn reconcile(sim: &mut Simulation, s: u32) {
         .rev()
         .collect();
     let retention = sim.workloads.statefulsets[s as usize].spec.pvc_retention;
+    // processCondemned (stateful_set_control.go): under OrderedReady one ordinal at a time,
+    // waiting for a Terminating pod to be gone before the next; its removal re-syncs us.
     for ord in condemned {
         let Some(p) = live(sim, s, ord) else {
             continue;
         };
+        if sim.cluster.pods[p.ix()].is_terminating() {
+            if ordered {
+                return;
+            }
+            continue;
+        }
         sim.delete_pod(p, "SuccessfulDelete");
         if !deleted && retention.delete_when_scaled {
             delete_claims_of(sim, s, ord);
         }
         if ordered {
-            // One at a time: the next goes at the next sync, once this one is gone.
-            sim.request_sync(ControllerRef::StatefulSet(s));
             return;
         }
     }

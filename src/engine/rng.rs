@@ -19,6 +19,8 @@ pub enum Stream {
     Arrivals,
     /// Container crashes (kubelet pod faults).
     PodFaults,
+    /// How long containers take to exit after SIGTERM.
+    Termination,
 }
 
 /// The seeded source of all randomness in a simulation.

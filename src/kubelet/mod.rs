@@ -1,4 +1,4 @@
-//! The kubelet model: image pulls (serialised per node, cached), container start,
+//! The kubelet model: image pulls per node ([`images`]), container start,
 //! readiness, run-to-completion durations, container crashes with restartPolicy and the
 //! CrashLoopBackOff restart back-off (10 s doubling to 5 min, reset after 10 min of
 //! running: kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-restarts).
@@ -13,6 +13,9 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::BTreeMap;
+
+pub mod images;
+pub mod termination;
 
 /// First restart back-off of a crashed container (kubelet `initialBackOff`).
 pub const INITIAL_BACKOFF_MS: u64 = 10_000;
@@ -50,8 +53,11 @@ pub struct ContainerStatus {
 /// Per-node kubelet state.
 #[derive(Debug, Default)]
 pub struct Kubelets {
-    /// When each node's image puller is next free, ms (serializeImagePulls: true).
-    pub puller_free_at_ms: Vec<u64>,
+    /// Each node's image puller.
+    pub pullers: Vec<images::NodePuller>,
+    /// Pods whose container cannot start: an image with `imagePullPolicy: Never` is not
+    /// on the node (`ErrImageNeverPull`).
+    pub never_pull: std::collections::BTreeSet<PodId>,
     /// Container status of pods that crashed at least once.
     pub status: BTreeMap<PodId, ContainerStatus>,
     /// Pods created so far per owner with recorded lifetimes (SimKube's pod sequence
@@ -62,18 +68,26 @@ pub struct Kubelets {
     recorded: BTreeMap<PodId, Option<u64>>,
     rng: Option<Xoshiro256PlusPlus>,
     fault_rng: Option<Xoshiro256PlusPlus>,
+    termination_rng: Option<Xoshiro256PlusPlus>,
 }
 
 impl Kubelets {
-    /// Kubelets for `nodes` nodes drawing durations from `streams`.
-    pub fn new(nodes: usize, streams: &crate::engine::RngStreams) -> Self {
+    /// Kubelets for `nodes` nodes with `pull_workers` image pull workers each (`None`:
+    /// unlimited), drawing durations from `streams`.
+    pub fn new(
+        nodes: usize,
+        pull_workers: Option<u32>,
+        streams: &crate::engine::RngStreams,
+    ) -> Self {
         Kubelets {
-            puller_free_at_ms: vec![0; nodes],
+            pullers: vec![images::NodePuller::new(pull_workers); nodes],
+            never_pull: std::collections::BTreeSet::new(),
             status: BTreeMap::new(),
             recorded_seq: BTreeMap::new(),
             recorded: BTreeMap::new(),
             rng: Some(streams.stream(Stream::Durations)),
             fault_rng: Some(streams.stream(Stream::PodFaults)),
+            termination_rng: Some(streams.stream(Stream::Termination)),
         }
     }
 }
@@ -130,59 +144,57 @@ pub fn sample(d: &RunDuration, rng: &mut impl Rng) -> u64 {
     }
 }
 
-/// The pod was bound to `node`: pull missing images (one at a time per node), then start.
+/// The pod was bound to `node`: ensure its images ([`images::ensure_images`]), then start.
 pub fn pod_bound(sim: &mut Simulation, pod: PodId, node: NodeIdx) {
-    let images: Vec<String> = sim.cluster.pods[pod.ix()]
-        .spec
-        .images()
-        .map(|s| s.to_string())
-        .collect();
-    let mut missing = 0u64;
-    for img in &images {
-        let id = sim.cluster.image_id(img);
-        if !sim.cluster.has_image(node, id) {
-            missing += 1;
-        }
-    }
     let generation = sim.cluster.pods[pod.ix()].generation;
     let now = sim.engine.now().as_millis();
-    if missing == 0 || sim.runtime.image_pull_ms == 0 {
-        sim.engine.schedule_in(
-            sim.runtime.container_start_ms,
-            Event::ContainerStarted { pod, generation },
-        );
-        return;
-    }
-    let free_at = &mut sim.kubelets.puller_free_at_ms[node.ix()];
-    let start = (*free_at).max(now);
-    let done = start + missing * sim.runtime.image_pull_ms;
-    *free_at = done;
     let name = sim.cluster.pods[pod.ix()].name.clone();
-    sim.record_event(
-        "Pod",
-        &name,
-        "Normal",
-        "Pulling",
-        format!("Pulling image {:?}", images[0]),
-    );
-    sim.engine
-        .schedule_in(done - now, Event::ImagePulled { pod, generation });
+    sim.kubelets.never_pull.remove(&pod);
+    match images::ensure_images(sim, pod, node) {
+        images::Readiness::NeverPull(image) => {
+            sim.kubelets.never_pull.insert(pod);
+            sim.record_event(
+                "Pod",
+                &name,
+                "Warning",
+                "ErrImageNeverPull",
+                format!("Container image {image:?} is not present with pull policy of Never"),
+            );
+        }
+        images::Readiness::At {
+            ready_ms,
+            pulled: None,
+        } => {
+            debug_assert_eq!(ready_ms, now, "no image was waited for");
+            sim.engine.schedule_in(
+                sim.runtime.container_start_ms,
+                Event::ContainerStarted { pod, generation },
+            );
+        }
+        images::Readiness::At {
+            ready_ms,
+            pulled: Some(image),
+        } => {
+            sim.record_event(
+                "Pod",
+                &name,
+                "Normal",
+                "Pulling",
+                format!("Pulling image {image:?}"),
+            );
+            sim.engine
+                .schedule_in(ready_ms - now, Event::ImagePulled { pod, generation });
+        }
+    }
 }
 
 /// Images are on the node: start the containers.
 pub fn image_pulled(sim: &mut Simulation, pod: PodId) {
-    let Some(node) = sim.cluster.pods[pod.ix()].node else {
-        return;
-    };
     let images: Vec<String> = sim.cluster.pods[pod.ix()]
         .spec
         .images()
         .map(|s| s.to_string())
         .collect();
-    for img in &images {
-        let id = sim.cluster.image_id(img);
-        sim.cluster.add_image(node, id);
-    }
     let name = sim.cluster.pods[pod.ix()].name.clone();
     sim.record_event(
         "Pod",

@@ -37,6 +37,39 @@ pub struct Container {
     pub sidecar: bool,
     /// readinessProbe.initialDelaySeconds in ms, if a readiness probe is set.
     pub readiness_delay_ms: Option<u64>,
+    /// imagePullPolicy (defaulted from the image's tag when absent).
+    pub pull_policy: PullPolicy,
+}
+
+/// `imagePullPolicy` of a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PullPolicy {
+    /// Check the registry every time the container starts; pull when absent.
+    Always,
+    /// Pull only when the image is not on the node.
+    #[default]
+    IfNotPresent,
+    /// Never pull: the container cannot start without the image (`ErrImageNeverPull`).
+    Never,
+}
+
+impl PullPolicy {
+    /// API defaulting (pkg/apis/core/v1/defaults.go SetDefaults_Container): `Always` for
+    /// the `latest` tag or no tag at all (which means `latest`), else `IfNotPresent` (an
+    /// image pinned by digest only has no tag).
+    pub fn default_for(image: &str) -> PullPolicy {
+        let (name, digest) = match image.split_once('@') {
+            Some((name, _)) => (name, true),
+            None => (image, false),
+        };
+        let last = name.rsplit('/').next().unwrap_or(name);
+        match last.split_once(':').map(|(_, tag)| tag) {
+            Some("latest") => PullPolicy::Always,
+            Some(_) => PullPolicy::IfNotPresent,
+            None if digest => PullPolicy::IfNotPresent,
+            None => PullPolicy::Always,
+        }
+    }
 }
 
 /// Restart policy of a pod.
@@ -361,6 +394,25 @@ mod tests {
         assert_eq!(spec.requests.get(CPU), 500); // max(100+200, 500)
         assert_eq!(spec.requests.get(MEMORY), 50); // max(10+10, 50)
         assert_eq!(spec.requests.get(PODS), 1);
+    }
+
+    // pkg/apis/core/v1/defaults.go SetDefaults_Container with the tags that
+    // reference.ParseNormalizedNamed finds: no tag means `latest`; a registry port is not
+    // a tag; a digest without a tag has no tag.
+    #[test]
+    fn pull_policy_defaults_from_the_image_tag() {
+        use PullPolicy::{Always, IfNotPresent};
+        for (image, policy) in [
+            ("nginx", Always),
+            ("nginx:latest", Always),
+            ("nginx:1.7.9", IfNotPresent),
+            ("localhost:5000/app", Always),
+            ("localhost:5000/app:v1", IfNotPresent),
+            ("nginx@sha256:0123abcd", IfNotPresent),
+            ("nginx:latest@sha256:0123abcd", Always),
+        ] {
+            assert_eq!(PullPolicy::default_for(image), policy, "{image}");
+        }
     }
 
     // KEP-753 sidecars: restartable init containers add to the app sum and to later inits.

@@ -79,7 +79,7 @@ pub fn covered_pods(sim: &Simulation, pdb: &PodDisruptionBudget) -> Vec<PodId> {
         .filter(|(_, p)| {
             p.namespace == pdb.meta.namespace
                 && !p.phase.is_terminal()
-                && !(p.deleting && p.released)
+                && !p.gone
                 && pdb.selector.matches(&p.labels)
         })
         .map(|(i, _)| PodId(i as u32))
@@ -152,7 +152,7 @@ pub fn evict(sim: &mut Simulation, p: PodId, grace_period_s: i64) -> bool {
         format!("Evicting pod {ns}/{name}"),
     );
     let grace = lifecycle::grace_ms(sim, p, grace_period_s);
-    lifecycle::begin_termination(sim, p, Some(grace));
+    lifecycle::begin_termination(sim, p, grace);
     true
 }
 
@@ -225,7 +225,7 @@ pub fn step(sim: &mut Simulation, id: u32) {
     for p in to_evict {
         let evicted = if d.disable_eviction {
             let grace = lifecycle::grace_ms(sim, p, d.grace_period_s);
-            lifecycle::begin_termination(sim, p, Some(grace));
+            lifecycle::begin_termination(sim, p, grace);
             true
         } else {
             evict(sim, p, d.grace_period_s)

@@ -1,6 +1,6 @@
 //! The closed set of events the simulation schedules on the engine.
 
-use crate::cluster::{NodeIdx, PodId};
+use crate::cluster::{ImageId, NodeIdx, PodId};
 
 /// A controller that can be asked to reconcile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,6 +41,13 @@ pub enum Event {
         pod: PodId,
         /// Pod generation the event belongs to.
         generation: u32,
+    },
+    /// An image pull on a node may have ended.
+    ImagePullDone {
+        /// Node.
+        node: NodeIdx,
+        /// Image.
+        image: ImageId,
     },
     /// The pod's containers started.
     ContainerStarted {

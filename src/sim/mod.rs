@@ -149,47 +149,16 @@ impl Simulation {
         id
     }
 
-    /// Deletes pod `p` (its node resources are released at once: termination is not
-    /// modelled as taking time) and tells its owner.
+    /// Deletes pod `p` as a controller does (the owner records `SuccessfulDelete` when
+    /// `reason` says so): the same graceful DELETE as every other path, with the pod's
+    /// own terminationGracePeriodSeconds ([`node_lifecycle::begin_termination`]).
     pub fn delete_pod(&mut self, p: PodId, reason: &str) {
-        let now = self.engine.now();
-        let pod = &mut self.cluster.pods[p.ix()];
+        let pod = &self.cluster.pods[p.ix()];
         if pod.deleting {
             return;
         }
-        let was_bound = pod.node.is_some() && !pod.released;
-        match pod.phase {
-            PodPhase::Pending => self.pods_pending -= 1,
-            PodPhase::Running => self.pods_running -= 1,
-            _ => {}
-        }
-        self.cluster.mark_deleting(p);
-        let pod = &mut self.cluster.pods[p.ix()];
-        pod.ready = false;
-        pod.generation += 1;
-        if pod.times.finished.is_none() {
-            pod.times.finished = Some(now);
-        }
-        let name = pod.name.clone();
-        let running = pod.phase == PodPhase::Running;
-        self.scheduler.nominator.set(p, None);
-        if !was_bound {
-            // Bound pods are not queued; queued ones are skipped lazily if still in the
-            // active or back-off queue.
-            self.scheduler.queue.remove(p);
-        }
-        self.cluster.unbind(p);
-        self.cluster.forget_name(p);
-        if running {
-            self.record_event(
-                "Pod",
-                &name,
-                "Normal",
-                "Killing",
-                "Stopping container".into(),
-            );
-        }
-        let (kind, owner) = self.workloads.owner_name(self.cluster.pods[p.ix()].owner);
+        let (name, grace_ms) = (pod.name.clone(), pod.spec.termination_grace_ms);
+        let (kind, owner) = self.workloads.owner_name(pod.owner);
         if !owner.is_empty() && reason == "SuccessfulDelete" {
             let owner = owner.to_string();
             self.record_event(
@@ -200,10 +169,13 @@ impl Simulation {
                 format!("Deleted pod: {name}"),
             );
         }
-        self.notify_owner(p);
-        if was_bound {
-            scheduling::cluster_changed(self);
-        }
+        node_lifecycle::begin_termination(self, p, grace_ms);
+    }
+
+    /// Force-deletes pod `p` (grace period 0, as pod garbage collection does): it is gone
+    /// at once.
+    pub fn force_delete_pod(&mut self, p: PodId) {
+        node_lifecycle::begin_termination(self, p, 0);
     }
 
     /// Pod `p` became Ready.
@@ -376,6 +348,7 @@ impl Simulation {
                     kubelet::image_pulled(self, pod);
                 }
             }
+            Event::ImagePullDone { node, image } => kubelet::images::pull_done(self, node, image),
             Event::ContainerStarted { pod, generation } => {
                 if self.live(pod, generation) {
                     if self.cluster.pods[pod.ix()].phase == PodPhase::Pending {

@@ -60,12 +60,18 @@ pub struct NodeGroup {
 #[serde(deny_unknown_fields)]
 pub struct Runtime {
     pub image_pull: Option<Spanned<String>>,
+    pub image_check: Option<Spanned<String>>,
+    pub serialize_image_pulls: Option<bool>,
+    pub max_parallel_image_pulls: Option<Spanned<i64>>,
     pub container_start: Option<Spanned<String>>,
     pub scheduling: Option<Spanned<String>>,
     pub binding: Option<Spanned<String>>,
     pub default_run_duration: Option<Spanned<String>>,
     #[serde(default)]
     pub run_duration: BTreeMap<String, Spanned<String>>,
+    pub default_termination: Option<Spanned<String>>,
+    #[serde(default)]
+    pub termination: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     pub crashes: BTreeMap<String, Spanned<Crash>>,
 }

@@ -6,6 +6,7 @@ use crate::input::duration::parse_duration_ms;
 use crate::input::error::InputError;
 use crate::input::manifest::convert::run_duration;
 use crate::model::pod::RunDuration;
+use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -14,6 +15,12 @@ use std::path::Path;
 pub struct RuntimeModel {
     /// Time to pull an image not yet on the node, ms.
     pub image_pull_ms: u64,
+    /// Time the registry manifest check of `imagePullPolicy: Always` takes when the image
+    /// is already on the node, ms (at most `image_pull_ms`: a pull starts with that check).
+    pub image_check_ms: u64,
+    /// How many pulls a node's kubelet runs at once: 1 with `serializeImagePulls: true`
+    /// (the default), `maxParallelImagePulls` without it, `None` for no limit.
+    pub image_pull_workers: Option<u32>,
     /// Time from image present to container running, ms.
     pub container_start_ms: u64,
     /// Time one scheduling cycle takes, ms.
@@ -24,6 +31,11 @@ pub struct RuntimeModel {
     pub default_run_ms: u64,
     /// Run durations by workload name (Job, CronJob, Deployment, ... or pod name).
     pub run_durations: BTreeMap<String, RunDuration>,
+    /// How long containers take to exit after SIGTERM when the workload has no time of its
+    /// own (capped by the pod's terminationGracePeriodSeconds).
+    pub default_termination: RunDuration,
+    /// Time to exit after SIGTERM by workload name (or pod name).
+    pub terminations: BTreeMap<String, RunDuration>,
     /// Container crashes by workload name (or pod name).
     pub crashes: BTreeMap<String, CrashModel>,
     /// Recorded run times (SimKube trace) by owner (namespace, workload or pod name), in
@@ -46,15 +58,29 @@ pub struct CrashModel {
     pub reason: String,
 }
 
+/// Default time of the manifest check `imagePullPolicy: Always` makes for an image already
+/// on the node: a registry token and a manifest request, about half a second.
+pub const DEFAULT_IMAGE_CHECK_MS: u64 = 500;
+
+/// Default time a container takes to exit after SIGTERM: a server that handles the
+/// signal (nginx's fast shutdown, a Go or Java server closing its listeners) stops within
+/// about a second. A container whose PID 1 ignores SIGTERM (a shell script, `sleep`) is
+/// only killed when the grace period ends: give such workloads `termination: 30s`.
+pub const DEFAULT_TERMINATION_MS: u64 = 1_000;
+
 impl Default for RuntimeModel {
     fn default() -> Self {
         RuntimeModel {
             image_pull_ms: 5_000,
+            image_check_ms: DEFAULT_IMAGE_CHECK_MS,
+            image_pull_workers: Some(1),
             container_start_ms: 1_000,
             scheduling_ms: 0,
             binding_ms: 0,
             default_run_ms: 30_000,
             run_durations: BTreeMap::new(),
+            default_termination: RunDuration::Fixed(DEFAULT_TERMINATION_MS),
+            terminations: BTreeMap::new(),
             crashes: BTreeMap::new(),
             recorded_lifetimes: BTreeMap::new(),
         }
@@ -67,8 +93,18 @@ pub(super) fn runtime_model(
     raw: &raw::Runtime,
     errors: &mut Vec<InputError>,
 ) -> RuntimeModel {
+    let image_pull_ms = duration_field(path, errors, &raw.image_pull, "runtime.image_pull", 5_000);
+    let image_check_ms = duration_field(
+        path,
+        errors,
+        &raw.image_check,
+        "runtime.image_check",
+        DEFAULT_IMAGE_CHECK_MS,
+    );
     let mut runtime = RuntimeModel {
-        image_pull_ms: duration_field(path, errors, &raw.image_pull, "runtime.image_pull", 5_000),
+        image_pull_ms,
+        image_check_ms: image_check_ms.min(image_pull_ms),
+        image_pull_workers: image_pull_workers(path, raw, errors),
         container_start_ms: duration_field(
             path,
             errors,
@@ -86,9 +122,22 @@ pub(super) fn runtime_model(
             30_000,
         ),
         run_durations: BTreeMap::new(),
+        default_termination: RunDuration::Fixed(DEFAULT_TERMINATION_MS),
+        terminations: BTreeMap::new(),
         crashes: BTreeMap::new(),
         recorded_lifetimes: BTreeMap::new(),
     };
+    if let Some(d) = &raw.default_termination {
+        match run_duration(&d.value) {
+            Ok(v) => runtime.default_termination = v,
+            Err(e) => errors.push(InputError::new(
+                path,
+                Some(d.referenced.line()),
+                "runtime.default_termination",
+                e,
+            )),
+        }
+    }
     for (workload, c) in &raw.crashes {
         match crash_model(&c.value) {
             Ok(m) => {
@@ -102,20 +151,79 @@ pub(super) fn runtime_model(
             )),
         }
     }
-    for (workload, d) in &raw.run_duration {
+    durations_by_workload(
+        path,
+        &raw.run_duration,
+        "run_duration",
+        errors,
+        &mut runtime.run_durations,
+    );
+    durations_by_workload(
+        path,
+        &raw.termination,
+        "termination",
+        errors,
+        &mut runtime.terminations,
+    );
+    runtime
+}
+
+/// Pull workers per node from `serialize_image_pulls` and `max_parallel_image_pulls`, with
+/// the kubelet's validation (pkg/kubelet/apis/config/validation: maxParallelImagePulls
+/// must be positive and may exceed 1 only with serializeImagePulls false).
+fn image_pull_workers(
+    path: &Path,
+    raw: &raw::Runtime,
+    errors: &mut Vec<InputError>,
+) -> Option<u32> {
+    let serialize = raw.serialize_image_pulls.unwrap_or(true);
+    let Some(max) = &raw.max_parallel_image_pulls else {
+        return if serialize { Some(1) } else { None };
+    };
+    let line = Some(max.referenced.line());
+    let field = "runtime.max_parallel_image_pulls";
+    if max.value < 1 || max.value > u32::MAX as i64 {
+        errors.push(InputError::new(
+            path,
+            line,
+            field,
+            format!("expected a positive number, found {}", max.value),
+        ));
+        return Some(1);
+    }
+    if serialize && max.value > 1 {
+        errors.push(InputError::new(
+            path,
+            line,
+            field,
+            "cannot be larger than 1 unless serialize_image_pulls is false",
+        ));
+        return Some(1);
+    }
+    Some(max.value as u32)
+}
+
+/// Parses a `runtime.<key>: {workload: duration}` map into `out`.
+fn durations_by_workload(
+    path: &Path,
+    raw: &BTreeMap<String, Spanned<String>>,
+    key: &str,
+    errors: &mut Vec<InputError>,
+    out: &mut BTreeMap<String, RunDuration>,
+) {
+    for (workload, d) in raw {
         match run_duration(&d.value) {
             Ok(v) => {
-                runtime.run_durations.insert(workload.clone(), v);
+                out.insert(workload.clone(), v);
             }
             Err(e) => errors.push(InputError::new(
                 path,
                 Some(d.referenced.line()),
-                format!("runtime.run_duration.{workload}"),
+                format!("runtime.{key}.{workload}"),
                 e,
             )),
         }
     }
-    runtime
 }
 
 fn crash_model(c: &raw::Crash) -> Result<CrashModel, String> {

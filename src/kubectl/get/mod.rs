@@ -21,7 +21,7 @@ pub fn visible_pods(sim: &Simulation) -> Vec<PodId> {
             let pod = &sim.cluster.pods[p.ix()];
             // A deleted Job's pods go with it (background cascading deletion).
             let owner_gone = matches!(pod.owner, crate::cluster::Owner::Job(j) if sim.workloads.jobs[j as usize].deleted);
-            !owner_gone && !(pod.deleting && (pod.released || pod.node.is_none()))
+            !owner_gone && !pod.gone
         })
         .collect()
 }
@@ -35,7 +35,9 @@ pub fn pod_status(sim: &Simulation, p: PodId) -> String {
     let st = sim.kubelets.status.get(&p);
     match pod.phase {
         PodPhase::Pending => {
-            if pod.node.is_some() {
+            if sim.kubelets.never_pull.contains(&p) {
+                "ErrImageNeverPull".into()
+            } else if pod.node.is_some() {
                 "ContainerCreating".into()
             } else if !pod.spec.scheduling_gates.is_empty() {
                 "SchedulingGated".into()

@@ -200,11 +200,7 @@ pub(super) fn delete(
             match id {
                 Some(p) => {
                     let grace = lifecycle::grace_ms(sim, p, grace_period_s.unwrap_or(-1));
-                    if grace == 0 {
-                        sim.delete_pod(p, "Deleted");
-                    } else {
-                        lifecycle::begin_termination(sim, p, Some(grace));
-                    }
+                    lifecycle::begin_termination(sim, p, grace);
                 }
                 None => not_found(sim, entry, format!("pods {name:?} not found")),
             }

@@ -57,6 +57,7 @@ pub fn fail_node(sim: &mut Simulation, n: NodeIdx, cause: FaultCause) {
     open_fault(sim, n, cause);
     sim.lifecycle.down[n.ix()] = true;
     sim.lifecycle.epoch[n.ix()] += 1;
+    kubelet::images::node_failed(sim, n);
     // Pending kubelet events of its pods are stale now.
     for p in sim.cluster.nodes.pods[n.ix()].clone() {
         sim.cluster.pods[p.ix()].generation += 1;
@@ -197,13 +198,9 @@ fn evict_for_taint(sim: &mut Simulation, p: PodId, n: NodeIdx) {
         format!("Marking for deletion Pod {ns}/{name}"),
     );
     record_eviction(sim, n, p);
-    if sim.lifecycle.down[n.ix()] {
-        // The kubelet is unreachable: the pod stays Terminating, holding its name and node.
-        begin_termination(sim, p, None);
-    } else {
-        let grace = sim.cluster.pods[p.ix()].spec.termination_grace_ms;
-        begin_termination(sim, p, Some(grace));
-    }
+    // On an unreachable node the pod stays Terminating, holding its name and node.
+    let grace = sim.cluster.pods[p.ix()].spec.termination_grace_ms;
+    begin_termination(sim, p, grace);
 }
 
 /// The kubelet is back: taints go, terminating pods finish, the others restart.

@@ -19,7 +19,7 @@ pub fn remove_node(sim: &mut Simulation, n: NodeIdx) {
             if let Some(f) = sim.lifecycle.open_fault[n.ix()] {
                 sim.lifecycle.faults[f].pods_evicted.push(p);
             }
-            sim.delete_pod(p, "PodGC");
+            sim.force_delete_pod(p);
         }
     }
     let name = sim.cluster.nodes.names[n.ix()].clone();
@@ -76,7 +76,10 @@ pub fn add_nodes(sim: &mut Simulation, group: &str, count: u32) {
             group: Some(group.to_string()),
         };
         sim.cluster.add_node(spec);
-        sim.kubelets.puller_free_at_ms.push(0);
+        let workers = sim.runtime.image_pull_workers;
+        sim.kubelets
+            .pullers
+            .push(crate::kubelet::images::NodePuller::new(workers));
         crate::controllers::daemonset::nodes_changed(sim);
         sim.lifecycle.node_added();
         sim.record_event(

@@ -1,23 +1,26 @@
-//! Graceful pod termination: Terminating at once, resources held until the grace period ends.
+//! Pod deletion, one model for every caller (controllers, `kubectl delete`, eviction,
+//! preemption, the taint manager): the API server removes an unbound or finished pod at
+//! once; a pod on a node turns Terminating, keeps its node's resources and its name, and
+//! is gone when its containers have exited after SIGTERM, at most the grace period later
+//! (registry/core/pod/strategy.go CheckGracefulDelete; kubelet killPod).
 
 use crate::cluster::{PodId, PodPhase};
+use crate::kubelet;
 use crate::sim::event::Event;
 use crate::sim::Simulation;
 
-/// Starts deleting pod `p` gracefully: it is Terminating at once (controllers replace it,
-/// Services drop it) but keeps its node's resources until `grace_ms` later, or, with
-/// `None`, until its node confirms (recovers) or is removed.
-pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: Option<u64>) {
+/// Sends the DELETE for pod `p` with a grace period of `grace_ms` (0: force, the pod is
+/// removed at once). A pod not bound to a node or already finished is removed at once; a
+/// pod on a node is Terminating at once (controllers replace it, Services drop it) and
+/// gone when its containers have exited ([`kubelet::termination::exit_ms`]), or, while
+/// its node is down, when the node recovers or is removed.
+pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: u64) {
     let pod = &sim.cluster.pods[p.ix()];
-    if pod.deleting || pod.phase.is_terminal() {
+    if pod.deleting {
         return;
     }
-    if pod.node.is_none() {
-        sim.delete_pod(p, "Deleted");
-        return;
-    }
+    let on_node = pod.node.is_some() && !pod.released;
     let now = sim.now();
-    let pod = &mut sim.cluster.pods[p.ix()];
     match pod.phase {
         PodPhase::Pending => sim.pods_pending -= 1,
         PodPhase::Running => sim.pods_running -= 1,
@@ -33,7 +36,23 @@ pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: Option<u64>) 
     let generation = pod.generation;
     let name = pod.name.clone();
     let running = pod.phase == PodPhase::Running;
-    if running && grace_ms.is_some() {
+    let node = pod.node;
+    sim.scheduler.nominator.set(p, None);
+    if node.is_none() {
+        // Queued pods are skipped lazily if still in the active or back-off queue.
+        sim.scheduler.queue.remove(p);
+    }
+    if !on_node || grace_ms == 0 {
+        remove(sim, p);
+        return;
+    }
+    let node = node.expect("a pod on a node has a node");
+    if sim.lifecycle.down[node.ix()] {
+        // The kubelet cannot confirm: the pod stays Terminating, holding its name and node.
+        sim.notify_owner(p);
+        return;
+    }
+    if running {
         sim.record_event(
             "Pod",
             &name,
@@ -43,24 +62,37 @@ pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: Option<u64>) 
         );
     }
     sim.notify_owner(p);
-    if let Some(ms) = grace_ms {
+    let exit_ms = kubelet::termination::exit_ms(sim, p, grace_ms);
+    if exit_ms == 0 {
+        finish_termination(sim, p);
+    } else {
         sim.engine
-            .schedule_in(ms, Event::PodTerminated { pod: p, generation });
+            .schedule_in(exit_ms, Event::PodTerminated { pod: p, generation });
     }
 }
 
-/// Graceful deletion of pod `p` completes: it releases its node and its name.
+/// The pod's containers have exited (or its node went away): it releases its node and
+/// its name and is gone.
 pub fn finish_termination(sim: &mut Simulation, p: PodId) {
-    if sim.cluster.pods[p.ix()].released {
+    if sim.cluster.pods[p.ix()].gone {
         return;
     }
-    sim.cluster.unbind(p);
-    sim.cluster.forget_name(p);
-    sim.notify_owner(p);
-    crate::sim::scheduling::cluster_changed(sim);
+    remove(sim, p);
 }
 
-/// The graceful-termination timer of pod `p` fired.
+/// Removes the pod object: node resources and name are free, the owner hears of it.
+fn remove(sim: &mut Simulation, p: PodId) {
+    let was_on_node = sim.cluster.pods[p.ix()].node.is_some() && !sim.cluster.pods[p.ix()].released;
+    sim.cluster.unbind(p);
+    sim.cluster.forget_name(p);
+    sim.cluster.pods[p.ix()].gone = true;
+    sim.notify_owner(p);
+    if was_on_node {
+        crate::sim::scheduling::cluster_changed(sim);
+    }
+}
+
+/// The containers of terminating pod `p` exited.
 pub fn pod_terminated(sim: &mut Simulation, p: PodId, generation: u32) {
     let pod = &sim.cluster.pods[p.ix()];
     if pod.generation != generation || !pod.deleting {

@@ -125,7 +125,7 @@ pub(super) fn run_post_filter(
                 }
                 flags[v.ix()] = true;
                 let grace = node_lifecycle::grace_ms(sim, v, -1);
-                node_lifecycle::begin_termination(sim, v, Some(grace));
+                node_lifecycle::begin_termination(sim, v, grace);
             }
         }
         // Lower-priority pods nominated to this node may no longer fit there: clear their

@@ -5,7 +5,7 @@ use super::scheduling::{affinity, spread_constraint, toleration};
 use super::{enum_value, raw, resource_list, Ctx};
 use crate::input::duration::parse_duration_ms;
 use crate::model::pod::{
-    Container, ContainerPort, PodSpec, PodVolumeClaim, RestartPolicy, RunDuration,
+    Container, ContainerPort, PodSpec, PodVolumeClaim, PullPolicy, RestartPolicy, RunDuration,
     DEFAULT_SCHEDULER_NAME,
 };
 use crate::model::resources::{ResourceIdx, Resources, CPU, MEMORY};
@@ -55,9 +55,24 @@ fn container(ctx: &mut Ctx, c: &raw::Container, field: &str) -> Container {
             );
         }
     }
+    let pull_policy = match &c.image_pull_policy {
+        Some(v) => enum_value(
+            ctx,
+            v,
+            &format!("{field}.imagePullPolicy"),
+            &[
+                ("Always", PullPolicy::Always),
+                ("IfNotPresent", PullPolicy::IfNotPresent),
+                ("Never", PullPolicy::Never),
+            ],
+        )
+        .unwrap_or_default(),
+        None => PullPolicy::default_for(&c.image),
+    };
     Container {
         name: c.name.clone(),
         image: c.image.clone(),
+        pull_policy,
         requests,
         limits,
         limited,

@@ -155,6 +155,8 @@ pub struct Container {
     pub name: String,
     /// image.
     pub image: String,
+    /// imagePullPolicy.
+    pub image_pull_policy: Option<Spanned<String>>,
     /// resources.
     pub resources: ResourceRequirements,
     /// ports.
