@@ -142,7 +142,7 @@ impl Simulation {
                 owner_name,
                 "Normal",
                 "SuccessfulCreate",
-                format!("Created pod: {name}"),
+                owner_pod_event(owner_kind, owner_name, "create", &name),
             );
         }
         scheduling::enqueue(self, id);
@@ -166,7 +166,7 @@ impl Simulation {
                 &owner,
                 "Normal",
                 reason,
-                format!("Deleted pod: {name}"),
+                owner_pod_event(kind, &owner, "delete", &name),
             );
         }
         node_lifecycle::begin_termination(self, p, grace_ms);
@@ -551,5 +551,18 @@ impl Simulation {
         summary.fill_from_recorder(&self.recorder, self.engine.now().as_millis());
         availability::fill_summary(self, &mut summary);
         summary
+    }
+}
+
+/// The message of an owner's SuccessfulCreate/SuccessfulDelete event for a pod, in the
+/// controller's own words: the StatefulSet controller's `recordPodEvent`
+/// (pkg/controller/statefulset/stateful_pod_control.go: "create Pod db-0 in StatefulSet db
+/// successful"), the shared PodControl's for the others
+/// (pkg/controller/controller_utils.go: "Created pod: web-1x2y3").
+fn owner_pod_event(owner_kind: &str, owner_name: &str, verb: &str, pod: &str) -> String {
+    match (owner_kind, verb) {
+        ("StatefulSet", _) => format!("{verb} Pod {pod} in StatefulSet {owner_name} successful"),
+        (_, "create") => format!("Created pod: {pod}"),
+        _ => format!("Deleted pod: {pod}"),
     }
 }
