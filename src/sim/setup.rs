@@ -133,6 +133,7 @@ impl Simulation {
             pods_running: 0,
             timeline: scenario.timeline.clone(),
             sample_every_ms: scenario.sample_every_ms,
+            warmup: SimTime::from_millis(scenario.warmup_ms),
             name_rng: streams.stream(Stream::PodNames),
             pending_syncs: BTreeSet::new(),
         };

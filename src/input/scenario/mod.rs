@@ -87,6 +87,8 @@ pub struct Scenario {
     pub timeline: Vec<TimelineEntry>,
     /// Metrics sampling period, ms.
     pub sample_every_ms: u64,
+    /// Initial period left out of the availability figures (`metrics.warmup`), ms.
+    pub warmup_ms: u64,
     /// Engine limits (end time = duration).
     pub limits: Limits,
     /// Resource names interned while reading.
@@ -241,6 +243,34 @@ fn duration_field(
             }
         },
     }
+}
+
+/// The `metrics:` section: (sampling period, warm-up), ms. The period must be positive and
+/// the warm-up shorter than the run.
+fn metrics_settings(
+    file: &Path,
+    raw: &raw::Metrics,
+    duration_ms: u64,
+    errors: &mut Vec<InputError>,
+) -> (u64, u64) {
+    let every = &raw.sample_every;
+    let sample_every_ms = duration_field(file, errors, every, "metrics.sample_every", 10_000);
+    if sample_every_ms == 0 {
+        let line = every.as_ref().map(|s| s.referenced.line());
+        let msg = "expected a positive duration";
+        errors.push(InputError::new(file, line, "metrics.sample_every", msg));
+    }
+    let warmup_ms = duration_field(file, errors, &raw.warmup, "metrics.warmup", 0);
+    if warmup_ms > 0 && warmup_ms >= duration_ms {
+        let line = raw.warmup.as_ref().map(|s| s.referenced.line());
+        let msg = format!(
+            "expected a warm-up shorter than the run's duration ({} s), got {} s",
+            duration_ms as f64 / 1000.0,
+            warmup_ms as f64 / 1000.0
+        );
+        errors.push(InputError::new(file, line, "metrics.warmup", msg));
+    }
+    (sample_every_ms, warmup_ms)
 }
 
 fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, InputErrors> {
@@ -422,21 +452,8 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
             &mut errors,
         );
     }
-    let sample_every_ms = duration_field(
-        path,
-        &mut errors,
-        &raw.metrics.sample_every,
-        "metrics.sample_every",
-        10_000,
-    );
-    if sample_every_ms == 0 {
-        errors.push(InputError::new(
-            path,
-            None,
-            "metrics.sample_every",
-            "expected a positive duration",
-        ));
-    }
+    let (sample_every_ms, warmup_ms) =
+        metrics_settings(path, &raw.metrics, duration_ms, &mut errors);
     check_projected_size(path, duration_ms, sample_every_ms, &mut errors);
     let mut limits = Limits {
         end_time: SimTime::from_millis(duration_ms),
@@ -463,6 +480,7 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
         runtime,
         timeline,
         sample_every_ms,
+        warmup_ms,
         limits,
         resources,
         source: path.to_path_buf(),
