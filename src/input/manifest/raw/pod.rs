@@ -237,8 +237,6 @@ pub struct Container {
     pub termination_message_path_: NotSimulated,
     #[serde(rename = "terminationMessagePolicy")]
     pub termination_message_policy_: NotSimulated,
-    #[serde(rename = "imagePullPolicy")]
-    pub image_pull_policy_: NotSimulated,
     #[serde(rename = "securityContext")]
     pub security_context_: NotSimulated,
     #[serde(rename = "stdin")]
