@@ -119,6 +119,8 @@ impl Simulation {
             sample_every_ms: scenario.sample_every_ms,
             name_rng: streams.stream(Stream::PodNames),
             pending_syncs: BTreeSet::new(),
+            liveness: super::liveness::Liveness::new(Default::default()),
+            source: scenario.source.clone(),
         };
         sim.engine.schedule_in(0, Event::Sample);
         sim.engine
