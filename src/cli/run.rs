@@ -69,12 +69,8 @@ pub fn run_scenario_with_progress(
             t.update(now, events);
         }
     })
-    .with_context(|| {
-        format!(
-            "simulation stopped (reproduce with: k8sim run {} --seed {seed})",
-            sc.source.display()
-        )
-    })?;
+    // The error names the seed and the command that reproduces the run.
+    .context("simulation stopped")?;
     if let Some(t) = tracker {
         t.done(sim.now().as_millis(), sim.engine.processed());
     }

@@ -2,9 +2,10 @@
 //! scheduled time (evaluated in the CronJob's `timeZone`), with concurrencyPolicy Allow,
 //! Forbid or Replace and history limits (pkg/controller/cronjob/cronjob_controllerv2.go).
 
+use super::garbage_collector;
 use super::job::{self, JobOutcome};
 use crate::engine::SimTime;
-use crate::model::workload::{ConcurrencyPolicy, CronJob};
+use crate::model::workload::{ConcurrencyPolicy, CronJob, PropagationPolicy};
 use crate::sim::event::{ControllerRef, Event};
 use crate::sim::Simulation;
 use chrono::{DateTime, TimeZone, Utc};
@@ -177,6 +178,38 @@ pub fn tick(sim: &mut Simulation, c: u32) {
     fire(sim, c);
 }
 
+/// Records what happened at scheduled time `run.scheduled`: a new row, or (`replace`) the
+/// new fate of a time already recorded, so cronjobs.csv has one row per scheduled time.
+/// Returns true if the row is new or changed.
+fn record_run(sim: &mut Simulation, c: u32, run: CronRun, replace: bool) -> bool {
+    let runs = &mut sim.workloads.cronjobs[c as usize].runs;
+    // Rows are in scheduled order and only recent ones change: search from the end.
+    match runs.iter_mut().rev().find(|r| r.scheduled == run.scheduled) {
+        Some(existing) if replace && *existing != run => {
+            *existing = run;
+            true
+        }
+        Some(_) => false,
+        None => {
+            runs.push(run);
+            true
+        }
+    }
+}
+
+fn not_started(scheduled: SimTime, outcome: RunOutcome) -> CronRun {
+    CronRun {
+        scheduled,
+        started: None,
+        outcome,
+        job: None,
+    }
+}
+
+/// syncCronJob: the most recent unmet scheduled time (after status.lastScheduleTime)
+/// starts a Job unless it is later than startingDeadlineSeconds or, with Forbid, a Job is
+/// still active. A Forbid skip leaves the time unmet, so the active Job's completion
+/// (which syncs the CronJob) starts it then (cronjob_controllerv2.go).
 fn fire(sim: &mut Simulation, c: u32) {
     let now = sim.engine.now();
     let st = &sim.workloads.cronjobs[c as usize];
@@ -196,7 +229,11 @@ fn fire(sim: &mut Simulation, c: u32) {
     let Some(&scheduled) = times.last() else {
         return;
     };
-    if times.len() > MAX_MISSED_START_TIMES {
+    let mut new_times = false;
+    for &missed in &times[..times.len() - 1] {
+        new_times |= record_run(sim, c, not_started(missed, RunOutcome::Missed), false);
+    }
+    if times.len() > MAX_MISSED_START_TIMES && new_times {
         sim.record_event(
             "CronJob",
             &name,
@@ -205,36 +242,24 @@ fn fire(sim: &mut Simulation, c: u32) {
             "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".into(),
         );
     }
-    for &missed in &times[..times.len() - 1] {
-        sim.workloads.cronjobs[c as usize].runs.push(CronRun {
-            scheduled: missed,
-            started: None,
-            outcome: RunOutcome::Missed,
-            job: None,
-        });
-    }
     let st = &sim.workloads.cronjobs[c as usize];
     if let Some(deadline) = st.spec.starting_deadline_seconds {
         if now.millis_since(scheduled) > deadline.max(0) as u64 * 1000 {
-            sim.workloads.cronjobs[c as usize].runs.push(CronRun {
-                scheduled,
-                started: None,
-                outcome: RunOutcome::Missed,
-                job: None,
-            });
-            sim.record_event(
-                "CronJob",
-                &name,
-                "Warning",
-                "MissSchedule",
-                // cronjob_controllerv2.go: scheduledTime.UTC().Format(time.RFC1123Z).
-                format!(
-                    "Missed scheduled time to start a job: {}",
-                    to_datetime(sim, scheduled, tz)
-                        .with_timezone(&Utc)
-                        .format("%a, %d %b %Y %H:%M:%S %z")
-                ),
-            );
+            if record_run(sim, c, not_started(scheduled, RunOutcome::Missed), true) {
+                sim.record_event(
+                    "CronJob",
+                    &name,
+                    "Warning",
+                    "MissSchedule",
+                    format!(
+                        "Missed scheduled time to start a job: {}",
+                        // cronjob_controllerv2.go: scheduledTime.UTC().Format(time.RFC1123Z).
+                        to_datetime(sim, scheduled, tz)
+                            .with_timezone(&Utc)
+                            .format("%a, %d %b %Y %H:%M:%S %z")
+                    ),
+                );
+            }
             return;
         }
     }
@@ -246,26 +271,26 @@ fn fire(sim: &mut Simulation, c: u32) {
         .collect();
     let outcome = match st.spec.concurrency_policy {
         ConcurrencyPolicy::Forbid if !active.is_empty() => {
-            sim.workloads.cronjobs[c as usize].runs.push(CronRun {
-                scheduled,
-                started: None,
-                outcome: RunOutcome::Skipped,
-                job: None,
-            });
-            sim.record_event(
-                "CronJob",
-                &name,
-                "Normal",
-                "JobAlreadyActive",
-                "Not starting job because prior execution is running and concurrency policy is Forbid".into(),
-            );
+            if record_run(sim, c, not_started(scheduled, RunOutcome::Skipped), false) {
+                sim.record_event(
+                    "CronJob",
+                    &name,
+                    "Normal",
+                    "JobAlreadyActive",
+                    "Not starting job because prior execution is running and concurrency policy is Forbid".into(),
+                );
+            }
             return;
         }
         ConcurrencyPolicy::Replace if !active.is_empty() => {
             for j in active {
                 let jn = sim.workloads.jobs[j as usize].name.clone();
-                sim.workloads.jobs[j as usize].deleted = true;
-                sim.request_sync(ControllerRef::Job(j));
+                // deleteJob: background propagation.
+                garbage_collector::delete(
+                    sim,
+                    ControllerRef::Job(j),
+                    PropagationPolicy::Background,
+                );
                 sim.record_event(
                     "CronJob",
                     &name,
@@ -278,11 +303,18 @@ fn fire(sim: &mut Simulation, c: u32) {
         }
         _ => RunOutcome::Started,
     };
-    // getJobFromTemplate2: the name carries the scheduled time in minutes since the epoch.
+    start_job(sim, c, scheduled, outcome);
+}
+
+/// Creates the Job of scheduled time `scheduled` (getJobFromTemplate2: named after the
+/// scheduled time in minutes since the epoch) and records it as status.lastScheduleTime.
+fn start_job(sim: &mut Simulation, c: u32, scheduled: SimTime, outcome: RunOutcome) {
+    let now = sim.engine.now();
+    let st = &sim.workloads.cronjobs[c as usize];
+    let name = st.spec.meta.name.clone();
     let scheduled_minutes =
         (sim.start_epoch_s * 1000 + scheduled.as_millis() as i64).div_euclid(60_000);
     let job_name = format!("{name}-{scheduled_minutes}");
-    let st = &sim.workloads.cronjobs[c as usize];
     let spec = st.spec.job.clone();
     let namespace = st.spec.meta.namespace.clone();
     let j = job::add(
@@ -296,12 +328,13 @@ fn fire(sim: &mut Simulation, c: u32) {
     let st = &mut sim.workloads.cronjobs[c as usize];
     st.jobs.push(j);
     st.last_schedule = Some(scheduled);
-    st.runs.push(CronRun {
+    let run = CronRun {
         scheduled,
         started: Some(now),
         outcome,
         job: Some(j),
-    });
+    };
+    record_run(sim, c, run, true);
     sim.record_event(
         "CronJob",
         &name,
@@ -322,9 +355,14 @@ pub fn set_suspend(sim: &mut Simulation, c: u32, suspend: bool) {
     }
 }
 
-/// A Job of CronJob `c` changed: enforce the history limits.
+/// A Job of CronJob `c` changed: enforce the history limits, then start the most recent
+/// unmet scheduled time if it may start now (a Forbid skip waiting for the active Job).
 pub fn sync(sim: &mut Simulation, c: u32) {
     let st = &sim.workloads.cronjobs[c as usize];
+    if st.deleted {
+        garbage_collector::deleted_owner_synced(sim, ControllerRef::CronJob(c));
+        return;
+    }
     let (keep_ok, keep_failed) = (
         st.spec.successful_jobs_history_limit.max(0) as usize,
         st.spec.failed_jobs_history_limit.max(0) as usize,
@@ -345,10 +383,15 @@ pub fn sync(sim: &mut Simulation, c: u32) {
             .collect();
         if finished.len() > keep {
             for j in &finished[..finished.len() - keep] {
-                sim.workloads.jobs[*j as usize].deleted = true;
+                garbage_collector::delete(
+                    sim,
+                    ControllerRef::Job(*j),
+                    PropagationPolicy::Background,
+                );
             }
         }
     }
+    fire(sim, c);
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! old-revision pods at most `maxUnavailable` at a time (pkg/controller/daemon:
 //! daemon_controller.go, update.go, util/daemonset_util.go).
 
+use super::garbage_collector;
 use crate::cluster::{NodeIdx, Owner, Pod, PodId, PodPhase};
 use crate::model::labels::{NodeSelectorTerm, Requirement, SelectorOp, TaintEffect, Toleration};
 use crate::model::pod::PodSpec;
@@ -140,7 +141,11 @@ fn reconcile(sim: &mut Simulation, d: u32) {
     let st = &sim.workloads.daemonsets[d as usize];
     let spec = st.spec.template.spec.clone();
     let hash = st.spec.template.hash.clone();
-    let deleted = st.deleted;
+    if st.deleted {
+        // Its pods are the garbage collector's.
+        garbage_collector::deleted_owner_synced(sim, ControllerRef::DaemonSet(d));
+        return;
+    }
     let max_unavailable_spec = st.spec.max_unavailable;
     let nodes: Vec<NodeIdx> = sim.cluster.nodes.indices().collect();
     let mut eligible = 0;
@@ -153,9 +158,9 @@ fn reconcile(sim: &mut Simulation, d: u32) {
             .filter(|(node, p)| *node == n && active(sim, *p))
             .map(|(_, p)| *p)
             .collect();
-        let should = !deleted && should_run(sim, &spec, n);
+        let should = should_run(sim, &spec, n);
         if !should {
-            let keep = !deleted && !pods.is_empty() && should_continue_running(sim, &spec, n);
+            let keep = !pods.is_empty() && should_continue_running(sim, &spec, n);
             if !keep {
                 for p in pods {
                     sim.delete_pod(p, "SuccessfulDelete");

@@ -4,10 +4,11 @@
 //! minReadySeconds (through the ReplicaSets) and progressDeadlineSeconds
 //! (pkg/controller/deployment: rolling.go, recreate.go, sync.go, progress.go).
 
+use super::garbage_collector;
 use super::replicaset::{self, ReplicaSetState};
 use super::ReplicaTracker;
 use crate::engine::SimTime;
-use crate::model::workload::{Deployment, DeploymentStrategy, PodTemplate};
+use crate::model::workload::{Deployment, DeploymentStrategy, PodTemplate, PropagationPolicy};
 use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
 
@@ -28,6 +29,9 @@ pub struct DeploymentState {
     pub last_available: i32,
     /// The Progressing condition turned False with ProgressDeadlineExceeded.
     pub timed_out: bool,
+    /// The Progressing condition's reason is NewReplicaSetAvailable: the latest rollout
+    /// completed (cleared when a new ReplicaSet starts a rollout).
+    pub rollout_complete: bool,
 }
 
 /// Adds a Deployment and returns its index.
@@ -41,6 +45,7 @@ pub fn add(sim: &mut Simulation, spec: Deployment) -> u32 {
         last_progress: sim.engine.now(),
         last_available: 0,
         timed_out: false,
+        rollout_complete: false,
     });
     sim.request_sync(ControllerRef::Deployment(idx));
     idx
@@ -90,6 +95,8 @@ fn new_replicaset(sim: &mut Simulation, d: u32) -> u32 {
     let dep = &mut sim.workloads.deployments[d as usize];
     dep.replicasets.push(rs);
     dep.last_progress = sim.engine.now();
+    // Progressing: ReplicaSetUpdated.
+    dep.rollout_complete = false;
     sim.record_event(
         "Deployment",
         &dep_name,
@@ -151,13 +158,17 @@ pub fn sync(sim: &mut Simulation, d: u32) {
 
 fn reconcile(sim: &mut Simulation, d: u32) {
     if sim.workloads.deployments[d as usize].deleted {
-        let rss = sim.workloads.deployments[d as usize].replicasets.clone();
-        for rs in rss {
-            sim.workloads.replicasets[rs as usize].deleted = true;
-            sim.request_sync(ControllerRef::ReplicaSet(rs));
-        }
+        // The garbage collector deletes (or orphans) the ReplicaSets; the controller
+        // only reports back (syncDeployment with a deletionTimestamp: status only).
+        garbage_collector::deleted_owner_synced(sim, ControllerRef::Deployment(d));
         return;
     }
+    // A ReplicaSet deleted on its own is replaced by a new one of the same template.
+    let rss = std::mem::take(&mut sim.workloads.deployments[d as usize].replicasets);
+    sim.workloads.deployments[d as usize].replicasets = rss
+        .into_iter()
+        .filter(|r| !sim.workloads.replicasets[*r as usize].deleted)
+        .collect();
     let st = &sim.workloads.deployments[d as usize];
     if st.spec.paused {
         // A paused Deployment still scales, but starts no rollout (no new ReplicaSet).
@@ -232,6 +243,9 @@ fn complete(sim: &Simulation, d: u32, new_rs: u32) -> bool {
 
 /// progress.go syncRolloutStatus: new available pods are progress; without progress for
 /// progressDeadlineSeconds the Progressing condition turns False (ProgressDeadlineExceeded).
+/// Once the latest rollout is complete (reason NewReplicaSetAvailable and every pod is from
+/// the new ReplicaSet) nothing is checked, so pods lost later (a node failure) do not
+/// time the Deployment out.
 fn progress(sim: &mut Simulation, d: u32, new_rs: u32) {
     let now = sim.engine.now();
     let rss = sim.workloads.deployments[d as usize].replicasets.clone();
@@ -239,14 +253,21 @@ fn progress(sim: &mut Simulation, d: u32, new_rs: u32) {
         .iter()
         .map(|r| replicaset::counts(sim, *r).available)
         .sum();
+    let replicas: i32 = rss.iter().map(|r| replicaset::counts(sim, *r).active).sum();
+    let updated = replicaset::counts(sim, new_rs).active;
     let done = complete(sim, d, new_rs);
     let st = &mut sim.workloads.deployments[d as usize];
     if available > st.last_available {
         st.last_progress = now;
     }
     st.last_available = available;
+    if st.rollout_complete && replicas == updated {
+        // isCompleteDeployment: no progress estimate for a finished rollout.
+        return;
+    }
     if done {
         st.timed_out = false;
+        st.rollout_complete = true;
         st.last_progress = now;
         return;
     }
@@ -511,7 +532,11 @@ fn cleanup_history(sim: &mut Simulation, d: u32, new_rs: u32) {
     old.sort_by_key(|r| sim.workloads.replicasets[*r as usize].revision);
     let excess = old.len() - limit;
     for r in old.into_iter().take(excess) {
-        sim.workloads.replicasets[r as usize].deleted = true;
+        garbage_collector::delete(
+            sim,
+            ControllerRef::ReplicaSet(r),
+            PropagationPolicy::Background,
+        );
         sim.workloads.deployments[d as usize]
             .replicasets
             .retain(|x| *x != r);

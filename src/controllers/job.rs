@@ -5,10 +5,11 @@
 //! ttlSecondsAfterFinished and suspend (pkg/controller/job: job_controller.go,
 //! backoff_utils.go, pod_failure_policy.go).
 
+use super::garbage_collector;
 use crate::cluster::{Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::model::pod::RestartPolicy;
-use crate::model::workload::{CompletionMode, JobSpec, PodFailureAction};
+use crate::model::workload::{CompletionMode, JobSpec, PodFailureAction, PropagationPolicy};
 use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
 
@@ -56,11 +57,11 @@ pub struct JobState {
 
 /// First delay before re-creating a failed pod (DefaultJobPodFailureBackOff: 10 s).
 pub const POD_FAILURE_BACKOFF_MS: u64 = 10_000;
-/// Longest delay (MaxJobPodFailureBackOff: 6 min).
-pub const MAX_POD_FAILURE_BACKOFF_MS: u64 = 360_000;
+/// Longest delay (MaxJobPodFailureBackOff: 10 min).
+pub const MAX_POD_FAILURE_BACKOFF_MS: u64 = 600_000;
 
 /// The delay before a new pod after `failures` consecutive failures: 10 s doubling per
-/// failure, at most 6 min; none without failures.
+/// failure, at most 10 min; none without failures.
 pub fn failure_backoff_ms(failures: u32) -> u64 {
     if failures == 0 {
         return 0;
@@ -134,29 +135,21 @@ pub fn sync(sim: &mut Simulation, j: u32) {
     let now = sim.engine.now();
     let st = &sim.workloads.jobs[j as usize];
     if st.deleted {
-        let pods: Vec<PodId> = st.pods.clone();
-        for p in pods {
-            if sim.cluster.pods[p.ix()].is_active() {
-                sim.delete_pod(p, "Deleted");
-            }
-        }
+        // Its pods are the garbage collector's.
+        garbage_collector::deleted_owner_synced(sim, ControllerRef::Job(j));
         return;
     }
     if let Some((at, _)) = st.finished {
-        // TTL-after-finished controller.
+        // TTL-after-finished controller: deletes the Job in the foreground
+        // (ttlafterfinished_controller.go processJob).
         if let Some(ttl) = st.spec.ttl_seconds_after_finished {
             let expiry = at.plus_millis(ttl.max(0) as u64 * 1000);
             if now >= expiry {
-                sim.workloads.jobs[j as usize].deleted = true;
-                let pods = sim.workloads.jobs[j as usize].pods.clone();
-                for p in pods {
-                    if sim.cluster.pods[p.ix()].is_active() {
-                        sim.delete_pod(p, "Deleted");
-                    }
-                }
-                if let Some(c) = sim.workloads.jobs[j as usize].cronjob {
-                    sim.request_sync(ControllerRef::CronJob(c));
-                }
+                garbage_collector::delete(
+                    sim,
+                    ControllerRef::Job(j),
+                    PropagationPolicy::Foreground,
+                );
             } else {
                 sim.sync_at(expiry, ControllerRef::Job(j));
             }
@@ -172,6 +165,7 @@ pub fn sync(sim: &mut Simulation, j: u32) {
     let mut succeeded = 0;
     let mut failed = 0;
     let mut restarts = 0u32;
+    let mut all_restarts = 0u32;
     let mut done_indexes = vec![false; n_indexes];
     let mut active_indexes = vec![false; n_indexes];
     let mut index_failures = vec![0i32; n_indexes];
@@ -181,7 +175,11 @@ pub fn sync(sim: &mut Simulation, j: u32) {
     let mut history: Vec<(SimTime, bool)> = Vec::new();
     for p in &st.pods {
         let pod = &sim.cluster.pods[p.ix()];
-        restarts += pod.restarts;
+        all_restarts += pod.restarts;
+        if matches!(pod.phase, PodPhase::Pending | PodPhase::Running) {
+            // pastBackoffLimitOnFailure counts restarts of Pending and Running pods.
+            restarts += pod.restarts;
+        }
         match pod.phase {
             PodPhase::Succeeded => {
                 succeeded += 1;
@@ -237,7 +235,7 @@ pub fn sync(sim: &mut Simulation, j: u32) {
     {
         let st = &mut sim.workloads.jobs[j as usize];
         st.succeeded = succeeded;
-        st.failed = failed + if on_failure { restarts as i32 } else { 0 };
+        st.failed = failed + if on_failure { all_restarts as i32 } else { 0 };
         st.succeeded_indexes = done_indexes.clone();
         st.max_active = st.max_active.max(active.len() as i32);
     }
@@ -255,13 +253,15 @@ pub fn sync(sim: &mut Simulation, j: u32) {
                 !done_indexes[i] && (failed_index_by_rule[i] || index_failures[i] > limit);
         }
     } else {
-        let exceeded = if on_failure {
-            // pastBackoffLimitOnFailure: container restarts count.
-            spec.backoff_limit == 0 && failed > 0
-                || (spec.backoff_limit > 0 && restarts as i32 >= spec.backoff_limit)
-        } else {
-            failed > spec.backoff_limit
-        };
+        // job_controller.go pastBackoffLimitOnFailure: the restarts the kubelet made
+        // (counted when the container starts again after its back-off) reach the limit.
+        let past_on_failure = on_failure
+            && if spec.backoff_limit == 0 {
+                restarts > 0
+            } else {
+                restarts as i32 >= spec.backoff_limit
+            };
+        let exceeded = past_on_failure || failed > spec.backoff_limit;
         if exceeded {
             finish(
                 sim,

@@ -5,6 +5,7 @@
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod garbage_collector;
 pub mod job;
 pub mod replicaset;
 pub mod statefulset;
@@ -30,6 +31,8 @@ pub struct Workloads {
     pub cronjobs: Vec<cronjob::CronJobState>,
     /// DaemonSets.
     pub daemonsets: Vec<daemonset::DaemonSetState>,
+    /// Owners deleted in the foreground, waiting for their dependents.
+    pub gc: garbage_collector::GarbageCollector,
 }
 
 impl Workloads {
@@ -41,6 +44,36 @@ impl Workloads {
             Owner::ReplicaSet(i) => Some(ControllerRef::ReplicaSet(i)),
             Owner::StatefulSet(i) => Some(ControllerRef::StatefulSet(i)),
             Owner::Job(i) => Some(ControllerRef::Job(i)),
+        }
+    }
+
+    /// (kind, namespace, name) of controller object `c`, for messages.
+    pub fn object_name(&self, c: ControllerRef) -> (&'static str, &str, &str) {
+        match c {
+            ControllerRef::Deployment(i) => {
+                let m = &self.deployments[i as usize].spec.meta;
+                ("Deployment", &m.namespace, &m.name)
+            }
+            ControllerRef::ReplicaSet(i) => {
+                let r = &self.replicasets[i as usize];
+                ("ReplicaSet", &r.namespace, &r.name)
+            }
+            ControllerRef::StatefulSet(i) => {
+                let m = &self.statefulsets[i as usize].spec.meta;
+                ("StatefulSet", &m.namespace, &m.name)
+            }
+            ControllerRef::Job(i) => {
+                let j = &self.jobs[i as usize];
+                ("Job", &j.namespace, &j.name)
+            }
+            ControllerRef::CronJob(i) => {
+                let m = &self.cronjobs[i as usize].spec.meta;
+                ("CronJob", &m.namespace, &m.name)
+            }
+            ControllerRef::DaemonSet(i) => {
+                let m = &self.daemonsets[i as usize].spec.meta;
+                ("DaemonSet", &m.namespace, &m.name)
+            }
         }
     }
 

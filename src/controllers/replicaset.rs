@@ -1,6 +1,7 @@
 //! ReplicaSet controller: keeps `replicas` active pods named `<rs>-<5 random chars>`,
 //! deleting the least valuable pods first when scaling down (controller.ActivePods order).
 
+use super::garbage_collector;
 use crate::cluster::{Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::model::workload::PodTemplate;
@@ -26,7 +27,7 @@ pub struct ReplicaSetState {
     pub revision: i64,
     /// Pods it created (including terminated ones).
     pub pods: Vec<PodId>,
-    /// Deleted: all its pods go.
+    /// Deleted (deletionTimestamp set): the garbage collector handles its pods.
     pub deleted: bool,
     /// When it was created.
     pub created: SimTime,
@@ -81,7 +82,12 @@ pub fn counts(sim: &Simulation, rs: u32) -> ReplicaCounts {
 /// Reconciles ReplicaSet `rs`.
 pub fn sync(sim: &mut Simulation, rs: u32) {
     let st = &sim.workloads.replicasets[rs as usize];
-    let desired = if st.deleted { 0 } else { st.replicas };
+    if st.deleted {
+        // Its pods are the garbage collector's; it neither creates nor deletes any.
+        garbage_collector::deleted_owner_synced(sim, ControllerRef::ReplicaSet(rs));
+        return;
+    }
+    let desired = st.replicas;
     let active: Vec<PodId> = st
         .pods
         .iter()

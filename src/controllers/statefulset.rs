@@ -6,7 +6,7 @@
 //! ordinal down to `partition`, or OnDelete (pkg/controller/statefulset:
 //! stateful_set_control.go, stateful_set_utils.go).
 
-use super::{volume, ReplicaTracker};
+use super::{garbage_collector, volume, ReplicaTracker};
 use crate::cluster::{Owner, Pod, PodId};
 use crate::model::pod::PodVolumeClaim;
 use crate::model::workload::{
@@ -78,9 +78,13 @@ pub fn sync(sim: &mut Simulation, s: u32) {
 
 fn reconcile(sim: &mut Simulation, s: u32) {
     let st = &sim.workloads.statefulsets[s as usize];
+    if st.deleted {
+        // Its pods (and claims) are the garbage collector's.
+        garbage_collector::deleted_owner_synced(sim, ControllerRef::StatefulSet(s));
+        return;
+    }
     let start = st.spec.ordinals_start;
-    let deleted = st.deleted;
-    let replicas = if deleted { 0 } else { st.spec.replicas };
+    let replicas = st.spec.replicas;
     let ordered = st.spec.pod_management == PodManagementPolicy::OrderedReady;
 
     // Create or wait, in ordinal order.
@@ -122,27 +126,34 @@ fn reconcile(sim: &mut Simulation, s: u32) {
             continue;
         }
         sim.delete_pod(p, "SuccessfulDelete");
-        if !deleted && retention.delete_when_scaled {
+        if retention.delete_when_scaled {
             delete_claims_of(sim, s, ord);
         }
         if ordered {
             return;
         }
     }
-    if deleted {
-        if retention.delete_when_deleted {
-            let ords: Vec<i32> = sim.workloads.statefulsets[s as usize]
-                .pods
-                .keys()
-                .copied()
-                .collect();
-            for ord in ords {
-                delete_claims_of(sim, s, ord);
-            }
-        }
+    rolling_update(sim, s, start, replicas);
+}
+
+/// The StatefulSet is being deleted: with `whenDeleted: Delete` its claims are its
+/// dependents and go with it; with Retain they stay.
+pub fn delete_claims_when_deleted(sim: &mut Simulation, s: u32) {
+    if !sim.workloads.statefulsets[s as usize]
+        .spec
+        .pvc_retention
+        .delete_when_deleted
+    {
         return;
     }
-    rolling_update(sim, s, start, replicas);
+    let ords: Vec<i32> = sim.workloads.statefulsets[s as usize]
+        .pods
+        .keys()
+        .copied()
+        .collect();
+    for ord in ords {
+        delete_claims_of(sim, s, ord);
+    }
 }
 
 /// RollingUpdate: replace pods not at the update revision from the highest ordinal down to

@@ -371,6 +371,9 @@ pub fn restart_container(sim: &mut Simulation, pod: PodId) {
         sim.runtime.container_start_ms,
         Event::ContainerStarted { pod, generation },
     );
+    // The restart count is pod status its owner watches (a Job counts OnFailure
+    // restarts against backoffLimit).
+    sim.notify_owner(pod);
 }
 
 /// The node came back after a failure: the kubelet starts the pod's containers again
@@ -400,9 +403,10 @@ pub fn restart_on_failure(sim: &mut Simulation, pod: PodId, succeeded: bool) -> 
     st.running_since = None;
     let backoff = next_backoff_ms(st.backoff_ms, started, now);
     st.backoff_ms = backoff;
+    st.waiting_until = Some(SimTime::from_millis(now.as_millis() + backoff));
     let p = &mut sim.cluster.pods[pod.ix()];
-    p.restarts += 1;
     p.ready = false;
+    p.generation += 1;
     let generation = p.generation;
     let name = p.name.clone();
     sim.record_event(
@@ -412,8 +416,10 @@ pub fn restart_on_failure(sim: &mut Simulation, pod: PodId, succeeded: bool) -> 
         "BackOff",
         "Back-off restarting failed container".into(),
     );
+    // The restart count rises when the back-off ends and the kubelet starts the
+    // container again (restart_container), not at the crash.
     sim.engine
-        .schedule_in(backoff, Event::ContainerStarted { pod, generation });
+        .schedule_in(backoff, Event::ContainerRestart { pod, generation });
     sim.notify_owner(pod);
     true
 }

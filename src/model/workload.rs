@@ -241,6 +241,19 @@ pub struct Job {
     pub spec: JobSpec,
 }
 
+/// How deleting an owner treats its dependents (metav1.DeletionPropagation, applied by the
+/// garbage collector).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PropagationPolicy {
+    /// The owner goes at once; its dependents are deleted after it (kubectl's default).
+    #[default]
+    Background,
+    /// The dependents are deleted first; the owner goes once they are gone.
+    Foreground,
+    /// The dependents lose their ownerReference and keep running.
+    Orphan,
+}
+
 /// CronJob concurrency policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConcurrencyPolicy {

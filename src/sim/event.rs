@@ -136,3 +136,76 @@ pub enum Event {
         wait: u32,
     },
 }
+
+impl Event {
+    /// Number of event kinds (each controller kind's sync counts as its own kind).
+    pub const KINDS: usize = 26;
+
+    /// This event's kind, an index below [`Event::KINDS`].
+    pub fn kind_index(&self) -> usize {
+        match self {
+            Event::Sync(c) => match c {
+                ControllerRef::Deployment(_) => 0,
+                ControllerRef::ReplicaSet(_) => 1,
+                ControllerRef::StatefulSet(_) => 2,
+                ControllerRef::Job(_) => 3,
+                ControllerRef::CronJob(_) => 4,
+                ControllerRef::DaemonSet(_) => 5,
+            },
+            Event::SchedulerCycle => 6,
+            Event::BackoffFlush => 7,
+            Event::UnschedulableFlush => 8,
+            Event::Bind { .. } => 9,
+            Event::ImagePulled { .. } => 10,
+            Event::ContainerStarted { .. } => 11,
+            Event::PodReady { .. } => 12,
+            Event::PodFinished { .. } => 13,
+            Event::CronTick(_) => 14,
+            Event::Timeline(_) => 15,
+            Event::Sample => 16,
+            Event::NodeNotReady { .. } => 17,
+            Event::TaintEvict { .. } => 18,
+            Event::PodTerminated { .. } => 19,
+            Event::RandomFault { .. } => 20,
+            Event::DrainRetry(_) => 21,
+            Event::ContainerCrashed { .. } => 22,
+            Event::ContainerRestart { .. } => 23,
+            Event::PermitTimeout { .. } => 24,
+            Event::ImagePullDone { .. } => 25,
+        }
+    }
+
+    /// The name of kind `index` and whether it is a controller sync (the controller's
+    /// kind is then the name).
+    pub fn kind_name(index: usize) -> (&'static str, bool) {
+        const NAMES: [&str; Event::KINDS] = [
+            "Deployment",
+            "ReplicaSet",
+            "StatefulSet",
+            "Job",
+            "CronJob",
+            "DaemonSet",
+            "SchedulerCycle",
+            "BackoffFlush",
+            "UnschedulableFlush",
+            "Bind",
+            "ImagePulled",
+            "ContainerStarted",
+            "PodReady",
+            "PodFinished",
+            "CronTick",
+            "Timeline",
+            "Sample",
+            "NodeNotReady",
+            "TaintEvict",
+            "PodTerminated",
+            "RandomFault",
+            "DrainRetry",
+            "ContainerCrashed",
+            "ContainerRestart",
+            "PermitTimeout",
+            "ImagePullDone",
+        ];
+        (NAMES[index], index < 6)
+    }
+}

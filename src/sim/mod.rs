@@ -5,6 +5,7 @@ pub mod actions;
 pub mod availability;
 pub mod drain;
 pub mod event;
+pub mod liveness;
 pub mod node_lifecycle;
 pub mod scheduling;
 pub mod setup;
@@ -24,6 +25,38 @@ use std::collections::BTreeSet;
 
 /// How often the scheduler flushes pods left unschedulable too long (kube: every 30 s).
 pub const UNSCHEDULABLE_FLUSH_MS: u64 = 30_000;
+
+/// Why a run stopped before its end time.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The engine refused an operation (a bug: an event in the past).
+    #[error(transparent)]
+    Engine(EngineError),
+    /// `limits.max_events` was reached.
+    #[error("event limit reached: {events} events processed before the end time ({progress}); raise limits.max_events or shorten the duration; seed {seed}; reproduce with: {reproduce}")]
+    EventLimit {
+        /// Events processed.
+        events: u64,
+        /// Where simulated time got to and whether it was still advancing.
+        progress: String,
+        /// Seed of the run.
+        seed: u64,
+        /// The command that reproduces the run.
+        reproduce: String,
+    },
+    /// The liveness guard saw no progress at one instant.
+    #[error("no progress: {what}, mostly {kinds}; seed {seed}; reproduce with: {reproduce}")]
+    Stalled {
+        /// The object or event kind that repeated, and the simulated time.
+        what: String,
+        /// The most frequent event kinds at that instant.
+        kinds: String,
+        /// Seed of the run.
+        seed: u64,
+        /// The command that reproduces the run.
+        reproduce: String,
+    },
+}
 
 /// A running simulation.
 pub struct Simulation {
@@ -57,6 +90,10 @@ pub struct Simulation {
     pub pods_pending: u64,
     /// Pods in phase Running and not being deleted.
     pub pods_running: u64,
+    /// The liveness guard.
+    pub liveness: liveness::Liveness,
+    /// The scenario file, for the command that reproduces a stopped run.
+    pub source: std::path::PathBuf,
     timeline: Vec<TimelineEntry>,
     sample_every_ms: u64,
     warmup: SimTime,
@@ -430,7 +467,7 @@ impl Simulation {
     }
 
     /// Runs until the end time (or until nothing is left to happen).
-    pub fn run(&mut self) -> Result<(), EngineError> {
+    pub fn run(&mut self) -> Result<(), RunError> {
         self.run_with_progress(|_, _| {})
     }
 
@@ -438,8 +475,16 @@ impl Simulation {
     pub fn run_with_progress(
         &mut self,
         mut progress: impl FnMut(SimTime, u64),
-    ) -> Result<(), EngineError> {
-        while let Some((_, event)) = self.engine.pop()? {
+    ) -> Result<(), RunError> {
+        loop {
+            let event = match self.engine.pop() {
+                Ok(Some((_, event))) => event,
+                Ok(None) => break,
+                Err(e) => return Err(self.stopped(e)),
+            };
+            if let Err(stall) = self.liveness.observe(self.engine.now(), &event) {
+                return Err(self.stalled(stall, &event));
+            }
             self.advance_integrals_before(event);
             self.dispatch(event);
             if self.engine.processed() & 0xFFFF == 0 {
@@ -457,6 +502,76 @@ impl Simulation {
             self.sample();
         }
         Ok(())
+    }
+
+    /// `k8sim run SCENARIO --seed N --scheduler S`.
+    fn reproduce(&self) -> String {
+        format!(
+            "k8sim run {} --seed {} --scheduler {}",
+            self.source.display(),
+            self.seed,
+            self.scheduler_name
+        )
+    }
+
+    /// The error for an engine stop, with where the run got to.
+    fn stopped(&self, e: EngineError) -> RunError {
+        let EngineError::EventLimit(events) = e else {
+            return RunError::Engine(e);
+        };
+        let at_instant = self.liveness.events_at_instant();
+        let t = self.liveness.instant().as_secs_f64();
+        // Most of the run's events at one instant: time had stopped advancing.
+        let progress = if at_instant * 2 > events {
+            format!(
+                "no progress: {} events at t = {t:.3} s, mostly {}",
+                liveness::thousands(at_instant),
+                self.liveness.dominant_kinds()
+            )
+        } else {
+            format!(
+                "time still advancing: t = {t:.3} s reached, {} events at that instant",
+                liveness::thousands(at_instant)
+            )
+        };
+        RunError::EventLimit {
+            events,
+            progress,
+            seed: self.seed,
+            reproduce: self.reproduce(),
+        }
+    }
+
+    /// The error for a stall the liveness guard caught before handling `event`.
+    fn stalled(&self, stall: liveness::Stall, event: &Event) -> RunError {
+        let t = self.engine.now().as_secs_f64();
+        let what = match stall {
+            liveness::Stall::Resync(c, n) => {
+                let (kind, ns, name) = self.workloads.object_name(c);
+                format!(
+                    "{kind} {ns}/{name} re-synced {} times at t = {t:.3} s",
+                    liveness::thousands(n as u64)
+                )
+            }
+            liveness::Stall::Events(n) => {
+                let (name, sync) = Event::kind_name(event.kind_index());
+                let last = if sync {
+                    format!("{name} sync")
+                } else {
+                    name.to_string()
+                };
+                format!(
+                    "{} events at t = {t:.3} s without time advancing (last: {last})",
+                    liveness::thousands(n)
+                )
+            }
+        };
+        RunError::Stalled {
+            what,
+            kinds: self.liveness.dominant_kinds(),
+            seed: self.seed,
+            reproduce: self.reproduce(),
+        }
     }
 
     fn advance_integrals_before(&mut self, _event: Event) {

@@ -136,6 +136,8 @@ impl Simulation {
             warmup: SimTime::from_millis(scenario.warmup_ms),
             name_rng: streams.stream(Stream::PodNames),
             pending_syncs: BTreeSet::new(),
+            liveness: super::liveness::Liveness::new(Default::default()),
+            source: scenario.source.clone(),
         };
         sim.engine.schedule_in(0, Event::Sample);
         sim.engine

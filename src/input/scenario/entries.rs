@@ -328,11 +328,14 @@ pub(super) fn timeline(
                     }
                 }
             }
-            Action::DeleteFile { file, .. } => {
+            Action::DeleteFile {
+                file, propagation, ..
+            } => {
                 match timeline_objects(source, &ApplySource::File(file.clone()), resources, objects)
                 {
                     Ok(objs) => Action::DeleteFile {
                         file,
+                        propagation,
                         targets: objs
                             .iter()
                             .map(|o| {

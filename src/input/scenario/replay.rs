@@ -9,6 +9,7 @@ use crate::input::manifest::Located;
 use crate::input::sktrace;
 use crate::input::timeline::{Action, ApplySource};
 use crate::model::resources::ResourceNames;
+use crate::model::workload::PropagationPolicy;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -102,6 +103,7 @@ pub(super) fn load_traces(
                     action: Action::DeleteFile {
                         file: name,
                         targets: ev.deleted,
+                        propagation: PropagationPolicy::Background,
                     },
                     index,
                     line,

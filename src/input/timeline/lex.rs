@@ -75,6 +75,9 @@ fn verb_flags(verb: &str) -> &'static [FlagSpec] {
             ("now", None, false),
             ("force", None, false),
             ("wait", None, true),
+            // `--cascade` alone means background (kubectl's NoOptDefVal), so it takes its
+            // value only as `--cascade=VALUE`, like a boolean flag.
+            ("cascade", None, false),
         ],
         "scale" => &[("replicas", None, true)],
         "rollout" => &[("to-revision", None, true)],

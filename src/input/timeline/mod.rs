@@ -15,12 +15,15 @@ use super::manifest::Object;
 use crate::model::labels::{Taint, TaintEffect};
 use crate::model::pod::RunDuration;
 use crate::model::quantity::Quantity;
+use crate::model::workload::PropagationPolicy;
 
 /// A kind as kubectl names it on the command line (`deployment`, `deploy`, `sts`, ...).
 pub fn canonical_kind(word: &str) -> Option<&'static str> {
     Some(match word.to_ascii_lowercase().as_str() {
         "deployment" | "deployments" | "deploy" | "deployment.apps" => "Deployment",
         "replicaset" | "replicasets" | "rs" => "ReplicaSet",
+        // ReplicationControllers are simulated as the equivalent ReplicaSet.
+        "replicationcontroller" | "replicationcontrollers" | "rc" => "ReplicaSet",
         "statefulset" | "statefulsets" | "sts" => "StatefulSet",
         "job" | "jobs" => "Job",
         "cronjob" | "cronjobs" | "cj" => "CronJob",
@@ -64,6 +67,8 @@ pub enum Action {
         file: String,
         /// (kind, namespace, name) of each object, filled in at load time.
         targets: Vec<(&'static str, String, String)>,
+        /// `--cascade`: what happens to the dependents of deleted owners.
+        propagation: PropagationPolicy,
     },
     /// `kubectl scale KIND NAME --replicas=N`.
     Scale {
@@ -86,6 +91,8 @@ pub enum Action {
         namespace: String,
         /// `--grace-period` in seconds (pods only), if given.
         grace_period_s: Option<i64>,
+        /// `--cascade`: what happens to the owner's dependents.
+        propagation: PropagationPolicy,
     },
     /// `kubectl rollout undo deployment NAME [--to-revision=N]`.
     RolloutUndo {

@@ -103,3 +103,56 @@ fn rejects_bad_commands() {
     assert!(parse_kubectl("set image deployment/x nginx").is_err());
     assert!(parse_kubectl("rollout status deployment x").is_err());
 }
+
+/// The propagation `delete deployment web ARGS` parses to.
+fn cascade(args: &str) -> Result<PropagationPolicy, String> {
+    match parse_kubectl(&format!("delete deployment web {args}"))? {
+        Action::Delete { propagation, .. } => Ok(propagation),
+        other => panic!("{other:?}"),
+    }
+}
+
+// kubectl delete_flags.go parseCascadingFlag: background by default and for a bare
+// `--cascade`; the deprecated booleans go through strconv.ParseBool (true: background,
+// false: orphan); anything else is kubectl's error.
+#[test]
+fn parses_delete_cascade_like_kubectl() {
+    use PropagationPolicy::*;
+    for (args, want) in [
+        ("", Background),
+        ("--cascade", Background),
+        ("--cascade=background", Background),
+        ("--cascade=foreground", Foreground),
+        ("--cascade=orphan", Orphan),
+        ("--cascade=true", Background),
+        ("--cascade=T", Background),
+        ("--cascade=1", Background),
+        ("--cascade=false", Orphan),
+        ("--cascade=0", Orphan),
+        ("--cascade=F", Orphan),
+    ] {
+        assert_eq!(cascade(args), Ok(want), "{args}");
+    }
+    assert_eq!(
+        cascade("--cascade=sideways"),
+        Err(
+            r#"invalid cascade value (sideways). Must be "background", "foreground", or "orphan""#
+                .into()
+        )
+    );
+    assert!(matches!(
+        parse_kubectl("delete -f web.yaml --cascade=foreground"),
+        Ok(Action::DeleteFile {
+            propagation: PropagationPolicy::Foreground,
+            ..
+        })
+    ));
+    // ReplicationControllers are simulated as ReplicaSets.
+    assert!(matches!(
+        parse_kubectl("delete rc legacy"),
+        Ok(Action::Delete {
+            kind: "ReplicaSet",
+            ..
+        })
+    ));
+}

@@ -7,6 +7,7 @@ use super::args::{
 use super::lex::{lex, node_only};
 use super::{Action, ApplySource};
 use crate::model::labels::Taint;
+use crate::model::workload::PropagationPolicy;
 
 /// Parses a kubectl command line (with or without the leading `kubectl`).
 pub fn parse_kubectl(line: &str) -> Result<Action, String> {
@@ -47,10 +48,15 @@ pub fn parse_kubectl(line: &str) -> Result<Action, String> {
             let force = cmd.has("force");
             cmd.take("wait");
             let grace_period_s = if now { Some(1) } else if force { Some(0) } else { grace_period_s };
+            let propagation = match cmd.take("cascade") {
+                None => PropagationPolicy::Background,
+                Some(v) => parse_cascade(&v)?,
+            };
             if let Some(file) = cmd.take("filename") {
                 Action::DeleteFile {
                     file,
                     targets: Vec::new(),
+                    propagation,
                 }
             } else {
                 let (kind, name) = cmd.kind_name()?;
@@ -62,6 +68,7 @@ pub fn parse_kubectl(line: &str) -> Result<Action, String> {
                     name,
                     namespace,
                     grace_period_s,
+                    propagation,
                 }
             }
         }
@@ -327,4 +334,20 @@ pub fn parse_kubectl(line: &str) -> Result<Action, String> {
         return Err(format!("{verb}: flag --{k} is not supported here"));
     }
     Ok(action)
+}
+
+/// The value of `kubectl delete --cascade=VALUE` (kubectl delete_flags.go
+/// parseCascadingFlag): `background`, `foreground` or `orphan`, or the deprecated boolean
+/// forms Go's `strconv.ParseBool` accepts (true: background, false: orphan).
+fn parse_cascade(value: &str) -> Result<PropagationPolicy, String> {
+    match value {
+        "background" | "1" | "t" | "T" | "true" | "TRUE" | "True" => {
+            Ok(PropagationPolicy::Background)
+        }
+        "foreground" => Ok(PropagationPolicy::Foreground),
+        "orphan" | "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(PropagationPolicy::Orphan),
+        other => Err(format!(
+            "invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+        )),
+    }
 }

@@ -19,9 +19,7 @@ pub fn visible_pods(sim: &Simulation) -> Vec<PodId> {
         .map(|i| PodId(i as u32))
         .filter(|p| {
             let pod = &sim.cluster.pods[p.ix()];
-            // A deleted Job's pods go with it (background cascading deletion).
-            let owner_gone = matches!(pod.owner, crate::cluster::Owner::Job(j) if sim.workloads.jobs[j as usize].deleted);
-            !owner_gone && !pod.gone
+            !pod.gone
         })
         .collect()
 }

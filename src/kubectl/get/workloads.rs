@@ -1,9 +1,12 @@
 //! `kubectl get` listings of workload kinds: deployments, statefulsets, jobs and cronjobs.
 
 use super::{in_namespace, Listing, Row};
+use crate::controllers::garbage_collector::present;
+use crate::controllers::job::JobOutcome;
 use crate::kubectl::format::{self, age};
 use crate::kubectl::selector::Selector;
 use crate::kubectl::Request;
+use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
 use serde_json::json;
 
@@ -25,9 +28,9 @@ fn images(t: &crate::model::workload::PodTemplate) -> (String, String) {
 /// `kubectl get deployments`.
 pub(super) fn deployments(sim: &Simulation, req: &Request, selector: Option<&Selector>) -> Listing {
     let mut rows = Vec::new();
-    for d in &sim.workloads.deployments {
+    for (i, d) in sim.workloads.deployments.iter().enumerate() {
         let meta = &d.spec.meta;
-        if d.deleted
+        if !present(sim, ControllerRef::Deployment(i as u32))
             || !in_namespace(req, &meta.namespace)
             || selector.is_some_and(|s| !s.matches(&meta.labels))
         {
@@ -91,9 +94,9 @@ pub(super) fn statefulsets(
     selector: Option<&Selector>,
 ) -> Listing {
     let mut rows = Vec::new();
-    for s in &sim.workloads.statefulsets {
+    for (i, s) in sim.workloads.statefulsets.iter().enumerate() {
         let meta = &s.spec.meta;
-        if s.deleted
+        if !present(sim, ControllerRef::StatefulSet(i as u32))
             || !in_namespace(req, &meta.namespace)
             || selector.is_some_and(|x| !x.matches(&meta.labels))
         {
@@ -142,8 +145,8 @@ pub(super) fn statefulsets(
 /// `kubectl get jobs`.
 pub(super) fn jobs(sim: &Simulation, req: &Request, selector: Option<&Selector>) -> Listing {
     let mut rows = Vec::new();
-    for job in &sim.workloads.jobs {
-        if job.deleted || !in_namespace(req, &job.namespace) {
+    for (i, job) in sim.workloads.jobs.iter().enumerate() {
+        if !present(sim, ControllerRef::Job(i as u32)) || !in_namespace(req, &job.namespace) {
             continue;
         }
         let labels = job
@@ -160,12 +163,21 @@ pub(super) fn jobs(sim: &Simulation, req: &Request, selector: Option<&Selector>)
             .filter(|p| sim.cluster.pods[p.ix()].is_active())
             .count();
         let completions = job.spec.completions.unwrap_or(1);
-        let complete = job.succeeded >= completions && active == 0;
-        let failed = !complete && active == 0 && job.failed > job.spec.backoff_limit;
+        let outcome = job.finished.map(|(_, o)| o);
+        let (complete, failed) = (
+            outcome == Some(JobOutcome::Complete),
+            outcome == Some(JobOutcome::Failed),
+        );
+        // printers.go printJob: the Complete or Failed condition, else Terminating (being
+        // deleted), Suspended or Running.
         let status = if complete {
             "Complete"
         } else if failed {
             "Failed"
+        } else if job.deleted {
+            "Terminating"
+        } else if job.spec.suspend {
+            "Suspended"
         } else {
             "Running"
         };

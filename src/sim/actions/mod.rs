@@ -49,10 +49,23 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
             name,
             namespace,
             grace_period_s,
-        } => delete(sim, entry, kind, namespace, name, *grace_period_s),
-        Action::DeleteFile { targets, .. } => {
+            propagation,
+        } => delete(
+            sim,
+            entry,
+            kind,
+            namespace,
+            name,
+            *grace_period_s,
+            *propagation,
+        ),
+        Action::DeleteFile {
+            targets,
+            propagation,
+            ..
+        } => {
             for (kind, ns, name) in targets {
-                delete(sim, entry, kind, ns, name, None);
+                delete(sim, entry, kind, ns, name, None, *propagation);
             }
         }
         Action::Apply { objects, .. } => {

@@ -1,10 +1,10 @@
 //! Workload verbs of the timeline: scale, apply and delete.
 
-use super::lifecycle;
 use super::not_found;
-use crate::controllers::{deployment, statefulset};
+use crate::controllers::{deployment, garbage_collector, statefulset};
 use crate::input::manifest::Object;
 use crate::input::scenario::TimelineEntry;
+use crate::model::workload::PropagationPolicy;
 use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
 
@@ -134,7 +134,59 @@ pub(super) fn apply_object(sim: &mut Simulation, entry: &TimelineEntry, o: &Obje
     }
 }
 
-/// `kubectl delete`.
+/// The live (not deleted) Job `ns/name`.
+fn find_job(sim: &Simulation, ns: &str, name: &str) -> Option<u32> {
+    sim.workloads
+        .jobs
+        .iter()
+        .position(|j| !j.deleted && j.namespace == ns && j.name == name)
+        .map(|i| i as u32)
+}
+
+/// The live (not deleted) DaemonSet `ns/name`.
+fn find_daemonset(sim: &Simulation, ns: &str, name: &str) -> Option<u32> {
+    sim.workloads
+        .daemonsets
+        .iter()
+        .position(|d| !d.deleted && d.spec.meta.namespace == ns && d.spec.meta.name == name)
+        .map(|i| i as u32)
+}
+
+/// The owner `kind ns/name` for `kubectl delete`, or the kubectl-worded not-found message.
+fn find_owner(sim: &Simulation, kind: &str, ns: &str, name: &str) -> Result<ControllerRef, String> {
+    let (found, resource) = match kind {
+        "Deployment" => (
+            find_deployment(sim, ns, name).map(ControllerRef::Deployment),
+            "deployments.apps",
+        ),
+        "StatefulSet" => (
+            find_statefulset(sim, ns, name).map(ControllerRef::StatefulSet),
+            "statefulsets.apps",
+        ),
+        // ReplicationControllers are simulated as ReplicaSets.
+        "ReplicaSet" => (
+            find_replicaset(sim, ns, name).map(ControllerRef::ReplicaSet),
+            "replicasets.apps",
+        ),
+        "DaemonSet" => (
+            find_daemonset(sim, ns, name).map(ControllerRef::DaemonSet),
+            "daemonsets.apps",
+        ),
+        "Job" => (
+            find_job(sim, ns, name).map(ControllerRef::Job),
+            "jobs.batch",
+        ),
+        "CronJob" => (
+            find_cronjob(sim, ns, name).map(ControllerRef::CronJob),
+            "cronjobs.batch",
+        ),
+        other => return Err(format!("deleting a {other} is not supported")),
+    };
+    found.ok_or_else(|| format!("{resource} {name:?} not found"))
+}
+
+/// `kubectl delete KIND NAME [--cascade=...] [--grace-period=S]`: a pod is deleted
+/// gracefully; an owner is deleted and the garbage collector cascades to its dependents.
 pub(super) fn delete(
     sim: &mut Simulation,
     entry: &TimelineEntry,
@@ -142,69 +194,22 @@ pub(super) fn delete(
     ns: &str,
     name: &str,
     grace_period_s: Option<i64>,
+    propagation: PropagationPolicy,
 ) {
-    match kind {
-        "Deployment" => match find_deployment(sim, ns, name) {
-            Some(d) => {
-                sim.workloads.deployments[d as usize].deleted = true;
-                sim.request_sync(ControllerRef::Deployment(d));
-            }
-            None => not_found(sim, entry, format!("deployments.apps {name:?} not found")),
-        },
-        "StatefulSet" => match find_statefulset(sim, ns, name) {
-            Some(s) => {
-                sim.workloads.statefulsets[s as usize].deleted = true;
-                sim.request_sync(ControllerRef::StatefulSet(s));
-            }
-            None => not_found(sim, entry, format!("statefulsets.apps {name:?} not found")),
-        },
-        "ReplicaSet" => match find_replicaset(sim, ns, name) {
-            Some(r) => {
-                sim.workloads.replicasets[r as usize].deleted = true;
-                sim.request_sync(ControllerRef::ReplicaSet(r));
-            }
-            None => not_found(sim, entry, format!("replicasets.apps {name:?} not found")),
-        },
-        "Job" => {
-            let found = sim
-                .workloads
-                .jobs
-                .iter()
-                .position(|j| !j.deleted && j.namespace == ns && j.name == name);
-            match found {
-                Some(j) => {
-                    sim.workloads.jobs[j].deleted = true;
-                    sim.request_sync(ControllerRef::Job(j as u32));
-                }
-                None => not_found(sim, entry, format!("jobs.batch {name:?} not found")),
-            }
+    if kind == "Pod" {
+        let id = sim
+            .cluster
+            .pod_names
+            .get(&(ns.to_string(), name.to_string()))
+            .copied();
+        match id {
+            Some(p) => garbage_collector::delete_pod(sim, p, grace_period_s.unwrap_or(-1)),
+            None => not_found(sim, entry, format!("pods {name:?} not found")),
         }
-        "CronJob" => match find_cronjob(sim, ns, name).map(|c| c as usize) {
-            Some(c) => {
-                sim.workloads.cronjobs[c].deleted = true;
-                sim.workloads.cronjobs[c].spec.suspend = true;
-                let jobs = sim.workloads.cronjobs[c].jobs.clone();
-                for j in jobs {
-                    sim.workloads.jobs[j as usize].deleted = true;
-                    sim.request_sync(ControllerRef::Job(j));
-                }
-            }
-            None => not_found(sim, entry, format!("cronjobs.batch {name:?} not found")),
-        },
-        "Pod" => {
-            let id = sim
-                .cluster
-                .pod_names
-                .get(&(ns.to_string(), name.to_string()))
-                .copied();
-            match id {
-                Some(p) => {
-                    let grace = lifecycle::grace_ms(sim, p, grace_period_s.unwrap_or(-1));
-                    lifecycle::begin_termination(sim, p, grace);
-                }
-                None => not_found(sim, entry, format!("pods {name:?} not found")),
-            }
-        }
-        other => not_found(sim, entry, format!("deleting a {other} is not supported")),
+        return;
+    }
+    match find_owner(sim, kind, ns, name) {
+        Ok(owner) => garbage_collector::delete(sim, owner, propagation),
+        Err(message) => not_found(sim, entry, message),
     }
 }
