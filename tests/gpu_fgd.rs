@@ -6,8 +6,12 @@ use std::path::{Path, PathBuf};
 
 use k8sim::gpu::experiment::{
     alloc_at, curves_csv, load_trace, run_curves, write_outputs, PAPER_DEFAULT_AT_100,
+    PAPER_DEFAULT_AT_130,
 };
+use k8sim::gpu::frag::{typical_pods, FragModel};
+use k8sim::gpu::model::{NodeSpec, PodSpec};
 use k8sim::gpu::policies::Policy;
+use k8sim::gpu::sim::{node_ranks, run};
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/openb");
 
@@ -18,26 +22,78 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Our 10-seed means at x = 100 on `default` are within ±1.0 point of the paper's, same order.
+/// Our 10-seed means at x = 100 and x = 130 on `default` are within 0.5 point of the authors' (their
+/// `analysis_allo_discrete.csv`), in the same order. Before score ties followed the authors' random
+/// node order, GpuPacking and GpuClustering sat 0.6–0.7 below; now every policy is within 0.1.
 #[test]
-fn default_trace_matches_paper_at_x100() {
+fn default_trace_matches_paper_at_x100_and_x130() {
     let trace = load_trace(None, "default").unwrap();
     let seeds: Vec<u64> = (42..=51).collect();
     let curves = run_curves(&trace, &Policy::ALL, &seeds, 1.3, 95.0);
-    let mut ours = Vec::new();
-    for (policy, paper) in PAPER_DEFAULT_AT_100 {
-        let (mean, _) = alloc_at(&curves, policy, 100).unwrap();
-        println!("{policy}: ours {mean:.2} paper {paper:.2}");
+    for (x, paper_means) in [(100, PAPER_DEFAULT_AT_100), (130, PAPER_DEFAULT_AT_130)] {
+        let mut ours = Vec::new();
+        for (policy, paper) in paper_means {
+            let (mean, _) = alloc_at(&curves, policy, x).unwrap();
+            println!("x={x} {policy}: ours {mean:.2} paper {paper:.2}");
+            assert!(
+                (mean - paper).abs() <= 0.5,
+                "x={x} {policy}: ours {mean:.2} vs paper {paper:.2}"
+            );
+            ours.push(mean);
+        }
+        // The paper's means are in increasing order: Random < DotProd < ... < FGD.
         assert!(
-            (mean - paper).abs() <= 1.0,
-            "{policy}: ours {mean:.2} vs paper {paper:.2}"
+            ours.windows(2).all(|w| w[0] < w[1]),
+            "x={x} order: {ours:?}"
         );
-        ours.push(mean);
     }
-    // PAPER_DEFAULT_AT_100 is in increasing order: Random < DotProd < ... < FGD.
-    assert!(ours.windows(2).all(|w| w[0] < w[1]), "order: {ours:?}");
-    let at = |p| alloc_at(&curves, p, 100).unwrap().0;
-    assert!(at(Policy::Fgd) > at(Policy::BestFit) && at(Policy::BestFit) > at(Policy::Random));
+}
+
+/// Regression: score ties went to the trace's first node names (`openb-node-0000`, ... are P100s),
+/// which cost GpuPacking and GpuClustering 0.6–0.7 points on `default`. The authors' simulator
+/// prefixes every node name with its place in `rand.Perm(n)` before creating it
+/// (`pkg/simulator/simulator.go`, `syncClusterResourceList`) and its `selectHost` gives a tie to the
+/// smallest name, so ties follow a random node order fixed for the run and shared by all policies.
+#[test]
+fn score_ties_follow_a_seeded_node_order_not_the_trace_order() {
+    let nodes: Vec<NodeSpec> = (0..4)
+        .map(|i| NodeSpec {
+            name: format!("n{i}"),
+            cpu_milli: 32_000,
+            memory_mib: 65_536,
+            gpus: 2,
+            model: Some(0),
+        })
+        .collect();
+    let pods = vec![PodSpec {
+        name: "p".into(),
+        cpu_milli: 4000,
+        memory_mib: 1024,
+        num_gpu: 1,
+        gpu_milli: 500,
+        gpu_spec: String::new(),
+        spec_mask: 0,
+    }];
+    let frag = FragModel::new(&typical_pods(&pods, 95.0), 1);
+    let tying = [
+        Policy::GpuPacking,
+        Policy::GpuClustering,
+        Policy::BestFit,
+        Policy::DotProd,
+        Policy::Fgd,
+    ];
+    let mut winners = std::collections::BTreeSet::new();
+    for seed in 0..16 {
+        let rank = node_ranks(nodes.len(), seed);
+        let first = (0..nodes.len()).min_by_key(|&i| rank[i]).unwrap();
+        for policy in tying {
+            let r = run(policy, &nodes, &pods, &[0], &frag, seed);
+            assert_eq!(r.placed, vec![Some(first)], "{policy}, seed {seed}");
+        }
+        winners.insert(first);
+    }
+    // Name order would put the pod on n0 for every seed.
+    assert!(winners.len() >= 3, "tie winners over 16 seeds: {winners:?}");
 }
 
 /// Same seed, same bytes, whatever the thread count.

@@ -66,11 +66,32 @@ pub struct RunResult {
     pub events: Vec<Event>,
     /// Number of pods that could not be placed.
     pub failed: usize,
+    /// Per arrival, the index (into `nodes`) of the node the pod landed on; `None` if it was dropped.
+    pub placed: Vec<Option<usize>>,
+}
+
+/// Salt of the RNG stream that draws the per-run node order (independent of the policy, so every
+/// policy sees the same order for a seed, as in the authors' runs).
+const NODE_ORDER_STREAM: u64 = 0x6e6f_6465_6f72_6472;
+
+/// The tie-break rank of each node for one run: a seeded random permutation of `0..n`.
+///
+/// The authors' simulator renames every node before creating it (`syncClusterResourceList` in
+/// `pkg/simulator/simulator.go`): nodes sorted by name get the prefix `format!("{:04}-", perm[i])`
+/// from `rand.Perm(n)`, and their patched `selectHost` gives a score tie to the smallest name. So
+/// ties do not favour the trace's first nodes (the `openb-node-00xx` P100s) but follow a random
+/// node order that is fixed for the whole run: node `i` wins a tie against node `j` when
+/// `rank[i] < rank[j]`.
+pub fn node_ranks(n: usize, seed: u64) -> Vec<u32> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ NODE_ORDER_STREAM);
+    let mut rank: Vec<u32> = (0..n as u32).collect();
+    rank.shuffle(&mut rng);
+    rank
 }
 
 /// Places `workload` (indices into `pods`) one by one on a fresh cluster built from `nodes`, which
-/// must be sorted by name (ties between equal scores go to the first node).
-/// `seed` drives the Random policy's choices.
+/// must be sorted by name. Ties between equal scores go to the node with the lowest
+/// [`node_ranks`] rank for `seed`; `seed` also drives the Random policy's choices.
 pub fn run(
     policy: Policy,
     nodes: &[NodeSpec],
@@ -82,6 +103,7 @@ pub fn run(
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(
         seed ^ policy.stream().wrapping_mul(0x9E37_79B9_7F4A_7C15),
     );
+    let rank = node_ranks(nodes.len(), seed);
     let mut state: Vec<NodeState> = nodes.iter().map(NodeState::new).collect();
     let mut node_frag: Vec<f64> = state
         .iter()
@@ -93,6 +115,7 @@ pub fn run(
     let mut allocated = 0i64;
     let mut failed = 0usize;
     let mut events = Vec::with_capacity(workload.len());
+    let mut placed = Vec::with_capacity(workload.len());
     let mut memo: HashMap<(Option<u8>, i64, [u16; MAX_GPUS_PER_NODE]), i64> = HashMap::new();
     for &pi in workload {
         let pod = &pods[pi];
@@ -121,13 +144,14 @@ pub fn run(
             } else {
                 policy.score(node, pod, frag, node_frag[i])
             };
-            // Strictly greater wins: ties go to the earliest node, i.e. the smallest name, as in
-            // the authors' patched `selectHost` (vendor/k8s.io/kubernetes/pkg/scheduler/core/
-            // generic_scheduler.go: "choose the smallest lexicographical order").
-            if best.is_none_or(|(b, _)| s > b) {
+            // Ties go to the smallest (renamed) node name, as in the authors' patched `selectHost`
+            // (vendor/k8s.io/kubernetes/pkg/scheduler/core/generic_scheduler.go: "choose the
+            // smallest lexicographical order"), i.e. the lowest rank.
+            if best.is_none_or(|(b, j)| s > b || (s == b && rank[i] < rank[j])) {
                 best = Some((s, i));
             }
         }
+        placed.push(best.map(|(_, i)| i));
         match best {
             Some((_, i)) => {
                 let ids = policy.choose_gpus(&state[i], pod, frag, node_frag[i], &mut rng);
@@ -150,6 +174,7 @@ pub fn run(
         capacity_milli,
         events,
         failed,
+        placed,
     }
 }
 
@@ -206,6 +231,17 @@ mod tests {
                 spec_mask: 0,
             })
             .collect()
+    }
+
+    #[test]
+    fn node_ranks_are_a_seeded_permutation() {
+        let r = node_ranks(50, 42);
+        let mut sorted = r.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..50).collect::<Vec<u32>>());
+        assert_eq!(r, node_ranks(50, 42));
+        assert_ne!(r, node_ranks(50, 43));
+        assert_ne!(r, sorted, "not the trace order");
     }
 
     #[test]

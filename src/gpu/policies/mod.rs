@@ -1,10 +1,10 @@
 //! Node-scoring policies of the FGD paper's evaluation and the device choice inside a node.
 //!
 //! Each policy mirrors a score plugin of hkust-adsl/kubernetes-scheduler-simulator
-//! (`pkg/simulator/plugin/*_score.go`): integer scores in `0..=100`, highest wins, ties broken
-//! uniformly at random (as kube-scheduler's `selectHost` does). Which device a shared pod gets follows
-//! the `gpuSelMethod` the authors' run scripts configure per policy (`open_gpu_share.go`): `FGD` for
-//! FGD, `random` for Random, `best` for the others.
+//! (`pkg/simulator/plugin/*_score.go`): integer scores in `0..=100`, highest wins, ties go to the
+//! node first in a seeded random node order (see [`crate::gpu::sim::node_ranks`]). Which device a
+//! shared pod gets follows the `gpuSelMethod` the authors' run scripts configure per policy
+//! (`open_gpu_share.go`): `FGD` for FGD, `random` for Random, `best` for the others.
 
 mod bestfit;
 mod dotprod;
