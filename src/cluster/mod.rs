@@ -169,7 +169,8 @@ pub struct Cluster {
     /// Interned images.
     pub image_names: Vec<String>,
     image_ids: BTreeMap<String, ImageId>,
-    /// For each image, on how many nodes it is present (ImageLocality's spread factor).
+    /// For each image, on how many present nodes it is (kube's `ImageStateSummary.NumNodes`,
+    /// ImageLocality's spread factor); kept by `add_image` and `set_node_present`.
     pub image_node_count: Vec<u32>,
     /// For each image, its size in bytes as a node reports it (`status.images[].sizeBytes`);
     /// 0 when unknown.
@@ -291,9 +292,16 @@ impl Cluster {
         let list = &mut self.nodes.images[n.ix()];
         if let Err(pos) = list.binary_search(&img) {
             list.insert(pos, img);
-            self.image_node_count[img.0 as usize] += 1;
+            if self.nodes.present[n.ix()] {
+                self.image_node_count[img.0 as usize] += 1;
+            }
             self.mark_node_changed(n);
         }
+    }
+
+    /// Number of present nodes (kube's snapshot size, ImageLocality's `totalNumNodes`).
+    pub fn present_node_count(&self) -> usize {
+        self.topology.present_nodes as usize
     }
 
     /// True if image `img` is present on node `n`.
@@ -559,6 +567,10 @@ impl Cluster {
         }
         self.nodes.present[n.ix()] = present;
         self.mark_node_changed(n);
+        for img in &self.nodes.images[n.ix()] {
+            let count = &mut self.image_node_count[img.0 as usize];
+            *count = if present { *count + 1 } else { *count - 1 };
+        }
         let pods = self.nodes.pods[n.ix()].clone();
         if present {
             self.topology.present_nodes += 1;
