@@ -3,7 +3,8 @@
 //! straightforward path `ImageLocality::score_reference`, which counts the present nodes
 //! and the nodes holding each image by scanning every node: the same scores on seeded
 //! random clusters with image pulls and node removals in between, and the same placements
-//! for a default profile whose ImageLocality is swapped for the reference.
+//! (through the score cache's partial cycle) as the full cycle of a default profile whose
+//! ImageLocality is swapped for the reference.
 //! Kube's rule (pkg/scheduler/framework/plugins/imagelocality/image_locality.go,
 //! `sumImageScores`/`scaledImageScore`): `size × NumNodes / totalNumNodes` per container
 //! whose image is on the node, where both counts are over the nodes in the snapshot.
@@ -249,7 +250,7 @@ fn placements_match_a_profile_with_the_reference_image_locality() {
                 .schedule(&pod, &c, &mut rngs.0, &mut scratch.0, &mut start_fast)
                 .ok();
             let b = reference
-                .schedule(&pod, &c, &mut rngs.1, &mut scratch.1, &mut start_ref)
+                .schedule_full(&pod, &c, &mut rngs.1, &mut scratch.1, &mut start_ref)
                 .ok();
             assert_eq!(a, b, "case {case} step {step} (seed 7031203): chosen node");
             assert_eq!(start_fast, start_ref, "case {case} step {step}: next start");

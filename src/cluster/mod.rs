@@ -175,6 +175,9 @@ pub struct Cluster {
     /// For each image, its size in bytes as a node reports it (`status.images[].sizeBytes`);
     /// 0 when unknown.
     pub image_sizes: Vec<i64>,
+    /// For each image, a bitmap over node indices of the nodes holding it (present or
+    /// not): `has_image` is one bit test, with no per-node list to chase.
+    image_nodes: Vec<Vec<u64>>,
     /// Sum of `requested` over all nodes.
     pub requested_total: Resources,
     /// Sum of `allocatable` over present nodes.
@@ -213,6 +216,7 @@ impl Cluster {
         self.image_ids.insert(name.into_owned(), id);
         self.image_node_count.push(0);
         self.image_sizes.push(0);
+        self.image_nodes.push(Vec::new());
         id
     }
 
@@ -292,6 +296,11 @@ impl Cluster {
         let list = &mut self.nodes.images[n.ix()];
         if let Err(pos) = list.binary_search(&img) {
             list.insert(pos, img);
+            let bits = &mut self.image_nodes[img.0 as usize];
+            if bits.len() <= n.ix() / 64 {
+                bits.resize(n.ix() / 64 + 1, 0);
+            }
+            bits[n.ix() / 64] |= 1 << (n.ix() % 64);
             if self.nodes.present[n.ix()] {
                 self.image_node_count[img.0 as usize] += 1;
             }
@@ -305,8 +314,11 @@ impl Cluster {
     }
 
     /// True if image `img` is present on node `n`.
+    #[inline]
     pub fn has_image(&self, n: NodeIdx, img: ImageId) -> bool {
-        self.nodes.images[n.ix()].binary_search(&img).is_ok()
+        self.image_nodes[img.0 as usize]
+            .get(n.ix() / 64)
+            .is_some_and(|w| (w >> (n.ix() % 64)) & 1 == 1)
     }
 
     /// Binds pod `p` to node `n`: adds its requests and ports to the node.

@@ -125,9 +125,11 @@ impl ImageLocality {
 
     /// The straightforward score of node `n`, kept as the reference for the fast path
     /// (`tests/scheduler_image_locality.rs` checks both agree): counts the present nodes
-    /// and, per container, the present nodes holding its image, by scanning every node.
+    /// and, per container, the present nodes holding its image, by scanning every node's
+    /// image list.
     pub fn score_reference(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
         let present = &cluster.nodes.present;
+        let holds = |m: NodeIdx, id| cluster.nodes.images[m.ix()].binary_search(&id).is_ok();
         let total_nodes = present.iter().filter(|p| **p).count().max(1);
         let mut sum = 0i64;
         let mut containers = 0;
@@ -136,11 +138,11 @@ impl ImageLocality {
             let Some(id) = cluster.lookup_image(img) else {
                 continue;
             };
-            if cluster.has_image(n, id) {
+            if holds(n, id) {
                 let having = cluster
                     .nodes
                     .indices()
-                    .filter(|m| present[m.ix()] && cluster.has_image(*m, id))
+                    .filter(|m| present[m.ix()] && holds(*m, id))
                     .count();
                 sum += scaled_image_score(self.size_of(cluster, id), having, total_nodes);
             }
