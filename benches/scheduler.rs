@@ -113,6 +113,15 @@ fn spread() -> Pod {
     pod(s)
 }
 
+/// A ReplicaSet's pod: no constraint of its own, but kube's system default spread
+/// (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway) applies to it.
+fn replicaset_pod() -> Pod {
+    Pod {
+        owner: Owner::ReplicaSet(0),
+        ..plain()
+    }
+}
+
 fn anti_affinity() -> Pod {
     let mut s = spec(1000, 2 << 30);
     s.affinity.pod_anti_affinity.required.push(PodAffinityTerm {
@@ -136,6 +145,7 @@ fn bench_profiles(c: &mut Criterion) {
             ("plain", plain()),
             ("spread", spread()),
             ("anti_affinity", anti_affinity()),
+            ("replicaset", replicaset_pod()),
         ] {
             for policy in ["default", "most-allocated", "balanced", "tetris"] {
                 if name != "plain" && policy != "default" {

@@ -12,6 +12,7 @@ fn main() {
             seed: None,
             scheduler: None,
             quiet: false,
+            outputs: cli::run::Outputs::All,
         }),
         Some(Command::Run(args)) => cli::run::run(args),
         Some(Command::Compare(args)) => cli::compare::compare(args),

@@ -2,7 +2,7 @@
 //! writes every run's folder plus a comparison folder with `comparison.csv` and a report.
 
 use super::progress::Progress;
-use super::run::{load_scenario, run_scenario_with_progress};
+use super::run::{load_scenario, run_scenario_with, Outputs};
 use crate::input::scenario::Scenario;
 use crate::metrics::summary::Summary;
 use crate::output::atomic::AtomicDir;
@@ -38,7 +38,7 @@ pub struct CompareArgs {
     /// Runs at once (default: one per core). Results do not depend on it.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// Do not print the comparison table.
+    /// Do not print the comparison table nor the progress bar.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -122,7 +122,9 @@ pub fn compare_scenario(
         .collect();
     let results: Vec<anyhow::Result<(Summary, PathBuf)>> = jobs
         .par_iter()
-        .map(|(s, seed)| run_scenario_with_progress(sc, *seed, s, out, progress))
+        // Per-run plots nobody opens are not rendered: the comparison report links to
+        // each run's folder (`k8sim report DIR` renders one on demand).
+        .map(|(s, seed)| run_scenario_with(sc, *seed, s, out, progress, Outputs::Csv))
         .collect();
     let mut summaries = Vec::with_capacity(jobs.len());
     let mut runs = Vec::with_capacity(jobs.len());
@@ -166,7 +168,12 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         None => vec![sc.seed],
     };
     let runs = (args.schedulers.len() * seeds.len()) as u64;
-    let progress = Progress::new(runs, sc.limits.end_time.as_millis());
+    let progress = if args.quiet {
+        Progress::quiet(runs, sc.limits.end_time.as_millis())
+    } else {
+        Progress::new(runs, sc.limits.end_time.as_millis())
+    };
+    progress.set_phase("simulating", true);
     let outcome = match args.jobs {
         Some(0) => anyhow::bail!("--jobs: expected at least 1"),
         Some(n) => rayon::ThreadPoolBuilder::new()

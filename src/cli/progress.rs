@@ -1,6 +1,8 @@
-//! The progress bar of `k8sim run` and `k8sim compare`: simulated time reached and events
-//! per second on stderr, drawn only once the work has taken about a second and never when
-//! stderr is not a terminal (so logs and pipes stay clean).
+//! The progress bar of `k8sim run` and `k8sim compare`: the phase (loading, simulating,
+//! writing outputs), simulated time reached (`6h 12m of 24h`), events per second and an
+//! ETA on stderr, drawn only once the work has taken about a second, ticking every 200 ms
+//! once drawn, and never with `-q` or when stderr is not a terminal (so logs and pipes
+//! stay clean).
 
 use crate::engine::SimTime;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -33,19 +35,29 @@ impl Progress {
 
     /// [`Progress::new`] drawn once the work has taken `show_after`.
     pub fn with_delay(runs: u64, run_ms: u64, show_after: Duration) -> Progress {
+        Self::with_options(runs, run_ms, show_after, Self::stderr_is_terminal())
+    }
+
+    /// A bar that is never drawn (`-q`).
+    pub fn quiet(runs: u64, run_ms: u64) -> Progress {
+        Self::with_options(runs, run_ms, SHOW_AFTER, false)
+    }
+
+    fn with_options(runs: u64, run_ms: u64, show_after: Duration, enabled: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(
             Some(runs.saturating_mul(run_ms)),
             ProgressDrawTarget::hidden(),
         );
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{bar:30}] {msg} ({elapsed})")
+            ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {msg} ({elapsed})")
                 .expect("valid template")
                 .progress_chars("=> "),
         );
+        bar.set_prefix("loading");
         Progress {
             bar,
             started: Instant::now(),
-            enabled: Self::stderr_is_terminal(),
+            enabled,
             shown: AtomicBool::new(false),
             events: AtomicU64::new(0),
             runs_done: AtomicU64::new(0),
@@ -73,15 +85,37 @@ impl Progress {
         }
     }
 
-    fn add(&self, sim_ms: u64, events: u64) {
-        let total_events = self.events.fetch_add(events, Ordering::Relaxed) + events;
-        self.bar.inc(sim_ms);
-        let elapsed = self.started.elapsed();
-        if self.enabled && elapsed >= self.show_after && !self.shown.swap(true, Ordering::Relaxed) {
+    /// Sets the total simulated time of one run (known once the scenario is loaded).
+    pub fn set_run_ms(&self, run_ms: u64) {
+        self.bar.set_length(self.runs.saturating_mul(run_ms));
+    }
+
+    /// Names the current phase (`loading`, `simulating`, `writing outputs`); with several
+    /// runs in flight only the whole batch's phases are shown, not each run's.
+    pub fn set_phase(&self, phase: &'static str, whole_batch: bool) {
+        if whole_batch || self.runs == 1 {
+            self.bar.set_prefix(phase);
+            self.show_when_due();
+        }
+    }
+
+    /// Draws the bar once the work has taken `show_after` (never when disabled).
+    fn show_when_due(&self) {
+        if self.enabled
+            && self.started.elapsed() >= self.show_after
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
             self.bar.enable_steady_tick(Duration::from_millis(200));
         }
-        let rate = total_events as f64 / elapsed.as_secs_f64().max(1e-3);
+    }
+
+    fn add(&self, sim_ms: u64, events: u64) {
+        let total_events = self.events.fetch_add(events, Ordering::Relaxed) + events;
+        self.bar.inc(sim_ms);
+        self.show_when_due();
+        let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
+        let rate = total_events as f64 / elapsed;
         let runs = if self.runs > 1 {
             format!(
                 " · runs {}/{}",
@@ -91,10 +125,20 @@ impl Progress {
         } else {
             String::new()
         };
+        let (done, total) = (self.bar.position(), self.bar.length().unwrap_or(0));
+        // Simulated time per wall second so far gives the time left.
+        let eta = match total.saturating_sub(done) {
+            0 => String::new(),
+            left if done > 0 => format!(
+                " · ETA {}",
+                sim_time((left as f64 * elapsed / done as f64 * 1000.0) as u64)
+            ),
+            _ => String::new(),
+        };
         self.bar.set_message(format!(
-            "simulated {} s of {} s · {} events/s{runs}",
-            self.bar.position() / 1000,
-            self.bar.length().unwrap_or(0) / 1000,
+            "{} of {} · {} events/s{runs}{eta}",
+            sim_time(done / self.runs.max(1)),
+            sim_time(total / self.runs.max(1)),
             human(rate)
         ));
     }
@@ -128,6 +172,20 @@ impl RunTracker<'_> {
     pub fn done(mut self, end_ms: u64, events: u64) {
         self.progress.runs_done.fetch_add(1, Ordering::Relaxed);
         self.update(SimTime::from_millis(end_ms), events);
+    }
+}
+
+/// A duration in milliseconds as people read it: `6h 12m`, `24h`, `1m 05s`, `42s`
+/// (hours are not folded into days: a run's length reads `24h`, `48h`).
+pub fn sim_time(ms: u64) -> String {
+    let s = ms / 1000;
+    let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
+    match (h, m) {
+        (0, 0) => format!("{sec}s"),
+        (0, _) if sec == 0 => format!("{m}m"),
+        (0, _) => format!("{m}m {sec:02}s"),
+        (_, 0) => format!("{h}h"),
+        _ => format!("{h}h {m}m"),
     }
 }
 

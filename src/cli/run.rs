@@ -31,9 +31,22 @@ pub struct RunArgs {
     /// Scheduler profile (overrides the scenario's).
     #[arg(long)]
     pub scheduler: Option<String>,
-    /// Do not print the summary table.
+    /// Do not print the summary table nor the progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// What to write: `all` (CSVs, plots and report.html) or `csv` (the CSVs only, much
+    /// faster for scripted runs; `k8sim report DIR` renders the rest later).
+    #[arg(long, value_enum, default_value_t = Outputs::All)]
+    pub outputs: Outputs,
+}
+
+/// Which files a run writes into its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Outputs {
+    /// The CSVs, the plots and report.html.
+    All,
+    /// The CSVs only (no plots, no report).
+    Csv,
 }
 
 /// Loads the scenario at `path`, or the built-in one.
@@ -62,7 +75,22 @@ pub fn run_scenario_with_progress(
     out: &Path,
     progress: Option<&Progress>,
 ) -> anyhow::Result<(Summary, PathBuf)> {
+    run_scenario_with(sc, seed, scheduler, out, progress, Outputs::All)
+}
+
+/// [`run_scenario_with_progress`] writing only the `outputs` asked for.
+pub fn run_scenario_with(
+    sc: &Scenario,
+    seed: u64,
+    scheduler: &str,
+    out: &Path,
+    progress: Option<&Progress>,
+    outputs: Outputs,
+) -> anyhow::Result<(Summary, PathBuf)> {
     let mut sim = Simulation::new(sc, seed, scheduler)?;
+    if let Some(p) = progress {
+        p.set_phase("simulating", false);
+    }
     let mut tracker = progress.map(Progress::run_tracker);
     sim.run_with_progress(|now, events| {
         if let Some(t) = tracker.as_mut() {
@@ -73,6 +101,9 @@ pub fn run_scenario_with_progress(
     .context("simulation stopped")?;
     if let Some(t) = tracker {
         t.done(sim.now().as_millis(), sim.engine.processed());
+    }
+    if let Some(p) = progress {
+        p.set_phase("writing outputs", false);
     }
     let summary = sim.summary();
     // A KubeSchedulerConfiguration path becomes its file stem in the results path.
@@ -92,8 +123,10 @@ pub fn run_scenario_with_progress(
         .with_context(|| format!("cannot create results folder {}", target.display()))?;
     run_files::write_all(&sim, &summary, dir.path())
         .with_context(|| format!("cannot write results into {}", target.display()))?;
-    crate::output::report::render_report(dir.path())
-        .with_context(|| format!("cannot render the report of {}", target.display()))?;
+    if outputs == Outputs::All {
+        crate::output::report::render_report(dir.path())
+            .with_context(|| format!("cannot render the report of {}", target.display()))?;
+    }
     let path = dir
         .commit()
         .with_context(|| format!("cannot move results into {}", target.display()))?;
@@ -102,7 +135,13 @@ pub fn run_scenario_with_progress(
 
 /// `k8sim run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
+    let progress = if args.quiet {
+        Progress::quiet(1, 0)
+    } else {
+        Progress::new(1, 0)
+    };
     let sc = load_scenario(args.scenario.as_deref())?;
+    progress.set_run_ms(sc.limits.end_time.as_millis());
     for w in &sc.warnings {
         eprintln!("warning: {w}");
     }
@@ -119,8 +158,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .scheduler
         .clone()
         .unwrap_or_else(|| sc.scheduler.clone());
-    let progress = Progress::new(1, sc.limits.end_time.as_millis());
-    let result = run_scenario_with_progress(&sc, seed, &scheduler, &args.out, Some(&progress));
+    let result = run_scenario_with(
+        &sc,
+        seed,
+        &scheduler,
+        &args.out,
+        Some(&progress),
+        args.outputs,
+    );
     progress.finish();
     let (summary, path) = result?;
     if !args.quiet {

@@ -169,11 +169,15 @@ pub struct Cluster {
     /// Interned images.
     pub image_names: Vec<String>,
     image_ids: BTreeMap<String, ImageId>,
-    /// For each image, on how many nodes it is present (ImageLocality's spread factor).
+    /// For each image, on how many present nodes it is (kube's `ImageStateSummary.NumNodes`,
+    /// ImageLocality's spread factor); kept by `add_image` and `set_node_present`.
     pub image_node_count: Vec<u32>,
     /// For each image, its size in bytes as a node reports it (`status.images[].sizeBytes`);
     /// 0 when unknown.
     pub image_sizes: Vec<i64>,
+    /// For each image, a bitmap over node indices of the nodes holding it (present or
+    /// not): `has_image` is one bit test, with no per-node list to chase.
+    image_nodes: Vec<Vec<u64>>,
     /// Sum of `requested` over all nodes.
     pub requested_total: Resources,
     /// Sum of `allocatable` over present nodes.
@@ -212,6 +216,7 @@ impl Cluster {
         self.image_ids.insert(name.into_owned(), id);
         self.image_node_count.push(0);
         self.image_sizes.push(0);
+        self.image_nodes.push(Vec::new());
         id
     }
 
@@ -291,14 +296,29 @@ impl Cluster {
         let list = &mut self.nodes.images[n.ix()];
         if let Err(pos) = list.binary_search(&img) {
             list.insert(pos, img);
-            self.image_node_count[img.0 as usize] += 1;
+            let bits = &mut self.image_nodes[img.0 as usize];
+            if bits.len() <= n.ix() / 64 {
+                bits.resize(n.ix() / 64 + 1, 0);
+            }
+            bits[n.ix() / 64] |= 1 << (n.ix() % 64);
+            if self.nodes.present[n.ix()] {
+                self.image_node_count[img.0 as usize] += 1;
+            }
             self.mark_node_changed(n);
         }
     }
 
+    /// Number of present nodes (kube's snapshot size, ImageLocality's `totalNumNodes`).
+    pub fn present_node_count(&self) -> usize {
+        self.topology.present_nodes as usize
+    }
+
     /// True if image `img` is present on node `n`.
+    #[inline]
     pub fn has_image(&self, n: NodeIdx, img: ImageId) -> bool {
-        self.nodes.images[n.ix()].binary_search(&img).is_ok()
+        self.image_nodes[img.0 as usize]
+            .get(n.ix() / 64)
+            .is_some_and(|w| (w >> (n.ix() % 64)) & 1 == 1)
     }
 
     /// Binds pod `p` to node `n`: adds its requests and ports to the node.
@@ -559,6 +579,10 @@ impl Cluster {
         }
         self.nodes.present[n.ix()] = present;
         self.mark_node_changed(n);
+        for img in &self.nodes.images[n.ix()] {
+            let count = &mut self.image_node_count[img.0 as usize];
+            *count = if present { *count + 1 } else { *count - 1 };
+        }
         let pods = self.nodes.pods[n.ix()].clone();
         if present {
             self.topology.present_nodes += 1;

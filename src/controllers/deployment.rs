@@ -152,11 +152,28 @@ fn scale_rs(sim: &mut Simulation, d: u32, rs: u32, replicas: i32) {
 /// Reconciles Deployment `d` (sync.go syncDeployment order: deleted, paused, scaling
 /// event, then the strategy's rollout).
 pub fn sync(sim: &mut Simulation, d: u32) {
-    reconcile(sim, d);
-    track(sim, d);
+    let mut counts = CountsMemo::default();
+    reconcile(sim, d, &mut counts);
+    track(sim, d, &mut counts);
 }
 
-fn reconcile(sim: &mut Simulation, d: u32) {
+/// Each ReplicaSet's pod counts, computed at most once per sync: a Deployment sync
+/// changes ReplicaSets but no pod, and counting walks every pod a ReplicaSet ever had.
+#[derive(Default)]
+struct CountsMemo(Vec<(u32, replicaset::ReplicaCounts)>);
+
+impl CountsMemo {
+    fn get(&mut self, sim: &Simulation, rs: u32) -> replicaset::ReplicaCounts {
+        if let Some((_, c)) = self.0.iter().find(|(r, _)| *r == rs) {
+            return *c;
+        }
+        let c = replicaset::counts(sim, rs);
+        self.0.push((rs, c));
+        c
+    }
+}
+
+fn reconcile(sim: &mut Simulation, d: u32, counts: &mut CountsMemo) {
     if sim.workloads.deployments[d as usize].deleted {
         // The garbage collector deletes (or orphans) the ReplicaSets; the controller
         // only reports back (syncDeployment with a deletionTimestamp: status only).
@@ -197,7 +214,8 @@ fn reconcile(sim: &mut Simulation, d: u32) {
                 scale_rs(sim, d, *r, 0);
             }
             // recreate.go oldPodsRunning: a Terminating old pod is still running; the new
-            // ReplicaSet scales up only once every old pod is gone or finished.
+            // ReplicaSet scales up only once every old pod is gone or finished. Counted
+            // afresh: the scale-down above just changed them.
             let old_running: i32 = old
                 .iter()
                 .map(|r| {
@@ -214,10 +232,10 @@ fn reconcile(sim: &mut Simulation, d: u32) {
             reconcile_old(sim, d, new_rs, &old, desired, unavailable);
         }
     }
-    if complete(sim, d, new_rs) {
+    if complete(sim, d, new_rs, counts) {
         cleanup_history(sim, d, new_rs);
     }
-    progress(sim, d, new_rs);
+    progress(sim, d, new_rs, counts);
 }
 
 fn old_replicasets(sim: &Simulation, d: u32, new_rs: Option<u32>) -> Vec<u32> {
@@ -231,14 +249,14 @@ fn old_replicasets(sim: &Simulation, d: u32, new_rs: Option<u32>) -> Vec<u32> {
 
 /// DeploymentComplete: the new ReplicaSet has every replica, all available, and no old
 /// replica is left.
-fn complete(sim: &Simulation, d: u32, new_rs: u32) -> bool {
+fn complete(sim: &Simulation, d: u32, new_rs: u32, counts: &mut CountsMemo) -> bool {
     let desired = sim.workloads.deployments[d as usize].spec.replicas;
-    let c = replicaset::counts(sim, new_rs);
+    let c = counts.get(sim, new_rs);
     sim.workloads.replicasets[new_rs as usize].replicas == desired
         && c.available == desired
         && old_replicasets(sim, d, Some(new_rs))
             .iter()
-            .all(|r| replicaset::counts(sim, *r).active == 0)
+            .all(|r| counts.get(sim, *r).active == 0)
 }
 
 /// progress.go syncRolloutStatus: new available pods are progress; without progress for
@@ -246,16 +264,13 @@ fn complete(sim: &Simulation, d: u32, new_rs: u32) -> bool {
 /// Once the latest rollout is complete (reason NewReplicaSetAvailable and every pod is from
 /// the new ReplicaSet) nothing is checked, so pods lost later (a node failure) do not
 /// time the Deployment out.
-fn progress(sim: &mut Simulation, d: u32, new_rs: u32) {
+fn progress(sim: &mut Simulation, d: u32, new_rs: u32, counts: &mut CountsMemo) {
     let now = sim.engine.now();
     let rss = sim.workloads.deployments[d as usize].replicasets.clone();
-    let available: i32 = rss
-        .iter()
-        .map(|r| replicaset::counts(sim, *r).available)
-        .sum();
-    let replicas: i32 = rss.iter().map(|r| replicaset::counts(sim, *r).active).sum();
-    let updated = replicaset::counts(sim, new_rs).active;
-    let done = complete(sim, d, new_rs);
+    let available: i32 = rss.iter().map(|r| counts.get(sim, *r).available).sum();
+    let replicas: i32 = rss.iter().map(|r| counts.get(sim, *r).active).sum();
+    let updated = counts.get(sim, new_rs).active;
+    let done = complete(sim, d, new_rs, counts);
     let st = &mut sim.workloads.deployments[d as usize];
     if available > st.last_available {
         st.last_progress = now;
@@ -293,13 +308,13 @@ fn progress(sim: &mut Simulation, d: u32, new_rs: u32) {
     }
 }
 
-fn track(sim: &mut Simulation, d: u32) {
+fn track(sim: &mut Simulation, d: u32, counts: &mut CountsMemo) {
     let st = &sim.workloads.deployments[d as usize];
     let desired = if st.deleted { 0 } else { st.spec.replicas };
     let ready: i32 = st
         .replicasets
         .iter()
-        .map(|r| replicaset::counts(sim, *r).ready)
+        .map(|r| counts.get(sim, *r).ready)
         .sum();
     let (_, unavailable) = fenceposts(&st.spec);
     let max_unavailable = match st.spec.strategy {

@@ -3,6 +3,7 @@
 //! a built-in policy name or a KubeSchedulerConfiguration.
 
 pub mod config;
+pub mod cycle;
 pub mod framework;
 pub mod plugins;
 pub mod profile;

@@ -2,10 +2,10 @@
 //! scheduling cycle that runs them (PreFilter, Filter, PreScore, Score, NormalizeScore,
 //! select host), plus the slow paths: failure diagnosis and `explain`.
 
-use super::framework::{Code, CycleState, NodeFits, NodeVerdict, Plugin, Status, MAX_NODE_SCORE};
-use super::score_cache::{CacheStats, ScoreCache};
+use super::cycle;
+use super::framework::{Code, CycleState, NodeFits, NodeVerdict, Plugin, Status};
+use super::score_cache::{CacheAnswer, CacheStats, ScoreCache};
 use crate::cluster::{Cluster, NodeIdx, Pod};
-use rand::Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -52,12 +52,7 @@ pub struct Profile {
 /// Buffers reused across cycles so a cycle allocates nothing on the happy path.
 #[derive(Default)]
 pub struct Scratch {
-    feasible: Vec<bool>,
-    candidates: Vec<NodeIdx>,
-    raw: Vec<i64>,
-    totals: Vec<i64>,
-    state: CycleState,
-    skipped_filters: Vec<bool>,
+    bufs: cycle::Buffers,
     cache: ScoreCache,
     /// Nodes the caller found infeasible once nominated pods are counted (kube's
     /// RunFilterPluginsWithNominatedPods), with the failing status; `schedule` drops them.
@@ -222,8 +217,10 @@ impl Profile {
     /// Runs one scheduling cycle for `pod`: filters, scores and picks a node (ties broken
     /// uniformly at random with the scheduler's stream). `next_start` rotates the node
     /// scan as kube's `nextStartNodeIndex` does. Pods whose cycle reduces to per-node
-    /// functions are decided by the score cache ([`super::score_cache`]), with the same
-    /// result as the full cycle, unless nominated pods rule out some nodes.
+    /// functions are decided by the score cache ([`super::score_cache`]), other pods run
+    /// only their other plugins on top of the cache's per-node results
+    /// ([`super::cycle`]), with the same result as the full cycle, unless nominated pods
+    /// rule out some nodes.
     pub fn schedule(
         &self,
         pod: &Pod,
@@ -235,8 +232,13 @@ impl Profile {
         // Nodes ruled out by nominated pods are not in the cached totals: take the full
         // cycle while there are any.
         if scratch.nominated_rejects.is_empty() {
-            if let Some(n) = scratch.cache.schedule(self, pod, cluster, rng, next_start) {
-                return Ok(n);
+            match scratch.cache.schedule(self, pod, cluster, rng, next_start) {
+                CacheAnswer::Decided(n) => return Ok(n),
+                CacheAnswer::Partial(base) => {
+                    let b = &mut scratch.bufs;
+                    return cycle::run(self, pod, cluster, rng, b, &[], next_start, Some(base));
+                }
+                CacheAnswer::NotApplicable => {}
             }
         }
         self.schedule_full(pod, cluster, rng, scratch, next_start)
@@ -252,135 +254,22 @@ impl Profile {
         scratch: &mut Scratch,
         next_start: &mut usize,
     ) -> Result<NodeIdx, FitError> {
-        let n_nodes = cluster.nodes.len();
         let s = scratch;
-        s.state.clear();
-        s.feasible.clear();
-        s.feasible.extend_from_slice(&cluster.nodes.present);
-        let num_all = cluster.nodes.present.iter().filter(|p| **p).count();
-
-        s.skipped_filters.clear();
-        for f in &self.filters {
-            let st = f
-                .as_filter()
-                .expect("filter plugin")
-                .pre_filter(&mut s.state, pod, cluster);
-            match st.code {
-                Code::Skip => s.skipped_filters.push(true),
-                Code::Success => s.skipped_filters.push(false),
-                _ => {
-                    return Err(FitError {
-                        num_all_nodes: num_all,
-                        reasons: st.reasons.iter().map(|r| (r.clone(), num_all)).collect(),
-                        unresolvable: st.code == Code::UnschedulableAndUnresolvable,
-                        failed: Vec::new(),
-                    })
-                }
-            }
-        }
-        for (f, skipped) in self.filters.iter().zip(&s.skipped_filters) {
-            if !skipped {
-                f.as_filter().expect("filter plugin").filter_all(
-                    &s.state,
-                    pod,
-                    cluster,
-                    &mut s.feasible,
-                );
-            }
-        }
-        for v in &s.nominated_rejects {
-            s.feasible[v.node.ix()] = false;
-        }
-
-        // Take the first `to_find` feasible nodes in rotating order, as kube does. The scan
-        // appends without branching (write the index, advance by `feasible`) in chunks and
-        // stops after the chunk that reaches `to_find`.
-        const CHUNK: usize = 1024;
-        let to_find = num_feasible_nodes_to_find(self.percentage_of_nodes_to_score, num_all);
-        let start = if n_nodes == 0 {
-            0
-        } else {
-            *next_start % n_nodes
-        };
-        s.candidates.clear();
-        s.candidates.resize(n_nodes, NodeIdx(0));
-        let mut len = 0;
-        let mut examined = n_nodes;
-        'scan: for (lo, hi) in [(start, n_nodes), (0, start)] {
-            let mut chunk_lo = lo;
-            while chunk_lo < hi {
-                let chunk_hi = (chunk_lo + CHUNK).min(hi);
-                for (i, f) in s.feasible[chunk_lo..chunk_hi].iter().enumerate() {
-                    s.candidates[len] = NodeIdx((chunk_lo + i) as u32);
-                    len += *f as usize;
-                }
-                if to_find > 0 && len >= to_find {
-                    let last = s.candidates[to_find - 1].ix();
-                    examined = (last + n_nodes - start) % n_nodes + 1;
-                    len = to_find;
-                    break 'scan;
-                }
-                chunk_lo = chunk_hi;
-            }
-        }
-        s.candidates.truncate(len);
-        if n_nodes > 0 {
-            *next_start = (start + examined) % n_nodes;
-        }
-        if s.candidates.is_empty() {
-            let mut e = self.diagnose(pod, cluster, &s.state, &s.skipped_filters, num_all);
-            e.add_rejects(&s.nominated_rejects);
-            return Err(e);
-        }
-        if s.candidates.len() == 1 {
-            return Ok(s.candidates[0]);
-        }
-
-        s.totals.clear();
-        s.totals.resize(s.candidates.len(), 0);
-        for ws in &self.scores {
-            let plugin = ws.plugin.as_score().expect("score plugin");
-            if plugin
-                .pre_score(&mut s.state, pod, cluster, &s.candidates)
-                .code
-                == Code::Skip
-            {
-                continue;
-            }
-            s.raw.clear();
-            s.raw.resize(s.candidates.len(), 0);
-            plugin.score_all(&s.state, pod, cluster, &s.candidates, &mut s.raw);
-            plugin.normalize_score(&s.state, pod, &mut s.raw);
-            for (t, r) in s.totals.iter_mut().zip(&s.raw) {
-                assert!(
-                    (0..=MAX_NODE_SCORE).contains(r),
-                    "plugin {} returned score {r} outside 0..=100",
-                    ws.plugin.name()
-                );
-                *t += r * ws.weight;
-            }
-        }
-        let best = s.totals.iter().copied().max().unwrap_or(0);
-        let ties = s.totals.iter().filter(|t| **t == best).count();
-        let pick = if ties == 1 {
-            0
-        } else {
-            rng.random_range(0..ties)
-        };
-        let chosen = s
-            .totals
-            .iter()
-            .zip(&s.candidates)
-            .filter(|(t, _)| **t == best)
-            .nth(pick)
-            .map(|(_, n)| *n)
-            .expect("at least one candidate has the best score");
-        Ok(chosen)
+        cycle::run(
+            self,
+            pod,
+            cluster,
+            rng,
+            &mut s.bufs,
+            &s.nominated_rejects,
+            next_start,
+            None,
+        )
     }
 
     /// Builds the FitError by re-running filters per node (slow path, failures only): each
     /// node reports the reasons of the first filter it fails, as kube's diagnosis does.
-    fn diagnose(
+    pub(super) fn diagnose(
         &self,
         pod: &Pod,
         cluster: &Cluster,

@@ -3,12 +3,19 @@
 //! default profile (NodeUnschedulable + NodeResourcesFit filters, NodeResourcesFit +
 //! BalancedAllocation scores, every other plugin skipped).
 //!
-//! **When it applies.** Each plugin reports a [`CacheMode`] for the pod: every filter must
+//! **When it decides.** Each plugin reports a [`CacheMode`] for the pod: every filter must
 //! be `Skip` or `PerNode`, every score `Skip`, `Constant` or `PerNode`. Then the weighted
 //! total of node `n` is `Σ weight × score(n)` over the `PerNode` scores plus a constant,
 //! and whether `n` is feasible is `present(n) ∧ ⋀ filter(n)` over the `PerNode` filters;
 //! both depend only on the pod's *shape* (requests, non-zero requests, tolerations, and
 //! the set of `PerNode` plugins with their weights) and on node `n`'s own state.
+//!
+//! **When it helps.** Otherwise (PodTopologySpread — which every ReplicaSet pod has
+//! through the system default constraints —, InterPodAffinity, ImageLocality once the
+//! pod's image is on some node) the cache still serves the cycle's per-node part: the
+//! entry of the pod's `PerNode` plugins is brought up to date and handed to
+//! [`super::cycle::run`], which runs only the other plugins on top of it
+//! ([`CacheAnswer::Partial`]; see that module for why the result is the same).
 //!
 //! **What it keeps.** Per shape (at most [`MAX_SHAPES`], least recently used evicted; a
 //! shape is cached the second time it is seen, so shapes that never repeat cost one
@@ -33,6 +40,7 @@
 //! the full path. `tests/scheduler_equivalence.rs` checks all of this against a reference
 //! cycle across sequences of binds, unbinds, cordons and taint changes.
 
+use super::cycle::Precomputed;
 use super::framework::{CacheMode, CycleState, Plugin, MAX_NODE_SCORE};
 use super::profile::{num_feasible_nodes_to_find, Profile};
 use crate::cluster::{Cluster, NodeIdx, Pod};
@@ -51,12 +59,24 @@ const ABSENT: i64 = -2;
 /// Leaf value of a present node that fails a filter.
 const INFEASIBLE: i64 = -1;
 
-/// Which plugins of the profile the pod's cycle runs per node (indices into
-/// `Profile::filters` and `Profile::scores`).
+/// Which plugins of the profile the pod's cycle runs per node, and which it must run in
+/// the cycle itself (indices into `Profile::filters` and `Profile::scores`).
 #[derive(Default)]
 struct Plan {
     filters: Vec<usize>,
     scores: Vec<usize>,
+    rest_filters: Vec<usize>,
+    rest_scores: Vec<usize>,
+}
+
+/// What the cache can do for a pod.
+pub enum CacheAnswer<'a> {
+    /// The decision, exactly as the full cycle would take it.
+    Decided(NodeIdx),
+    /// The per-node part of the cycle; the rest is for [`super::cycle::run`].
+    Partial(Precomputed<'a>),
+    /// Nothing: the full cycle decides (`rng` and `next_start` untouched).
+    NotApplicable,
 }
 
 /// What the per-node results depend on besides the nodes. The plugins are kept (not just
@@ -283,6 +303,9 @@ pub struct CacheStats {
     pub rebuilds: u64,
     /// Nodes re-evaluated one by one from the change log.
     pub node_updates: u64,
+    /// Cycles run on top of the cached per-node results (pods with some plugin that is
+    /// not per-node).
+    pub partial: u64,
 }
 
 /// The cache (lives in the scheduler's `Scratch`).
@@ -306,8 +329,9 @@ impl ScoreCache {
     }
 
     /// Decides for `pod` through the cache, exactly as the full path would (same node,
-    /// same RNG draws, same `next_start`), or returns None when the cache does not apply
-    /// (the caller then runs the full path with `next_start` and `rng` untouched).
+    /// same RNG draws, same `next_start`), or hands back the per-node part of the cycle
+    /// when some plugin is not per-node for this pod (spread, affinity, ImageLocality,
+    /// ...), or nothing when the shape is not cached or no node passes its filters.
     pub fn schedule(
         &mut self,
         profile: &Profile,
@@ -315,11 +339,12 @@ impl ScoreCache {
         cluster: &Cluster,
         rng: &mut Xoshiro256PlusPlus,
         next_start: &mut usize,
-    ) -> Option<NodeIdx> {
+    ) -> CacheAnswer<'_> {
         let n_nodes = cluster.nodes.len();
-        if n_nodes == 0 || !self.plan(profile, pod, cluster) {
-            return None;
+        if n_nodes == 0 {
+            return CacheAnswer::NotApplicable;
         }
+        self.plan(profile, pod, cluster);
         self.clock += 1;
         let e = match self
             .entries
@@ -337,7 +362,7 @@ impl ScoreCache {
                         self.seen.remove(0);
                     }
                     self.seen.push(Shape::new(pod, profile, &self.plan));
-                    return None;
+                    return CacheAnswer::NotApplicable;
                 };
                 let shape = self.seen.remove(seen);
                 self.insert(shape)
@@ -349,7 +374,15 @@ impl ScoreCache {
         let tree = &entry.tree;
         let feasible = tree.feasible();
         if feasible == 0 {
-            return None;
+            return CacheAnswer::NotApplicable;
+        }
+        if !self.plan.rest_filters.is_empty() || !self.plan.rest_scores.is_empty() {
+            self.stats.partial += 1;
+            return CacheAnswer::Partial(Precomputed {
+                leaves: &entry.leaves,
+                filters: &self.plan.rest_filters,
+                scores: &self.plan.rest_scores,
+            });
         }
         let to_find =
             num_feasible_nodes_to_find(profile.percentage_of_nodes_to_score, entry.present);
@@ -385,18 +418,23 @@ impl ScoreCache {
         } else {
             rng.random_range(0..ties)
         };
-        ranges
+        let chosen = ranges
             .iter()
             .filter(|(l, r)| l < r)
             .find_map(|(l, r)| tree.kth_best(*l, *r, best, &mut k))
-            .map(|i| NodeIdx(i as u32))
+            .expect("a feasible candidate has the best total");
+        CacheAnswer::Decided(NodeIdx(chosen as u32))
     }
 
-    /// Fills `self.plan` with the pod's per-node plugins; false if some plugin is not
-    /// known to the cache for this pod.
-    fn plan(&mut self, profile: &Profile, pod: &Pod, cluster: &Cluster) -> bool {
-        self.plan.filters.clear();
-        self.plan.scores.clear();
+    /// Fills `self.plan` with the pod's per-node plugins and the ones its cycle must run
+    /// itself (a `Constant` filter is run, a `Constant` score left out: it adds the same
+    /// to every node).
+    fn plan(&mut self, profile: &Profile, pod: &Pod, cluster: &Cluster) {
+        let plan = &mut self.plan;
+        plan.filters.clear();
+        plan.scores.clear();
+        plan.rest_filters.clear();
+        plan.rest_scores.clear();
         for (i, f) in profile.filters.iter().enumerate() {
             match f
                 .as_filter()
@@ -404,8 +442,8 @@ impl ScoreCache {
                 .filter_cache_mode(pod, cluster)
             {
                 CacheMode::Skip => {}
-                CacheMode::PerNode => self.plan.filters.push(i),
-                CacheMode::Constant | CacheMode::Unsupported => return false,
+                CacheMode::PerNode => plan.filters.push(i),
+                CacheMode::Constant | CacheMode::Unsupported => plan.rest_filters.push(i),
             }
         }
         for (i, ws) in profile.scores.iter().enumerate() {
@@ -416,11 +454,10 @@ impl ScoreCache {
                 .score_cache_mode(pod, cluster)
             {
                 CacheMode::Skip | CacheMode::Constant => {}
-                CacheMode::PerNode => self.plan.scores.push(i),
-                CacheMode::Unsupported => return false,
+                CacheMode::PerNode => plan.scores.push(i),
+                CacheMode::Unsupported => plan.rest_scores.push(i),
             }
         }
-        true
     }
 
     /// Caches `shape` (evicting the least recently used entry when full); returns its

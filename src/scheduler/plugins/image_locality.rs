@@ -6,7 +6,7 @@
 //! [`ImageLocality::image_size_bytes`] (default 500 MiB).
 
 use super::names;
-use crate::cluster::{Cluster, NodeIdx, Pod};
+use crate::cluster::{Cluster, ImageId, NodeIdx, Pod};
 use crate::scheduler::framework::{
     CacheMode, CycleState, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
@@ -64,6 +64,93 @@ fn any_image_present(pod: &Pod, cluster: &Cluster) -> bool {
     })
 }
 
+/// CycleState key of [`PreScoreState`].
+const PRE_SCORE_KEY: &str = "PreScoreImageLocality";
+
+/// What PreScore computes once per cycle: per container (init containers first) whose
+/// image the cluster knows, the image and its scaled score; and the number of containers.
+/// Score then only asks each node which of these images it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreScoreState {
+    /// (image, `size × nodesHaving / totalNodes`) per container with a known image.
+    pub images: Vec<(ImageId, i64)>,
+    /// Number of containers (init and app).
+    pub containers: usize,
+}
+
+/// kube's `scaledImageScore`: the image's size scaled by the share of nodes holding it.
+fn scaled_image_score(size_bytes: i64, nodes_having: usize, total_nodes: usize) -> i64 {
+    let spread = nodes_having as f64 / total_nodes as f64;
+    (size_bytes as f64 * spread) as i64
+}
+
+impl ImageLocality {
+    /// The size counted for image `id`: its recorded size, or the configured default.
+    fn size_of(&self, cluster: &Cluster, id: ImageId) -> i64 {
+        match cluster.image_sizes[id.0 as usize] {
+            0 => self.image_size_bytes,
+            known => known,
+        }
+    }
+
+    /// PreScore's per-cycle state from the maintained per-image node counts
+    /// (`Cluster::image_node_count`) and the cached number of present nodes.
+    pub fn pre_score_state(&self, pod: &Pod, cluster: &Cluster) -> PreScoreState {
+        let total_nodes = cluster.present_node_count().max(1);
+        let mut state = PreScoreState {
+            images: Vec::new(),
+            containers: 0,
+        };
+        for img in pod.spec.images() {
+            state.containers += 1;
+            if let Some(id) = cluster.lookup_image(img) {
+                let having = cluster.image_node_count[id.0 as usize] as usize;
+                let scaled = scaled_image_score(self.size_of(cluster, id), having, total_nodes);
+                state.images.push((id, scaled));
+            }
+        }
+        state
+    }
+
+    /// The score of node `n` from PreScore's state.
+    fn score_with(state: &PreScoreState, cluster: &Cluster, n: NodeIdx) -> i64 {
+        let sum = state
+            .images
+            .iter()
+            .filter(|(id, _)| cluster.has_image(n, *id))
+            .map(|(_, scaled)| scaled)
+            .sum();
+        calculate_priority(sum, state.containers)
+    }
+
+    /// The straightforward score of node `n`, kept as the reference for the fast path
+    /// (`tests/scheduler_image_locality.rs` checks both agree): counts the present nodes
+    /// and, per container, the present nodes holding its image, by scanning every node's
+    /// image list.
+    pub fn score_reference(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
+        let present = &cluster.nodes.present;
+        let holds = |m: NodeIdx, id| cluster.nodes.images[m.ix()].binary_search(&id).is_ok();
+        let total_nodes = present.iter().filter(|p| **p).count().max(1);
+        let mut sum = 0i64;
+        let mut containers = 0;
+        for img in pod.spec.images() {
+            containers += 1;
+            let Some(id) = cluster.lookup_image(img) else {
+                continue;
+            };
+            if holds(n, id) {
+                let having = cluster
+                    .nodes
+                    .indices()
+                    .filter(|m| present[m.ix()] && holds(*m, id))
+                    .count();
+                sum += scaled_image_score(self.size_of(cluster, id), having, total_nodes);
+            }
+        }
+        calculate_priority(sum, containers)
+    }
+}
+
 impl ScorePlugin for ImageLocality {
     /// The scores depend on how many nodes hold each image: not cached unless skipped.
     fn score_cache_mode(&self, pod: &Pod, cluster: &Cluster) -> CacheMode {
@@ -74,41 +161,50 @@ impl ScorePlugin for ImageLocality {
         }
     }
 
-    /// Skips when no node holds any of the pod's images: every node would score 0.
+    /// Skips when no node holds any of the pod's images (every node would score 0);
+    /// otherwise computes each image's scaled score once ([`PreScoreState`]).
     fn pre_score(
         &self,
-        _state: &mut CycleState,
+        state: &mut CycleState,
         pod: &Pod,
         cluster: &Cluster,
         _nodes: &[NodeIdx],
     ) -> Status {
-        if any_image_present(pod, cluster) {
-            Status::success()
-        } else {
-            Status::skip()
+        if !any_image_present(pod, cluster) {
+            return Status::skip();
         }
+        state.write(PRE_SCORE_KEY, self.pre_score_state(pod, cluster));
+        Status::success()
     }
 
     /// `sum over containers on the node of size × nodesHaving / totalNodes`, then
     /// [`calculate_priority`] (kube's `sumImageScores` / `scaledImageScore`).
-    fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        let total_nodes = cluster.nodes.present.iter().filter(|p| **p).count().max(1);
-        let mut sum = 0i64;
-        let mut containers = 0;
-        for img in pod.spec.images() {
-            containers += 1;
-            let Some(id) = cluster.lookup_image(img) else {
-                continue;
-            };
-            if cluster.has_image(n, id) {
-                let spread = cluster.image_node_count[id.0 as usize] as f64 / total_nodes as f64;
-                let size = match cluster.image_sizes[id.0 as usize] {
-                    0 => self.image_size_bytes,
-                    known => known,
-                };
-                sum += (size as f64 * spread) as i64;
-            }
+    fn score(&self, state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
+        match state.read::<PreScoreState>(PRE_SCORE_KEY) {
+            Some(s) => Self::score_with(s, cluster, n),
+            None => Self::score_with(&self.pre_score_state(pod, cluster), cluster, n),
         }
-        calculate_priority(sum, containers)
+    }
+
+    /// [`ScorePlugin::score`] for every node, reading PreScore's state once.
+    fn score_all(
+        &self,
+        state: &CycleState,
+        pod: &Pod,
+        cluster: &Cluster,
+        nodes: &[NodeIdx],
+        out: &mut [i64],
+    ) {
+        let computed;
+        let s = match state.read::<PreScoreState>(PRE_SCORE_KEY) {
+            Some(s) => s,
+            None => {
+                computed = self.pre_score_state(pod, cluster);
+                &computed
+            }
+        };
+        for (o, n) in out.iter_mut().zip(nodes) {
+            *o = Self::score_with(s, cluster, *n);
+        }
     }
 }
