@@ -6,6 +6,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod job;
+pub mod job_tally;
 pub mod replicaset;
 pub mod statefulset;
 pub mod volume;
