@@ -5,6 +5,9 @@ use k8sim::cli::{self, Cli, Command, Experiment};
 
 fn main() {
     let cli = Cli::parse();
+    if let Err(e) = k8sim::output::atomic::install_interrupt_cleanup() {
+        eprintln!("warning: cannot install the SIGINT/SIGTERM handler: {e}");
+    }
     let result = match &cli.command {
         None => cli::run::run(&cli::run::RunArgs {
             scenario: None,

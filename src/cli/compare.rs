@@ -7,7 +7,7 @@ use crate::input::scenario::Scenario;
 use crate::metrics::summary::Summary;
 use crate::output::atomic::AtomicDir;
 use crate::output::results_dir::Comparison;
-use crate::output::{comparison_files, report, terminal};
+use crate::output::{comparison_files, report, results_path, terminal};
 use crate::sim::Simulation;
 use anyhow::Context;
 use rayon::prelude::*;
@@ -116,6 +116,7 @@ pub fn compare_scenario(
     for s in &unique {
         Simulation::new(sc, seeds[0], s).with_context(|| format!("scheduler {s:?}"))?;
     }
+    preflight(sc, &unique, seeds, out)?;
     let jobs: Vec<(String, u64)> = unique
         .iter()
         .flat_map(|s| seeds.iter().map(move |&seed| (s.clone(), seed)))
@@ -135,7 +136,7 @@ pub fn compare_scenario(
         runs.push((s.clone(), path));
     }
     let comparison = comparison_files::aggregate(&unique, &summaries);
-    let target = out.join(&sc.name).join("compare");
+    let target = results_path::compare_dir(out, &sc.name).map_err(anyhow::Error::msg)?;
     let dir = AtomicDir::create(&target)
         .with_context(|| format!("cannot create comparison folder {}", target.display()))?;
     comparison_files::write_comparison(
@@ -155,6 +156,39 @@ pub fn compare_scenario(
         dir,
         runs,
     })
+}
+
+/// Checks every destination before the first simulation (issue 18): each run folder and
+/// the comparison folder must be writable, and no two schedulers may share a run folder
+/// (`default` and `default.yaml` would overwrite each other's results).
+fn preflight(
+    sc: &Scenario,
+    schedulers: &[String],
+    seeds: &[u64],
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut folders: Vec<(String, &String)> = Vec::with_capacity(schedulers.len());
+    for s in schedulers {
+        let folder = results_path::scheduler_folder(s).map_err(anyhow::Error::msg)?;
+        if let Some((_, first)) = folders.iter().find(|(f, _)| *f == folder) {
+            anyhow::bail!(
+                "schedulers {first:?} and {s:?} would both write their results to the folder {folder:?}"
+            );
+        }
+        folders.push((folder, s));
+    }
+    let compare = results_path::compare_dir(out, &sc.name).map_err(anyhow::Error::msg)?;
+    AtomicDir::preflight(&compare)
+        .with_context(|| format!("cannot write results to {}", compare.display()))?;
+    for s in schedulers {
+        for &seed in seeds {
+            let target =
+                results_path::run_dir(out, &sc.name, s, seed).map_err(anyhow::Error::msg)?;
+            AtomicDir::preflight(&target)
+                .with_context(|| format!("cannot write results to {}", target.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// `k8sim compare`.

@@ -8,7 +8,7 @@ use crate::input::scheduler_config;
 use crate::metrics::summary::Summary;
 use crate::model::resources::ResourceNames;
 use crate::output::atomic::AtomicDir;
-use crate::output::{run_files, terminal};
+use crate::output::{results_path, run_files, terminal};
 use crate::scheduler::config::build_profiles;
 use crate::scheduler::plugins::registry::Registry;
 use crate::scheduler::ConfigError;
@@ -88,6 +88,12 @@ pub fn run_scenario_with(
     outputs: Outputs,
 ) -> anyhow::Result<(Summary, PathBuf)> {
     let mut sim = Simulation::new(sc, seed, scheduler)?;
+    // Everything about the destination is checked before simulating (issue 18): names,
+    // a file in the way, an unwritable folder.
+    let target =
+        results_path::run_dir(out, &sc.name, scheduler, seed).map_err(anyhow::Error::msg)?;
+    let dir = AtomicDir::create(&target)
+        .with_context(|| format!("cannot write results to {}", target.display()))?;
     if let Some(p) = progress {
         p.set_phase("simulating", false);
     }
@@ -106,21 +112,6 @@ pub fn run_scenario_with(
         p.set_phase("writing outputs", false);
     }
     let summary = sim.summary();
-    // A KubeSchedulerConfiguration path becomes its file stem in the results path.
-    let scheduler_dir = if crate::input::scheduler_config::looks_like_file(scheduler) {
-        Path::new(scheduler)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "config".to_string())
-    } else {
-        scheduler.to_string()
-    };
-    let target = out
-        .join(&sc.name)
-        .join(&scheduler_dir)
-        .join(format!("seed-{seed}"));
-    let dir = AtomicDir::create(&target)
-        .with_context(|| format!("cannot create results folder {}", target.display()))?;
     run_files::write_all(&sim, &summary, dir.path())
         .with_context(|| format!("cannot write results into {}", target.display()))?;
     if outputs == Outputs::All {

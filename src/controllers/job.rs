@@ -6,6 +6,7 @@
 //! backoff_utils.go, pod_failure_policy.go).
 
 use super::garbage_collector;
+use super::job_tally::{FailureVerdict, JobTally};
 use crate::cluster::{Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::model::pod::RestartPolicy;
@@ -41,8 +42,9 @@ pub struct JobState {
     pub succeeded: i32,
     /// Pods that failed.
     pub failed: i32,
-    /// Completion indexes that succeeded (Indexed mode).
-    pub succeeded_indexes: Vec<bool>,
+    /// Totals over its finished pods and the pods still open, so a sync costs
+    /// O(open pods), not O(completions).
+    pub tally: JobTally,
     /// When it started.
     pub start: SimTime,
     /// When it finished.
@@ -94,7 +96,10 @@ pub fn add(
     workload: String,
 ) -> u32 {
     let idx = sim.workloads.jobs.len() as u32;
-    let completions = spec.completions.unwrap_or(0).max(0) as usize;
+    let indexes = match spec.completion_mode {
+        CompletionMode::Indexed => spec.completions.unwrap_or(0).max(0) as usize,
+        CompletionMode::NonIndexed => 0,
+    };
     sim.workloads.jobs.push(JobState {
         name,
         namespace,
@@ -104,7 +109,7 @@ pub fn add(
         pods: Vec::new(),
         succeeded: 0,
         failed: 0,
-        succeeded_indexes: vec![false; completions],
+        tally: JobTally::new(indexes),
         start: sim.engine.now(),
         finished: None,
         deleted: false,
@@ -130,170 +135,73 @@ fn matching_rule(spec: &JobSpec, code: i32) -> Option<(usize, PodFailureAction)>
         .map(|(i, r)| (i, r.action))
 }
 
-/// Reconciles Job `j`.
-pub fn sync(sim: &mut Simulation, j: u32) {
+/// A deleted or finished Job: reports to the garbage collector, which owns a deleted
+/// Job's pods, and runs the TTL-after-finished controller. Returns false for a Job still
+/// running.
+fn sync_ended(sim: &mut Simulation, j: u32) -> bool {
     let now = sim.engine.now();
     let st = &sim.workloads.jobs[j as usize];
     if st.deleted {
         // Its pods are the garbage collector's.
         garbage_collector::deleted_owner_synced(sim, ControllerRef::Job(j));
-        return;
+        return true;
     }
-    if let Some((at, _)) = st.finished {
-        // TTL-after-finished controller: deletes the Job in the foreground
-        // (ttlafterfinished_controller.go processJob).
-        if let Some(ttl) = st.spec.ttl_seconds_after_finished {
-            let expiry = at.plus_millis(ttl.max(0) as u64 * 1000);
-            if now >= expiry {
-                garbage_collector::delete(
-                    sim,
-                    ControllerRef::Job(j),
-                    PropagationPolicy::Foreground,
-                );
-            } else {
-                sim.sync_at(expiry, ControllerRef::Job(j));
-            }
+    let Some((at, _)) = st.finished else {
+        return false;
+    };
+    // TTL-after-finished controller: deletes the Job in the foreground
+    // (ttlafterfinished_controller.go processJob).
+    if let Some(ttl) = st.spec.ttl_seconds_after_finished {
+        let expiry = at.plus_millis(ttl.max(0) as u64 * 1000);
+        if now >= expiry {
+            garbage_collector::delete(sim, ControllerRef::Job(j), PropagationPolicy::Foreground);
+        } else {
+            sim.sync_at(expiry, ControllerRef::Job(j));
         }
+    }
+    true
+}
+
+/// Reconciles Job `j`.
+pub fn sync(sim: &mut Simulation, j: u32) {
+    if sync_ended(sim, j) {
         return;
     }
+    let st = &sim.workloads.jobs[j as usize];
     let spec = st.spec.clone();
-    let n_indexes = st.succeeded_indexes.len();
+    let n_indexes = st.tally.done.len();
     let indexed = spec.completion_mode == CompletionMode::Indexed;
     let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
-    // Count outcomes.
-    let mut active: Vec<PodId> = Vec::new();
-    let mut succeeded = 0;
-    let mut failed = 0;
-    let mut restarts = 0u32;
-    let mut all_restarts = 0u32;
-    let mut done_indexes = vec![false; n_indexes];
-    let mut active_indexes = vec![false; n_indexes];
-    let mut index_failures = vec![0i32; n_indexes];
-    let mut fail_job: Option<String> = None;
-    let mut failed_index_by_rule = vec![false; n_indexes];
-    // (finished, succeeded) of counted terminal pods, for the back-off.
-    let mut history: Vec<(SimTime, bool)> = Vec::new();
-    for p in &st.pods {
-        let pod = &sim.cluster.pods[p.ix()];
-        all_restarts += pod.restarts;
-        if matches!(pod.phase, PodPhase::Pending | PodPhase::Running) {
-            // pastBackoffLimitOnFailure counts restarts of Pending and Running pods.
-            restarts += pod.restarts;
-        }
-        match pod.phase {
-            PodPhase::Succeeded => {
-                succeeded += 1;
-                if let Some(i) = pod.index {
-                    done_indexes[i as usize] = true;
-                }
-                history.push((pod.times.finished.unwrap_or(now), true));
-            }
-            PodPhase::Failed => {
-                let code = pod.exit_code.unwrap_or(1);
-                let rule = matching_rule(&spec, code);
-                match rule {
-                    Some((_, PodFailureAction::Ignore)) => continue,
-                    Some((i, PodFailureAction::FailJob)) if fail_job.is_none() => {
-                        let container = spec
-                            .template
-                            .spec
-                            .containers
-                            .first()
-                            .map(|c| c.name.as_str())
-                            .unwrap_or("");
-                        fail_job = Some(format!(
-                            "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
-                            pod.namespace, pod.name
-                        ));
-                    }
-                    Some((_, PodFailureAction::FailIndex)) => {
-                        if let Some(x) = pod.index {
-                            failed_index_by_rule[x as usize] = true;
-                        }
-                    }
-                    _ => {}
-                }
-                failed += 1;
-                if let Some(i) = pod.index {
-                    index_failures[i as usize] += 1;
-                }
-                history.push((pod.times.finished.unwrap_or(now), false));
-            }
-            _ if pod.deleting => {}
-            _ => {
-                active.push(*p);
-                if let Some(i) = pod.index {
-                    active_indexes[i as usize] = true;
-                }
-            }
-        }
-    }
-    if indexed {
-        succeeded = done_indexes.iter().filter(|d| **d).count() as i32;
-    }
+    let Counted {
+        active,
+        restarts,
+        all_restarts,
+        fail_job,
+    } = count_pods(sim, j, &spec);
+    let st = &mut sim.workloads.jobs[j as usize];
+    let succeeded = if indexed {
+        st.tally.done_count as i32
+    } else {
+        st.tally.succeeded
+    };
+    st.succeeded = succeeded;
+    st.failed = st.tally.failed + if on_failure { all_restarts as i32 } else { 0 };
+    st.max_active = st.max_active.max(active.len() as i32);
     let name = st.name.clone();
-    {
-        let st = &mut sim.workloads.jobs[j as usize];
-        st.succeeded = succeeded;
-        st.failed = failed + if on_failure { all_restarts as i32 } else { 0 };
-        st.succeeded_indexes = done_indexes.clone();
-        st.max_active = st.max_active.max(active.len() as i32);
-    }
 
-    if let Some(message) = fail_job {
-        finish(sim, j, JobOutcome::Failed, "PodFailurePolicy", &message);
+    if failed_now(sim, j, &spec, fail_job, restarts) {
         return;
     }
     // backoffLimitPerIndex: an index whose failures exceed the limit is failed and not
     // retried; the global backoffLimit does not apply.
-    let mut failed_indexes = vec![false; n_indexes];
-    if let Some(limit) = spec.backoff_limit_per_index {
-        for i in 0..n_indexes {
-            failed_indexes[i] =
-                !done_indexes[i] && (failed_index_by_rule[i] || index_failures[i] > limit);
-        }
-    } else {
-        // job_controller.go pastBackoffLimitOnFailure: the restarts the kubelet made
-        // (counted when the container starts again after its back-off) reach the limit.
-        let past_on_failure = on_failure
-            && if spec.backoff_limit == 0 {
-                restarts > 0
-            } else {
-                restarts as i32 >= spec.backoff_limit
-            };
-        let exceeded = past_on_failure || failed > spec.backoff_limit;
-        if exceeded {
-            finish(
-                sim,
-                j,
-                JobOutcome::Failed,
-                "BackoffLimitExceeded",
-                "Job has reached the specified backoff limit",
-            );
-            return;
-        }
-    }
-    if let Some(deadline) = spec.active_deadline_seconds {
-        let end = sim.workloads.jobs[j as usize]
-            .start
-            .plus_millis(deadline.max(0) as u64 * 1000);
-        if now >= end {
-            finish(
-                sim,
-                j,
-                JobOutcome::Failed,
-                "DeadlineExceeded",
-                "Job was active longer than specified deadline",
-            );
-            return;
-        }
-        sim.sync_at(end, ControllerRef::Job(j));
-    }
-    let any_failed_index = failed_indexes.iter().any(|f| *f);
+    let failed_indexes = sim.workloads.jobs[j as usize]
+        .tally
+        .failed_indexes(spec.backoff_limit_per_index);
+    let any_failed_index = !failed_indexes.is_empty();
+    let remaining_indexes =
+        (n_indexes - sim.workloads.jobs[j as usize].tally.done_count - failed_indexes.len()) as i32;
     let complete = match spec.completions {
-        Some(c) if indexed => {
-            (0..n_indexes).all(|i| done_indexes[i] || failed_indexes[i]) && c as usize == n_indexes
-        }
+        Some(c) if indexed => remaining_indexes == 0 && c as usize == n_indexes,
         Some(c) => succeeded >= c,
         // Work-queue Jobs complete once any pod succeeded and none is active.
         None => succeeded > 0 && active.is_empty(),
@@ -320,16 +228,13 @@ pub fn sync(sim: &mut Simulation, j: u32) {
         }
         return;
     }
-    let remaining_indexes = (0..n_indexes)
-        .filter(|i| !done_indexes[*i] && !failed_indexes[*i])
-        .count() as i32;
     let want_active = match spec.completions {
         Some(_) if indexed => spec.parallelism.min(remaining_indexes),
         Some(c) => spec.parallelism.min(c - succeeded),
         None if succeeded > 0 => 0,
         None => spec.parallelism,
     };
-    let mut to_create = want_active - active.len() as i32;
+    let to_create = want_active - active.len() as i32;
     if to_create < 0 {
         let mut extra = active;
         extra.sort_by_key(|p| std::cmp::Reverse(sim.cluster.pods[p.ix()].times.created));
@@ -338,47 +243,169 @@ pub fn sync(sim: &mut Simulation, j: u32) {
         }
         return;
     }
-    // Exponential back-off after failures (backoff_utils.go): consecutive failures since
-    // the last success delay new pods by 10 s, 20 s, 40 s ... up to 6 min.
     if to_create > 0 {
-        history.sort();
-        let failures = history.iter().rev().take_while(|(_, ok)| !ok).count() as u32;
-        if let Some(&(last_failure, _)) = history.last().filter(|_| failures > 0) {
-            let ready_at = last_failure.plus_millis(failure_backoff_ms(failures));
-            if now < ready_at {
-                sim.sync_at(ready_at, ControllerRef::Job(j));
-                return;
-            }
+        if let Some(ready_at) = backoff_until(sim, j) {
+            sim.sync_at(ready_at, ControllerRef::Job(j));
+            return;
         }
     }
-    let mut next_index = 0usize;
-    while to_create > 0 {
-        let index = if indexed {
-            while next_index < n_indexes
-                && (done_indexes[next_index]
-                    || active_indexes[next_index]
-                    || failed_indexes[next_index])
-            {
-                next_index += 1;
-            }
-            if next_index >= n_indexes {
-                break;
-            }
-            active_indexes[next_index] = true;
-            Some(next_index as i32)
-        } else {
-            None
-        };
+    let indexes: Vec<Option<i32>> = if indexed {
+        sim.workloads.jobs[j as usize]
+            .tally
+            .take_indexes(to_create.max(0) as usize, &failed_indexes)
+            .into_iter()
+            .map(|i| Some(i as i32))
+            .collect()
+    } else {
+        vec![None; to_create.max(0) as usize]
+    };
+    for index in indexes {
         create_pod(sim, j, &name, index);
-        to_create -= 1;
     }
     let st = &mut sim.workloads.jobs[j as usize];
     let active_now = st
-        .pods
+        .tally
+        .open
         .iter()
         .filter(|p| sim.cluster.pods[p.ix()].is_active())
         .count() as i32;
     st.max_active = st.max_active.max(active_now);
+}
+
+/// What [`count_pods`] found among a Job's open pods.
+struct Counted {
+    /// Pods neither terminal nor deleting, in creation order.
+    active: Vec<PodId>,
+    /// Container restarts of the active (Pending or Running) pods.
+    restarts: u32,
+    /// Container restarts of all the Job's pods.
+    all_restarts: u32,
+    /// The message of the first pod failure a FailJob rule matched.
+    fail_job: Option<String>,
+}
+
+/// Folds the Job's newly finished or deleted pods into its tally and returns the active
+/// ones: O(open pods), where the pods of earlier syncs are already counted.
+fn count_pods(sim: &mut Simulation, j: u32, spec: &JobSpec) -> Counted {
+    let now = sim.engine.now();
+    let st = &mut sim.workloads.jobs[j as usize];
+    let open = std::mem::take(&mut st.tally.open);
+    let mut counted = Counted {
+        active: Vec::new(),
+        restarts: 0,
+        all_restarts: 0,
+        fail_job: None,
+    };
+    for p in open {
+        let pod = &sim.cluster.pods[p.ix()];
+        let tally = &mut st.tally;
+        match pod.phase {
+            PodPhase::Succeeded => tally.fold_success(pod, pod.times.finished.unwrap_or(now)),
+            PodPhase::Failed => {
+                let code = pod.exit_code.unwrap_or(1);
+                let verdict = match matching_rule(spec, code) {
+                    Some((_, PodFailureAction::Ignore)) => FailureVerdict::Ignored,
+                    Some((i, PodFailureAction::FailJob)) => {
+                        if counted.fail_job.is_none() {
+                            let container = spec
+                                .template
+                                .spec
+                                .containers
+                                .first()
+                                .map(|c| c.name.as_str())
+                                .unwrap_or("");
+                            counted.fail_job = Some(format!(
+                                "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
+                                pod.namespace, pod.name
+                            ));
+                        }
+                        FailureVerdict::Counted { fail_index: false }
+                    }
+                    Some((_, PodFailureAction::FailIndex)) => {
+                        FailureVerdict::Counted { fail_index: true }
+                    }
+                    _ => FailureVerdict::Counted { fail_index: false },
+                };
+                tally.fold_failure(pod, pod.times.finished.unwrap_or(now), verdict);
+            }
+            _ if pod.deleting => tally.fold_deleted(pod),
+            _ => {
+                counted.restarts += pod.restarts;
+                counted.active.push(p);
+                tally.open.push(p);
+            }
+        }
+    }
+    counted.all_restarts = counted.restarts + st.tally.restarts;
+    counted
+}
+
+/// Ends the Job as Failed when a FailJob rule matched, the backoff limit is exceeded or
+/// the active deadline passed (otherwise schedules a sync at the deadline); true if it did.
+fn failed_now(
+    sim: &mut Simulation,
+    j: u32,
+    spec: &JobSpec,
+    fail_job: Option<String>,
+    restarts: u32,
+) -> bool {
+    let now = sim.engine.now();
+    let failed = sim.workloads.jobs[j as usize].tally.failed;
+    let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
+    if let Some(message) = fail_job {
+        finish(sim, j, JobOutcome::Failed, "PodFailurePolicy", &message);
+        return true;
+    }
+    if spec.backoff_limit_per_index.is_none() {
+        // job_controller.go pastBackoffLimitOnFailure: the restarts the kubelet made
+        // to Pending and Running pods (counted when the container starts again after its
+        // back-off) reach the limit.
+        let past_on_failure = on_failure
+            && if spec.backoff_limit == 0 {
+                restarts > 0
+            } else {
+                restarts as i32 >= spec.backoff_limit
+            };
+        let exceeded = past_on_failure || failed > spec.backoff_limit;
+        if exceeded {
+            finish(
+                sim,
+                j,
+                JobOutcome::Failed,
+                "BackoffLimitExceeded",
+                "Job has reached the specified backoff limit",
+            );
+            return true;
+        }
+    }
+    if let Some(deadline) = spec.active_deadline_seconds {
+        let end = sim.workloads.jobs[j as usize]
+            .start
+            .plus_millis(deadline.max(0) as u64 * 1000);
+        if now >= end {
+            finish(
+                sim,
+                j,
+                JobOutcome::Failed,
+                "DeadlineExceeded",
+                "Job was active longer than specified deadline",
+            );
+            return true;
+        }
+        sim.sync_at(end, ControllerRef::Job(j));
+    }
+    false
+}
+
+/// Exponential back-off after failures (backoff_utils.go): consecutive failures since
+/// the last success delay new pods by 10 s, 20 s, 40 s ... up to 10 min. The instant new
+/// pods may start, when that is later than now.
+fn backoff_until(sim: &Simulation, j: u32) -> Option<SimTime> {
+    let tally = &sim.workloads.jobs[j as usize].tally;
+    let failures = tally.failures_since_success.len() as u32;
+    let last_failure = tally.failures_since_success.iter().max()?;
+    let ready_at = last_failure.plus_millis(failure_backoff_ms(failures));
+    (sim.engine.now() < ready_at).then_some(ready_at)
 }
 
 fn finish(sim: &mut Simulation, j: u32, outcome: JobOutcome, reason: &str, message: &str) {
@@ -447,5 +474,7 @@ fn create_pod(sim: &mut Simulation, j: u32, job_name: &str, index: Option<i32>) 
     pod.index = index;
     pod.workload = st.workload.clone();
     let id = sim.create_pod(pod, "Job", job_name);
-    sim.workloads.jobs[j as usize].pods.push(id);
+    let st = &mut sim.workloads.jobs[j as usize];
+    st.pods.push(id);
+    st.tally.open.push(id);
 }

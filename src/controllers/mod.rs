@@ -7,6 +7,7 @@ pub mod daemonset;
 pub mod deployment;
 pub mod garbage_collector;
 pub mod job;
+pub mod job_tally;
 pub mod replicaset;
 pub mod statefulset;
 pub mod volume;

@@ -337,7 +337,7 @@ where
     Ok(())
 }
 
-/// Writes CSV, PNG and SVG for `curves` into `<out>/fgd-<variant>/` via a temp dir and a rename.
+/// Writes CSV, PNG and SVG for `curves` into `<out>/fgd-<variant>/`, all or nothing.
 pub fn write_outputs(
     out: &Path,
     variant: &str,
@@ -345,11 +345,10 @@ pub fn write_outputs(
     policies: &[Policy],
 ) -> anyhow::Result<PathBuf> {
     let final_dir = out.join(format!("fgd-{variant}"));
-    let tmp = out.join(format!(".fgd-{variant}.tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
-    std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    // Written to a temporary sibling and swapped into place; removed on error or Ctrl-C.
+    let dir = crate::output::atomic::AtomicDir::create(&final_dir)
+        .with_context(|| format!("cannot write results to {}", final_dir.display()))?;
+    let tmp = dir.path();
     std::fs::write(tmp.join("results.csv"), curves_csv(variant, curves))?;
     let title = format!("openb {variant}: GPU allocation (mean ± std over seeds)");
     draw(
@@ -364,18 +363,18 @@ pub fn write_outputs(
         curves,
         policies,
     )?;
-    if final_dir.exists() {
-        std::fs::remove_dir_all(&final_dir)?;
-    }
-    std::fs::rename(&tmp, &final_dir)
-        .with_context(|| format!("renaming {} to {}", tmp.display(), final_dir.display()))?;
-    Ok(final_dir)
+    dir.commit()
+        .with_context(|| format!("cannot move results into {}", final_dir.display()))
 }
 
 /// Entry point of `k8sim experiment fgd`.
 pub fn run_experiment(args: &ExperimentArgs) -> anyhow::Result<()> {
     anyhow::ensure!(!args.policies.is_empty(), "no policies given");
     let trace = load_trace(args.data.as_deref(), &args.trace)?;
+    // Check the destination before the experiment runs, not after.
+    let final_dir = args.out.join(format!("fgd-{}", trace.variant));
+    crate::output::atomic::AtomicDir::preflight(&final_dir)
+        .with_context(|| format!("cannot write results to {}", final_dir.display()))?;
     let start = std::time::Instant::now();
     let curves = run_curves(
         &trace,

@@ -6,6 +6,7 @@ pub mod duration;
 pub mod error;
 pub mod limits;
 pub mod manifest;
+pub mod path_name;
 pub mod scenario;
 pub mod scheduler_config;
 pub mod sktrace;

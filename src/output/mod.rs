@@ -7,6 +7,7 @@ pub mod comparison_files;
 pub mod plots;
 pub mod report;
 pub mod results_dir;
+pub mod results_path;
 pub mod run_files;
 pub mod terminal;
 pub mod wait_files;

@@ -291,17 +291,27 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
     let mut errors: Vec<InputError> = Vec::new();
     let mut resources = ResourceNames::default();
 
-    let name = raw.name.clone().unwrap_or_else(|| {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".to_string())
-    });
-    if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+    let (name, name_line) = match &raw.name {
+        Some(n) => (n.value.clone(), Some(n.referenced.line())),
+        None => (
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".to_string()),
+            None,
+        ),
+    };
+    // The name is the results folder: it must stay one path component (issue 18).
+    if let Err(e) = crate::input::path_name::check(&name) {
+        let origin = if name_line.is_some() {
+            "scenario name"
+        } else {
+            "scenario name (taken from the file name, as `name:` is not set)"
+        };
         errors.push(InputError::new(
             path,
-            Some(1),
+            Some(name_line.unwrap_or(1)),
             "name",
-            "expected a non-empty name without slashes",
+            format!("{origin}: {e}"),
         ));
     }
     let replays = replay::load_traces(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    pub name: Option<String>,
+    pub name: Option<Spanned<String>>,
     pub seed: Option<u64>,
     pub start: Option<Spanned<String>>,
     pub duration: Option<Spanned<String>>,
