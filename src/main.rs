@@ -26,7 +26,14 @@ fn main() {
         }
     };
     if let Err(e) = result {
-        eprintln!("{e:#}");
+        // One format everywhere: every message starts with `error:` (input errors carry it
+        // per problem already).
+        let text = format!("{e:#}");
+        if text.starts_with("error:") {
+            eprintln!("{text}");
+        } else {
+            eprintln!("error: {text}");
+        }
         std::process::exit(1);
     }
 }

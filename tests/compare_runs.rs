@@ -1,4 +1,4 @@
-//! `k8sim compare` and run outputs: CSV header snapshots, determinism across repeated runs
+//! `k8sim compare` and run outputs: a snapshot of the seed run's CSVs, determinism across repeated runs
 //! and rayon thread counts, comparison aggregation, seed parsing, the progress bar.
 
 use k8sim::cli::compare::{compare_scenario, parse_seeds};
@@ -37,33 +37,60 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-fn first_line(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .to_owned()
-}
+/// The committed snapshot of the seed run's CSVs: every file's header and first rows.
+const SNAPSHOT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/snapshots/seed-42-csv-heads.txt"
+);
 
-/// Column names are a contract (docs/metrics.md): new columns only at the end.
+/// Data rows of each CSV kept in the snapshot.
+const SNAPSHOT_ROWS: usize = 3;
+
+/// The output contract (docs/metrics.md): the column names and the first rows of every CSV
+/// of `k8sim run --seed 42` on the built-in scenario match tests/snapshots/. A change must
+/// be deliberate: review the diff, then rewrite the file with
+/// `K8SIM_UPDATE_SNAPSHOTS=1 cargo test --test compare_runs seed_run_csv_snapshot`.
 #[test]
-fn csv_headers_snapshot() {
-    let out = temp("headers");
+fn seed_run_csv_snapshot() {
+    let out = temp("snapshot");
     let sc = scenario::load_builtin().unwrap();
     let (_, dir) = run_scenario(&sc, 42, "default", &out).unwrap();
-    let expected = [
-        ("summary.csv", "scenario,scheduler,seed,pods_created,pods_scheduled,pods_unschedulable,pods_succeeded,pods_failed,sched_latency_mean_s,sched_latency_p50_s,sched_latency_p95_s,sched_latency_p99_s,sched_latency_max_s,startup_latency_mean_s,startup_latency_p50_s,startup_latency_p95_s,startup_latency_p99_s,cpu_allocated_avg,memory_allocated_avg,gpu_allocated_avg,nodes_used_avg,makespan_s,events_processed,sim_end_s,startup_latency_max_s,ready_latency_mean_s,ready_latency_p50_s,ready_latency_p95_s,ready_latency_p99_s,ready_latency_max_s,pods_pending_avg,pods_pending_max,queue_length_avg,queue_length_max,nodes_used_max,fragmentation_cpu_avg,fragmentation_memory_avg,failed_scheduling_events,preemptions,evictions,jobs_completed,jobs_failed,job_completion_mean_s,job_completion_p50_s,job_completion_p95_s,job_completion_p99_s,job_completion_max_s,node_hours,cost,faults,workload_below_desired_s,replicas_lost_to_faults,time_to_recover_max_s,time_to_recover_mean_s,faults_unrecovered,pods_evicted_by_faults,service_outage_s"),
-        ("timeseries.csv", "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,queue_length,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present"),
-        ("nodes_timeseries.csv", "time_s,node,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio"),
-        ("pods.csv", "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis"),
-        ("events.csv", "time_s,type,reason,object_kind,object,message"),
-        ("unschedulable.csv", "pod,first_failed_s,last_failed_s,failed_attempts,scheduled_s,last_message"),
-    ];
-    for (file, header) in expected {
-        assert_eq!(first_line(&dir.join(file)), header, "{file}");
+    let mut actual = String::new();
+    for (name, bytes) in files(&dir).iter().filter(|(n, _)| n.ends_with(".csv")) {
+        actual.push_str(&format!("== {name}\n"));
+        for line in String::from_utf8_lossy(bytes)
+            .lines()
+            .take(1 + SNAPSHOT_ROWS)
+        {
+            actual.push_str(line);
+            actual.push('\n');
+        }
     }
     std::fs::remove_dir_all(&out).unwrap();
+    if std::env::var("K8SIM_UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::write(SNAPSHOT, &actual).unwrap();
+        return;
+    }
+    let expected =
+        std::fs::read_to_string(SNAPSHOT).unwrap_or_else(|e| panic!("cannot read {SNAPSHOT}: {e}"));
+    if let Some((i, (want, got))) = expected
+        .lines()
+        .zip(actual.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        panic!(
+            "seed run CSVs differ from {SNAPSHOT} at line {}:\n  expected: {want}\n  actual:   {got}\n\
+             if the change is intended, rerun with K8SIM_UPDATE_SNAPSHOTS=1",
+            i + 1
+        );
+    }
+    assert_eq!(
+        expected.lines().count(),
+        actual.lines().count(),
+        "seed run CSVs differ from {SNAPSHOT} in length (files added or removed); \
+         if the change is intended, rerun with K8SIM_UPDATE_SNAPSHOTS=1"
+    );
 }
 
 /// The seed scenario run twice gives byte-identical folders (reproduce with

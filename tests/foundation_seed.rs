@@ -2,6 +2,8 @@
 //! pod with a stable name, and the `pi` CronJob completing 10 pods per run with at most 5
 //! at a time; plus determinism and real manifests from the Kubernetes docs.
 
+mod prereq;
+
 use k8sim::cluster::{Owner, PodPhase};
 use k8sim::engine::SimTime;
 use k8sim::input::manifest;
@@ -141,12 +143,8 @@ fn shared(name: &str) -> Option<std::path::PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/manifests")
         .join(name);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} not present", p.display());
-        None
-    }
+    let what = format!("{} (real manifest)", p.display());
+    prereq::available(p.exists(), &what).then_some(p)
 }
 
 #[test]

@@ -134,3 +134,124 @@ items:
     assert_eq!(errs[1].line, Some(14), "{errs:?}");
     assert_eq!(errs[1].field, "kind");
 }
+
+/// Issue 11 item 8: `request:` instead of `requests:` validated `ok` and the run defaulted
+/// the request from the limit. kubectl's default field validation is Strict
+/// (staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go, `--validate=strict`), so an unknown
+/// field is an error naming file, line, field path and the nearest valid name.
+#[test]
+fn misspelt_requests_is_an_error_with_a_suggestion() {
+    let errs = errors(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: c
+        image: nginx
+        resources:
+          request: {cpu: 100m}
+          limits: {cpu: 200m}
+",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let e = &errs[0];
+    assert_eq!(e.file, Path::new("strict.yaml"));
+    assert_eq!(e.line, Some(16));
+    assert_eq!(e.field, "spec.template.spec.containers[].resources.request");
+    assert!(
+        e.message
+            .starts_with("unknown field \"request\": did you mean \"requests\"?"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn unknown_top_level_and_metadata_fields_are_errors() {
+    let errs = errors(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  lables: {app: x}\nspec:\n  containers: [{name: c, image: nginx}]\n",
+    );
+    assert_eq!(errs[0].line, Some(5), "{errs:?}");
+    assert!(
+        errs[0].message.contains("did you mean \"labels\"?"),
+        "{errs:?}"
+    );
+    let errs = errors(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspek:\n  containers: [{name: c, image: nginx}]\n",
+    );
+    assert!(
+        errs[0].message.contains("did you mean \"spec\"?"),
+        "{errs:?}"
+    );
+}
+
+/// Fields Kubernetes has but k8sim does not simulate (probes, env, securityContext,
+/// status, managedFields, other volume sources, ...) are accepted: a manifest exported
+/// from a real cluster must load unchanged.
+#[test]
+fn kubernetes_fields_that_are_not_simulated_are_accepted() {
+    let set = load(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  uid: 1234
+  resourceVersion: \"42\"
+  creationTimestamp: \"2026-01-01T00:00:00Z\"
+  managedFields: [{manager: kubectl}]
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      serviceAccountName: web
+      securityContext: {runAsNonRoot: true}
+      dnsPolicy: ClusterFirst
+      volumes:
+      - name: cfg
+        configMap: {name: web}
+      containers:
+      - name: c
+        image: nginx
+        imagePullPolicy: IfNotPresent
+        command: [nginx]
+        env: [{name: A, value: b}]
+        ports: [{name: http, containerPort: 80}]
+        livenessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 10}
+        volumeMounts: [{name: cfg, mountPath: /etc/web}]
+        resources:
+          requests: {cpu: 100m}
+status:
+  replicas: 1
+",
+    )
+    .expect("Kubernetes fields that are not simulated load");
+    assert_eq!(set.objects.len(), 1);
+}
+
+#[test]
+fn scenario_typo_suggests_the_scenario_key() {
+    let dir = std::env::temp_dir().join(format!("k8sim-strict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("typo.yaml");
+    std::fs::write(
+        &path,
+        "name: t\nduration: 1m\ncluster:\n  nodes:\n    - name: w\n      alocatable: {cpu: \"4\", memory: 8Gi}\nworkloads: []\n",
+    )
+    .unwrap();
+    let err = k8sim::input::scenario::load(&path).unwrap_err().to_string();
+    assert!(err.contains("typo.yaml:6"), "{err}");
+    assert!(err.contains("cluster.nodes[].alocatable"), "{err}");
+    assert!(err.contains("did you mean \"allocatable\"?"), "{err}");
+}

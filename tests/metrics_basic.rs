@@ -50,7 +50,7 @@ fn three_pods_on_two_nodes() {
     close(s.pods_pending_avg, 0.34);
     assert_eq!(s.pods_pending_max, 3);
     // Scheduling queue: p3 waits from 0 s to 62 s -> 62 / 200.
-    close(s.queue_length_avg, 0.31);
+    close(s.sched_queue_len_avg, 0.31);
     // Samples at 10..60 s: each node has 500m cpu and 3Gi free, p3 needs 1500m, so both
     // nodes' free capacity is fragmented: cpu 1000/4000, memory 6Gi/8Gi, for 60 of 200 s.
     close(s.fragmentation_cpu_avg, 0.25 * 60.0 / 200.0);

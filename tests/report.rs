@@ -11,7 +11,7 @@ use k8sim::output::results_dir::ReportError;
 
 const RUN_PLOTS: [(&str, &str); 5] = [
     ("allocation", "Cluster allocation over time"),
-    ("pods", "Pending and running pods over time"),
+    ("pods", "Pods by phase and scheduler queue over time"),
     ("sched_latency_cdf", "Scheduling latency CDF"),
     ("nodes_cpu_heatmap", "Per-node CPU allocation over time"),
     (
@@ -288,7 +288,10 @@ fn renders_comparison() {
             "compare_cpu_allocation",
             "CPU allocation over time by scheduler",
         ),
-        ("compare_pending", "Pending pods over time by scheduler"),
+        (
+            "compare_pending",
+            "Pods in phase Pending over time by scheduler",
+        ),
         ("compare_summary", "Mean scheduling latency"),
     ] {
         assert_plot(&compare, stem, title);

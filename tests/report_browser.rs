@@ -1,6 +1,8 @@
-//! Opens a rendered report in headless Chromium (when installed): screenshot and DOM checks.
+//! Opens a rendered report in headless Chromium: screenshot and DOM checks (a failure under
+//! `CI=true` when Chromium is missing, skipped with a notice elsewhere).
 
 mod common;
+mod prereq;
 
 use std::fs::{self, File};
 use std::path::Path;
@@ -61,8 +63,8 @@ fn chromium(extra: &[String], url: &str, work: &Path, stdout: &Path) {
 
 #[test]
 fn report_renders_in_chromium() {
-    if !Path::new(CHROMIUM).exists() {
-        println!("skipped: chromium not installed ({CHROMIUM} not found)");
+    let what = format!("chromium ({CHROMIUM}; .ci/run installs it)");
+    if !prereq::available(Path::new(CHROMIUM).exists(), &what) {
         return;
     }
     let dir = temp_dir("browser");

@@ -189,3 +189,33 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// Issue 11 item 8: a KubeSchedulerConfiguration field k8sim does not simulate is an
+/// error saying so, never dropped silently.
+#[test]
+fn extenders_are_an_error_saying_they_are_not_simulated() {
+    let text = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nextenders:\n- urlPrefix: http://extender\n";
+    let e = parse_err(text);
+    assert!(e.contains("field `extenders`"), "{e}");
+    assert!(e.contains("not simulated"), "{e}");
+}
+
+#[test]
+fn backoff_other_than_the_default_is_an_error_and_the_default_is_accepted() {
+    let text = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\npodMaxBackoffSeconds: 60\n";
+    let e = parse_err(text);
+    assert!(
+        e.contains("bad.yaml:3: field `podMaxBackoffSeconds`"),
+        "{e}"
+    );
+    let ok = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\npodInitialBackoffSeconds: 1\npodMaxBackoffSeconds: 10\n";
+    scheduler_config::parse(Path::new("ok.yaml"), ok, &mut ResourceNames::default())
+        .expect("kube-scheduler's defaults are what the queue does");
+}
+
+#[test]
+fn misspelt_scheduler_config_field_suggests_the_name() {
+    let text = format!("{HEAD}  pluginConfigs: []\n");
+    let e = parse_err(&text);
+    assert!(e.contains("did you mean \"pluginConfig\"?"), "{e}");
+}

@@ -40,7 +40,7 @@ fn node(name: &str, cpu: i64, mem: i64, gpu: bool) -> NodeBuilder {
 
 // pkg/scheduler/framework/plugins/noderesources/balanced_allocation_test.go,
 // TestNodeResourcesBalancedAllocation (the DRA cases need DRA, which k8sim does not model;
-// the best-effort PreScore Skip case is post-v1.31 behaviour).
+// the best-effort PreScore Skip case is `balanced_allocation_skips_best_effort_pods`).
 #[test]
 fn balanced_allocation_test_go() {
     let default = BalancedAllocation::default();
@@ -307,4 +307,30 @@ fn broken_linear_function_test_go() {
             assert_eq!(broken_linear(shape, u), want, "{name}: p={u}");
         }
     }
+}
+
+// balanced_allocation_test.go, the best-effort case of v1.36: a pod that requests none of
+// the scored resources makes PreScore return Skip (balanced_allocation.go PreScore,
+// kubernetes/kubernetes#129138), so BalancedAllocation scores nothing for it.
+#[test]
+fn balanced_allocation_skips_best_effort_pods() {
+    use k8sim::scheduler::framework::{CacheMode, Code, CycleState, ScorePlugin};
+    let plugin = BalancedAllocation::default();
+    let c = cluster(
+        vec![
+            node("node1", 4000, 10000, false),
+            node("node2", 6000, 10000, false),
+        ],
+        Vec::<(&str, _)>::new(),
+    );
+    let nodes: Vec<_> = c.nodes.indices().collect();
+    let best_effort = p().build();
+    let st = plugin.pre_score(&mut CycleState::default(), &best_effort, &c, &nodes);
+    assert_eq!(st.code, Code::Skip);
+    assert_eq!(plugin.score_cache_mode(&best_effort, &c), CacheMode::Skip);
+    // A pod with a request is scored as before.
+    let requesting = cpu_and_memory().build();
+    let st = plugin.pre_score(&mut CycleState::default(), &requesting, &c, &nodes);
+    assert_eq!(st.code, Code::Success);
+    assert_eq!(scores(&plugin, &requesting, &c), vec![87, 100]);
 }

@@ -9,9 +9,17 @@ pub mod run;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// `k8sim --version`: the crate version and the Kubernetes release it simulates.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (simulates Kubernetes ",
+    crate::kubernetes_version!(),
+    ")"
+);
+
 /// k8sim: a deterministic discrete-event simulator of a Kubernetes cluster.
 #[derive(Debug, Parser)]
-#[command(name = "k8sim", version, about)]
+#[command(name = "k8sim", version = VERSION, about)]
 pub struct Cli {
     /// What to do (default: run the built-in scenario).
     #[command(subcommand)]

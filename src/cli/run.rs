@@ -4,10 +4,15 @@ use super::progress::Progress;
 use crate::input::error::InputErrors;
 use crate::input::manifest;
 use crate::input::scenario::{self, Scenario};
+use crate::input::scheduler_config;
 use crate::metrics::summary::Summary;
 use crate::model::resources::ResourceNames;
 use crate::output::atomic::AtomicDir;
 use crate::output::{run_files, terminal};
+use crate::scheduler::config::build_profiles;
+use crate::scheduler::plugins::registry::Registry;
+use crate::scheduler::ConfigError;
+use crate::sim::setup::{scheduler_profiles, SetupError};
 use crate::sim::Simulation;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -129,32 +134,37 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `k8sim validate FILE...`: a file with a top-level `cluster:` or `workloads:` key is a
-/// scenario, anything else a manifest file.
+/// `k8sim validate FILE...`: a file whose top-level `kind:` is KubeSchedulerConfiguration
+/// is a scheduler configuration, a file with a top-level `cluster:` or `workloads:` key a
+/// scenario, anything else a manifest file. Each is checked as far as `run` checks it: a
+/// scenario's `scheduler:` is resolved and its profiles built.
 pub fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
     let mut problems: Vec<String> = Vec::new();
     for f in files {
         // Read as bytes: a file that is not UTF-8 gets the manifest loader's error with its line.
-        let text = match std::fs::read(f) {
+        let text = match crate::input::limits::read_capped(f) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
                 problems.push(format!("error: {}: cannot read: {e}", f.display()));
                 continue;
             }
         };
-        let is_scenario = text
+        let top_level = |key: &str| text.lines().any(|l| l.starts_with(key));
+        let result = if text
             .lines()
-            .any(|l| l.starts_with("cluster:") || l.starts_with("workloads:"));
-        let result = if is_scenario {
-            scenario::load(f).map(|_| ())
+            .any(|l| l.starts_with("kind:") && l.contains("KubeSchedulerConfiguration"))
+        {
+            validate_scheduler_config(f)
+        } else if top_level("cluster:") || top_level("workloads:") {
+            validate_scenario(f, &text)
         } else {
             manifest::load_file(f, &mut ResourceNames::default())
                 .map(|_| ())
-                .map_err(InputErrors)
+                .map_err(|e| InputErrors(e).to_string())
         };
         match result {
             Ok(()) => println!("ok: {}", f.display()),
-            Err(e) => problems.push(e.to_string()),
+            Err(e) => problems.push(e),
         }
     }
     if problems.is_empty() {
@@ -162,4 +172,33 @@ pub fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
     } else {
         anyhow::bail!("{}", problems.join("\n"))
     }
+}
+
+/// A KubeSchedulerConfiguration file read and its profiles built, as `--scheduler FILE` does.
+fn validate_scheduler_config(f: &Path) -> Result<(), String> {
+    let mut resources = ResourceNames::default();
+    let config = scheduler_config::load(f, &mut resources).map_err(|e| e.to_string())?;
+    build_profiles(&config, &Registry::in_tree(), &resources)
+        .map(|_| ())
+        .map_err(|e| format!("error: {e}"))
+}
+
+/// A scenario loaded and its `scheduler:` resolved into profiles, as `run` does.
+fn validate_scenario(f: &Path, text: &str) -> Result<(), String> {
+    let sc = scenario::load(f).map_err(|e| e.to_string())?;
+    scheduler_profiles(&sc, &sc.scheduler, &Registry::in_tree())
+        .map(|_| ())
+        .map_err(|e| match e {
+            SetupError::Input(errors) => errors.to_string(),
+            // Names its own file and line (the KubeSchedulerConfiguration's).
+            SetupError::Scheduler(e @ ConfigError::Invalid { .. }) => format!("error: {e}"),
+            other => {
+                let line = text
+                    .lines()
+                    .position(|l| l.starts_with("scheduler:"))
+                    .map(|i| format!(":{}", i + 1))
+                    .unwrap_or_default();
+                format!("error: {}{line}: field `scheduler`: {other}", f.display())
+            }
+        })
 }

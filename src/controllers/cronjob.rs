@@ -227,9 +227,12 @@ fn fire(sim: &mut Simulation, c: u32) {
                 &name,
                 "Warning",
                 "MissSchedule",
+                // cronjob_controllerv2.go: scheduledTime.UTC().Format(time.RFC1123Z).
                 format!(
                     "Missed scheduled time to start a job: {}",
-                    to_datetime(sim, scheduled, tz).to_rfc3339()
+                    to_datetime(sim, scheduled, tz)
+                        .with_timezone(&Utc)
+                        .format("%a, %d %b %Y %H:%M:%S %z")
                 ),
             );
             return;

@@ -98,10 +98,24 @@ fn describe_yaml_error(e: &serde_saphyr::Error) -> String {
         m if m.starts_with("duplicate mapping key") => {
             format!("{m} (each key may appear only once in a mapping, as kubectl requires)")
         }
+        m if m.starts_with("budget breached") && m.contains("Nodes") => {
+            // serde-saphyr's default budget: 250,000 nodes per document.
+            return format!(
+                "YAML aliases expand to more than {} nodes (an alias bomb?): k8sim's limit per document",
+                super::limits::grouped(super::limits::MAX_YAML_NODES as u64)
+            );
+        }
+        m if m.starts_with("budget breached") => {
+            return format!("the YAML document is too large or too deeply nested ({m})");
+        }
         m if m.starts_with("tabs disallowed") => {
             format!("{m}: indent YAML with spaces, not tabs")
         }
-        m => m.to_string(),
+        m => match super::suggest::unknown_field_message(m) {
+            // Not a YAML or type problem: the field name is wrong.
+            Some(unknown) => return unknown,
+            None => m.to_string(),
+        },
     };
     format!("invalid YAML or wrong type: {plain}")
 }

@@ -3,6 +3,7 @@
 
 pub mod fragmentation;
 pub mod summary;
+pub mod waits;
 
 use crate::cluster::NodeTable;
 use crate::engine::SimTime;
@@ -13,7 +14,8 @@ use std::collections::BTreeMap;
 pub struct Sample {
     /// When.
     pub time: SimTime,
-    /// Pods in phase Pending (not being deleted).
+    /// Pods in phase Pending (not being deleted): waiting for a node *or* bound and still
+    /// starting (pulling images, starting containers). Not the scheduling queue.
     pub pods_pending: u64,
     /// Pods in phase Running (not being deleted).
     pub pods_running: u64,
@@ -27,8 +29,9 @@ pub struct Sample {
     pub nodes_used: u64,
     /// Nodes that are Ready.
     pub nodes_ready: u64,
-    /// Pods waiting in the scheduling queue (activeQ + backoffQ + unschedulable pods).
-    pub queue_length: u64,
+    /// Pods waiting in the scheduler's queue (activeQ + backoffQ + unschedulable pods):
+    /// the pods still waiting for a node.
+    pub sched_queue_len: u64,
     /// Fragmented cpu / allocatable cpu (see [`fragmentation`]).
     pub fragmentation_cpu_ratio: f64,
     /// Fragmented memory / allocatable memory.

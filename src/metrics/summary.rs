@@ -1,5 +1,6 @@
 //! Headline figures of a run: counts, latency percentiles, time-weighted utilisation.
 
+use super::waits::WaitStats;
 use super::{Recorder, Sample};
 
 /// Mean, p50, p95, p99 and max of a set of latencies (seconds).
@@ -91,10 +92,10 @@ pub struct Summary {
     pub pods_pending_avg: f64,
     /// Largest number of Pending pods at any instant.
     pub pods_pending_max: u64,
-    /// Time-weighted mean scheduling queue length.
-    pub queue_length_avg: f64,
-    /// Largest scheduling queue length at any instant.
-    pub queue_length_max: u64,
+    /// Time-weighted mean length of the scheduler's queue (pods waiting for a node).
+    pub sched_queue_len_avg: f64,
+    /// Largest length of the scheduler's queue at any instant.
+    pub sched_queue_len_max: u64,
     /// Largest number of nodes in use at any instant.
     pub nodes_used_max: u64,
     /// Step-integrated mean over samples of the fragmented cpu ratio.
@@ -134,6 +135,12 @@ pub struct Summary {
     pub pods_evicted_by_faults: u64,
     /// Σ over Services of the time with zero ready endpoints (s; services.csv).
     pub service_outage_s: f64,
+    /// How long pods waited for a node, never-scheduled pods counted until the end
+    /// (see [`super::waits`]).
+    pub waits: WaitStats,
+    /// Initial period left out of the availability figures (`metrics.warmup`, s); not a
+    /// summary.csv column.
+    pub warmup_s: f64,
 }
 
 /// A summary value, typed by how it is written.
@@ -225,8 +232,8 @@ impl Summary {
             ("ready_latency_max_s", Secs(self.ready_latency.max)),
             ("pods_pending_avg", Real(self.pods_pending_avg)),
             ("pods_pending_max", Count(self.pods_pending_max)),
-            ("queue_length_avg", Real(self.queue_length_avg)),
-            ("queue_length_max", Count(self.queue_length_max)),
+            ("sched_queue_len_avg", Real(self.sched_queue_len_avg)),
+            ("sched_queue_len_max", Count(self.sched_queue_len_max)),
             ("nodes_used_max", Count(self.nodes_used_max)),
             ("fragmentation_cpu_avg", Real(self.fragmentation_cpu_avg)),
             (
@@ -262,6 +269,11 @@ impl Summary {
             ("faults_unrecovered", Count(self.faults_unrecovered)),
             ("pods_evicted_by_faults", Count(self.pods_evicted_by_faults)),
             ("service_outage_s", Secs(self.service_outage_s)),
+            ("pods_never_scheduled", Count(self.waits.never_scheduled)),
+            ("pending_age_p50_s", Secs(self.waits.wait.p50)),
+            ("pending_age_p95_s", Secs(self.waits.wait.p95)),
+            ("pending_age_p99_s", Secs(self.waits.wait.p99)),
+            ("pending_age_max_s", Secs(self.waits.wait.max)),
         ]
     }
 
@@ -272,8 +284,8 @@ impl Summary {
         let i = &rec.integrals;
         self.pods_pending_avg = i.pending / end;
         self.pods_pending_max = i.pending_max;
-        self.queue_length_avg = i.queue / end;
-        self.queue_length_max = i.queue_max;
+        self.sched_queue_len_avg = i.queue / end;
+        self.sched_queue_len_max = i.queue_max;
         self.nodes_used_max = i.nodes_used_max;
         self.fragmentation_cpu_avg = step_mean(&rec.samples, |s| s.fragmentation_cpu_ratio);
         self.fragmentation_memory_avg = step_mean(&rec.samples, |s| s.fragmentation_memory_ratio);

@@ -31,7 +31,7 @@ pub fn write_all(sim: &Simulation, dir: &Path) -> std::io::Result<()> {
     writeln!(w, "{AVAILABILITY_HEADER}")?;
     for (wr, kind, ns, name, desired) in workloads(sim) {
         let lost = replicas_lost(sim, wr);
-        let (total, longest) = below_desired(samples, wr);
+        let (total, longest) = below_desired(samples, sim.warmup(), wr);
         let recover = if longest > 0 {
             secs(longest)
         } else {

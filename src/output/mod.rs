@@ -9,4 +9,5 @@ pub mod report;
 pub mod results_dir;
 pub mod run_files;
 pub mod terminal;
+pub mod wait_files;
 pub mod workload_files;

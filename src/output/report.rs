@@ -231,6 +231,11 @@ fn run_html(run: &RunResults, plots: &[Plot], csv_names: &[String]) -> String {
         ("pods_scheduled", "pods scheduled"),
         ("pods_unschedulable", "pods unschedulable"),
         ("sched_latency_p95_s", "p95 scheduling latency (s)"),
+        ("pods_never_scheduled", "pods never scheduled"),
+        (
+            "pending_age_p95_s",
+            "p95 wait for a node, never-scheduled included (s)",
+        ),
         ("cpu_allocated_avg", "mean CPU allocated (0–1)"),
         ("makespan_s", "makespan (s)"),
     ] {

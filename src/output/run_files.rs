@@ -1,5 +1,6 @@
 //! The CSV files of one run: pods.csv, timeseries.csv, nodes_timeseries.csv, summary.csv,
-//! events.csv, unschedulable.csv (plus the per-workload files of `workload_files`). Column names are a documented contract
+//! events.csv, unschedulable.csv (plus the per-workload files of `workload_files` and
+//! `wait_files`). Column names are a documented contract
 //! (docs/metrics.md); new columns are only ever appended.
 
 use crate::engine::SimTime;
@@ -12,12 +13,12 @@ use std::path::Path;
 /// Header of pods.csv.
 pub const PODS_HEADER: &str = "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis";
 /// Header of timeseries.csv.
-pub const TIMESERIES_HEADER: &str = "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,queue_length,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present";
+pub const TIMESERIES_HEADER: &str = "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,sched_queue_len,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present";
 /// Header of nodes_timeseries.csv.
 pub const NODES_HEADER: &str =
     "time_s,node,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio";
 /// Header of summary.csv.
-pub const SUMMARY_HEADER: &str = "scenario,scheduler,seed,pods_created,pods_scheduled,pods_unschedulable,pods_succeeded,pods_failed,sched_latency_mean_s,sched_latency_p50_s,sched_latency_p95_s,sched_latency_p99_s,sched_latency_max_s,startup_latency_mean_s,startup_latency_p50_s,startup_latency_p95_s,startup_latency_p99_s,cpu_allocated_avg,memory_allocated_avg,gpu_allocated_avg,nodes_used_avg,makespan_s,events_processed,sim_end_s,startup_latency_max_s,ready_latency_mean_s,ready_latency_p50_s,ready_latency_p95_s,ready_latency_p99_s,ready_latency_max_s,pods_pending_avg,pods_pending_max,queue_length_avg,queue_length_max,nodes_used_max,fragmentation_cpu_avg,fragmentation_memory_avg,failed_scheduling_events,preemptions,evictions,jobs_completed,jobs_failed,job_completion_mean_s,job_completion_p50_s,job_completion_p95_s,job_completion_p99_s,job_completion_max_s,node_hours,cost,faults,workload_below_desired_s,replicas_lost_to_faults,time_to_recover_max_s,time_to_recover_mean_s,faults_unrecovered,pods_evicted_by_faults,service_outage_s";
+pub const SUMMARY_HEADER: &str = "scenario,scheduler,seed,pods_created,pods_scheduled,pods_unschedulable,pods_succeeded,pods_failed,sched_latency_mean_s,sched_latency_p50_s,sched_latency_p95_s,sched_latency_p99_s,sched_latency_max_s,startup_latency_mean_s,startup_latency_p50_s,startup_latency_p95_s,startup_latency_p99_s,cpu_allocated_avg,memory_allocated_avg,gpu_allocated_avg,nodes_used_avg,makespan_s,events_processed,sim_end_s,startup_latency_max_s,ready_latency_mean_s,ready_latency_p50_s,ready_latency_p95_s,ready_latency_p99_s,ready_latency_max_s,pods_pending_avg,pods_pending_max,sched_queue_len_avg,sched_queue_len_max,nodes_used_max,fragmentation_cpu_avg,fragmentation_memory_avg,failed_scheduling_events,preemptions,evictions,jobs_completed,jobs_failed,job_completion_mean_s,job_completion_p50_s,job_completion_p95_s,job_completion_p99_s,job_completion_max_s,node_hours,cost,faults,workload_below_desired_s,replicas_lost_to_faults,time_to_recover_max_s,time_to_recover_mean_s,faults_unrecovered,pods_evicted_by_faults,service_outage_s,pods_never_scheduled,pending_age_p50_s,pending_age_p95_s,pending_age_p99_s,pending_age_max_s";
 /// Header of events.csv.
 pub const EVENTS_HEADER: &str = "time_s,type,reason,object_kind,object,message";
 /// Header of unschedulable.csv.
@@ -33,7 +34,7 @@ fn f(v: f64) -> String {
 }
 
 /// Quotes a CSV field when needed (RFC 4180).
-fn q(field: &str) -> String {
+pub(super) fn q(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
@@ -53,6 +54,7 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
     write_unschedulable(sim, &dir.join("unschedulable.csv"))?;
     super::availability_files::write_all(sim, dir)?;
     super::workload_files::write_all(sim, dir)?;
+    super::wait_files::write_workload_waits(sim, dir)?;
     Ok(())
 }
 
@@ -109,7 +111,7 @@ fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             f(s.gpu_allocated_ratio),
             s.nodes_used,
             s.nodes_ready,
-            s.queue_length,
+            s.sched_queue_len,
             f(s.fragmentation_cpu_ratio),
             f(s.fragmentation_memory_ratio),
             s.nodes_present

@@ -4,15 +4,18 @@ use crate::metrics::summary::Summary;
 use crate::output::results_dir::Comparison;
 
 /// Figures of the comparison table: (summary column, label, unit scale, unit).
-const COMPARISON_ROWS: [(&str, &str, f64, &str); 14] = [
+const COMPARISON_ROWS: [(&str, &str, f64, &str); 17] = [
     ("sched_latency_p50_s", "scheduling latency p50", 1.0, "s"),
     ("sched_latency_p95_s", "scheduling latency p95", 1.0, "s"),
+    ("pending_age_p95_s", "wait for a node p95", 1.0, "s"),
+    ("pending_age_max_s", "wait for a node max", 1.0, "s"),
+    ("pods_never_scheduled", "pods never scheduled", 1.0, ""),
     ("startup_latency_p95_s", "startup latency p95", 1.0, "s"),
     ("cpu_allocated_avg", "cpu allocated (avg)", 100.0, "%"),
     ("memory_allocated_avg", "memory allocated (avg)", 100.0, "%"),
     ("gpu_allocated_avg", "gpu allocated (avg)", 100.0, "%"),
     ("nodes_used_avg", "nodes used (avg)", 1.0, ""),
-    ("pods_pending_avg", "pods pending (avg)", 1.0, ""),
+    ("pods_pending_avg", "pods in phase Pending (avg)", 1.0, ""),
     ("fragmentation_cpu_avg", "cpu fragmented (avg)", 100.0, "%"),
     ("pods_unschedulable", "pods unschedulable", 1.0, ""),
     ("preemptions", "preemptions", 1.0, ""),
@@ -100,6 +103,11 @@ pub fn comparison_table(cmp: &Comparison) -> String {
 
 /// Renders the summary as an aligned two-column table.
 pub fn summary_table(s: &Summary) -> String {
+    let warmup = if s.warmup_s > 0.0 {
+        format!(" (after a {:.0} s warm-up)", s.warmup_s)
+    } else {
+        String::new()
+    };
     let rows: Vec<(&str, String)> = vec![
         ("scenario", s.scenario.clone()),
         ("scheduler", s.scheduler.clone()),
@@ -109,6 +117,7 @@ pub fn summary_table(s: &Summary) -> String {
         ("pods created", s.pods_created.to_string()),
         ("pods scheduled", s.pods_scheduled.to_string()),
         ("pods unschedulable", s.pods_unschedulable.to_string()),
+        ("pods never scheduled", s.waits.never_scheduled.to_string()),
         ("pods succeeded", s.pods_succeeded.to_string()),
         ("pods failed", s.pods_failed.to_string()),
         (
@@ -116,6 +125,13 @@ pub fn summary_table(s: &Summary) -> String {
             format!(
                 "{:.3} / {:.3} / {:.3} s",
                 s.sched_latency.p50, s.sched_latency.p95, s.sched_latency.p99
+            ),
+        ),
+        (
+            "wait for a node p50/p95/p99/max",
+            format!(
+                "{:.3} / {:.3} / {:.3} / {:.3} s",
+                s.waits.wait.p50, s.waits.wait.p95, s.waits.wait.p99, s.waits.wait.max
             ),
         ),
         (
@@ -135,6 +151,14 @@ pub fn summary_table(s: &Summary) -> String {
         ),
         ("nodes used (avg)", format!("{:.2}", s.nodes_used_avg)),
         (
+            "pods in phase Pending avg/max",
+            format!("{:.2} / {}", s.pods_pending_avg, s.pods_pending_max),
+        ),
+        (
+            "scheduler queue length avg/max",
+            format!("{:.2} / {}", s.sched_queue_len_avg, s.sched_queue_len_max),
+        ),
+        (
             "makespan",
             s.makespan_s
                 .map(|m| format!("{m:.3} s"))
@@ -143,7 +167,7 @@ pub fn summary_table(s: &Summary) -> String {
         ("faults", s.faults.to_string()),
         (
             "workload time below desired",
-            format!("{:.3} s", s.workload_below_desired_s),
+            format!("{:.3} s{warmup}", s.workload_below_desired_s),
         ),
         (
             "replicas lost to faults",
@@ -166,7 +190,10 @@ pub fn summary_table(s: &Summary) -> String {
             "pods evicted by faults",
             s.pods_evicted_by_faults.to_string(),
         ),
-        ("service outage", format!("{:.3} s", s.service_outage_s)),
+        (
+            "service outage",
+            format!("{:.3} s{warmup}", s.service_outage_s),
+        ),
     ];
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     rows.iter()

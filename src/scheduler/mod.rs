@@ -23,7 +23,7 @@ use std::path::PathBuf;
 pub const BUILTIN_PROFILES: &[(&str, &str)] = &[
     (
         "default",
-        "kube-scheduler v1.31's default plugins and weights",
+        "kube-scheduler v1.36's default plugins and weights",
     ),
     (
         "least-allocated",

@@ -110,18 +110,31 @@ pub fn state(s: &AvailabilitySample, w: WorkloadRef) -> (i32, i32) {
     list.get(w.1).copied().unwrap_or((0, 0))
 }
 
-/// Time (ms) each sample stands for: until the next sample (the last one: zero).
-pub fn spans(samples: &[AvailabilitySample]) -> Vec<u64> {
+/// Time (ms) each sample stands for after the warm-up ends at `warmup`: from the later of
+/// its time and `warmup` until the next sample (the last one: zero).
+pub fn spans(samples: &[AvailabilitySample], warmup: SimTime) -> Vec<u64> {
     samples
         .windows(2)
-        .map(|w| w[1].time.millis_since(w[0].time))
+        .map(|w| w[1].time.millis_since(w[0].time.max(warmup).min(w[1].time)))
         .chain(std::iter::once(0))
         .collect()
 }
 
-/// Per workload: (total ms below desired, longest below-desired episode ms).
-pub fn below_desired(samples: &[AvailabilitySample], w: WorkloadRef) -> (u64, u64) {
-    let spans = spans(samples);
+/// The samples that count after the warm-up ending at `warmup`: from the one in force at
+/// `warmup` (the last taken at or before it) on.
+pub fn after_warmup(samples: &[AvailabilitySample], warmup: SimTime) -> &[AvailabilitySample] {
+    let k = samples.partition_point(|s| s.time <= warmup);
+    &samples[k.saturating_sub(1)..]
+}
+
+/// Per workload: (total ms below desired, longest below-desired episode ms), after the
+/// warm-up ending at `warmup`.
+pub fn below_desired(
+    samples: &[AvailabilitySample],
+    warmup: SimTime,
+    w: WorkloadRef,
+) -> (u64, u64) {
+    let spans = spans(samples, warmup);
     let (mut total, mut longest, mut current) = (0, 0, 0);
     for (s, span) in samples.iter().zip(&spans) {
         let (ready, desired) = state(s, w);
@@ -200,17 +213,21 @@ pub fn time_to_recover(sim: &Simulation, f: &FaultRecord) -> Option<u64> {
     }
 }
 
-/// Service `i`: (fewest ready endpoints in any sample, ms with zero ready endpoints).
+/// Service `i` after the warm-up: (fewest ready endpoints in any sample, ms with zero
+/// ready endpoints).
 pub fn service_outage(sim: &Simulation, i: usize) -> (u32, u64) {
     let samples = &sim.lifecycle.availability;
-    let endpoints = samples
+    let endpoints = |s: &AvailabilitySample| s.services.get(i).copied().unwrap_or(0);
+    let min = after_warmup(samples, sim.warmup())
         .iter()
-        .map(|s| s.services.get(i).copied().unwrap_or(0));
-    let min = endpoints.clone().min().unwrap_or(0);
-    let outage = endpoints
-        .zip(spans(samples))
-        .filter(|(e, _)| *e == 0)
-        .map(|(_, s)| s)
+        .map(endpoints)
+        .min()
+        .unwrap_or(0);
+    let outage = samples
+        .iter()
+        .zip(spans(samples, sim.warmup()))
+        .filter(|(s, _)| endpoints(s) == 0)
+        .map(|(_, span)| span)
         .sum();
     (min, outage)
 }
@@ -223,8 +240,12 @@ pub fn fill_summary(sim: &Simulation, summary: &mut Summary) {
     let ws = workloads(sim);
     let secs = |ms: u64| ms as f64 / 1000.0;
     summary.faults = faults.len() as u64;
-    summary.workload_below_desired_s =
-        secs(ws.iter().map(|(w, ..)| below_desired(samples, *w).0).sum());
+    summary.warmup_s = sim.warmup().as_secs_f64();
+    summary.workload_below_desired_s = secs(
+        ws.iter()
+            .map(|(w, ..)| below_desired(samples, sim.warmup(), *w).0)
+            .sum(),
+    );
     summary.replicas_lost_to_faults = ws.iter().map(|(w, ..)| replicas_lost(sim, *w) as u64).sum();
     let recovered: Vec<u64> = faults
         .iter()

@@ -8,6 +8,7 @@ pub mod event;
 pub mod node_lifecycle;
 pub mod scheduling;
 pub mod setup;
+pub mod waits;
 
 use crate::cluster::{Cluster, Owner, Pod, PodId, PodPhase};
 use crate::controllers::{self, Workloads};
@@ -58,6 +59,7 @@ pub struct Simulation {
     pub pods_running: u64,
     timeline: Vec<TimelineEntry>,
     sample_every_ms: u64,
+    warmup: SimTime,
     name_rng: Xoshiro256PlusPlus,
     pending_syncs: BTreeSet<ControllerRef>,
 }
@@ -66,6 +68,11 @@ impl Simulation {
     /// The current simulated time.
     pub fn now(&self) -> SimTime {
         self.engine.now()
+    }
+
+    /// End of the warm-up period (`metrics.warmup`) that availability figures leave out.
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
     }
 
     /// Records a Kubernetes-style event.
@@ -142,7 +149,7 @@ impl Simulation {
                 owner_name,
                 "Normal",
                 "SuccessfulCreate",
-                format!("Created pod: {name}"),
+                owner_pod_event(owner_kind, owner_name, "create", &name),
             );
         }
         scheduling::enqueue(self, id);
@@ -166,7 +173,7 @@ impl Simulation {
                 &owner,
                 "Normal",
                 reason,
-                format!("Deleted pod: {name}"),
+                owner_pod_event(kind, &owner, "delete", &name),
             );
         }
         node_lifecycle::begin_termination(self, p, grace_ms);
@@ -289,7 +296,7 @@ impl Simulation {
                 .zip(&c.nodes.present)
                 .filter(|(r, p)| **r && **p)
                 .count() as u64,
-            queue_length: self.scheduler.queue.len() as u64,
+            sched_queue_len: self.scheduler.queue.len() as u64,
             fragmentation_cpu_ratio: frag_cpu,
             fragmentation_memory_ratio: frag_memory,
             nodes_present: self.recorder.nodes_present(),
@@ -550,6 +557,21 @@ impl Simulation {
         };
         summary.fill_from_recorder(&self.recorder, self.engine.now().as_millis());
         availability::fill_summary(self, &mut summary);
+        let pod_waits: Vec<_> = waits::pod_waits(self).into_iter().map(|(_, w)| w).collect();
+        summary.waits = crate::metrics::waits::WaitStats::of(&pod_waits);
         summary
+    }
+}
+
+/// The message of an owner's SuccessfulCreate/SuccessfulDelete event for a pod, in the
+/// controller's own words: the StatefulSet controller's `recordPodEvent`
+/// (pkg/controller/statefulset/stateful_pod_control.go: "create Pod db-0 in StatefulSet db
+/// successful"), the shared PodControl's for the others
+/// (pkg/controller/controller_utils.go: "Created pod: web-1x2y3").
+fn owner_pod_event(owner_kind: &str, owner_name: &str, verb: &str, pod: &str) -> String {
+    match (owner_kind, verb) {
+        ("StatefulSet", _) => format!("{verb} Pod {pod} in StatefulSet {owner_name} successful"),
+        (_, "create") => format!("Created pod: {pod}"),
+        _ => format!("Deleted pod: {pod}"),
     }
 }

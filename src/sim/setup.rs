@@ -34,6 +34,32 @@ pub enum SetupError {
     Workload(String),
 }
 
+/// The scheduler profiles `scheduler` names for `scenario`: a built-in policy name
+/// (optionally `+drf`) or a KubeSchedulerConfiguration file relative to the scenario file.
+/// `k8sim validate` calls it too, so it rejects exactly what a run rejects.
+pub fn scheduler_profiles(
+    scenario: &Scenario,
+    scheduler: &str,
+    registry: &Registry,
+) -> Result<Vec<scheduler::profile::Profile>, SetupError> {
+    if scheduler::is_builtin(scheduler) {
+        Ok(vec![scheduler::builtin_profile_with(
+            scheduler,
+            &scenario.resources,
+            registry,
+        )?])
+    } else if scheduler_config::looks_like_file(scheduler) {
+        let mut resources = scenario.resources.clone();
+        let config = scheduler_config::load_relative(scheduler, &scenario.source, &mut resources)
+            .map_err(SetupError::Input)?;
+        Ok(scheduler::config::build_profiles(
+            &config, registry, &resources,
+        )?)
+    } else {
+        Err(ConfigError::UnknownProfile(scheduler.to_string()).into())
+    }
+}
+
 impl Simulation {
     /// Builds a simulation of `scenario` with `seed`, using `scheduler`: a built-in
     /// policy name (optionally `+drf`) or a KubeSchedulerConfiguration file (relative to
@@ -71,21 +97,7 @@ impl Simulation {
         limits: crate::engine::Limits,
     ) -> Result<Simulation, SetupError> {
         let streams = RngStreams::new(seed);
-        let profiles = if scheduler::is_builtin(scheduler) {
-            vec![scheduler::builtin_profile_with(
-                scheduler,
-                &scenario.resources,
-                registry,
-            )?]
-        } else if scheduler_config::looks_like_file(scheduler) {
-            let mut resources = scenario.resources.clone();
-            let config =
-                scheduler_config::load_relative(scheduler, &scenario.source, &mut resources)
-                    .map_err(SetupError::Input)?;
-            scheduler::config::build_profiles(&config, registry, &resources)?
-        } else {
-            return Err(ConfigError::UnknownProfile(scheduler.to_string()).into());
-        };
+        let profiles = scheduler_profiles(scenario, scheduler, registry)?;
         let mut cluster = Cluster::default();
         for (image, bytes) in &scenario.image_sizes {
             cluster.set_image_size(image, *bytes);
@@ -121,6 +133,7 @@ impl Simulation {
             pods_running: 0,
             timeline: scenario.timeline.clone(),
             sample_every_ms: scenario.sample_every_ms,
+            warmup: SimTime::from_millis(scenario.warmup_ms),
             name_rng: streams.stream(Stream::PodNames),
             pending_syncs: BTreeSet::new(),
         };

@@ -118,7 +118,7 @@ pub fn load_file(
     path: &Path,
     resources: &mut ResourceNames,
 ) -> Result<ManifestSet, Vec<InputError>> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = super::limits::read_capped(path).map_err(|e| {
         vec![InputError::new(
             path,
             None,

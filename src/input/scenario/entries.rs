@@ -5,10 +5,12 @@ use super::{raw, Source, TimelineEntry};
 use crate::engine::SimTime;
 use crate::input::duration::parse_duration_ms;
 use crate::input::error::InputError;
+use crate::input::limits::{self, MAX_TIMELINE_ENTRIES};
 use crate::input::manifest::convert::run_duration;
 use crate::input::manifest::{self, Located, Object};
 use crate::input::timeline::{parse_kubectl, Action, ApplySource};
 use crate::model::node::NodeSpec;
+use crate::model::pod::RunDuration;
 use crate::model::resources::ResourceNames;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,14 +27,9 @@ fn timeline_objects(
     scenario_objects: &[Located],
 ) -> Result<Vec<Object>, Vec<InputError>> {
     let (mpath, text) = match src {
-        ApplySource::File(rel) => source.read(rel).map_err(|e| {
-            vec![InputError::new(
-                Path::new(rel),
-                None,
-                "",
-                format!("{e} (expected a path relative to the scenario file)"),
-            )]
-        })?,
+        ApplySource::File(rel) => source
+            .read(rel)
+            .map_err(|e| vec![e.at(Path::new(rel), None, String::new())])?,
         ApplySource::Generated(yaml) => (PathBuf::from("<kubectl>"), yaml.clone()),
         ApplySource::Trace(name) => {
             return Err(vec![InputError::new(
@@ -82,6 +79,9 @@ pub(super) fn timeline(
             (o.object.kind(), ns.to_string(), name.to_string())
         })
         .collect();
+    // Timeline firings so far (an `every` entry counts each repeat), kept under the
+    // ceiling before any is materialised.
+    let mut firings: u64 = 0;
     for (index, e) in entries.iter().enumerate() {
         let field = format!("timeline[{index}]");
         let line = [
@@ -129,7 +129,10 @@ pub(super) fn timeline(
                     continue;
                 }
                 match time(at.as_ref().expect("at is set"), "at") {
-                    Ok(t) => vec![t],
+                    Ok(t) => {
+                        firings += 1;
+                        vec![t]
+                    }
                     Err(m) => {
                         fail(format!("{field}.at"), m);
                         continue;
@@ -170,6 +173,39 @@ pub(super) fn timeline(
                         continue;
                     }
                 };
+                if until < start {
+                    // Such an entry would never fire: say so rather than ignore it.
+                    fail(
+                        format!("{field}.until"),
+                        format!(
+                            "`until` ({} s) is before `at` ({} s): the entry would never fire",
+                            until as f64 / 1000.0,
+                            start as f64 / 1000.0
+                        ),
+                    );
+                    continue;
+                }
+                // Counted before the times are materialised: `every: 1ms` over a year is
+                // refused, not allocated.
+                let repeats = (until - start) / period + 1;
+                if firings + repeats > MAX_TIMELINE_ENTRIES as u64 {
+                    fail(
+                        format!("{field}.every"),
+                        format!(
+                            "every {} from {} s to {} s repeats {repeats} times: {}",
+                            every.value,
+                            start as f64 / 1000.0,
+                            until as f64 / 1000.0,
+                            limits::over(
+                                firings + repeats,
+                                MAX_TIMELINE_ENTRIES as u64,
+                                "timeline firings per scenario"
+                            )
+                        ),
+                    );
+                    continue;
+                }
+                firings += repeats;
                 (0..)
                     .map(|k| start + k * period)
                     .take_while(|t| *t <= until)
@@ -243,7 +279,17 @@ pub(super) fn timeline(
             }
         } else {
             let f = &e.faults.as_ref().expect("one is set").value;
-            let mtbf = run_duration(&f.mtbf);
+            // A zero mean time between failures would fail every node at every instant.
+            let mtbf = run_duration(&f.mtbf).and_then(|d| match d {
+                RunDuration::Fixed(0)
+                | RunDuration::Exponential(0)
+                | RunDuration::Uniform(_, 0)
+                | RunDuration::LogNormal(0, _) => Err(format!(
+                    "mtbf {:?} is zero: expected a positive mean time between failures",
+                    f.mtbf
+                )),
+                d => Ok(d),
+            });
             let mttr = run_duration(&f.mttr);
             match (mtbf, mttr) {
                 (Ok(mtbf), Ok(mttr)) => Action::RandomFaults {
@@ -394,6 +440,18 @@ pub(super) fn timeline(
                 line: line.unwrap_or(0),
             });
         }
+    }
+    if firings > MAX_TIMELINE_ENTRIES as u64 {
+        errors.push(InputError::new(
+            path,
+            None,
+            "timeline",
+            limits::over(
+                firings,
+                MAX_TIMELINE_ENTRIES as u64,
+                "timeline firings per scenario",
+            ),
+        ));
     }
     out.sort_by_key(|e| (e.at, e.index));
     out

@@ -13,6 +13,7 @@ pub use runtime::{CrashModel, RuntimeModel};
 
 use super::duration::parse_duration_ms;
 use super::error::{InputError, InputErrors};
+use super::limits;
 use super::manifest::{self, Located, Object};
 use super::timeline::{Action, ApplySource};
 use super::yaml::{parse_document, split_documents};
@@ -56,6 +57,11 @@ pub struct TimelineEntry {
     pub line: u64,
 }
 
+/// The instant of simulated time zero when a scenario has no `start` (and replays no
+/// trace): 2026-01-01T00:00:00Z, so nodes and CronJob times read as a plausible date
+/// rather than 1970.
+pub const DEFAULT_START_EPOCH_S: i64 = 1_767_225_600;
+
 /// A validated scenario.
 #[derive(Debug)]
 pub struct Scenario {
@@ -81,6 +87,8 @@ pub struct Scenario {
     pub timeline: Vec<TimelineEntry>,
     /// Metrics sampling period, ms.
     pub sample_every_ms: u64,
+    /// Initial period left out of the availability figures (`metrics.warmup`), ms.
+    pub warmup_ms: u64,
     /// Engine limits (end time = duration).
     pub limits: Limits,
     /// Resource names interned while reading.
@@ -111,9 +119,8 @@ impl Source<'_> {
     fn read_bytes(&self, rel: &str) -> Result<Vec<u8>, String> {
         let path = self.path_of(rel);
         match self {
-            Source::Disk(_) => {
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-            }
+            Source::Disk(_) => limits::read_capped(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display())),
             Source::Builtin => Err(format!(
                 "{} is not part of the built-in scenario",
                 path.display()
@@ -121,17 +128,51 @@ impl Source<'_> {
         }
     }
 
-    fn read(&self, rel: &str) -> Result<(PathBuf, String), String> {
+    /// A manifest's text; a file that is not UTF-8 gets the same error, naming its own
+    /// line and byte, as `k8sim validate` gives it directly.
+    fn read(&self, rel: &str) -> Result<(PathBuf, String), ReadError> {
         let path = self.path_of(rel);
         match self {
-            Source::Disk(_) => std::fs::read_to_string(&path)
-                .map(|t| (path.clone(), t))
-                .map_err(|e| format!("cannot read {}: {e}", path.display())),
+            Source::Disk(_) => {
+                let bytes = self.read_bytes(rel).map_err(ReadError::Io)?;
+                manifest::utf8_text(&path, bytes)
+                    .map(|t| (path.clone(), t))
+                    .map_err(ReadError::NotText)
+            }
             Source::Builtin => BUILTIN_SEED
                 .iter()
                 .find(|(name, _)| *name == rel)
                 .map(|(_, text)| (path.clone(), text.to_string()))
-                .ok_or_else(|| format!("{} is not part of the built-in scenario", path.display())),
+                .ok_or_else(|| {
+                    ReadError::Io(format!(
+                        "{} is not part of the built-in scenario",
+                        path.display()
+                    ))
+                }),
+        }
+    }
+}
+
+/// Why a file a scenario names could not be read.
+enum ReadError {
+    /// Missing, unreadable or over the size ceiling.
+    Io(String),
+    /// Not UTF-8 text: the error names the file itself.
+    NotText(InputError),
+}
+
+impl ReadError {
+    /// The error, placed at the scenario's `field` (line `line`) unless it names the file
+    /// itself.
+    fn at(self, file: &Path, line: Option<u64>, field: String) -> InputError {
+        match self {
+            ReadError::Io(e) => InputError::new(
+                file,
+                line,
+                field,
+                format!("{e} (expected a path relative to the scenario file)"),
+            ),
+            ReadError::NotText(e) => e,
         }
     }
 }
@@ -144,10 +185,45 @@ pub fn load_builtin() -> Result<Scenario, InputErrors> {
 
 /// Loads a scenario file and every manifest it names.
 pub fn load(path: &Path) -> Result<Scenario, InputErrors> {
-    let text = std::fs::read_to_string(path)
+    let bytes = limits::read_capped(path)
         .map_err(|e| InputError::new(path, None, "", format!("cannot read scenario: {e}")))?;
+    let text = manifest::utf8_text(path, bytes)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     load_from(path, &text, Source::Disk(dir))
+}
+
+/// The run's projected size against the ceilings, before anything is allocated: the
+/// simulated duration, and the number of metric samples it would take.
+fn check_projected_size(
+    path: &Path,
+    duration_ms: u64,
+    sample_every_ms: u64,
+    errors: &mut Vec<InputError>,
+) {
+    if duration_ms > limits::MAX_DURATION_MS {
+        errors.push(InputError::new(
+            path,
+            None,
+            "duration",
+            limits::over(
+                format!("{} s", duration_ms / 1000),
+                limits::MAX_DURATION_MS / 1000,
+                "seconds (ten years)",
+            ),
+        ));
+    } else if sample_every_ms > 0 && duration_ms / sample_every_ms > limits::MAX_SAMPLES {
+        let samples = duration_ms / sample_every_ms;
+        errors.push(InputError::new(
+            path,
+            None,
+            "metrics.sample_every",
+            format!(
+                "sampling every {sample_every_ms} ms over {} s would take {samples} samples: {}; sample less often",
+                duration_ms / 1000,
+                limits::over(samples, limits::MAX_SAMPLES, "metric samples per run")
+            ),
+        ));
+    }
 }
 
 fn duration_field(
@@ -167,6 +243,34 @@ fn duration_field(
             }
         },
     }
+}
+
+/// The `metrics:` section: (sampling period, warm-up), ms. The period must be positive and
+/// the warm-up shorter than the run.
+fn metrics_settings(
+    file: &Path,
+    raw: &raw::Metrics,
+    duration_ms: u64,
+    errors: &mut Vec<InputError>,
+) -> (u64, u64) {
+    let every = &raw.sample_every;
+    let sample_every_ms = duration_field(file, errors, every, "metrics.sample_every", 10_000);
+    if sample_every_ms == 0 {
+        let line = every.as_ref().map(|s| s.referenced.line());
+        let msg = "expected a positive duration";
+        errors.push(InputError::new(file, line, "metrics.sample_every", msg));
+    }
+    let warmup_ms = duration_field(file, errors, &raw.warmup, "metrics.warmup", 0);
+    if warmup_ms > 0 && warmup_ms >= duration_ms {
+        let line = raw.warmup.as_ref().map(|s| s.referenced.line());
+        let msg = format!(
+            "expected a warm-up shorter than the run's duration ({} s), got {} s",
+            duration_ms as f64 / 1000.0,
+            warmup_ms as f64 / 1000.0
+        );
+        errors.push(InputError::new(file, line, "metrics.warmup", msg));
+    }
+    (sample_every_ms, warmup_ms)
 }
 
 fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, InputErrors> {
@@ -209,7 +313,7 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
         &mut errors,
     );
     let start_epoch_s = match &raw.start {
-        None => replays.start_ts.unwrap_or(0),
+        None => replays.start_ts.unwrap_or(DEFAULT_START_EPOCH_S),
         Some(s) => match chrono::DateTime::parse_from_rfc3339(&s.value) {
             Ok(t) => t.timestamp(),
             Err(e) => {
@@ -278,12 +382,9 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
                               errors: &mut Vec<InputError>| {
         for (i, rel) in list.iter().enumerate() {
             match source.read(&rel.value) {
-                Err(e) => errors.push(InputError::new(
-                    path,
-                    Some(rel.referenced.line()),
-                    format!("{field}[{i}]"),
-                    format!("{e} (expected a path relative to the scenario file)"),
-                )),
+                Err(e) => {
+                    errors.push(e.at(path, Some(rel.referenced.line()), format!("{field}[{i}]")))
+                }
                 Ok((mpath, mtext)) => match manifest::load_str(&mpath, &mtext, &mut resources) {
                     Ok(mut s) => {
                         set.objects.append(&mut s.objects);
@@ -338,21 +439,22 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
     );
     timeline.extend(replays.entries);
     timeline.sort_by_key(|e| (e.at, e.index));
-    let sample_every_ms = duration_field(
-        path,
-        &mut errors,
-        &raw.metrics.sample_every,
-        "metrics.sample_every",
-        10_000,
-    );
-    if sample_every_ms == 0 {
-        errors.push(InputError::new(
+    let applied = timeline.iter().flat_map(|e| match &e.action {
+        Action::Apply { objects, .. } => objects.as_slice(),
+        _ => &[],
+    });
+    if errors.is_empty() {
+        // Only on otherwise valid input: a manifest with errors contributes no objects.
+        objects::check_run_duration_keys(
             path,
-            None,
-            "metrics.sample_every",
-            "expected a positive duration",
-        ));
+            &raw.runtime.run_duration,
+            known.iter().map(|l| &l.object).chain(applied),
+            &mut errors,
+        );
     }
+    let (sample_every_ms, warmup_ms) =
+        metrics_settings(path, &raw.metrics, duration_ms, &mut errors);
+    check_projected_size(path, duration_ms, sample_every_ms, &mut errors);
     let mut limits = Limits {
         end_time: SimTime::from_millis(duration_ms),
         ..Limits::default()
@@ -378,6 +480,7 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
         runtime,
         timeline,
         sample_every_ms,
+        warmup_ms,
         limits,
         resources,
         source: path.to_path_buf(),

@@ -4,6 +4,7 @@
 
 use super::raw;
 use crate::input::error::InputError;
+use crate::input::limits::{self, MAX_NODES};
 use crate::input::manifest::convert::{self as cv, Ctx};
 use crate::input::manifest::raw as raw_manifest;
 use crate::model::node::NodeSpec;
@@ -38,6 +39,19 @@ pub(super) fn node_groups(
                 ));
             }
         }
+        // Node names are RFC 1123 subdomains, as the API server requires
+        // (`NAME-i` stays one when `NAME` is one and shorter than 253 - 7 characters).
+        if !cv::is_dns_subdomain(&g.name.value) || g.name.value.len() > 246 {
+            errors.push(InputError::new(
+                path,
+                Some(g.name.referenced.line()),
+                format!("{field}.name"),
+                format!(
+                    "expected a lowercase RFC 1123 node name (a-z, 0-9, '-', '.', starting and ending with a letter or digit, at most 246 characters), found {:?}",
+                    g.name.value
+                ),
+            ));
+        }
         let mut ctx = Ctx {
             file: path,
             line_offset: 0,
@@ -61,13 +75,32 @@ pub(super) fn node_groups(
             allocatable.set(PODS, 110);
         }
         let taints = cv::taints(&mut ctx, &g.taints, &format!("{field}.taints"));
-        let count = cv::non_negative(
+        // Checked before a single node is materialised: `count: 2147483647` fails at once.
+        let count = cv::non_negative_at_most(
             &mut ctx,
             &g.count.clone().map(Some).unwrap_or(None),
             &format!("{field}.count"),
             1,
+            MAX_NODES as i64,
         );
         errors.append(&mut ctx.errors);
+        if nodes.len() as u64 + count as u64 > MAX_NODES {
+            errors.push(InputError::new(
+                path,
+                Some(g.name.referenced.line()),
+                format!("{field}.count"),
+                format!(
+                    "the node groups add up to {} nodes: {}",
+                    nodes.len() as u64 + count as u64,
+                    limits::over(
+                        nodes.len() as u64 + count as u64,
+                        MAX_NODES,
+                        "nodes in a scenario"
+                    )
+                ),
+            ));
+            break;
+        }
         let single = g.count.is_none();
         for i in 0..count {
             let node_name = if single {

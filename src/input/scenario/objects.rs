@@ -1,4 +1,5 @@
-//! Checks across the loaded objects: duplicate names and PriorityClass resolution.
+//! Checks across the loaded objects: duplicate names, PriorityClass resolution and the
+//! workload names `runtime.run_duration` refers to.
 
 use crate::input::error::InputError;
 use crate::input::manifest::{Located, Object};
@@ -103,5 +104,46 @@ pub(super) fn resolve_priorities_with(
             Object::CronJob(c) => fix(&mut c.job.template),
             _ => {}
         }
+    }
+}
+
+/// Rejects a `runtime.run_duration` key that names no workload or bare Pod (a typo there
+/// would silently leave the default duration in force). `objects` are all objects the
+/// scenario can create, at start or from the timeline; a StatefulSet's pod `NAME-i` counts.
+pub(super) fn check_run_duration_keys<'a>(
+    path: &Path,
+    keys: &BTreeMap<String, serde_saphyr::Spanned<String>>,
+    objects: impl Iterator<Item = &'a Object>,
+    errors: &mut Vec<InputError>,
+) {
+    if keys.is_empty() {
+        return;
+    }
+    let mut names = BTreeSet::new();
+    let mut stateful = BTreeSet::new();
+    for o in objects {
+        names.insert(o.key().1.to_string());
+        if let Object::StatefulSet(s) = o {
+            stateful.insert(s.meta.name.clone());
+        }
+    }
+    let is_stateful_pod = |key: &str| {
+        key.rsplit_once('-').is_some_and(|(set, ord)| {
+            stateful.contains(set) && !ord.is_empty() && ord.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    for (key, value) in keys {
+        if names.contains(key) || is_stateful_pod(key) {
+            continue;
+        }
+        let hint = crate::input::suggest::nearest(key, names.iter().map(String::as_str))
+            .map(|n| format!("; did you mean {n:?}?"))
+            .unwrap_or_default();
+        errors.push(InputError::new(
+            path,
+            Some(value.referenced.line()),
+            format!("runtime.run_duration.{key}"),
+            format!("{key:?} names no workload or Pod of the scenario{hint} (expected the name of a Job, CronJob, Deployment, StatefulSet, ... or a bare Pod)"),
+        ));
     }
 }

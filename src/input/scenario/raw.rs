@@ -128,6 +128,7 @@ pub struct TimelineEntry {
 #[serde(deny_unknown_fields)]
 pub struct Metrics {
     pub sample_every: Option<Spanned<String>>,
+    pub warmup: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]

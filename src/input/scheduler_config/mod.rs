@@ -41,7 +41,7 @@ pub fn load_relative(
 
 /// Reads and converts a KubeSchedulerConfiguration file.
 pub fn load(path: &Path, resources: &mut ResourceNames) -> Result<SchedulerConfig, InputErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = super::limits::read_capped(path).map_err(|e| {
         InputError::new(
             path,
             None,
@@ -49,6 +49,7 @@ pub fn load(path: &Path, resources: &mut ResourceNames) -> Result<SchedulerConfi
             format!("cannot read KubeSchedulerConfiguration: {e}"),
         )
     })?;
+    let text = super::manifest::utf8_text(path, bytes)?;
     parse(path, &text, resources)
 }
 
@@ -110,6 +111,7 @@ pub fn parse(
             ),
         );
     }
+    not_simulated(&mut cx, &cfg);
     let pct = percentage(
         &mut cx,
         &cfg.percentage_of_nodes_to_score,
@@ -197,6 +199,35 @@ pub fn parse(
         profiles,
         percentage_of_nodes_to_score: pct,
     })
+}
+
+/// Top-level fields k8sim does not simulate are errors that say so, never dropped silently
+/// (back-off values equal to kube-scheduler's defaults are what the queue does anyway).
+fn not_simulated(cx: &mut Ctx<'_>, cfg: &raw::Config) {
+    if let Some(e) = &cfg.extenders {
+        cx.error(
+            e.referenced.line(),
+            "extenders",
+            "scheduler extenders are not simulated (k8sim cannot call an HTTP extender); remove `extenders` or express the policy with in-tree plugins",
+        );
+    }
+    let backoffs = [
+        (
+            &cfg.pod_initial_backoff_seconds,
+            "podInitialBackoffSeconds",
+            1,
+        ),
+        (&cfg.pod_max_backoff_seconds, "podMaxBackoffSeconds", 10),
+    ];
+    for (v, field, default) in backoffs {
+        if let Some(v) = v.as_ref().filter(|v| v.value != default) {
+            cx.error(
+                v.referenced.line(),
+                field,
+                format!("{field} {} is not simulated: k8sim's scheduling queue uses kube-scheduler's default {default}; remove the field or set it to {default}", v.value),
+            );
+        }
+    }
 }
 
 fn percentage(cx: &mut Ctx<'_>, v: &Option<Spanned<i64>>, field: &str) -> Option<u32> {

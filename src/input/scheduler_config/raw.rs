@@ -16,6 +16,13 @@ pub struct Config {
     pub percentage_of_nodes_to_score: Option<Spanned<i64>>,
     #[serde(default)]
     pub profiles: Vec<Spanned<Profile>>,
+    /// Not simulated and never ignored silently: an error if set to anything but
+    /// kube-scheduler's defaults (the scheduling queue uses 1 s and 10 s).
+    pub pod_initial_backoff_seconds: Option<Spanned<i64>>,
+    /// See `pod_initial_backoff_seconds`.
+    pub pod_max_backoff_seconds: Option<Spanned<i64>>,
+    /// Not simulated (k8sim cannot call an HTTP extender): an error when present.
+    pub extenders: Option<Spanned<IgnoredAny>>,
     // Accepted for compatibility; they do not affect a simulation.
     pub parallelism: Option<IgnoredAny>,
     pub leader_election: Option<IgnoredAny>,
@@ -24,10 +31,7 @@ pub struct Config {
     pub metrics_bind_address: Option<IgnoredAny>,
     pub enable_profiling: Option<IgnoredAny>,
     pub enable_contention_profiling: Option<IgnoredAny>,
-    pub pod_initial_backoff_seconds: Option<IgnoredAny>,
-    pub pod_max_backoff_seconds: Option<IgnoredAny>,
     pub delay_cache_until_active: Option<IgnoredAny>,
-    pub extenders: Option<IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]

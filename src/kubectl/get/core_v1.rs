@@ -89,8 +89,9 @@ pub fn node_status(sim: &Simulation, n: usize) -> String {
     s
 }
 
-/// The simulated kubelet version.
-pub const KUBELET_VERSION: &str = "v1.33.0";
+/// The simulated kubelet version: the first patch release of the Kubernetes release
+/// k8sim follows.
+pub const KUBELET_VERSION: &str = concat!(crate::kubernetes_version!(), ".0");
 
 /// `kubectl get nodes`.
 pub(super) fn nodes(sim: &Simulation, selector: Option<&Selector>) -> Listing {

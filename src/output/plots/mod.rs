@@ -73,8 +73,8 @@ pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>,
         ),
         (
             "pods",
-            "Pending and running pods over time".to_owned(),
-            "Pods waiting for a node (pending) and pods running, sampled over simulated time.".to_owned(),
+            "Pods by phase and scheduler queue over time".to_owned(),
+            "Pods in phase Pending (waiting for a node or bound and still pulling images or starting), in phase Running, and in the scheduler's queue (still waiting for a node), sampled over simulated time.".to_owned(),
             pods_chart(&run.timeseries),
         ),
         (
@@ -184,12 +184,12 @@ pub fn render_comparison_plots(
         ),
         (
             "compare_pending",
-            "Pending pods over time by scheduler",
-            "Pods waiting for a node, mean over seeds, one line per scheduler.",
+            "Pods in phase Pending over time by scheduler",
+            "Pods in phase Pending (waiting for a node or bound and still pulling images or starting), mean over seeds, one line per scheduler.",
             Chart::Lines(LineChart {
-                title: "Pending pods over time by scheduler".into(),
+                title: "Pods in phase Pending over time by scheduler".into(),
                 x_label: x_label.into(),
-                y_label: "pending pods".into(),
+                y_label: "pods in phase Pending".into(),
                 x_max: x_span(end / div),
                 y_max: nice_max(series_top(&pending)),
                 series: pending,

@@ -94,21 +94,28 @@ pub(super) fn allocation_chart(ts: &[ClusterSample], title: String) -> Chart {
 pub(super) fn pods_chart(ts: &[ClusterSample]) -> Chart {
     let end = ts.iter().map(|s| s.time_s).fold(0.0, f64::max);
     let (div, x_label) = time_unit(end);
-    let series = vec![
+    let mut series = vec![
         Series {
-            name: "pending".into(),
+            name: "phase Pending".into(),
             color: PALETTE[3],
             points: time_series(ts, div, |s| s.pods_pending as f64),
         },
         Series {
-            name: "running".into(),
+            name: "phase Running".into(),
             color: PALETTE[0],
             points: time_series(ts, div, |s| s.pods_running as f64),
         },
     ];
+    if ts.iter().all(|s| s.sched_queue_len.is_some()) {
+        series.push(Series {
+            name: "scheduler queue".into(),
+            color: PALETTE[1],
+            points: time_series(ts, div, |s| s.sched_queue_len.unwrap_or(0) as f64),
+        });
+    }
     let top = series_top(&series);
     Chart::Lines(LineChart {
-        title: "Pending and running pods over time".into(),
+        title: "Pods by phase and scheduler queue over time".into(),
         x_label: x_label.into(),
         y_label: "pods".into(),
         x_max: x_span(end / div),

@@ -49,7 +49,7 @@ impl PodRecord {
 pub struct ClusterSample {
     /// Sample time in seconds.
     pub time_s: f64,
-    /// Pods waiting to be scheduled.
+    /// Pods in phase Pending: waiting for a node or bound and starting.
     pub pods_pending: u64,
     /// Pods running.
     pub pods_running: u64,
@@ -63,6 +63,9 @@ pub struct ClusterSample {
     pub nodes_used: u64,
     /// Ready nodes.
     pub nodes_ready: u64,
+    /// Pods in the scheduler's queue (waiting for a node); `None` in folders written
+    /// before the column existed.
+    pub sched_queue_len: Option<u64>,
 }
 
 /// One sample of `nodes_timeseries.csv`.

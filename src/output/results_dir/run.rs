@@ -203,6 +203,10 @@ pub fn read_timeseries(path: &Path) -> Result<Vec<ClusterSample>, ReportError> {
         "nodes_used",
         "nodes_ready",
     ])?;
+    // Named `queue_length` in folders written before the rename.
+    let queue = t
+        .column("sched_queue_len")
+        .or_else(|| t.column("queue_length"));
     t.rows
         .iter()
         .map(|r| {
@@ -215,6 +219,7 @@ pub fn read_timeseries(path: &Path) -> Result<Vec<ClusterSample>, ReportError> {
                 gpu_allocated_ratio: t.f64(r, gpu)?,
                 nodes_used: t.u64(r, used)?,
                 nodes_ready: t.u64(r, ready)?,
+                sched_queue_len: queue.map(|q| t.u64(r, q)).transpose()?,
             })
         })
         .collect()

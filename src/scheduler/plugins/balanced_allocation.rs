@@ -1,12 +1,15 @@
 //! NodeResourcesBalancedAllocation: prefers nodes whose resource fractions (after placing
-//! the pod) are close to each other (noderesources/balanced_allocation.go, v1.31:
-//! `useRequested: true`, the standard deviation of the fractions).
+//! the pod) are close to each other (noderesources/balanced_allocation.go, v1.36:
+//! `useRequested: true`, the standard deviation of the fractions; PreScore skips
+//! best-effort pods, kubernetes/kubernetes#129138).
 
 use super::names;
 use super::node_resources_fit::allocatable_and_requested;
 use crate::cluster::{Cluster, NodeIdx, Pod};
 use crate::model::resources::{ResourceIdx, CPU, MEMORY};
-use crate::scheduler::framework::{CacheMode, CycleState, Plugin, ScorePlugin, MAX_NODE_SCORE};
+use crate::scheduler::framework::{
+    CacheMode, CycleState, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+};
 
 /// The NodeResourcesBalancedAllocation plugin.
 #[derive(Debug, Clone)]
@@ -59,10 +62,39 @@ pub fn balanced_resource_score(pairs: impl Iterator<Item = (i64, i64)>) -> i64 {
     ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
 }
 
+impl BalancedAllocation {
+    /// kube's `isBestEffortPod` over the pod's requests of the scored resources: all zero.
+    fn is_best_effort(&self, pod: &Pod) -> bool {
+        self.resources
+            .iter()
+            .all(|&(r, _)| pod.spec.requests.get(r) == 0)
+    }
+}
+
 impl ScorePlugin for BalancedAllocation {
     /// Reads the node's allocatable and requested amounts and the pod's requests.
-    fn score_cache_mode(&self, _pod: &Pod, _cluster: &Cluster) -> CacheMode {
-        CacheMode::PerNode
+    fn score_cache_mode(&self, pod: &Pod, _cluster: &Cluster) -> CacheMode {
+        if self.is_best_effort(pod) {
+            CacheMode::Skip
+        } else {
+            CacheMode::PerNode
+        }
+    }
+
+    /// Skips best-effort pods (no request of the scored resources), as v1.36's PreScore
+    /// does, so they are not all piled onto the emptiest-balanced node.
+    fn pre_score(
+        &self,
+        _state: &mut CycleState,
+        pod: &Pod,
+        _cluster: &Cluster,
+        _nodes: &[NodeIdx],
+    ) -> Status {
+        if self.is_best_effort(pod) {
+            Status::skip()
+        } else {
+            Status::success()
+        }
     }
 
     fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {

@@ -27,8 +27,8 @@ use crate::model::workload::{PodDisruptionBudget, Service};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Node-monitor grace period: how long a node may miss heartbeats before it is marked
-/// NotReady (kube-controller-manager `--node-monitor-grace-period`, 50 s since
-/// Kubernetes 1.29, kubernetes/kubernetes#121793; 40 s before).
+/// NotReady (kube-controller-manager `--node-monitor-grace-period`: 50 s in Kubernetes
+/// v1.36, the release k8sim follows; it was 40 s before v1.32).
 pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
 
 /// The taint the node lifecycle controller puts on nodes whose kubelet stopped reporting.

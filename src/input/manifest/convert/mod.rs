@@ -107,7 +107,8 @@ pub fn string_map(
         .collect()
 }
 
-fn is_dns_subdomain(s: &str) -> bool {
+/// True for a lowercase RFC 1123 subdomain (metadata names, node names).
+pub fn is_dns_subdomain(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 253
         && s.bytes()
@@ -237,6 +238,33 @@ pub fn non_negative(ctx: &mut Ctx, v: &Option<Spanned<i64>>, field: &str, defaul
             default
         }
         Some(s) => s.value as i32,
+    }
+}
+
+/// [`non_negative`] with a ceiling (an input limit): a value above `ceiling` is an error
+/// naming the field, the value and the ceiling, and gives `default`.
+pub fn non_negative_at_most(
+    ctx: &mut Ctx,
+    v: &Option<Spanned<i64>>,
+    field: &str,
+    default: i32,
+    ceiling: i64,
+) -> i32 {
+    match v {
+        Some(s) if s.value > ceiling => {
+            let line = ctx.line_of(s);
+            let what = match field.rsplit('.').next().unwrap_or(field) {
+                "count" => "nodes in a node group",
+                other => other,
+            };
+            ctx.error(
+                line,
+                field,
+                crate::input::limits::over(s.value, ceiling as u64, what),
+            );
+            default
+        }
+        _ => non_negative(ctx, v, field, default),
     }
 }
 

@@ -106,7 +106,14 @@ pub fn run_duration(text: &str) -> Result<RunDuration, String> {
     let d = |s: &str| parse_duration_ms(s);
     if let Some(a) = args("uniform(") {
         if a.len() == 2 {
-            return Ok(RunDuration::Uniform(d(&a[0])?, d(&a[1])?));
+            let (lo, hi) = (d(&a[0])?, d(&a[1])?);
+            if lo > hi {
+                return Err(format!(
+                    "uniform({}, {}): the lower bound is above the upper bound; write uniform({}, {})",
+                    a[0], a[1], a[1], a[0]
+                ));
+            }
+            return Ok(RunDuration::Uniform(lo, hi));
         }
     } else if let Some(a) = args("exp(") {
         if a.len() == 1 {
@@ -117,6 +124,12 @@ pub fn run_duration(text: &str) -> Result<RunDuration, String> {
             let sigma: f64 = a[1]
                 .parse()
                 .map_err(|_| format!("expected a number for sigma, found {:?}", a[1]))?;
+            if !(sigma.is_finite() && sigma >= 0.0) {
+                return Err(format!(
+                    "lognormal sigma must be a non-negative number, found {}",
+                    a[1]
+                ));
+            }
             return Ok(RunDuration::LogNormal(d(&a[0])?, sigma));
         }
     } else {

@@ -2,6 +2,7 @@
 //! the core/v1 ReplicationController.
 
 use super::pvc;
+use crate::input::limits::MAX_REPLICAS;
 use crate::input::manifest::convert::{self as cv, Ctx, RestartRule};
 use crate::input::manifest::raw;
 use crate::model::workload::*;
@@ -39,7 +40,8 @@ struct Replicated {
 
 fn replicated(ctx: &mut Ctx, r: &raw::Controller, kind: &str) -> Replicated {
     let meta = cv::meta(ctx, &r.metadata, kind);
-    let replicas = cv::non_negative(ctx, &r.spec.replicas, "spec.replicas", 1);
+    let replicas =
+        cv::non_negative_at_most(ctx, &r.spec.replicas, "spec.replicas", 1, MAX_REPLICAS);
     let template = cv::pod_template(
         ctx,
         &r.spec.template,
@@ -127,7 +129,8 @@ pub fn replica_set(ctx: &mut Ctx, r: &raw::Controller) -> ReplicaSet {
 /// pkg/apis/core/v1/defaults.go `SetDefaults_ReplicationController`).
 pub fn replication_controller(ctx: &mut Ctx, r: &raw::ReplicationController) -> ReplicaSet {
     let meta = cv::meta(ctx, &r.metadata, "ReplicationController");
-    let replicas = cv::non_negative(ctx, &r.spec.replicas, "spec.replicas", 1);
+    let replicas =
+        cv::non_negative_at_most(ctx, &r.spec.replicas, "spec.replicas", 1, MAX_REPLICAS);
     let raw_template = r.spec.template.clone().unwrap_or_default();
     let template = cv::pod_template(ctx, &raw_template, "spec.template", RestartRule::AlwaysOnly);
     let selector = match &r.spec.selector {

@@ -1,5 +1,6 @@
 //! Converters for the batch/v1 workloads: Job and CronJob.
 
+use crate::input::limits::{MAX_COMPLETIONS, MAX_PARALLELISM};
 use crate::input::manifest::convert::{self as cv, Ctx, RestartRule};
 use crate::input::manifest::raw;
 use crate::model::pod::RestartPolicy;
@@ -15,11 +16,22 @@ const POD_FAILURE_ACTIONS: &[(&str, PodFailureAction)] = &[
 
 /// A Job spec (of a Job or a CronJob's jobTemplate).
 pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
-    let completions = s
-        .completions
-        .as_ref()
-        .map(|_| cv::non_negative(ctx, &s.completions, &format!("{field}.completions"), 1));
-    let parallelism = cv::non_negative(ctx, &s.parallelism, &format!("{field}.parallelism"), 1);
+    let completions = s.completions.as_ref().map(|_| {
+        cv::non_negative_at_most(
+            ctx,
+            &s.completions,
+            &format!("{field}.completions"),
+            1,
+            MAX_COMPLETIONS,
+        )
+    });
+    let parallelism = cv::non_negative_at_most(
+        ctx,
+        &s.parallelism,
+        &format!("{field}.parallelism"),
+        1,
+        MAX_PARALLELISM,
+    );
     let completion_mode = s
         .completion_mode
         .as_ref()
@@ -143,7 +155,10 @@ pub fn cron_job(ctx: &mut Ctx, r: &raw::CronJob) -> CronJob {
         }
     };
     if !schedule.is_empty() {
-        if let Err(e) = crate::controllers::cronjob::parse_schedule(&schedule) {
+        let checked = crate::input::cron::check_fields(&schedule)
+            .map_err(|e| format!("invalid schedule {schedule:?}: {e}"))
+            .and_then(|()| crate::controllers::cronjob::parse_schedule(&schedule).map(|_| ()));
+        if let Err(e) = checked {
             let line = r
                 .spec
                 .schedule

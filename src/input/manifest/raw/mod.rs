@@ -1,5 +1,7 @@
 //! Serde structs that mirror the Kubernetes manifest format for the subset k8sim simulates.
-//! Unknown fields are ignored, as `kubectl apply` would keep them but we do not need them.
+//! Unknown fields are errors, as kubectl's default (Strict) field validation makes them: a
+//! typo such as `request:` must not silently change a result. Kubernetes fields that k8sim
+//! does not simulate are declared as [`NotSimulated`] so real manifests load unchanged.
 
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
@@ -12,6 +14,10 @@ mod workloads;
 pub use cluster::*;
 pub use pod::*;
 pub use workloads::*;
+
+/// A Kubernetes field that k8sim accepts (so real manifests load) but does not simulate;
+/// its value is skipped unread.
+pub type NotSimulated = Option<serde::de::IgnoredAny>;
 
 /// A scalar that may be written as a YAML number or string (quantities, int-or-string).
 #[derive(Debug, Clone, PartialEq)]
@@ -119,7 +125,7 @@ pub struct TypeMeta {
 
 /// metadata.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Meta {
     /// name.
     pub name: Option<Spanned<String>>,
@@ -131,11 +137,32 @@ pub struct Meta {
     pub labels: StringMap,
     /// annotations.
     pub annotations: StringMap,
+    // Kubernetes fields accepted but not simulated: their values are never read.
+    #[serde(rename = "selfLink")]
+    pub self_link_: NotSimulated,
+    #[serde(rename = "uid")]
+    pub uid_: NotSimulated,
+    #[serde(rename = "resourceVersion")]
+    pub resource_version_: NotSimulated,
+    #[serde(rename = "generation")]
+    pub generation_: NotSimulated,
+    #[serde(rename = "creationTimestamp")]
+    pub creation_timestamp_: NotSimulated,
+    #[serde(rename = "deletionTimestamp")]
+    pub deletion_timestamp_: NotSimulated,
+    #[serde(rename = "deletionGracePeriodSeconds")]
+    pub deletion_grace_period_seconds_: NotSimulated,
+    #[serde(rename = "ownerReferences")]
+    pub owner_references_: NotSimulated,
+    #[serde(rename = "finalizers")]
+    pub finalizers_: NotSimulated,
+    #[serde(rename = "managedFields")]
+    pub managed_fields_: NotSimulated,
 }
 
 /// A label selector.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct LabelSelector {
     /// matchLabels.
     pub match_labels: BTreeMap<String, String>,
@@ -145,7 +172,7 @@ pub struct LabelSelector {
 
 /// A selector requirement.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Requirement {
     /// key.
     pub key: String,
@@ -157,7 +184,7 @@ pub struct Requirement {
 
 /// A node selector term.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct NodeSelectorTerm {
     /// matchExpressions.
     pub match_expressions: Vec<Requirement>,
@@ -167,7 +194,7 @@ pub struct NodeSelectorTerm {
 
 /// A node selector.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct NodeSelector {
     /// nodeSelectorTerms.
     pub node_selector_terms: Vec<NodeSelectorTerm>,

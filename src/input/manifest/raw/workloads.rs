@@ -5,7 +5,7 @@ use super::*;
 
 /// Rolling update parameters.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct RollingUpdate {
     /// maxSurge.
     pub max_surge: Option<Spanned<Scalar>>,
@@ -17,7 +17,7 @@ pub struct RollingUpdate {
 
 /// A strategy (Deployment `strategy`, StatefulSet/DaemonSet `updateStrategy`).
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Strategy {
     /// type.
     #[serde(rename = "type")]
@@ -28,7 +28,7 @@ pub struct Strategy {
 
 /// The spec of a Deployment, ReplicaSet, StatefulSet or DaemonSet.
 #[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct ControllerSpec {
     /// replicas.
     pub replicas: Option<Spanned<i64>>,
@@ -62,7 +62,7 @@ pub struct ControllerSpec {
 
 /// StatefulSet ordinals.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Ordinals {
     /// start.
     pub start: i32,
@@ -70,7 +70,7 @@ pub struct Ordinals {
 
 /// StatefulSet PVC retention policy.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct PvcRetention {
     /// whenDeleted.
     pub when_deleted: Option<String>,
@@ -80,18 +80,25 @@ pub struct PvcRetention {
 
 /// A workload object with metadata and a controller spec.
 #[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Controller {
     /// metadata.
     pub metadata: Meta,
     /// spec.
     pub spec: ControllerSpec,
+    // Kubernetes fields accepted but not simulated: their values are never read.
+    #[serde(rename = "apiVersion")]
+    pub api_version_: NotSimulated,
+    #[serde(rename = "kind")]
+    pub kind_: NotSimulated,
+    #[serde(rename = "status")]
+    pub status_: NotSimulated,
 }
 
 /// The spec of a ReplicationController (core/v1): an equality-only selector that defaults to
 /// the template's labels.
 #[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct ReplicationControllerSpec {
     /// replicas.
     pub replicas: Option<Spanned<i64>>,
@@ -105,37 +112,50 @@ pub struct ReplicationControllerSpec {
 
 /// A ReplicationController.
 #[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct ReplicationController {
     /// metadata.
     pub metadata: Meta,
     /// spec.
     pub spec: ReplicationControllerSpec,
+    // Kubernetes fields accepted but not simulated: their values are never read.
+    #[serde(rename = "apiVersion")]
+    pub api_version_: NotSimulated,
+    #[serde(rename = "kind")]
+    pub kind_: NotSimulated,
+    #[serde(rename = "status")]
+    pub status_: NotSimulated,
 }
 
 /// A podFailurePolicy rule.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct PodFailureRule {
     /// action.
     pub action: Option<Spanned<String>>,
     /// onExitCodes.
     pub on_exit_codes: Option<OnExitCodes>,
+    // Kubernetes fields accepted but not simulated: their values are never read.
+    #[serde(rename = "onPodConditions")]
+    pub on_pod_conditions_: NotSimulated,
 }
 
 /// onExitCodes.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct OnExitCodes {
     /// operator.
     pub operator: String,
     /// values.
     pub values: Vec<i32>,
+    // Kubernetes fields accepted but not simulated: their values are never read.
+    #[serde(rename = "containerName")]
+    pub container_name_: NotSimulated,
 }
 
 /// podFailurePolicy.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct PodFailurePolicy {
     /// rules.
     pub rules: Vec<PodFailureRule>,
@@ -143,7 +163,7 @@ pub struct PodFailurePolicy {
 
 /// A Job spec.
 #[derive(Debug, Deserialize, Default, Clone)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct JobSpec {
     /// completions.
     pub completions: Option<Spanned<i64>>,
@@ -165,21 +185,41 @@ pub struct JobSpec {
     pub pod_failure_policy: Option<PodFailurePolicy>,
     /// selector (ignored: generated).
     pub template: PodTemplate,
+    // Kubernetes fields accepted but not simulated: their values are never read.
+    #[serde(rename = "successPolicy")]
+    pub success_policy_: NotSimulated,
+    #[serde(rename = "maxFailedIndexes")]
+    pub max_failed_indexes_: NotSimulated,
+    #[serde(rename = "selector")]
+    pub selector_: NotSimulated,
+    #[serde(rename = "manualSelector")]
+    pub manual_selector_: NotSimulated,
+    #[serde(rename = "podReplacementPolicy")]
+    pub pod_replacement_policy_: NotSimulated,
+    #[serde(rename = "managedBy")]
+    pub managed_by_: NotSimulated,
 }
 
 /// A Job.
 #[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Job {
     /// metadata.
     pub metadata: Meta,
     /// spec.
     pub spec: JobSpec,
+    // Kubernetes fields accepted but not simulated: their values are never read.
+    #[serde(rename = "apiVersion")]
+    pub api_version_: NotSimulated,
+    #[serde(rename = "kind")]
+    pub kind_: NotSimulated,
+    #[serde(rename = "status")]
+    pub status_: NotSimulated,
 }
 
 /// jobTemplate.
 #[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct JobTemplate {
     /// metadata.
     pub metadata: Meta,
@@ -189,7 +229,7 @@ pub struct JobTemplate {
 
 /// A CronJob spec.
 #[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct CronJobSpec {
     /// schedule.
     pub schedule: Option<Spanned<String>>,
@@ -211,10 +251,17 @@ pub struct CronJobSpec {
 
 /// A CronJob.
 #[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct CronJob {
     /// metadata.
     pub metadata: Meta,
     /// spec.
     pub spec: CronJobSpec,
+    // Kubernetes fields accepted but not simulated: their values are never read.
+    #[serde(rename = "apiVersion")]
+    pub api_version_: NotSimulated,
+    #[serde(rename = "kind")]
+    pub kind_: NotSimulated,
+    #[serde(rename = "status")]
+    pub status_: NotSimulated,
 }
