@@ -159,6 +159,29 @@ fn never_without_the_image_does_not_start() {
         ("missing", "other:1", ", imagePullPolicy: Never"),
     ]);
     let sim = run("never", ", images: [\"tool:1\"]", "", &objects);
+    // kubectl shows the waiting reason as the pod's STATUS.
+    let dir = temp("never-view");
+    fs::write(dir.join("objects.yaml"), &objects).unwrap();
+    fs::write(
+        dir.join("scenario.yaml"),
+        scenario("never", ", images: [\"tool:1\"]", ""),
+    )
+    .unwrap();
+    let sc = load(&dir.join("scenario.yaml")).unwrap();
+    let words: Vec<String> = ["get", "pods"].iter().map(|s| s.to_string()).collect();
+    let get = k8sim::cli::kubectl::view(&sc, 1, "default", 60_000, &words).unwrap();
+    let status = |pod: &str| {
+        get.lines()
+            .find(|l| l.starts_with(pod))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        status("missing").as_deref(),
+        Some("ErrImageNeverPull"),
+        "{get}"
+    );
+    assert_eq!(status("local").as_deref(), Some("Running"), "{get}");
     assert_eq!(
         started(&sim),
         vec![

@@ -229,3 +229,48 @@ fn a_daemon_pod_is_replaced_once_the_terminating_one_is_gone() {
     assert_eq!(created, vec![0.0, 64.0]);
     assert_eq!(killed(&sim).len(), 1);
 }
+
+// `kubectl delete pod` sends the same DELETE (kubectl delete.go: --grace-period overrides
+// the pod's terminationGracePeriodSeconds, --force with 0 removes it at once): containers
+// that would need 30 s to exit are killed when the 10 s grace period ends.
+#[test]
+fn kubectl_delete_follows_the_same_model_with_its_grace_period() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: solo-pod}\nspec:\n  containers:\n  - {name: c, image: \"nginx:1\"}\n";
+    let rt = "  default_termination: 30s\n";
+    let delete = "  - at: 60s\n    kubectl: delete pod solo-pod --grace-period=10\n";
+    let state = |duration: &str, timeline: &str| {
+        let sim = run("kubectl-delete", duration, rt, pod, timeline);
+        let p = &sim.cluster.pods[0];
+        (p.is_terminating(), p.gone)
+    };
+    assert_eq!(state("69s", delete), (true, false));
+    assert_eq!(state("70s", delete), (false, true));
+    let force = "  - at: 60s\n    kubectl: delete pod solo-pod --grace-period=0 --force\n";
+    assert_eq!(state("60s", force), (false, true));
+}
+
+// Bad runtime termination values are load-time errors naming the file, line and key.
+#[test]
+fn a_bad_termination_time_names_its_key() {
+    for (runtime, field) in [
+        (
+            "  default_termination: soon\n",
+            "runtime.default_termination",
+        ),
+        ("  termination:\n    web: -5s\n", "runtime.termination.web"),
+    ] {
+        let dir = temp("bad-termination");
+        fs::write(
+            dir.join("objects.yaml"),
+            deployment("{type: Recreate}", 1, "1", ""),
+        )
+        .unwrap();
+        let scenario = format!(
+            "name: bad\nduration: 1m\ncluster:\n  nodes:\n    - {{name: solo, allocatable: {{cpu: \"4\"}}}}\nruntime:\n{runtime}workloads: [objects.yaml]\n"
+        );
+        fs::write(dir.join("scenario.yaml"), scenario).unwrap();
+        let err = load(&dir.join("scenario.yaml")).unwrap_err().to_string();
+        assert!(err.contains(field), "{err}");
+        assert!(err.contains("scenario.yaml:"), "{err}");
+    }
+}
