@@ -196,11 +196,10 @@ fn an_orphaned_replicaset_still_replaces_its_pods() {
 #[test]
 fn foreground_keeps_the_owner_until_its_pods_are_gone() {
     let at = |duration: &str| {
-        run(
-            "foreground",
-            &old_scenario(duration, "delete deployment old --cascade=foreground", ""),
-            &[("old.yaml", OLD)],
-        )
+        // Containers that take the whole 30 s grace period to exit on SIGTERM.
+        let scenario = old_scenario(duration, "delete deployment old --cascade=foreground", "")
+            .replace("container_start: 0s}", "container_start: 0s, default_termination: 30s}");
+        run("foreground", &scenario, &[("old.yaml", OLD)])
     };
     let during = at("70s");
     assert!(present(&during, ControllerRef::Deployment(0)));
@@ -564,7 +563,9 @@ spec:
           restartPolicy: Never
           containers: [{name: pi, image: perl}]
 ";
+    // Starts at the Unix epoch: Job names are `pi-<minutes since the epoch>`.
     let scenario = "name: forbid
+start: 1970-01-01T00:00:00Z
 duration: 1h
 runtime: {image_pull: 0s, container_start: 1s, run_duration: {pi: 70s}}
 cluster:

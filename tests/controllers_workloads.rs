@@ -38,8 +38,11 @@ fn temp(tag: &str) -> PathBuf {
     dir
 }
 
+/// Starts at the Unix epoch so that CronJob Job names (`<cronjob>-<minutes since the
+/// epoch>`, cronjob_controllerv2.go getJobName) count from 0.
 const CLUSTER: &str = "name: t
 seed: 7
+start: 1970-01-01T00:00:00Z
 duration: DURATION
 cluster:
   nodes:
@@ -52,12 +55,16 @@ cluster:
 runtime:
   image_pull: 0s
   container_start: 1s
-  run_duration:
-    work: 30s
 ";
 
 fn cluster(duration: &str) -> String {
     CLUSTER.replace("DURATION", duration)
+}
+
+/// [`cluster`] with a 30 s run duration for the Job named `work` (a `run_duration` key
+/// must name a workload of the scenario).
+fn job_cluster(duration: &str) -> String {
+    format!("{}  run_duration:\n    work: 30s\n", cluster(duration))
 }
 
 fn events<'a>(sim: &'a Simulation, reason: &str) -> Vec<&'a k8sim::metrics::EventRecord> {
@@ -349,7 +356,7 @@ spec:
       restartPolicy: Never
       containers: [{name: c, image: busybox}]
 ";
-    let sim = run("backoff", &cluster("10m"), objects);
+    let sim = run("backoff", &job_cluster("10m"), objects);
     let pods = &sim.cluster.pods;
     assert_eq!(pods.len(), 3);
     // Each pod runs 1 s start + 30 s; the next is created 10 s, then 20 s after a failure.
@@ -380,7 +387,7 @@ spec:
       restartPolicy: OnFailure
       containers: [{name: c, image: busybox}]
 ";
-    let sim = run("onfailure", &cluster("10m"), objects);
+    let sim = run("onfailure", &job_cluster("10m"), objects);
     assert_eq!(sim.cluster.pods.len(), 1);
     assert_eq!(sim.cluster.pods[0].restarts, 2);
     assert_eq!(sim.cluster.pods[0].phase, PodPhase::Succeeded);
@@ -415,14 +422,14 @@ spec:
 "
         )
     };
-    let sim = run("pfp-fail", &cluster("5m"), &objects("42"));
+    let sim = run("pfp-fail", &job_cluster("5m"), &objects("42"));
     assert_eq!(
         sim.workloads.jobs[0].finished.unwrap().1,
         JobOutcome::Failed
     );
     let ev = events(&sim, "PodFailurePolicy");
     assert!(ev[0].message.contains("matching FailJob rule at index 0"));
-    let sim = run("pfp-ignore", &cluster("5m"), &objects("3,0"));
+    let sim = run("pfp-ignore", &job_cluster("5m"), &objects("3,0"));
     assert_eq!(sim.cluster.pods.len(), 2);
     assert_eq!(
         sim.workloads.jobs[0].finished.unwrap().1,
@@ -469,7 +476,7 @@ spec:
 ";
 
 fn pi(policy: &str, run_s: u32) -> Simulation {
-    let scenario = cluster("5m").replace("work: 30s", &format!("pi: {run_s}s"));
+    let scenario = job_cluster("5m").replace("work: 30s", &format!("pi: {run_s}s"));
     run(
         &format!("pi-{policy}-{run_s}"),
         &scenario,
