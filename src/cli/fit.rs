@@ -6,10 +6,10 @@ use crate::input::duration::parse_duration_ms;
 use crate::input::error::InputErrors;
 use crate::input::manifest::{self, Object};
 use crate::model::workload::PodTemplate;
-use crate::sim::fit::{fit_copies, FitReport};
+use crate::output::fit_answer::FitAnswer;
+use crate::sim::fit::fit_copies;
 use crate::sim::Simulation;
 use anyhow::{anyhow, bail};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Output formats.
@@ -124,9 +124,11 @@ pub fn fit_output(args: &FitArgs) -> anyhow::Result<String> {
     let mut sim = Simulation::new_with_limits(&sc, seed, &scheduler, limits)?;
     sim.run()?;
     let report = fit_copies(&mut sim, &pod.name, &pod.namespace, &pod.template, args.max)?;
-    let answer = Answer {
+    let answer = FitAnswer {
         sim: &sim,
-        pod: &pod,
+        kind: pod.kind,
+        namespace: &pod.namespace,
+        name: &pod.name,
         report: &report,
         at_s: at_ms as f64 / 1000.0,
         max: args.max,
@@ -142,98 +144,4 @@ pub fn fit_output(args: &FitArgs) -> anyhow::Result<String> {
 pub fn fit(args: &FitArgs) -> anyhow::Result<()> {
     print!("{}", fit_output(args)?);
     Ok(())
-}
-
-/// What `fit` found, ready to render.
-struct Answer<'a> {
-    sim: &'a Simulation,
-    pod: &'a FitPod,
-    report: &'a FitReport,
-    at_s: f64,
-    max: u32,
-}
-
-impl Answer<'_> {
-    /// (node name, copies) for every node present at the moment.
-    fn nodes(&self) -> impl Iterator<Item = (&str, u32)> {
-        let nodes = &self.sim.cluster.nodes;
-        self.report
-            .per_node
-            .iter()
-            .filter(|(n, _)| nodes.present[n.ix()])
-            .map(|(n, c)| (nodes.names[n.ix()].as_str(), *c))
-    }
-
-    /// Why the next copy does not fit, or that `--max` stopped the search.
-    fn reason(&self) -> String {
-        match &self.report.reason {
-            Some(r) => r.clone(),
-            None => format!("stopped at --max {}", self.max),
-        }
-    }
-
-    fn text(&self) -> String {
-        let p = self.pod;
-        let mut o = String::new();
-        let _ = writeln!(
-            o,
-            "{} more replicas of {} {}/{} fit at {} s (scheduler {}, seed {})",
-            self.report.placed,
-            p.kind,
-            p.namespace,
-            p.name,
-            self.at_s,
-            self.sim.scheduler_name,
-            self.sim.seed
-        );
-        let _ = writeln!(o, "next replica: {}", self.reason());
-        let width = self.nodes().map(|(n, _)| n.len()).max().unwrap_or(0).max(4);
-        let _ = writeln!(o, "{:<width$}  replicas", "node");
-        for (node, count) in self.nodes() {
-            let _ = writeln!(o, "{node:<width$}  {count}");
-        }
-        o
-    }
-
-    fn csv(&self) -> String {
-        let q = |s: &str| {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_owned()
-            }
-        };
-        let mut o = String::from("kind,name,replicas,reason\n");
-        for (node, count) in self.nodes() {
-            let _ = writeln!(o, "node,{},{count},", q(node));
-        }
-        let _ = writeln!(
-            o,
-            "total,{},{},{}",
-            q(&self.pod.name),
-            self.report.placed,
-            q(&self.reason())
-        );
-        o
-    }
-
-    fn json(&self) -> String {
-        let nodes: Vec<serde_json::Value> = self
-            .nodes()
-            .map(|(node, count)| serde_json::json!({"node": node, "replicas": count}))
-            .collect();
-        let v = serde_json::json!({
-            "kind": self.pod.kind,
-            "namespace": self.pod.namespace,
-            "name": self.pod.name,
-            "at_s": self.at_s,
-            "scheduler": self.sim.scheduler_name,
-            "seed": self.sim.seed,
-            "replicas": self.report.placed,
-            "next_replica": self.reason(),
-            "max_reached": self.report.reason.is_none(),
-            "nodes": nodes,
-        });
-        format!("{v:#}\n")
-    }
 }
