@@ -22,6 +22,7 @@ fn main() {
         Some(Command::Validate { files }) => cli::run::validate(files),
         Some(Command::Kubectl(args)) => cli::kubectl::run(args),
         Some(Command::Explain(args)) => cli::explain::explain(args),
+        Some(Command::Fit(args)) => cli::fit::fit(args),
         Some(Command::Report { dir }) => {
             k8sim::output::report::render_report(dir).map_err(anyhow::Error::from)
         }

@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod explain;
+pub mod fit;
 pub mod kubectl;
 pub mod progress;
 pub mod run;
@@ -46,6 +47,9 @@ pub enum Command {
         /// A run folder (`results/<scenario>/<scheduler>/seed-<n>`).
         dir: PathBuf,
     },
+    /// How many more replicas of a pod fit the simulated cluster at a moment, and why the
+    /// next one does not: `k8sim fit POD.yaml --scenario SCENARIO --at 30m`.
+    Fit(fit::FitArgs),
     /// Show the simulated cluster as kubectl would at a simulated time:
     /// `k8sim kubectl SCENARIO --at 30m -- get pods -o wide`.
     Kubectl(kubectl::KubectlArgs),

@@ -103,12 +103,7 @@ pub fn comparison_table(cmp: &Comparison) -> String {
 
 /// Renders the summary as an aligned two-column table.
 pub fn summary_table(s: &Summary) -> String {
-    let warmup = if s.warmup_s > 0.0 {
-        format!(" (after a {:.0} s warm-up)", s.warmup_s)
-    } else {
-        String::new()
-    };
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         ("scenario", s.scenario.clone()),
         ("scheduler", s.scheduler.clone()),
         ("seed", s.seed.to_string()),
@@ -164,6 +159,22 @@ pub fn summary_table(s: &Summary) -> String {
                 .map(|m| format!("{m:.3} s"))
                 .unwrap_or_else(|| "-".to_string()),
         ),
+    ];
+    rows.extend(disruption_rows(s));
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(k, v)| format!("  {k:<width$}  {v}\n"))
+        .collect()
+}
+
+/// The fault and availability rows of the summary table, saying when a warm-up was left out.
+fn disruption_rows(s: &Summary) -> Vec<(&'static str, String)> {
+    let warmup = if s.warmup_s > 0.0 {
+        format!(" (after a {:.0} s warm-up)", s.warmup_s)
+    } else {
+        String::new()
+    };
+    vec![
         ("faults", s.faults.to_string()),
         (
             "workload time below desired",
@@ -194,9 +205,5 @@ pub fn summary_table(s: &Summary) -> String {
             "service outage",
             format!("{:.3} s{warmup}", s.service_outage_s),
         ),
-    ];
-    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    rows.iter()
-        .map(|(k, v)| format!("  {k:<width$}  {v}\n"))
-        .collect()
+    ]
 }

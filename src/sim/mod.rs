@@ -5,6 +5,7 @@ pub mod actions;
 pub mod availability;
 pub mod drain;
 pub mod event;
+pub mod fit;
 pub mod liveness;
 pub mod node_lifecycle;
 pub mod scheduling;
