@@ -4,6 +4,7 @@
 pub mod duration;
 pub mod error;
 pub mod manifest;
+pub mod overrides;
 pub mod scenario;
 pub mod scheduler_config;
 pub mod sktrace;
