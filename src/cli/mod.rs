@@ -1,13 +1,69 @@
-//! The command line: `k8sim run`, `k8sim compare`, `k8sim validate`, `k8sim report`.
+//! The command line: `k8sim run`, `compare`, `sweep`, `merge`, `validate`, `report`, ...
 
 pub mod compare;
 pub mod explain;
 pub mod kubectl;
 pub mod progress;
 pub mod run;
+pub mod sweep;
 
+use crate::scheduler::plugins::registry::Registry;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The plugin registry every subcommand builds schedulers from.
+static REGISTRY: OnceLock<Registry> = OnceLock::new();
+
+/// The registry installed by [`main_with_registry`] (the in-tree plugins otherwise).
+pub fn registry() -> &'static Registry {
+    REGISTRY.get_or_init(Registry::in_tree)
+}
+
+/// The `k8sim` command line with out-of-tree plugins: a plugin author's binary registers
+/// its plugins and hands over, and gets every subcommand (`run`, `compare`, `sweep`, ...),
+/// where a KubeSchedulerConfiguration naming the plugins is a scheduler like any other
+/// (see `examples/plugin_cli.rs`). Parses the process arguments, runs the subcommand,
+/// prints an error to stderr and exits non-zero on failure.
+pub fn main_with_registry(registry: Registry) -> ! {
+    // Only the first registry counts; a process has one command line.
+    let _ = REGISTRY.set(registry);
+    let cli = Cli::parse();
+    match dispatch(&cli) {
+        Ok(()) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("{e:#}");
+            std::process::exit(1)
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub fn dispatch(cli: &Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        None => run::run(&run::RunArgs {
+            scenario: None,
+            out: "results".into(),
+            seed: None,
+            scheduler: None,
+            quiet: false,
+            set: Vec::new(),
+        }),
+        Some(Command::Run(args)) => run::run(args),
+        Some(Command::Compare(args)) => compare::compare(args),
+        Some(Command::Sweep(args)) => sweep::sweep(args),
+        Some(Command::Merge(args)) => sweep::merge(args),
+        Some(Command::Validate { files }) => run::validate(files),
+        Some(Command::Kubectl(args)) => kubectl::run(args),
+        Some(Command::Explain(args)) => explain::explain(args),
+        Some(Command::Report { dir }) => {
+            crate::output::report::render_report(dir).map_err(anyhow::Error::from)
+        }
+        Some(Command::Experiment(Experiment::Fgd(args))) => {
+            crate::gpu::experiment::run_experiment(args)
+        }
+    }
+}
 
 /// k8sim: a deterministic discrete-event simulator of a Kubernetes cluster.
 #[derive(Debug, Parser)]
@@ -25,6 +81,11 @@ pub enum Command {
     Run(run::RunArgs),
     /// Run a scenario under several schedulers and seeds and compare them.
     Compare(compare::CompareArgs),
+    /// Run every cell (parameter combination × scheduler × seed) of a sweep file, or one
+    /// shard of them.
+    Sweep(sweep::SweepArgs),
+    /// Combine the folders of a sharded sweep into sweep.csv and sweep_summary.csv.
+    Merge(sweep::MergeArgs),
     /// Check scenarios and manifests and report every problem.
     Validate {
         /// Scenario or manifest files.

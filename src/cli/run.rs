@@ -3,6 +3,7 @@
 use super::progress::Progress;
 use crate::input::error::InputErrors;
 use crate::input::manifest;
+use crate::input::overrides::Override;
 use crate::input::scenario::{self, Scenario};
 use crate::metrics::summary::Summary;
 use crate::model::resources::ResourceNames;
@@ -29,13 +30,24 @@ pub struct RunArgs {
     /// Do not print the summary table.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Override a scenario field, e.g. `--set cluster.nodes[worker].count=20`,
+    /// `--set runtime.image_pull=30s`, `--set workloads[web].replicas=200` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
-/// Loads the scenario at `path`, or the built-in one.
-pub fn load_scenario(path: Option<&Path>) -> Result<Scenario, InputErrors> {
+/// Parses `--set PATH=VALUE` arguments.
+pub fn parse_overrides(args: &[String]) -> anyhow::Result<Vec<Override>> {
+    args.iter()
+        .map(|a| Override::parse(a).map_err(anyhow::Error::msg))
+        .collect()
+}
+
+/// Loads the scenario at `path`, or the built-in one, with `overrides` applied.
+pub fn load_scenario(path: Option<&Path>, overrides: &[Override]) -> Result<Scenario, InputErrors> {
     match path {
-        Some(p) => scenario::load(p),
-        None => scenario::load_builtin(),
+        Some(p) => scenario::load_with(p, overrides),
+        None => scenario::load_builtin_with(overrides),
     }
 }
 
@@ -57,7 +69,37 @@ pub fn run_scenario_with_progress(
     out: &Path,
     progress: Option<&Progress>,
 ) -> anyhow::Result<(Summary, PathBuf)> {
-    let mut sim = Simulation::new(sc, seed, scheduler)?;
+    let target = run_dir(out, &sc.name, scheduler, seed);
+    run_into(sc, seed, scheduler, &target, progress, true)
+}
+
+/// The run folder `<out>/<scenario>/<scheduler>/seed-<n>/`; a KubeSchedulerConfiguration
+/// path becomes its file stem.
+pub fn run_dir(out: &Path, scenario: &str, scheduler: &str, seed: u64) -> PathBuf {
+    let scheduler_dir = if crate::input::scheduler_config::looks_like_file(scheduler) {
+        Path::new(scheduler)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "config".to_string())
+    } else {
+        scheduler.to_string()
+    };
+    out.join(scenario)
+        .join(scheduler_dir)
+        .join(format!("seed-{seed}"))
+}
+
+/// Runs a loaded scenario and writes its CSVs (and, with `report`, its plots and
+/// report.html) into `target`, replacing it only once everything is written.
+pub fn run_into(
+    sc: &Scenario,
+    seed: u64,
+    scheduler: &str,
+    target: &Path,
+    progress: Option<&Progress>,
+    report: bool,
+) -> anyhow::Result<(Summary, PathBuf)> {
+    let mut sim = Simulation::with_registry(sc, seed, scheduler, super::registry())?;
     let mut tracker = progress.map(Progress::run_tracker);
     sim.run_with_progress(|now, events| {
         if let Some(t) = tracker.as_mut() {
@@ -74,25 +116,14 @@ pub fn run_scenario_with_progress(
         t.done(sim.now().as_millis(), sim.engine.processed());
     }
     let summary = sim.summary();
-    // A KubeSchedulerConfiguration path becomes its file stem in the results path.
-    let scheduler_dir = if crate::input::scheduler_config::looks_like_file(scheduler) {
-        Path::new(scheduler)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "config".to_string())
-    } else {
-        scheduler.to_string()
-    };
-    let target = out
-        .join(&sc.name)
-        .join(&scheduler_dir)
-        .join(format!("seed-{seed}"));
-    let dir = AtomicDir::create(&target)
+    let dir = AtomicDir::create(target)
         .with_context(|| format!("cannot create results folder {}", target.display()))?;
     run_files::write_all(&sim, &summary, dir.path())
         .with_context(|| format!("cannot write results into {}", target.display()))?;
-    crate::output::report::render_report(dir.path())
-        .with_context(|| format!("cannot render the report of {}", target.display()))?;
+    if report {
+        crate::output::report::render_report(dir.path())
+            .with_context(|| format!("cannot render the report of {}", target.display()))?;
+    }
     let path = dir
         .commit()
         .with_context(|| format!("cannot move results into {}", target.display()))?;
@@ -101,7 +132,7 @@ pub fn run_scenario_with_progress(
 
 /// `k8sim run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
-    let sc = load_scenario(args.scenario.as_deref())?;
+    let sc = load_scenario(args.scenario.as_deref(), &parse_overrides(&args.set)?)?;
     for w in &sc.warnings {
         eprintln!("warning: {w}");
     }
@@ -129,8 +160,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `k8sim validate FILE...`: a file with a top-level `cluster:` or `workloads:` key is a
-/// scenario, anything else a manifest file.
+/// `k8sim validate FILE...`: a file with a top-level `kind: Sweep` is a sweep file (checked
+/// with every combination's scenario), one with a top-level `cluster:` or `workloads:` key
+/// a scenario, anything else a manifest file.
 pub fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
     let mut problems: Vec<String> = Vec::new();
     for f in files {
@@ -145,6 +177,13 @@ pub fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
         let is_scenario = text
             .lines()
             .any(|l| l.starts_with("cluster:") || l.starts_with("workloads:"));
+        if crate::input::sweep::is_sweep(&text) {
+            match super::sweep::prepare(f, crate::sweep::shard::Shard::WHOLE) {
+                Ok(_) => println!("ok: {}", f.display()),
+                Err(e) => problems.push(format!("error: {e:#}")),
+            }
+            continue;
+        }
         let result = if is_scenario {
             scenario::load(f).map(|_| ())
         } else {

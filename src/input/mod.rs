@@ -7,6 +7,8 @@ pub mod manifest;
 pub mod overrides;
 pub mod scenario;
 pub mod scheduler_config;
+pub mod seeds;
 pub mod sktrace;
+pub mod sweep;
 pub mod timeline;
 pub mod yaml;

@@ -46,8 +46,9 @@ pub fn plan(
                 Some((_, v)) => v,
                 None => return insert(text, cur, entries, &path[..i], &path[i..], value),
             },
-            (Node::Seq(items), Segment::Select(sel)) => select_item(items, sel)
-                .map_err(|e| format!("{}: {e}", show(&path[..=i])))?,
+            (Node::Seq(items), Segment::Select(sel)) => {
+                select_item(items, sel).map_err(|e| format!("{}: {e}", show(&path[..=i])))?
+            }
             (Node::Seq(_), Segment::Key(k)) => {
                 return Err(format!(
                     "{} is a list: pick an item with [name] or [index] before .{k}",
@@ -90,8 +91,8 @@ fn replace(
             value.kind()
         ));
     }
-    let written = byte_range(node)
-        .filter(|&(s, e)| e > s && e <= text.len() && !text[s..e].contains('\n'));
+    let written =
+        byte_range(node).filter(|&(s, e)| e > s && e <= text.len() && !text[s..e].contains('\n'));
     let Some((start, end)) = written else {
         return Err(format!(
             "{} has no one-line value in the file to replace; write one there",
@@ -117,10 +118,17 @@ fn select_item<'a>(items: &'a [Spanned<Node>], sel: &str) -> Result<&'a Spanned<
         .iter()
         .find(|item| item.value.get_str("name") == Some(sel))
         .ok_or_else(|| {
-            let names: Vec<&str> = items.iter().filter_map(|i| i.value.get_str("name")).collect();
+            let names: Vec<&str> = items
+                .iter()
+                .filter_map(|i| i.value.get_str("name"))
+                .collect();
             format!(
                 "no item named {sel:?} (names: {}; or give an index)",
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             )
         })
 }
@@ -150,7 +158,11 @@ fn insert(
         one_line.then_some((k, end))
     });
     let Some((key, value_end)) = anchor else {
-        let place = if walked.is_empty() { "the top level".to_string() } else { show(walked) };
+        let place = if walked.is_empty() {
+            "the top level".to_string()
+        } else {
+            show(walked)
+        };
         return Err(cannot(&format!(
             "{place} has no one-line `key: value` entry to add it after"
         )));
@@ -182,8 +194,7 @@ fn insert(
 /// A key as YAML: plain when it is made of safe characters, double-quoted otherwise.
 fn yaml_key(k: &str) -> String {
     let plain = !k.is_empty()
-        && k
-            .chars()
+        && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
     if plain {
         k.to_owned()
@@ -222,8 +233,16 @@ mod tests {
     #[test]
     fn missing_keys_are_added_under_their_mapping() {
         let out = set(SCENARIO, "runtime.binding", Scalar::Str("1s".into())).unwrap();
-        assert!(out.contains("  image_pull: 5s\n  binding: \"1s\"\n"), "{out}");
-        let out = set(SCENARIO, "cluster.nodes[gpu].labels.env", Scalar::Str("x".into())).unwrap();
+        assert!(
+            out.contains("  image_pull: 5s\n  binding: \"1s\"\n"),
+            "{out}"
+        );
+        let out = set(
+            SCENARIO,
+            "cluster.nodes[gpu].labels.env",
+            Scalar::Str("x".into()),
+        )
+        .unwrap();
         assert!(
             out.contains("    - name: gpu\n      labels:\n        env: \"x\"\n"),
             "{out}"
@@ -238,14 +257,33 @@ mod tests {
     #[test]
     fn wrong_paths_and_types_are_explained() {
         let e = set(SCENARIO, "cluster.nodes[wrker].count", Scalar::Int(2)).unwrap_err();
-        assert!(e.contains("no item named \"wrker\" (names: worker, gpu"), "{e}");
-        let e = set(SCENARIO, "cluster.nodes[worker].count", Scalar::Str("x".into())).unwrap_err();
-        assert!(e.contains("expected a number like the current value 3"), "{e}");
+        assert!(
+            e.contains("no item named \"wrker\" (names: worker, gpu"),
+            "{e}"
+        );
+        let e = set(
+            SCENARIO,
+            "cluster.nodes[worker].count",
+            Scalar::Str("x".into()),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("expected a number like the current value 3"),
+            "{e}"
+        );
         let e = set(SCENARIO, "cluster.nodes.count", Scalar::Int(2)).unwrap_err();
         assert!(e.contains("cluster.nodes is a list"), "{e}");
         let e = set(SCENARIO, "cluster.nodes[worker]", Scalar::Int(2)).unwrap_err();
-        assert!(e.contains("is a mapping: set its fields one at a time"), "{e}");
-        let e = set(SCENARIO, "cluster.nodes[worker].allocatable.gpu", Scalar::Int(2)).unwrap_err();
+        assert!(
+            e.contains("is a mapping: set its fields one at a time"),
+            "{e}"
+        );
+        let e = set(
+            SCENARIO,
+            "cluster.nodes[worker].allocatable.gpu",
+            Scalar::Int(2),
+        )
+        .unwrap_err();
         assert!(e.contains("written inline"), "{e}");
         let e = set(SCENARIO, "name.first", Scalar::Int(2)).unwrap_err();
         assert!(e.contains("name is a string (s)"), "{e}");

@@ -131,8 +131,8 @@ pub fn apply_to_scenario(
     let mut lines = LineMap::default();
     let mut errors = Vec::new();
     for o in overrides.iter().filter(|o| !o.is_workload()) {
-        let planned = tree::parse(&text)
-            .and_then(|root| edit::plan(&text, &root, &o.path.0, &o.value));
+        let planned =
+            tree::parse(&text).and_then(|root| edit::plan(&text, &root, &o.path.0, &o.value));
         match planned {
             Ok(e) => {
                 text = e.apply(&text);
@@ -190,13 +190,25 @@ fn objects(files: &[ManifestText]) -> Vec<Found> {
                     if let Node::Seq(items) = &items.value {
                         for (i, item) in items.iter().enumerate() {
                             let (kind, name) = describe(&item.value);
-                            found.push(Found { file, doc, item: Some(i), kind, name });
+                            found.push(Found {
+                                file,
+                                doc,
+                                item: Some(i),
+                                kind,
+                                name,
+                            });
                         }
                     }
                 }
                 _ => {
                     let (kind, name) = describe(&root.value);
-                    found.push(Found { file, doc, item: None, kind, name });
+                    found.push(Found {
+                        file,
+                        doc,
+                        item: None,
+                        kind,
+                        name,
+                    });
                 }
             }
         }
@@ -279,8 +291,15 @@ fn apply_one(
             _ => unreachable!("objects() found a List item here"),
         },
     };
-    let e = edit::plan(doc.text, object, inner, value)
-        .map_err(|e| format!("{} (in {}/{} of {})", e, target.kind, target.name, m.path.display()))?;
+    let e = edit::plan(doc.text, object, inner, value).map_err(|e| {
+        format!(
+            "{} (in {}/{} of {})",
+            e,
+            target.kind,
+            target.name,
+            m.path.display()
+        )
+    })?;
     let doc_start = doc.text.as_ptr() as usize - m.text.as_ptr() as usize;
     let inserted = e.inserted.map(|(l, n)| (l + doc.line_offset, n));
     let shifted = edit::Edit {
@@ -304,11 +323,21 @@ mod tests {
         assert_eq!(o.to_string(), "cluster.nodes[worker].count=20");
         let o = Override::parse("runtime.image_pull=30s").unwrap();
         assert_eq!(o.value, Scalar::Str("30s".into()));
-        assert!(Override::parse("seed").unwrap_err().contains("expected PATH=VALUE"));
-        assert!(Override::parse("seed=").unwrap_err().contains("expected a value"));
-        assert!(Override::parse("seed=[1, 2]").unwrap_err().contains("a list"));
-        assert!(Override::parse("workloads[web].replicas=3").unwrap().is_workload());
-        assert!(!Override::parse("workloads[0]=a.yaml").unwrap().is_workload());
+        assert!(Override::parse("seed")
+            .unwrap_err()
+            .contains("expected PATH=VALUE"));
+        assert!(Override::parse("seed=")
+            .unwrap_err()
+            .contains("expected a value"));
+        assert!(Override::parse("seed=[1, 2]")
+            .unwrap_err()
+            .contains("a list"));
+        assert!(Override::parse("workloads[web].replicas=3")
+            .unwrap()
+            .is_workload());
+        assert!(!Override::parse("workloads[0]=a.yaml")
+            .unwrap()
+            .is_workload());
     }
 
     #[test]
@@ -338,11 +367,17 @@ mod tests {
         let mut files = manifest(WEB);
         let o = Override::parse("workloads[web].replicas=5").unwrap();
         apply_to_manifests(&mut files, &[o]).unwrap();
-        assert!(files[0].text.contains("  replicas: 5\n---"), "{}", files[0].text);
+        assert!(
+            files[0].text.contains("  replicas: 5\n---"),
+            "{}",
+            files[0].text
+        );
         let o = Override::parse("workloads[Service/web].metadata.labels.app=x").unwrap();
         apply_to_manifests(&mut files, &[o]).unwrap();
         assert!(
-            files[0].text.ends_with("  name: web\n  labels:\n    app: \"x\"\n"),
+            files[0]
+                .text
+                .ends_with("  name: web\n  labels:\n    app: \"x\"\n"),
             "{}",
             files[0].text
         );

@@ -53,7 +53,8 @@ pub fn show(segments: &[Segment]) -> String {
 /// Parses `a.b[sel].c`: keys are separated by dots, `[...]` selects a list item (by index
 /// or by its `name`) or a mapping key that contains dots.
 pub fn parse_path(text: &str) -> Result<FieldPath, String> {
-    let bad = |why: &str| format!("path {text:?}: {why} (expected e.g. cluster.nodes[worker].count)");
+    let bad =
+        |why: &str| format!("path {text:?}: {why} (expected e.g. cluster.nodes[worker].count)");
     let mut segments = Vec::new();
     let mut key = String::new();
     let mut chars = text.chars();
@@ -137,7 +138,9 @@ mod tests {
 
     #[test]
     fn malformed_paths_are_errors() {
-        for bad in ["", ".a", "a.", "a..b", "a[]", "a[x", "a]b", "a[x]b", "[x]", "a b"] {
+        for bad in [
+            "", ".a", "a.", "a..b", "a[]", "a[x", "a]b", "a[x]b", "[x]", "a b",
+        ] {
             assert!(parse_path(bad).is_err(), "{bad:?} should not parse");
         }
     }

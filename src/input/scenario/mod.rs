@@ -190,7 +190,14 @@ fn load_overridden(
         for rel in raw.workloads.iter().filter(|w| !replay::is_trace(&w.value)) {
             // A file that cannot be read is reported by the loader below.
             if let Ok((mpath, mtext)) = source.read(&rel.value) {
-                manifests.push((rel.value.clone(), ManifestText { path: mpath, text: mtext, lines: LineMap::default() }));
+                manifests.push((
+                    rel.value.clone(),
+                    ManifestText {
+                        path: mpath,
+                        text: mtext,
+                        lines: LineMap::default(),
+                    },
+                ));
             }
         }
         let mut texts: Vec<ManifestText> = manifests.iter().map(|(_, m)| m.clone()).collect();
