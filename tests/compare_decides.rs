@@ -59,6 +59,9 @@ fn compare_leads_with_differing_figures_and_gates_regressions() {
     args.extend(["--fail-if", "pods_created > baseline", "-q"]);
     let o = k8sim(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Regression: `k8sim report DIR/compare` failed with "missing summary.csv".
+    let o = k8sim(&["report", &format!("{out}/seed/compare")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let mut args = base.to_vec();
     args.extend(["--fail-if", "speed > baseline"]);

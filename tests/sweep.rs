@@ -18,6 +18,9 @@ const ENGINE_VARS: [&str; 4] = [
     "SLURM_ARRAY_TASK_MIN",
 ];
 
+/// Environment variables an engine sets for one shard process.
+type EngineEnv<'a> = &'a [(&'a str, &'a str)];
+
 fn temp(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("k8sim-sweep-{}-{tag}", std::process::id()));
     if dir.exists() {
@@ -89,6 +92,17 @@ fn a_sweep_gives_the_same_csvs_whole_resumed_and_merged_from_shards() {
         .unwrap()
         .contains("nodes_used_avg_ci95_lo"));
 
+    // `k8sim report` re-renders a sweep folder from its cells.
+    std::fs::remove_dir_all(t.join("whole/plots")).unwrap();
+    ok(
+        k8sim(&["report", &s("whole")], &[]).output().unwrap(),
+        "report",
+    );
+    assert!(t
+        .join("whole/plots/sweep_nodes_used_avg_vs_cluster_nodes_worker__count.png")
+        .exists());
+    assert_eq!(read(&t.join("whole/sweep.csv")), whole);
+
     // Interrupted: the CSVs, some finished cells and a half-written one are gone.
     let resumed = t.join("resumed");
     ok(
@@ -120,17 +134,17 @@ fn a_sweep_gives_the_same_csvs_whole_resumed_and_merged_from_shards() {
     assert_eq!(read(&resumed.join("sweep_summary.csv")), summary);
 
     // Three shard processes at once, as an Indexed Job and a Slurm array start them.
-    let shards = [
-        ("s0", vec![("JOB_COMPLETION_INDEX", "0")], true),
+    let shards: [(&str, EngineEnv, bool); 3] = [
+        ("s0", &[("JOB_COMPLETION_INDEX", "0")], true),
         (
             "s1",
-            vec![
+            &[
                 ("SLURM_ARRAY_TASK_ID", "1"),
                 ("SLURM_ARRAY_TASK_COUNT", "3"),
             ],
             false,
         ),
-        ("s2", vec![("JOB_COMPLETION_INDEX", "2")], true),
+        ("s2", &[("JOB_COMPLETION_INDEX", "2")], true),
     ];
     let children: Vec<_> = shards
         .iter()

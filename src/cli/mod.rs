@@ -38,6 +38,25 @@ pub fn main_with_registry(registry: Registry) -> ! {
     }
 }
 
+/// `k8sim report DIR`: a comparison folder (with `comparison.csv`), a sweep folder (with a
+/// `shard-I-of-N.json` plan: sweep.csv, sweep_summary.csv and plots rewritten), or a run
+/// folder.
+fn report(dir: &std::path::Path) -> anyhow::Result<()> {
+    use crate::output::{report, results_dir::files, sweep_files};
+    if dir.join(files::COMPARISON).exists() {
+        return report::render_comparison(dir).map_err(anyhow::Error::from);
+    }
+    let plans = if dir.is_dir() {
+        sweep_files::read_plans(dir).map_err(anyhow::Error::msg)?
+    } else {
+        Vec::new()
+    };
+    match plans.first() {
+        Some((_, plan)) => sweep::assemble(plan, &[dir.to_path_buf()], dir),
+        None => report::render_report(dir).map_err(anyhow::Error::from),
+    }
+}
+
 /// Runs one parsed command line.
 pub fn dispatch(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
@@ -56,9 +75,7 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Some(Command::Validate { files }) => run::validate(files),
         Some(Command::Kubectl(args)) => kubectl::run(args),
         Some(Command::Explain(args)) => explain::explain(args),
-        Some(Command::Report { dir }) => {
-            crate::output::report::render_report(dir).map_err(anyhow::Error::from)
-        }
+        Some(Command::Report { dir }) => report(dir),
         Some(Command::Experiment(Experiment::Fgd(args))) => {
             crate::gpu::experiment::run_experiment(args)
         }
@@ -94,9 +111,10 @@ pub enum Command {
     },
     /// Show why a pod went where it went: filter verdicts and per-plugin scores.
     Explain(explain::ExplainArgs),
-    /// Re-render plots and report.html of a results folder from its CSVs.
+    /// Re-render the plots (and report.html) of a results folder from its CSVs.
     Report {
-        /// A run folder (`results/<scenario>/<scheduler>/seed-<n>`).
+        /// A run folder (`results/<scenario>/<scheduler>/seed-<n>`), a comparison folder
+        /// (`results/<scenario>/compare`) or a sweep folder.
         dir: PathBuf,
     },
     /// Show the simulated cluster as kubectl would at a simulated time:

@@ -296,6 +296,9 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)?,
     };
     let prepared = prepare(&args.file, shard)?;
+    for w in &prepared.scenarios[0].warnings {
+        eprintln!("warning: {w}");
+    }
     let out = args
         .out
         .clone()

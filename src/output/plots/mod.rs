@@ -122,6 +122,15 @@ const BAR_METRICS: [(&str, &str, &str); 8] = [
     ("pods_unschedulable", "Unschedulable pods", "pods"),
 ];
 
+/// A per-scheduler line plot over time: (stem, title, caption, y label, value of a sample).
+type TimeLine = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&ClusterSample) -> f64,
+);
+
 /// True when every line has the same points: a cluster total that placement cannot change
 /// (e.g. CPU allocation when every pod is placed), not worth a per-scheduler plot.
 fn all_same(series: &[Series]) -> bool {
@@ -198,7 +207,7 @@ pub fn render_comparison_plots(
     let x_max = x_span(end / div);
     let line = |f: fn(&ClusterSample) -> f64| comparison_lines(runs, &schedulers, end, div, f);
     let mut specs: Vec<(&str, String, String, Chart)> = Vec::new();
-    let lines: [(&str, &str, &str, &str, fn(&ClusterSample) -> f64); 3] = [
+    let lines: [TimeLine; 3] = [
         (
             "compare_cpu_allocation",
             "CPU allocation over time by scheduler",
