@@ -16,3 +16,4 @@ pub mod model;
 pub mod output;
 pub mod scheduler;
 pub mod sim;
+pub mod sweep;

@@ -316,6 +316,41 @@ fn renders_comparison() {
     assert_eq!(first, fs::read(compare.join("report.html")).unwrap());
 }
 
+/// Regression: two identical CPU-allocation lines (a cluster total placement cannot change)
+/// were drawn per scheduler, and bar panels equal for every scheduler were drawn.
+#[test]
+fn comparison_leaves_out_plots_that_cannot_differ() {
+    let root = temp_dir("compare-same");
+    let scenario = root.join("smoke");
+    for scheduler in ["default", "binpack"] {
+        for seed in [1, 2] {
+            write_run(
+                &scenario.join(scheduler).join(format!("seed-{seed}")),
+                scheduler,
+                seed,
+                1.0 + seed as f64 * 0.05,
+            );
+        }
+    }
+    let compare = scenario.join("compare");
+    fs::create_dir_all(&compare).unwrap();
+    fs::write(
+        compare.join("comparison.csv"),
+        "scheduler,runs,pods_unschedulable_mean,pods_unschedulable_std,sched_latency_mean_s_mean,sched_latency_mean_s_std\n\
+         default,2,0,0,0.404,0.019\n\
+         binpack,2,0,0,0.481,0.019\n",
+    )
+    .unwrap();
+    render_comparison(&compare).unwrap();
+    assert!(!compare.join("plots/compare_cpu_allocation.svg").exists());
+    let svg = fs::read_to_string(compare.join("plots/compare_summary.svg")).unwrap();
+    assert!(svg.contains("Mean scheduling latency"));
+    assert!(
+        !svg.contains("Unschedulable pods"),
+        "a panel equal (zero) everywhere was drawn"
+    );
+}
+
 #[test]
 fn comparison_without_csv_is_an_error() {
     let dir = temp_dir("compare-empty");

@@ -2,10 +2,11 @@
 //! writes every run's folder plus a comparison folder with `comparison.csv` and a report.
 
 use super::progress::Progress;
-use super::run::{load_scenario, run_scenario_with, Outputs};
+use super::run::{load_scenario, parse_overrides, run_scenario_with, Outputs};
 use crate::input::scenario::Scenario;
 use crate::metrics::summary::Summary;
 use crate::output::atomic::AtomicDir;
+use crate::output::decision::{self, Gate};
 use crate::output::results_dir::Comparison;
 use crate::output::{comparison_files, report, results_path, terminal};
 use crate::sim::Simulation;
@@ -41,33 +42,21 @@ pub struct CompareArgs {
     /// Do not print the comparison table nor the progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Override a scenario field, e.g. `--set cluster.nodes[worker].count=20` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Show every scheduler's difference from this one, paired by seed, with a 95 % interval.
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
+    /// Exit non-zero when a scheduler regresses, e.g.
+    /// `--fail-if 'pending_age_p99_s > baseline * 1.10'` (repeatable; needs --baseline).
+    #[arg(long = "fail-if", value_name = "EXPR")]
+    pub fail_if: Vec<String>,
 }
 
 /// Parses `--seeds`: `1..5` (1 to 5 included; `1..=5` too), `1,2,7`, or `42`.
 pub fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
-    let bad =
-        |part: &str| format!("--seeds: {part:?} is not a seed (expected e.g. 1..5, 1,2,7 or 42)");
-    let text = text.trim();
-    if let Some((a, b)) = text.split_once("..") {
-        let b = b.strip_prefix('=').unwrap_or(b);
-        let a: u64 = a.trim().parse().map_err(|_| bad(a))?;
-        let b: u64 = b.trim().parse().map_err(|_| bad(b))?;
-        if a > b {
-            return Err(format!("--seeds: empty range {a}..{b}"));
-        }
-        if b - a >= MAX_RUNS as u64 {
-            return Err(format!("--seeds: more than {MAX_RUNS} seeds in {a}..{b}"));
-        }
-        return Ok((a..=b).collect());
-    }
-    let mut seeds = Vec::new();
-    for part in text.split(',') {
-        let seed: u64 = part.trim().parse().map_err(|_| bad(part))?;
-        if !seeds.contains(&seed) {
-            seeds.push(seed);
-        }
-    }
-    Ok(seeds)
+    crate::input::seeds::parse_seeds(text).map_err(|e| format!("--seeds: {e}"))
 }
 
 /// What a comparison produced.
@@ -80,6 +69,10 @@ pub struct CompareOutcome {
     /// Every run as (scheduler, run folder), schedulers in the order asked, seeds ascending
     /// in the order given.
     pub runs: Vec<(String, PathBuf)>,
+    /// Every run's summary, in the order of `runs`.
+    pub summaries: Vec<(String, Summary)>,
+    /// The schedulers compared, in order, without duplicates.
+    pub schedulers: Vec<String>,
 }
 
 /// Runs `sc` for every scheduler × seed (in parallel on the current rayon pool; results
@@ -114,7 +107,8 @@ pub fn compare_scenario(
     }
     // Fail on an unknown scheduler before spending time on the others.
     for s in &unique {
-        Simulation::new(sc, seeds[0], s).with_context(|| format!("scheduler {s:?}"))?;
+        Simulation::with_registry(sc, seeds[0], s, super::registry())
+            .with_context(|| format!("scheduler {s:?}"))?;
     }
     preflight(sc, &unique, seeds, out)?;
     let jobs: Vec<(String, u64)> = unique
@@ -155,6 +149,8 @@ pub fn compare_scenario(
         comparison,
         dir,
         runs,
+        summaries,
+        schedulers: unique,
     })
 }
 
@@ -193,9 +189,27 @@ fn preflight(
 
 /// `k8sim compare`.
 pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
-    let sc = load_scenario(args.scenario.as_deref())?;
+    let sc = load_scenario(args.scenario.as_deref(), &parse_overrides(&args.set)?)?;
     for w in &sc.warnings {
         eprintln!("warning: {w}");
+    }
+    let gates = args
+        .fail_if
+        .iter()
+        .map(|g| Gate::parse(g).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<Gate>>>()?;
+    if let Some(b) = &args.baseline {
+        if !args.schedulers.iter().any(|s| s.trim() == b) {
+            anyhow::bail!(
+                "--baseline {b:?} is not one of --schedulers {}",
+                args.schedulers.join(",")
+            );
+        }
+    } else if let Some(g) = gates.iter().find(|g| g.uses_baseline()) {
+        anyhow::bail!(
+            "--fail-if {:?} compares with the baseline: give --baseline NAME",
+            g.text
+        );
     }
     let seeds = match &args.seeds {
         Some(text) => parse_seeds(text).map_err(anyhow::Error::msg)?,
@@ -221,9 +235,22 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     };
     progress.finish();
     let outcome = outcome?;
+    let baseline = args.baseline.as_deref();
+    let verdicts = decision::decide(&outcome.schedulers, &outcome.summaries, baseline);
     if !args.quiet {
+        print!(
+            "{}",
+            decision::decision_table(&outcome.schedulers, &verdicts, baseline)
+        );
         print!("{}", terminal::comparison_table(&outcome.comparison));
     }
     println!("comparison: {}", outcome.dir.display());
+    let failures: Vec<String> = gates
+        .iter()
+        .flat_map(|g| g.failures(&outcome.schedulers, &verdicts, baseline))
+        .collect();
+    if !failures.is_empty() {
+        anyhow::bail!("--fail-if: regression:\n  {}", failures.join("\n  "));
+    }
     Ok(())
 }

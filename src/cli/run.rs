@@ -3,6 +3,7 @@
 use super::progress::Progress;
 use crate::input::error::InputErrors;
 use crate::input::manifest;
+use crate::input::overrides::Override;
 use crate::input::scenario::{self, Scenario};
 use crate::input::scheduler_config;
 use crate::metrics::summary::Summary;
@@ -34,6 +35,10 @@ pub struct RunArgs {
     /// Do not print the summary table nor the progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Override a scenario field, e.g. `--set cluster.nodes[worker].count=20`,
+    /// `--set runtime.image_pull=30s`, `--set workloads[web].replicas=200` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
     /// What to write: `all` (CSVs, plots and report.html) or `csv` (the CSVs only, much
     /// faster for scripted runs; `k8sim report DIR` renders the rest later).
     #[arg(long, value_enum, default_value_t = Outputs::All)]
@@ -49,11 +54,18 @@ pub enum Outputs {
     Csv,
 }
 
-/// Loads the scenario at `path`, or the built-in one.
-pub fn load_scenario(path: Option<&Path>) -> Result<Scenario, InputErrors> {
+/// Parses `--set PATH=VALUE` arguments.
+pub fn parse_overrides(args: &[String]) -> anyhow::Result<Vec<Override>> {
+    args.iter()
+        .map(|a| Override::parse(a).map_err(anyhow::Error::msg))
+        .collect()
+}
+
+/// Loads the scenario at `path`, or the built-in one, with `overrides` applied.
+pub fn load_scenario(path: Option<&Path>, overrides: &[Override]) -> Result<Scenario, InputErrors> {
     match path {
-        Some(p) => scenario::load(p),
-        None => scenario::load_builtin(),
+        Some(p) => scenario::load_with(p, overrides),
+        None => scenario::load_builtin_with(overrides),
     }
 }
 
@@ -78,7 +90,8 @@ pub fn run_scenario_with_progress(
     run_scenario_with(sc, seed, scheduler, out, progress, Outputs::All)
 }
 
-/// [`run_scenario_with_progress`] writing only the `outputs` asked for.
+/// [`run_scenario_with_progress`] writing only the `outputs` asked for into
+/// `<out>/<scenario>/<scheduler>/seed-<n>/` (names checked to stay one folder each).
 pub fn run_scenario_with(
     sc: &Scenario,
     seed: u64,
@@ -87,12 +100,25 @@ pub fn run_scenario_with(
     progress: Option<&Progress>,
     outputs: Outputs,
 ) -> anyhow::Result<(Summary, PathBuf)> {
-    let mut sim = Simulation::new(sc, seed, scheduler)?;
-    // Everything about the destination is checked before simulating (issue 18): names,
-    // a file in the way, an unwritable folder.
     let target =
         results_path::run_dir(out, &sc.name, scheduler, seed).map_err(anyhow::Error::msg)?;
-    let dir = AtomicDir::create(&target)
+    run_into(sc, seed, scheduler, &target, progress, outputs == Outputs::All)
+}
+
+/// Runs a loaded scenario and writes its CSVs (and, with `report`, its plots and
+/// report.html) into `target`, replacing it only once everything is written.
+pub fn run_into(
+    sc: &Scenario,
+    seed: u64,
+    scheduler: &str,
+    target: &Path,
+    progress: Option<&Progress>,
+    report: bool,
+) -> anyhow::Result<(Summary, PathBuf)> {
+    let mut sim = Simulation::with_registry(sc, seed, scheduler, super::registry())?;
+    // Everything about the destination is checked before simulating (issue 18): a file in
+    // the way, an unwritable folder.
+    let dir = AtomicDir::create(target)
         .with_context(|| format!("cannot write results to {}", target.display()))?;
     if let Some(p) = progress {
         p.set_phase("simulating", false);
@@ -114,7 +140,7 @@ pub fn run_scenario_with(
     let summary = sim.summary();
     run_files::write_all(&sim, &summary, dir.path())
         .with_context(|| format!("cannot write results into {}", target.display()))?;
-    if outputs == Outputs::All {
+    if report {
         crate::output::report::render_report(dir.path())
             .with_context(|| format!("cannot render the report of {}", target.display()))?;
     }
@@ -131,7 +157,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     } else {
         Progress::new(1, 0)
     };
-    let sc = load_scenario(args.scenario.as_deref())?;
+    let sc = load_scenario(args.scenario.as_deref(), &parse_overrides(&args.set)?)?;
     progress.set_run_ms(sc.limits.end_time.as_millis());
     for w in &sc.warnings {
         eprintln!("warning: {w}");
@@ -166,10 +192,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `k8sim validate FILE...`: a file whose top-level `kind:` is KubeSchedulerConfiguration
-/// is a scheduler configuration, a file with a top-level `cluster:` or `workloads:` key a
-/// scenario, anything else a manifest file. Each is checked as far as `run` checks it: a
-/// scenario's `scheduler:` is resolved and its profiles built.
+/// `k8sim validate FILE...`: a file with a top-level `kind: Sweep` is a sweep file (checked
+/// with every combination's scenario), one whose top-level `kind:` is
+/// KubeSchedulerConfiguration a scheduler configuration, one with a top-level `cluster:` or
+/// `workloads:` key a scenario, anything else a manifest file. Each is checked as far as
+/// `run` checks it: a scenario's `scheduler:` is resolved and its profiles built.
 pub fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
     let mut problems: Vec<String> = Vec::new();
     for f in files {
@@ -181,6 +208,13 @@ pub fn validate(files: &[PathBuf]) -> anyhow::Result<()> {
                 continue;
             }
         };
+        if crate::input::sweep::is_sweep(&text) {
+            match super::sweep::prepare(f, crate::sweep::shard::Shard::WHOLE) {
+                Ok(_) => println!("ok: {}", f.display()),
+                Err(e) => problems.push(format!("error: {e:#}")),
+            }
+            continue;
+        }
         let top_level = |key: &str| text.lines().any(|l| l.starts_with(key));
         let result = if text
             .lines()
@@ -218,7 +252,7 @@ fn validate_scheduler_config(f: &Path) -> Result<(), String> {
 /// A scenario loaded and its `scheduler:` resolved into profiles, as `run` does.
 fn validate_scenario(f: &Path, text: &str) -> Result<(), String> {
     let sc = scenario::load(f).map_err(|e| e.to_string())?;
-    scheduler_profiles(&sc, &sc.scheduler, &Registry::in_tree())
+    scheduler_profiles(&sc, &sc.scheduler, super::registry())
         .map(|_| ())
         .map_err(|e| match e {
             SetupError::Input(errors) => errors.to_string(),

@@ -1,6 +1,7 @@
 //! The metrics recorder: periodic samples of the cluster, exact time-weighted averages of
 //! piecewise-constant quantities, and the Kubernetes-style event log.
 
+pub mod direction;
 pub mod fragmentation;
 pub mod summary;
 pub mod waits;

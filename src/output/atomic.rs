@@ -248,6 +248,20 @@ pub fn install_interrupt_cleanup() -> Result<(), ctrlc::Error> {
     })
 }
 
+/// Writes `bytes` to `path` through a temporary sibling and a rename, so readers never see
+/// a partial file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".to_string());
+    let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&temp, bytes)?;
+    std::fs::rename(&temp, path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,7 +71,7 @@ pub fn aggregate(schedulers: &[String], runs: &[(String, Summary)]) -> Compariso
 }
 
 /// Quotes a CSV field when needed (RFC 4180).
-fn q(field: &str) -> String {
+pub(crate) fn q(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

@@ -4,12 +4,14 @@
 pub mod atomic;
 pub mod availability_files;
 pub mod comparison_files;
+pub mod decision;
 pub mod fit_answer;
 pub mod plots;
 pub mod report;
 pub mod results_dir;
 pub mod results_path;
 pub mod run_files;
+pub mod sweep_files;
 pub mod terminal;
 pub mod wait_files;
 pub mod workload_files;

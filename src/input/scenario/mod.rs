@@ -15,6 +15,7 @@ use super::duration::parse_duration_ms;
 use super::error::{InputError, InputErrors};
 use super::limits;
 use super::manifest::{self, Located, Object};
+use super::overrides::{self, LineMap, ManifestText, Override};
 use super::timeline::{Action, ApplySource};
 use super::yaml::{parse_document, split_documents};
 use crate::engine::{Limits, SimTime};
@@ -179,17 +180,81 @@ impl ReadError {
 
 /// Loads the built-in default scenario.
 pub fn load_builtin() -> Result<Scenario, InputErrors> {
+    load_builtin_with(&[])
+}
+
+/// Loads the built-in default scenario with `--set` overrides.
+pub fn load_builtin_with(overrides: &[Override]) -> Result<Scenario, InputErrors> {
     let text = BUILTIN_SEED[0].1;
-    load_from(Path::new(BUILTIN_PATH), text, Source::Builtin)
+    load_overridden(Path::new(BUILTIN_PATH), text, Source::Builtin, overrides)
 }
 
 /// Loads a scenario file and every manifest it names.
 pub fn load(path: &Path) -> Result<Scenario, InputErrors> {
+    load_with(path, &[])
+}
+
+/// Loads a scenario file and every manifest it names, with `--set` overrides applied to
+/// their text first (an override that names nothing is an error).
+pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, InputErrors> {
     let bytes = limits::read_capped(path)
         .map_err(|e| InputError::new(path, None, "", format!("cannot read scenario: {e}")))?;
     let text = manifest::utf8_text(path, bytes)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    load_from(path, &text, Source::Disk(dir))
+    load_overridden(path, &text, Source::Disk(dir), overrides)
+}
+
+/// Applies `overrides` to the scenario text and its workload manifests, loads the result,
+/// and reports errors at the lines of the files as written.
+fn load_overridden(
+    path: &Path,
+    text: &str,
+    source: Source<'_>,
+    overrides: &[Override],
+) -> Result<Scenario, InputErrors> {
+    if overrides.is_empty() {
+        return load_from(path, text, source, &[]);
+    }
+    let as_errors = |errs: Vec<(String, String)>| {
+        InputErrors(
+            errs.into_iter()
+                .map(|(field, msg)| InputError::new(path, None, field, format!("--set: {msg}")))
+                .collect(),
+        )
+    };
+    let (text, lines) = overrides::apply_to_scenario(text, overrides).map_err(as_errors)?;
+    let mut manifests = Vec::new();
+    if overrides.iter().any(Override::is_workload) {
+        let raw: raw::Scenario = match split_documents(&text).first() {
+            Some(doc) => parse_document(path, doc)?,
+            None => raw::Scenario::default(),
+        };
+        for rel in raw.workloads.iter().filter(|w| !replay::is_trace(&w.value)) {
+            // A file that cannot be read is reported by the loader below.
+            if let Ok((mpath, mtext)) = source.read(&rel.value) {
+                manifests.push((
+                    rel.value.clone(),
+                    ManifestText {
+                        path: mpath,
+                        text: mtext,
+                        lines: LineMap::default(),
+                    },
+                ));
+            }
+        }
+        let mut texts: Vec<ManifestText> = manifests.iter().map(|(_, m)| m.clone()).collect();
+        overrides::apply_to_manifests(&mut texts, overrides).map_err(as_errors)?;
+        for ((_, m), edited) in manifests.iter_mut().zip(texts) {
+            *m = edited;
+        }
+    }
+    load_from(path, &text, source, &manifests).map_err(|mut e| {
+        lines.remap(path, &mut e.0);
+        for (_, m) in &manifests {
+            m.lines.remap(&m.path, &mut e.0);
+        }
+        e
+    })
 }
 
 /// The run's projected size against the ceilings, before anything is allocated: the
@@ -273,7 +338,14 @@ fn metrics_settings(
     (sample_every_ms, warmup_ms)
 }
 
-fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, InputErrors> {
+/// Loads a scenario from its text; `edited` holds workload files (by the path written in
+/// the scenario) whose text was changed by overrides.
+fn load_from(
+    path: &Path,
+    text: &str,
+    source: Source<'_>,
+    edited: &[(String, ManifestText)],
+) -> Result<Scenario, InputErrors> {
     let docs = split_documents(text);
     if docs.len() != 1 {
         return Err(InputError::new(
@@ -391,7 +463,11 @@ fn load_from(path: &Path, text: &str, source: Source<'_>) -> Result<Scenario, In
                               field: &str,
                               errors: &mut Vec<InputError>| {
         for (i, rel) in list.iter().enumerate() {
-            match source.read(&rel.value) {
+            let text = match edited.iter().find(|(r, _)| *r == rel.value) {
+                Some((_, m)) if field == "workloads" => Ok((m.path.clone(), m.text.clone())),
+                _ => source.read(&rel.value),
+            };
+            match text {
                 Err(e) => {
                     errors.push(e.at(path, Some(rel.referenced.line()), format!("{field}[{i}]")))
                 }

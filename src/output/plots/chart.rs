@@ -56,6 +56,7 @@ pub(super) enum Chart {
     Lines(LineChart),
     Heat(HeatMap),
     Bars(Vec<BarPanel>),
+    Bands(super::sweep::BandChart),
 }
 
 impl Chart {
@@ -75,6 +76,7 @@ impl Chart {
         match self {
             Chart::Lines(c) => draw_lines(root, c),
             Chart::Heat(h) => draw_heatmap(root, h),
+            Chart::Bands(b) => super::sweep::draw_bands(root, b),
             Chart::Bars(panels) => {
                 let cols = panels.len().clamp(1, 3);
                 let rows = panels.len().div_ceil(3).max(1);

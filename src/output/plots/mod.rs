@@ -4,6 +4,7 @@ mod chart;
 mod heatmap;
 mod latency;
 mod style;
+mod sweep;
 mod time_series;
 
 use std::fs;
@@ -11,10 +12,11 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use self::chart::{render, series_top, Bar, BarPanel, Chart, LineChart};
+use self::chart::{render, series_top, Bar, BarPanel, Chart, LineChart, Series};
 use self::heatmap::heatmap_chart;
 use self::latency::{cdf_chart, quantile};
 use self::style::{nice_max, time_unit, x_span, PALETTE};
+pub use self::sweep::{render_sweep_plots, SweepCells};
 use self::time_series::{allocation_chart, comparison_lines, pods_chart};
 use super::results_dir::{ClusterSample, Comparison, ReportError, RunResults};
 
@@ -109,49 +111,67 @@ pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>,
 }
 
 /// Summary metrics shown as bar charts in comparisons: (metric, title, unit).
-const BAR_METRICS: [(&str, &str, &str); 6] = [
+const BAR_METRICS: [(&str, &str, &str); 8] = [
     ("sched_latency_mean_s", "Mean scheduling latency", "s"),
     ("sched_latency_p95_s", "p95 scheduling latency", "s"),
     ("startup_latency_p95_s", "p95 startup latency", "s"),
     ("cpu_allocated_avg", "Mean CPU allocated", "ratio"),
+    ("nodes_used_avg", "Mean nodes used", "nodes"),
+    ("cost", "Cost", "cost"),
     ("makespan_s", "Makespan", "s"),
     ("pods_unschedulable", "Unschedulable pods", "pods"),
 ];
 
-/// Draws the plots of a scheduler comparison into `plots_dir`: per-scheduler CPU allocation
-/// and pending pods over time (mean over seeds of the runs given as `(scheduler, samples)`),
-/// and bars of key summary figures with ± one standard deviation over seeds.
-pub fn render_comparison_plots(
-    cmp: &Comparison,
-    runs: &[(String, Vec<ClusterSample>)],
-    plots_dir: &Path,
-) -> Result<Vec<Plot>, ReportError> {
-    let schedulers: Vec<String> = cmp.rows.iter().map(|r| r.scheduler.clone()).collect();
-    let end = runs
-        .iter()
-        .flat_map(|(_, ts)| ts.iter().map(|s| s.time_s))
-        .fold(0.0, f64::max);
-    let (div, x_label) = time_unit(end);
-    let cpu = comparison_lines(runs, &schedulers, end, div, |s| {
-        s.cpu_allocated_ratio * 100.0
-    });
-    let pending = comparison_lines(runs, &schedulers, end, div, |s| s.pods_pending as f64);
-    let mut metrics: Vec<(usize, &str, &str)> = BAR_METRICS
+/// A per-scheduler line plot over time: (stem, title, caption, y label, value of a sample).
+type TimeLine = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&ClusterSample) -> f64,
+);
+
+/// True when every line has the same points: a cluster total that placement cannot change
+/// (e.g. CPU allocation when every pod is placed), not worth a per-scheduler plot.
+fn all_same(series: &[Series]) -> bool {
+    series.windows(2).all(|w| w[0].points == w[1].points)
+}
+
+/// A line chart over simulated time of `series`.
+fn time_chart(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    x_max: f64,
+    y_max: f64,
+    series: Vec<Series>,
+) -> Chart {
+    Chart::Lines(LineChart {
+        title: title.into(),
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        x_max,
+        y_max,
+        series,
+        legend: SeriesLabelPosition::UpperRight,
+    })
+}
+
+/// Bar panels of the [`BAR_METRICS`] that are present and not equal (or zero) for every
+/// scheduler.
+fn bar_panels(cmp: &Comparison) -> Vec<BarPanel> {
+    BAR_METRICS
         .iter()
         .filter_map(|&(m, title, unit)| cmp.metric(m).map(|i| (i, title, unit)))
-        .collect();
-    if metrics.is_empty() {
-        metrics = cmp
-            .metrics
-            .iter()
-            .enumerate()
-            .take(6)
-            .map(|(i, m)| (i, m.as_str(), ""))
-            .collect();
-    }
-    let panels = metrics
-        .iter()
-        .map(|&(i, title, unit)| BarPanel {
+        .filter(|&(i, ..)| {
+            let means: Vec<f64> = cmp
+                .rows
+                .iter()
+                .map(|r| r.values[i].0.unwrap_or(0.0))
+                .collect();
+            means.windows(2).any(|w| w[0] != w[1])
+        })
+        .map(|(i, title, unit)| BarPanel {
             title: title.to_owned(),
             y_label: unit.to_owned(),
             bars: cmp
@@ -166,50 +186,76 @@ pub fn render_comparison_plots(
                 })
                 .collect(),
         })
-        .collect();
-    let specs = [
+        .collect()
+}
+
+/// Draws the plots of a scheduler comparison into `plots_dir`: per-scheduler CPU
+/// allocation, nodes used and pending pods over time (mean over seeds of the runs given as
+/// `(scheduler, samples)`), each only when the schedulers' lines differ, and bars of the
+/// summary figures that differ, with ± one standard deviation over seeds.
+pub fn render_comparison_plots(
+    cmp: &Comparison,
+    runs: &[(String, Vec<ClusterSample>)],
+    plots_dir: &Path,
+) -> Result<Vec<Plot>, ReportError> {
+    let schedulers: Vec<String> = cmp.rows.iter().map(|r| r.scheduler.clone()).collect();
+    let end = runs
+        .iter()
+        .flat_map(|(_, ts)| ts.iter().map(|s| s.time_s))
+        .fold(0.0, f64::max);
+    let (div, x_label) = time_unit(end);
+    let x_max = x_span(end / div);
+    let line = |f: fn(&ClusterSample) -> f64| comparison_lines(runs, &schedulers, end, div, f);
+    let mut specs: Vec<(&str, String, String, Chart)> = Vec::new();
+    let lines: [TimeLine; 3] = [
         (
             "compare_cpu_allocation",
             "CPU allocation over time by scheduler",
             "Share of allocatable CPU requested, mean over seeds, one line per scheduler.",
-            Chart::Lines(LineChart {
-                title: "CPU allocation over time by scheduler".into(),
-                x_label: x_label.into(),
-                y_label: "CPU requested / allocatable (%)".into(),
-                x_max: x_span(end / div),
-                y_max: series_top(&cpu).max(100.0) * 1.2,
-                series: cpu,
-                legend: SeriesLabelPosition::UpperRight,
-            }),
+            "CPU requested / allocatable (%)",
+            |s| s.cpu_allocated_ratio * 100.0,
+        ),
+        (
+            "compare_nodes_used",
+            "Nodes used over time by scheduler",
+            "Nodes with at least one pod, mean over seeds, one line per scheduler.",
+            "nodes used",
+            |s| s.nodes_used as f64,
         ),
         (
             "compare_pending",
             "Pods in phase Pending over time by scheduler",
             "Pods in phase Pending (waiting for a node or bound and still pulling images or starting), mean over seeds, one line per scheduler.",
-            Chart::Lines(LineChart {
-                title: "Pods in phase Pending over time by scheduler".into(),
-                x_label: x_label.into(),
-                y_label: "pods in phase Pending".into(),
-                x_max: x_span(end / div),
-                y_max: nice_max(series_top(&pending)),
-                series: pending,
-                legend: SeriesLabelPosition::UpperRight,
-            }),
-        ),
-        (
-            "compare_summary",
-            "Summary figures by scheduler",
-            "Mean over seeds; error bars show ± one standard deviation.",
-            Chart::Bars(panels),
+            "pods in phase Pending",
+            |s| s.pods_pending as f64,
         ),
     ];
-    render_all(
-        plots_dir,
-        specs
-            .into_iter()
-            .map(|(stem, title, caption, chart)| {
-                (stem, title.to_owned(), caption.to_owned(), chart)
-            })
-            .collect(),
-    )
+    for (stem, title, caption, y_label, f) in lines {
+        let series = line(f);
+        if series.len() > 1 && all_same(&series) {
+            continue;
+        }
+        let top = series_top(&series);
+        let y_max = if stem == "compare_cpu_allocation" {
+            top.max(100.0) * 1.2
+        } else {
+            nice_max(top)
+        };
+        specs.push((
+            stem,
+            title.into(),
+            caption.into(),
+            time_chart(title, x_label, y_label, x_max, y_max, series),
+        ));
+    }
+    let panels = bar_panels(cmp);
+    if !panels.is_empty() {
+        specs.push((
+            "compare_summary",
+            "Summary figures that differ by scheduler".into(),
+            "Mean over seeds; error bars show ± one standard deviation. Figures equal for every scheduler are left out.".into(),
+            Chart::Bars(panels),
+        ));
+    }
+    render_all(plots_dir, specs)
 }
