@@ -198,7 +198,10 @@ fn foreground_keeps_the_owner_until_its_pods_are_gone() {
     let at = |duration: &str| {
         // Containers that take the whole 30 s grace period to exit on SIGTERM.
         let scenario = old_scenario(duration, "delete deployment old --cascade=foreground", "")
-            .replace("container_start: 0s}", "container_start: 0s, default_termination: 30s}");
+            .replace(
+                "container_start: 0s}",
+                "container_start: 0s, default_termination: 30s}",
+            );
         run("foreground", &scenario, &[("old.yaml", OLD)])
     };
     let during = at("70s");

@@ -102,7 +102,14 @@ pub fn run_scenario_with(
 ) -> anyhow::Result<(Summary, PathBuf)> {
     let target =
         results_path::run_dir(out, &sc.name, scheduler, seed).map_err(anyhow::Error::msg)?;
-    run_into(sc, seed, scheduler, &target, progress, outputs == Outputs::All)
+    run_into(
+        sc,
+        seed,
+        scheduler,
+        &target,
+        progress,
+        outputs == Outputs::All,
+    )
 }
 
 /// Runs a loaded scenario and writes its CSVs (and, with `report`, its plots and

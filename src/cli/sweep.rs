@@ -3,12 +3,12 @@
 //! would have written).
 
 use super::run::{load_scenario, run_into};
-use crate::output::results_path;
 use crate::input::overrides::Override;
 use crate::input::scenario::Scenario;
 use crate::input::sweep::{self, SweepSpec};
 use crate::output::plots::{render_sweep_plots, SweepCells};
 use crate::output::report::PLOTS_DIR;
+use crate::output::results_path;
 use crate::output::sweep_files::{self, Plan, PlanCell, SWEEP_CSV, SWEEP_SUMMARY_CSV};
 use crate::sim::Simulation;
 use crate::sweep::grid;
@@ -126,8 +126,9 @@ pub fn prepare(file: &Path, shard: Shard) -> anyhow::Result<Prepared> {
         .map(|c| {
             let scheduler = spec.schedulers[c.scheduler].clone();
             let root = PathBuf::from("runs").join(format!("p{}", c.combination));
-            let dir = results_path::run_dir(&root, &scenarios[c.combination].name, &scheduler, c.seed)
-                .map_err(anyhow::Error::msg)?;
+            let dir =
+                results_path::run_dir(&root, &scenarios[c.combination].name, &scheduler, c.seed)
+                    .map_err(anyhow::Error::msg)?;
             Ok(PlanCell {
                 cell: c.index,
                 combination: c.combination,
