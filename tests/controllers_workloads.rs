@@ -174,7 +174,14 @@ fn scale_down_removes_the_highest_ordinal_first() {
         .filter(|e| e.reason == "SuccessfulDelete" && e.object == "web")
         .map(|e| e.message.clone())
         .collect();
-    assert_eq!(kills, vec!["Deleted pod: web-2", "Deleted pod: web-1"]);
+    // stateful_pod_control.go recordPodEvent: "delete Pod web-2 in StatefulSet web successful".
+    assert_eq!(
+        kills,
+        vec![
+            "delete Pod web-2 in StatefulSet web successful",
+            "delete Pod web-1 in StatefulSet web successful"
+        ]
+    );
     assert!(sim.cluster.storage.claim("default", "www-web-2").is_some());
 }
 
