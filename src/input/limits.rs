@@ -55,18 +55,7 @@ pub fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// A number with thousands separators, as the messages print ceilings.
-pub fn grouped(v: u64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::model::thousands::thousands as grouped;
 
 /// The message for `value` over `ceiling` in `what`.
 pub fn over(value: impl std::fmt::Display, ceiling: u64, what: &str) -> String {
@@ -82,9 +71,6 @@ mod tests {
 
     #[test]
     fn ceilings_print_with_separators() {
-        assert_eq!(grouped(250_000), "250,000");
-        assert_eq!(grouped(1_000_000), "1,000,000");
-        assert_eq!(grouped(999), "999");
         assert!(over(2_147_483_647, 100_000, "nodes")
             .starts_with("2147483647 exceeds the ceiling of 100,000 nodes"));
     }

@@ -19,4 +19,5 @@ pub mod node;
 pub mod pod;
 pub mod quantity;
 pub mod resources;
+pub mod thousands;
 pub mod workload;

@@ -121,18 +121,7 @@ impl Liveness {
     }
 }
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::model::thousands::thousands;
 
 #[cfg(test)]
 mod tests {
@@ -177,12 +166,5 @@ mod tests {
             Err(Stall::Events(4))
         );
         assert_eq!(g.dominant_kinds(), "Sample/Job sync events");
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(5_000_000), "5,000,000");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
     }
 }
