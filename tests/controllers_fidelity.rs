@@ -700,3 +700,47 @@ workloads: [job.yaml]
     let (_, outcome) = sim.workloads.jobs[0].finished.expect("failed");
     assert_eq!(outcome, k8sim::controllers::job::JobOutcome::Failed);
 }
+
+// Regression (issue 11 item 7): MissSchedule names the missed time in RFC1123Z, in UTC
+// (cronjob_controllerv2.go syncCronJob: "Missed scheduled time to start a job: %s",
+// scheduledTime.UTC().Format(time.RFC1123Z)). Forbid with 90 s runs: the 00:01:00
+// schedule is skipped while the first Job runs (0 s to 91 s) and, with
+// startingDeadlineSeconds 10, is 31 s too late when that Job ends.
+#[test]
+fn miss_schedule_names_the_missed_time_in_rfc1123z_utc() {
+    let cronjob = "apiVersion: batch/v1
+kind: CronJob
+metadata: {name: late}
+spec:
+  schedule: \"*/1 * * * *\"
+  concurrencyPolicy: Forbid
+  startingDeadlineSeconds: 10
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: late, image: perl}]
+";
+    let scenario = "name: miss
+start: 2026-01-01T00:00:00Z
+duration: 100s
+runtime: {image_pull: 0s, container_start: 1s, run_duration: {late: 90s}}
+cluster:
+  nodes:
+    - {name: a, allocatable: {cpu: \"4\", memory: 16Gi}}
+workloads: [late.yaml]
+";
+    let sim = run("miss", scenario, &[("late.yaml", cronjob)]);
+    let missed: Vec<&str> = sim
+        .recorder
+        .events
+        .iter()
+        .filter(|e| e.reason == "MissSchedule")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(
+        missed,
+        ["Missed scheduled time to start a job: Thu, 01 Jan 2026 00:01:00 +0000"]
+    );
+}
