@@ -134,8 +134,34 @@ fn comparison_is_identical_on_one_and_two_threads() {
     }
     let (a, b) = (&outputs[0].1, &outputs[1].1);
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (k, v) in a {
+    // decision_cost.csv holds wall-clock times: the one file measured, not simulated.
+    const MEASURED: &str = "seed/compare/decision_cost.csv";
+    for (k, v) in a.iter().filter(|(k, _)| k.as_str() != MEASURED) {
         assert!(v == &b[k], "{k} differs between 1 and 2 threads");
+    }
+    let cost = String::from_utf8(a[MEASURED].clone()).unwrap();
+    let rows: Vec<Vec<&str>> = cost.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "scheduler",
+            "runs",
+            "decisions",
+            "wall_s",
+            "us_per_decision"
+        ]
+    );
+    assert_eq!(rows.len(), 3, "one row per scheduler: {cost}");
+    for (row, name) in rows[1..].iter().zip(["most-allocated", "default"]) {
+        assert_eq!(row[0], name);
+        assert_eq!(row[1], "3");
+        let decisions: u64 = row[2].parse().unwrap();
+        assert!(
+            decisions >= 3 * 9,
+            "the seed scenario places at least 9 pods per run: {cost}"
+        );
+        let us: f64 = row[4].parse().unwrap();
+        assert!(us > 0.0, "{cost}");
     }
     let cmp = read_comparison(&outputs[0].0.join("seed/compare/comparison.csv")).unwrap();
     let names: Vec<&str> = cmp.rows.iter().map(|r| r.scheduler.as_str()).collect();

@@ -2,13 +2,14 @@
 //! writes every run's folder plus a comparison folder with `comparison.csv` and a report.
 
 use super::progress::Progress;
-use super::run::{load_scenario, parse_overrides, run_scenario_with, Outputs};
+use super::run::{load_scenario, parse_overrides, run_into};
 use crate::input::scenario::Scenario;
 use crate::metrics::summary::Summary;
 use crate::output::atomic::AtomicDir;
 use crate::output::decision::{self, Gate};
 use crate::output::results_dir::Comparison;
 use crate::output::{comparison_files, report, results_path, terminal};
+use crate::sim::scheduling::DecisionCost;
 use crate::sim::Simulation;
 use anyhow::Context;
 use rayon::prelude::*;
@@ -73,6 +74,9 @@ pub struct CompareOutcome {
     pub summaries: Vec<(String, Summary)>,
     /// The schedulers compared, in order, without duplicates.
     pub schedulers: Vec<String>,
+    /// Per scheduler (in order): its runs and the wall-clock cost of their scheduling
+    /// decisions, summed (as written to `decision_cost.csv`).
+    pub decision_costs: Vec<(String, u64, DecisionCost)>,
 }
 
 /// Runs `sc` for every scheduler × seed (in parallel on the current rayon pool; results
@@ -115,17 +119,29 @@ pub fn compare_scenario(
         .iter()
         .flat_map(|s| seeds.iter().map(move |&seed| (s.clone(), seed)))
         .collect();
-    let results: Vec<anyhow::Result<(Summary, PathBuf)>> = jobs
+    let results: Vec<anyhow::Result<(Summary, PathBuf, DecisionCost)>> = jobs
         .par_iter()
         // Per-run plots nobody opens are not rendered: the comparison report links to
         // each run's folder (`k8sim report DIR` renders one on demand).
-        .map(|(s, seed)| run_scenario_with(sc, *seed, s, out, progress, Outputs::Csv))
+        .map(|(s, seed)| {
+            let target =
+                results_path::run_dir(out, &sc.name, s, *seed).map_err(anyhow::Error::msg)?;
+            run_into(sc, *seed, s, &target, progress, false)
+        })
         .collect();
     let mut summaries = Vec::with_capacity(jobs.len());
     let mut runs = Vec::with_capacity(jobs.len());
+    let mut decision_costs: Vec<(String, u64, DecisionCost)> = unique
+        .iter()
+        .map(|s| (s.clone(), 0, DecisionCost::default()))
+        .collect();
     for ((s, seed), result) in jobs.iter().zip(results) {
-        let (summary, path) =
+        let (summary, path, cost) =
             result.with_context(|| format!("run of scheduler {s:?} with seed {seed}"))?;
+        if let Some(entry) = decision_costs.iter_mut().find(|(name, ..)| name == s) {
+            entry.1 += 1;
+            entry.2.add(cost);
+        }
         summaries.push((s.clone(), summary));
         runs.push((s.clone(), path));
     }
@@ -139,6 +155,12 @@ pub fn compare_scenario(
             .join(crate::output::results_dir::files::COMPARISON),
     )
     .and_then(|()| comparison_files::write_runs(&summaries, &dir.path().join("runs.csv")))
+    .and_then(|()| {
+        comparison_files::write_decision_cost(
+            &decision_costs,
+            &dir.path().join(comparison_files::DECISION_COST),
+        )
+    })
     .with_context(|| format!("cannot write {}", target.display()))?;
     report::render_comparison_with_runs(dir.path(), &runs)
         .with_context(|| format!("cannot render the report of {}", target.display()))?;
@@ -151,6 +173,7 @@ pub fn compare_scenario(
         runs,
         summaries,
         schedulers: unique,
+        decision_costs,
     })
 }
 
@@ -243,6 +266,10 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             decision::decision_table(&outcome.schedulers, &verdicts, baseline)
         );
         print!("{}", terminal::comparison_table(&outcome.comparison));
+        println!(
+            "{}",
+            comparison_files::decision_cost_line(&outcome.decision_costs)
+        );
     }
     println!("comparison: {}", outcome.dir.display());
     let failures: Vec<String> = gates

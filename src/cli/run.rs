@@ -13,6 +13,7 @@ use crate::output::{results_path, run_files, terminal};
 use crate::scheduler::config::build_profiles;
 use crate::scheduler::plugins::registry::Registry;
 use crate::scheduler::ConfigError;
+use crate::sim::scheduling::DecisionCost;
 use crate::sim::setup::{scheduler_profiles, SetupError};
 use crate::sim::Simulation;
 use anyhow::Context;
@@ -110,10 +111,12 @@ pub fn run_scenario_with(
         progress,
         outputs == Outputs::All,
     )
+    .map(|(summary, path, _)| (summary, path))
 }
 
 /// Runs a loaded scenario and writes its CSVs (and, with `report`, its plots and
-/// report.html) into `target`, replacing it only once everything is written.
+/// report.html) into `target`, replacing it only once everything is written. Returns the
+/// summary, the run folder and the wall-clock cost of the scheduling decisions.
 pub fn run_into(
     sc: &Scenario,
     seed: u64,
@@ -121,7 +124,7 @@ pub fn run_into(
     target: &Path,
     progress: Option<&Progress>,
     report: bool,
-) -> anyhow::Result<(Summary, PathBuf)> {
+) -> anyhow::Result<(Summary, PathBuf, DecisionCost)> {
     let mut sim = Simulation::with_registry(sc, seed, scheduler, super::registry())?;
     // Everything about the destination is checked before simulating (issue 18): a file in
     // the way, an unwritable folder.
@@ -154,7 +157,7 @@ pub fn run_into(
     let path = dir
         .commit()
         .with_context(|| format!("cannot move results into {}", target.display()))?;
-    Ok((summary, path))
+    Ok((summary, path, sim.scheduler.decision_cost))
 }
 
 /// `k8sim run`.

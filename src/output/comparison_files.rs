@@ -1,10 +1,13 @@
 //! The CSV files of a comparison folder `results/<scenario>/compare/`: `comparison.csv`
 //! (one row per scheduler: mean and standard deviation over seeds of every numeric
-//! summary column) and `runs.csv` (every run's summary row).
+//! summary column), `runs.csv` (every run's summary row) and `decision_cost.csv` (the
+//! wall-clock cost per scheduling decision per scheduler: measured, so the one file of a
+//! comparison that differs between two runs of it).
 
 use super::results_dir::{Comparison, ComparisonRow};
 use super::run_files::SUMMARY_HEADER;
 use crate::metrics::summary::Summary;
+use crate::sim::scheduling::DecisionCost;
 use std::io::Write;
 use std::path::Path;
 
@@ -112,6 +115,48 @@ pub fn write_runs(runs: &[(String, Summary)], path: &Path) -> std::io::Result<()
         writeln!(w, "{}", row.join(","))?;
     }
     w.flush()
+}
+
+/// File name of the wall-clock decision costs in a comparison folder.
+pub const DECISION_COST: &str = "decision_cost.csv";
+
+/// Writes `decision_cost.csv`: per scheduler `(name, runs, cost summed over its runs)`, the
+/// attempts, their wall-clock seconds and the mean microseconds per attempt.
+pub fn write_decision_cost(
+    costs: &[(String, u64, DecisionCost)],
+    path: &Path,
+) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(w, "scheduler,runs,decisions,wall_s,us_per_decision")?;
+    for (scheduler, runs, c) in costs {
+        let per = c
+            .micros_per_attempt()
+            .map(|us| format!("{us:.3}"))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "{},{runs},{},{:.6},{per}",
+            q(scheduler),
+            c.attempts,
+            c.wall.as_secs_f64()
+        )?;
+    }
+    w.flush()
+}
+
+/// One line for the terminal: each scheduler's mean wall-clock cost per decision.
+pub fn decision_cost_line(costs: &[(String, u64, DecisionCost)]) -> String {
+    let parts: Vec<String> = costs
+        .iter()
+        .map(|(s, _, c)| match c.micros_per_attempt() {
+            Some(us) => format!("{s} {us:.1} µs ({} decisions)", c.attempts),
+            None => format!("{s} – (no decisions)"),
+        })
+        .collect();
+    format!(
+        "wall-clock per scheduling decision on this machine (not deterministic; {DECISION_COST}): {}",
+        parts.join(", ")
+    )
 }
 
 #[cfg(test)]

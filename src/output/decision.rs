@@ -4,6 +4,7 @@
 
 use crate::metrics::direction::{better, is_better, Better};
 use crate::metrics::summary::Summary;
+use crate::output::results_dir::Comparison;
 use crate::sweep::stats::Estimate;
 use std::fmt::Write as _;
 
@@ -48,6 +49,100 @@ fn values(runs: &[(String, Summary)], scheduler: &str, figure: &str) -> Vec<(u64
         .collect()
 }
 
+/// Whether the per-scheduler `means` of `figure` differ and, when they do and the figure
+/// has a direction, which scheduler is best (the first of equals, in `schedulers` order).
+pub fn judge(figure: &str, schedulers: &[String], means: &[Option<f64>]) -> (bool, Option<String>) {
+    let present: Vec<f64> = means.iter().flatten().copied().collect();
+    let differs = present
+        .windows(2)
+        .any(|w| (w[0] - w[1]).abs() > 1e-9 * w[0].abs().max(1.0));
+    let best = better(figure).filter(|_| differs).and_then(|d| {
+        let mut best: Option<(usize, f64)> = None;
+        for (i, m) in means.iter().enumerate() {
+            if let Some(m) = *m {
+                if best.is_none_or(|(_, b)| is_better(d, m, b)) {
+                    best = Some((i, m));
+                }
+            }
+        }
+        best.map(|(i, _)| schedulers[i].clone())
+    });
+    (differs, best)
+}
+
+/// The verdicts of a written `comparison.csv` (its means; no baseline differences), in
+/// the order of [`decide`]: figures that differ first. Used by the comparison report.
+pub fn verdicts_from_comparison(cmp: &Comparison) -> Vec<FigureVerdict> {
+    let schedulers: Vec<String> = cmp.rows.iter().map(|r| r.scheduler.clone()).collect();
+    let mut verdicts: Vec<FigureVerdict> = cmp
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, figure)| {
+            let means: Vec<Option<f64>> = cmp.rows.iter().map(|r| r.values[i].0).collect();
+            let (differs, best) = judge(figure, &schedulers, &means);
+            FigureVerdict {
+                figure: figure.clone(),
+                better: better(figure),
+                deltas: vec![None; means.len()],
+                means,
+                differs,
+                best,
+            }
+        })
+        .collect();
+    verdicts.sort_by_key(|v| !v.differs);
+    verdicts
+}
+
+/// The overall verdict of a comparison: how many of the ranked figures that differ each
+/// scheduler is best in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Winner {
+    /// The schedulers best in the most figures (one: a winner; several: a tie).
+    pub leaders: Vec<String>,
+    /// Figures the leaders are best in (each).
+    pub wins: usize,
+    /// Figures that differ and have a direction.
+    pub ranked: usize,
+}
+
+impl Winner {
+    /// One line for the terminal and the report, e.g. `winner: default (best in 25 of 34 ranked
+    /// figures that differ)`.
+    pub fn line(&self) -> String {
+        match self.leaders.as_slice() {
+            [one] => format!(
+                "winner: {one} (best in {} of {} ranked figures that differ)",
+                self.wins, self.ranked
+            ),
+            many => format!(
+                "no single winner: {} are each best in {} of {} ranked figures that differ",
+                many.join(", "),
+                self.wins,
+                self.ranked
+            ),
+        }
+    }
+}
+
+/// The scheduler best in the most figures that differ (ties kept, in `schedulers` order);
+/// `None` when no ranked figure differs.
+pub fn winner(schedulers: &[String], verdicts: &[FigureVerdict]) -> Option<Winner> {
+    let bests: Vec<&str> = verdicts.iter().filter_map(|v| v.best.as_deref()).collect();
+    let wins = |s: &String| bests.iter().filter(|b| **b == s.as_str()).count();
+    let top = schedulers.iter().map(wins).max().filter(|&w| w > 0)?;
+    Some(Winner {
+        leaders: schedulers
+            .iter()
+            .filter(|s| wins(s) == top)
+            .cloned()
+            .collect(),
+        wins: top,
+        ranked: bests.len(),
+    })
+}
+
 /// Judges every numeric summary figure over `runs` (`(scheduler, summary)`), schedulers in
 /// the order of `schedulers`, differences against `baseline` when given. Figures that
 /// differ come first, then the others, each group in summary.csv order.
@@ -72,22 +167,8 @@ pub fn decide(
                     Estimate::of(&v).map(|e| e.mean)
                 })
                 .collect();
-            let present: Vec<f64> = means.iter().flatten().copied().collect();
-            let differs = present
-                .windows(2)
-                .any(|w| (w[0] - w[1]).abs() > 1e-9 * w[0].abs().max(1.0));
+            let (differs, best) = judge(figure, schedulers, &means);
             let dir = better(figure);
-            let best = dir.filter(|_| differs).and_then(|d| {
-                let mut best: Option<(usize, f64)> = None;
-                for (i, m) in means.iter().enumerate() {
-                    if let Some(m) = *m {
-                        if best.is_none_or(|(_, b)| is_better(d, m, b)) {
-                            best = Some((i, m));
-                        }
-                    }
-                }
-                best.map(|(i, _)| schedulers[i].clone())
-            });
             let deltas = schedulers
                 .iter()
                 .map(|s| {
@@ -165,6 +246,9 @@ pub fn decision_table(
         .collect();
     let mut out = String::new();
     let differing = rows.len() - 1;
+    if let Some(w) = winner(schedulers, verdicts) {
+        let _ = writeln!(out, "{}", w.line());
+    }
     let _ = writeln!(out, "figures that differ between schedulers: {differing}");
     if differing > 0 {
         for r in &rows {
@@ -354,13 +438,59 @@ mod tests {
         assert!(!cpu.differs && cpu.best.is_none());
         let table = decision_table(&schedulers, &v, Some("a"));
         assert!(
-            table.starts_with("figures that differ between schedulers: 1\n"),
+            table.starts_with(
+                "winner: a (best in 1 of 1 ranked figures that differ)\nfigures that differ between schedulers: 1\n"
+            ),
             "{table}"
         );
         assert!(table.contains("+1.000 [+0.503, +1.497] *"), "{table}");
         assert!(
             table.contains("equal for every scheduler: ") && table.contains("cpu_allocated_avg")
         );
+    }
+
+    #[test]
+    fn the_winner_is_best_in_the_most_figures_and_ties_are_named() {
+        let (schedulers, mut runs) = fixture();
+        let v = decide(&schedulers, &runs, None);
+        let w = winner(&schedulers, &v).unwrap();
+        assert_eq!(w.leaders, ["a"]);
+        assert_eq!((w.wins, w.ranked), (1, 1));
+        // b allocates more CPU in every seed: one figure each, a tie.
+        for (s, sum) in &mut runs {
+            if s == "b" {
+                sum.cpu_allocated_avg = 0.6;
+            }
+        }
+        let v = decide(&schedulers, &runs, None);
+        let w = winner(&schedulers, &v).unwrap();
+        assert_eq!(w.leaders, ["a", "b"]);
+        assert_eq!(
+            w.line(),
+            "no single winner: a, b are each best in 1 of 2 ranked figures that differ"
+        );
+        // Equal runs rank nothing: no winner.
+        let same: Vec<(String, Summary)> = runs
+            .iter()
+            .map(|(s, _)| (s.clone(), Summary::default()))
+            .collect();
+        assert!(winner(&schedulers, &decide(&schedulers, &same, None)).is_none());
+    }
+
+    #[test]
+    fn verdicts_of_a_written_comparison_match_the_runs() {
+        let (schedulers, runs) = fixture();
+        let cmp = crate::output::comparison_files::aggregate(&schedulers, &runs);
+        let from_file = verdicts_from_comparison(&cmp);
+        let from_runs = decide(&schedulers, &runs, None);
+        let lead = |v: &[FigureVerdict]| {
+            v.iter()
+                .filter(|v| v.differs)
+                .map(|v| (v.figure.clone(), v.best.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lead(&from_file), lead(&from_runs));
+        assert_eq!(lead(&from_file)[0].0, "sched_latency_p99_s");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::decision;
 use super::plots::{render_comparison_plots, render_run_plots, Plot};
 use super::results_dir::{
     csv_files, discover_runs, files, read_comparison, read_timeseries, Comparison, CsvTable,
@@ -381,6 +382,78 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
+/// The comparison's verdict: the winner, then the figures that differ with their
+/// direction and the best scheduler in bold, then the names of the figures equal for all.
+fn push_verdict(out: &mut String, cmp: &Comparison) {
+    let schedulers: Vec<String> = cmp.rows.iter().map(|r| r.scheduler.clone()).collect();
+    let verdicts = decision::verdicts_from_comparison(cmp);
+    out.push_str("<section id=\"verdict\">\n<h2>Verdict</h2>\n");
+    if let Some(w) = decision::winner(&schedulers, &verdicts) {
+        let _ = writeln!(
+            out,
+            "<p class=\"winner\"><strong>{}</strong></p>",
+            escape(&w.line())
+        );
+    }
+    let differing: Vec<&decision::FigureVerdict> = verdicts.iter().filter(|v| v.differs).collect();
+    let _ = writeln!(
+        out,
+        "<p>Figures that differ between schedulers: {}; the best mean of each is in bold.</p>",
+        differing.len()
+    );
+    if !differing.is_empty() {
+        out.push_str("<table id=\"differing\">\n<thead><tr><th>figure</th><th>unit</th><th>better</th><th>best</th>");
+        for s in &schedulers {
+            let _ = write!(out, "<th>{}</th>", escape(s));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for v in &differing {
+            let (label, unit) = label_and_unit(&v.figure);
+            let better = v
+                .better
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "–".into());
+            let best = v.best.clone().unwrap_or_else(|| "–".into());
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{unit}</td><td>{better}</td><td>{}</td>",
+                escape(&label),
+                escape(&best)
+            );
+            for (m, s) in v.means.iter().zip(&schedulers) {
+                match m {
+                    Some(m) if v.best.as_ref() == Some(s) => {
+                        let _ = write!(
+                            out,
+                            "<td class=\"num\"><strong>{}</strong></td>",
+                            fmt_num(*m)
+                        );
+                    }
+                    Some(m) => {
+                        let _ = write!(out, "<td class=\"num\">{}</td>", fmt_num(*m));
+                    }
+                    None => out.push_str("<td>–</td>"),
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    let equal: Vec<&str> = verdicts
+        .iter()
+        .filter(|v| !v.differs)
+        .map(|v| v.figure.as_str())
+        .collect();
+    if !equal.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>Equal for every scheduler: {}.</p>",
+            escape(&equal.join(", "))
+        );
+    }
+    out.push_str("</section>\n");
+}
+
 fn comparison_html(
     compare_dir: &Path,
     cmp: &Comparison,
@@ -399,6 +472,7 @@ fn comparison_html(
         cmp.rows.len(),
         runs.len()
     );
+    push_verdict(&mut out, cmp);
     out.push_str(
         "<section id=\"summary-section\">\n<h2>Summary</h2>\n\
          <p>Mean ± standard deviation over seeds.</p>\n",

@@ -4,10 +4,12 @@
 //! requeueing on cluster changes.
 
 mod binding;
+mod decision_cost;
 mod preemption;
 
 pub use binding::permit_timeout;
 use binding::run_binding_cycle;
+pub use decision_cost::DecisionCost;
 use preemption::{nominated_rejects, run_post_filter};
 
 use super::event::Event;
@@ -52,6 +54,8 @@ pub struct SchedulerState {
     pub explain_pod: Option<String>,
     /// Recorded attempts of `explain_pod`.
     pub explanations: Vec<AttemptRecord>,
+    /// Wall-clock cost of the attempts (not deterministic; never in the run's files).
+    pub decision_cost: DecisionCost,
 }
 
 /// One recorded scheduling attempt (for `k8sim explain`).
@@ -102,6 +106,7 @@ impl SchedulerState {
             waits: 0,
             explain_pod: None,
             explanations: Vec::new(),
+            decision_cost: DecisionCost::default(),
         }
     }
 
@@ -229,6 +234,7 @@ pub fn schedule_one(sim: &mut Simulation) {
         .scheduler
         .profile_index(&pod.spec.scheduler_name)
         .expect("only pods with a profile are queued");
+    let started = std::time::Instant::now();
     let explain = sim.scheduler.explain_pod.as_deref() == Some(pod.name.as_str());
     let explanation =
         explain.then(|| sim.scheduler.profiles[profile_ix].explain(pod, &sim.cluster));
@@ -297,6 +303,7 @@ pub fn schedule_one(sim: &mut Simulation) {
             record(sim, Err(message), preempted);
         }
     }
+    sim.scheduler.decision_cost.record(started);
     ensure_cycle(sim);
 }
 
