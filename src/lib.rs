@@ -14,6 +14,7 @@ pub mod kubelet;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod plan;
 pub mod scheduler;
 pub mod sim;
 pub mod sweep;

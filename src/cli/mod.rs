@@ -4,6 +4,7 @@ pub mod compare;
 pub mod explain;
 pub mod fit;
 pub mod kubectl;
+pub mod plan;
 pub mod progress;
 pub mod run;
 pub mod sweep;
@@ -88,6 +89,7 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Some(Command::Kubectl(args)) => kubectl::run(args),
         Some(Command::Explain(args)) => explain::explain(args),
         Some(Command::Fit(args)) => fit::fit(args),
+        Some(Command::Plan(args)) => plan::plan(args),
         Some(Command::Report { dir }) => report(dir),
         Some(Command::Experiment(Experiment::Fgd(args))) => {
             crate::gpu::experiment::run_experiment(args)
@@ -141,6 +143,9 @@ pub enum Command {
     /// How many more replicas of a pod fit the simulated cluster at a moment, and why the
     /// next one does not: `k8sim fit POD.yaml --scenario SCENARIO --at 30m`.
     Fit(fit::FitArgs),
+    /// The smallest (or cheapest) node count that meets every SLO in every seed and fault
+    /// case: `k8sim plan SCENARIO --node-group worker --slo 'pending_age_p99_s < 30s'`.
+    Plan(plan::PlanArgs),
     /// Show the simulated cluster as kubectl would at a simulated time:
     /// `k8sim kubectl SCENARIO --at 30m -- get pods -o wide`.
     Kubectl(kubectl::KubectlArgs),

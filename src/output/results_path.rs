@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 /// The comparison folder's name inside `<out>/<scenario>/`.
 pub const COMPARE_DIR: &str = "compare";
+/// The plan folder's name under a scenario's results (`k8sim plan`).
+pub const PLAN_DIR: &str = "plan";
 
 /// The folder name of a scheduler's runs: a built-in profile's name, or a
 /// KubeSchedulerConfiguration file's stem (`configs/tight.yaml` -> `tight`).
@@ -27,9 +29,9 @@ pub fn scheduler_folder(scheduler: &str) -> Result<String, String> {
         format!("scheduler {scheduler:?}: its name names the results folder, and")
     };
     path_name::check(&folder).map_err(|e| format!("{what} {e}"))?;
-    if folder == COMPARE_DIR {
+    if folder == COMPARE_DIR || folder == PLAN_DIR {
         return Err(format!(
-            "{what} {folder:?} is reserved for the comparison folder (rename the file)"
+            "{what} {folder:?} is reserved for the comparison and plan folders (rename the file)"
         ));
     }
     Ok(folder)
@@ -48,6 +50,12 @@ pub fn run_dir(out: &Path, scenario: &str, scheduler: &str, seed: u64) -> Result
 pub fn compare_dir(out: &Path, scenario: &str) -> Result<PathBuf, String> {
     path_name::check(scenario).map_err(|e| format!("scenario name: {e}"))?;
     Ok(out.join(scenario).join(COMPARE_DIR))
+}
+
+/// `<out>/<scenario>/plan`.
+pub fn plan_dir(out: &Path, scenario: &str) -> Result<PathBuf, String> {
+    path_name::check(scenario).map_err(|e| format!("scenario name: {e}"))?;
+    Ok(out.join(scenario).join(PLAN_DIR))
 }
 
 #[cfg(test)]
@@ -76,7 +84,15 @@ mod tests {
             assert!(e.contains(&format!("{s:?}")), "{s}: {e}");
         }
         let e = scheduler_folder("compare.yaml").unwrap_err();
-        assert!(e.contains("reserved for the comparison folder"), "{e}");
+        assert!(
+            e.contains("reserved for the comparison and plan folders"),
+            "{e}"
+        );
+        let e = scheduler_folder("plan").unwrap_err();
+        assert!(
+            e.contains("reserved for the comparison and plan folders"),
+            "{e}"
+        );
         let e = scheduler_folder("a\u{7}b").unwrap_err();
         assert!(e.contains("contains '\\u{7}'"), "{e}");
     }

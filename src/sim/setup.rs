@@ -89,6 +89,18 @@ impl Simulation {
         Simulation::build(scenario, seed, scheduler, registry, scenario.limits)
     }
 
+    /// As [`Simulation::with_registry`] with other engine limits (`k8sim plan` looks at
+    /// the cluster at the fault time to pick the busiest node).
+    pub fn with_registry_and_limits(
+        scenario: &Scenario,
+        seed: u64,
+        scheduler: &str,
+        registry: &Registry,
+        limits: crate::engine::Limits,
+    ) -> Result<Simulation, SetupError> {
+        Simulation::build(scenario, seed, scheduler, registry, limits)
+    }
+
     fn build(
         scenario: &Scenario,
         seed: u64,
