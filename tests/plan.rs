@@ -75,6 +75,13 @@ fn ten_one_cpu_replicas_on_four_cpu_nodes_need_three_and_two_is_the_proof() {
     assert!(proof.iter().all(|r| r[5] == "false" && r[4] == "2.000"));
     let answer: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "3").collect();
     assert!(answer.len() == 3 && answer.iter().all(|r| r[5] == "true"));
+    let dir = out.join("plan-pack/plan");
+    for f in ["plan.png", "plan.svg", "report.html"] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("worker: 3 nodes of 4 cpu / 16Gi"), "the answer leads the page");
+    assert!(html.contains("<svg"), "the plot is inlined");
     let _ = std::fs::remove_dir_all(&out);
 }
 

@@ -13,8 +13,9 @@ use crate::input::timeline::Action;
 use crate::metrics::waits::by_workload;
 use crate::model::resources::{CPU, MEMORY};
 use crate::output::atomic::{write_file, AtomicDir};
-use crate::output::results_path;
-use crate::plan::slo::{RunFigures, Slo};
+use crate::output::plots::{render_plan_plots, PlanCurve};
+use crate::output::{report, results_path};
+use crate::plan::slo::{Op, RunFigures, Slo};
 use crate::plan::{search, SearchOutcome};
 use crate::sim::waits::pod_waits;
 use crate::sim::Simulation;
@@ -433,38 +434,92 @@ fn plan_in_pool(args: &PlanArgs) -> anyhow::Result<()> {
         plan_several_groups(&planner, &base, &mut evaluated)?
     };
     planner.bar.finish_and_clear();
+    let slo_list = planner
+        .slos
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let headline = match &outcome {
+        Some(answer) => answer_line(&planner, &base, answer, &evaluated),
+        None => format!(
+            "no count up to --max {} meets every SLO ({slo_list})",
+            args.max
+        ),
+    };
+    let rows = candidate_rows(&planner, &evaluated);
     let dir = AtomicDir::create(&target)
         .with_context(|| format!("cannot write results to {}", target.display()))?;
     write_file(
         &dir.path().join("plan.csv"),
         plan_csv(&planner, &evaluated).as_bytes(),
     )
+    .map_err(anyhow::Error::new)
+    .and_then(|()| {
+        let answer_nodes = outcome
+            .as_ref()
+            .map(|a| a.counts.iter().map(|n| *n as f64).sum());
+        let plots = render_plan_plots(&curves(&planner, &evaluated), answer_nodes, dir.path())?;
+        let header = ["candidate", "runs passed", "verdict"];
+        let table: Vec<Vec<String>> = rows
+            .iter()
+            .map(|(c, p, v)| vec![c.clone(), p.clone(), (*v).to_owned()])
+            .collect();
+        report::render_plan_report(dir.path(), &base.name, &headline, &header, &table, &plots)?;
+        Ok(())
+    })
     .with_context(|| format!("cannot write results into {}", target.display()))?;
     let dir = dir
         .commit()
         .with_context(|| format!("cannot move results into {}", target.display()))?;
-    match outcome {
-        Some(answer) => {
-            println!("{}", answer_line(&planner, &base, &answer, &evaluated));
-            print!("{}", evaluated_table(&planner, &evaluated));
-            println!("plan: {}", dir.display());
-            Ok(())
-        }
-        None => {
-            print!("{}", evaluated_table(&planner, &evaluated));
-            println!("plan: {}", dir.display());
-            bail!(
-                "no count up to --max {} meets every SLO ({}); raise --max or relax the SLOs",
-                args.max,
-                planner
-                    .slos
-                    .iter()
-                    .map(|s| s.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
+    if outcome.is_some() {
+        println!("{headline}");
     }
+    print!("{}", candidate_table(&rows));
+    println!("plan: {}", dir.display());
+    if outcome.is_none() {
+        bail!("{headline}; raise --max or relax the SLOs");
+    }
+    Ok(())
+}
+
+/// Per SLO, its figure per node count tried: the worst value over every run (the
+/// largest, or the smallest for `>`/`>=` SLOs) and the range.
+fn curves(planner: &Planner, evaluated: &Evaluated) -> Vec<PlanCurve> {
+    planner
+        .slos
+        .iter()
+        .enumerate()
+        .map(|(i, slo)| {
+            let mut by_nodes: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+            for (counts, runs) in evaluated {
+                let nodes: u32 = counts.iter().sum();
+                by_nodes
+                    .entry(nodes)
+                    .or_default()
+                    .extend(runs.iter().map(|c| c.values[i]));
+            }
+            let points = by_nodes
+                .into_iter()
+                .map(|(n, v)| {
+                    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+                    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let worst = if matches!(slo.op, Op::Gt | Op::Ge) {
+                        lo
+                    } else {
+                        hi
+                    };
+                    (n as f64, worst, lo, hi)
+                })
+                .collect();
+            PlanCurve {
+                slo: slo.text.clone(),
+                figure: slo.column(),
+                threshold: slo.threshold,
+                points,
+            }
+        })
+        .collect()
 }
 
 /// The answer of a plan: the chosen counts and the failing candidate that proves it.
@@ -656,8 +711,8 @@ fn answer_line(
 }
 
 /// Per candidate: counts, runs passed, verdict.
-fn evaluated_table(planner: &Planner, evaluated: &Evaluated) -> String {
-    let rows: Vec<(String, String, &str)> = evaluated
+fn candidate_rows(planner: &Planner, evaluated: &Evaluated) -> Vec<(String, String, &'static str)> {
+    evaluated
         .iter()
         .map(|(counts, runs)| {
             let passed = runs.iter().filter(|c| c.pass).count();
@@ -667,7 +722,11 @@ fn evaluated_table(planner: &Planner, evaluated: &Evaluated) -> String {
                 if passed == runs.len() { "pass" } else { "fail" },
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The candidates as a terminal table.
+fn candidate_table(rows: &[(String, String, &str)]) -> String {
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(9);
     let mut out = format!("  {:<width$}  runs passed  verdict\n", "candidate");
     for (counts, passed, verdict) in rows {

@@ -93,10 +93,15 @@ fn page_start(out: &mut String, title: &str) {
 }
 
 fn push_plots(out: &mut String, plots: &[Plot]) {
+    push_plots_from(out, plots, &format!("{PLOTS_DIR}/"));
+}
+
+/// The plots section, the files being `<prefix><stem>.png|svg` relative to the page.
+fn push_plots_from(out: &mut String, plots: &[Plot], prefix: &str) {
     out.push_str("<section id=\"plots\">\n<h2>Plots</h2>\n");
     for p in plots {
-        let png = href(&format!("{PLOTS_DIR}/{}.png", p.stem));
-        let svg = href(&format!("{PLOTS_DIR}/{}.svg", p.stem));
+        let png = href(&format!("{prefix}{}.png", p.stem));
+        let svg = href(&format!("{prefix}{}.svg", p.stem));
         let _ = write!(
             out,
             "<figure id=\"plot-{}\">\n{}\n<figcaption><strong>{}</strong>. {} \
@@ -181,6 +186,35 @@ fn push_links(out: &mut String, names: &[String], plots: &[Plot]) {
         }
     }
     out.push_str("</ul>\n</section>\n");
+}
+
+/// Writes a plan folder's `report.html`: the answer line, the table of candidates, the
+/// plots (`plan.png`, `plan_<k>.png` next to the page) and a link to `plan.csv`.
+pub fn render_plan_report(
+    dir: &Path,
+    scenario: &str,
+    answer: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+    plots: &[Plot],
+) -> Result<(), ReportError> {
+    let mut out = String::new();
+    page_start(&mut out, &format!("k8sim plan: {scenario}"));
+    let _ = write!(
+        out,
+        "<h1>k8sim capacity plan</h1>\n<p class=\"sub\">scenario <strong>{}</strong></p>\n\
+         <section id=\"answer\">\n<h2>Answer</h2>\n<p><strong>{}</strong></p>\n",
+        escape(scenario),
+        escape(answer)
+    );
+    push_table(&mut out, Some("candidates"), header, rows);
+    out.push_str("</section>\n");
+    push_plots_from(&mut out, plots, "");
+    out.push_str(
+        "<section id=\"files\">\n<h2>Data files</h2>\n<ul>\n\
+         <li><a href=\"plan.csv\">plan.csv</a></li>\n</ul>\n</section>\n</body>\n</html>\n",
+    );
+    write_file(&dir.join(REPORT_FILE), &out)
 }
 
 /// Splits a summary column name into a readable label and its unit.

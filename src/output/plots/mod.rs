@@ -3,6 +3,7 @@
 mod chart;
 mod heatmap;
 mod latency;
+mod plan;
 mod style;
 mod sweep;
 mod time_series;
@@ -15,6 +16,7 @@ use plotters::prelude::*;
 use self::chart::{render, series_top, Bar, BarPanel, Chart, LineChart, Series};
 use self::heatmap::heatmap_chart;
 use self::latency::{cdf_chart, quantile};
+pub use self::plan::{render_plan_plots, PlanCurve};
 use self::style::{nice_max, time_unit, x_span, PALETTE};
 pub use self::sweep::{render_sweep_plots, SweepCells};
 use self::time_series::{allocation_chart, comparison_lines, pods_chart};
