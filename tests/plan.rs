@@ -80,7 +80,10 @@ fn ten_one_cpu_replicas_on_four_cpu_nodes_need_three_and_two_is_the_proof() {
         assert!(dir.join(f).is_file(), "{f}");
     }
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    assert!(html.contains("worker: 3 nodes of 4 cpu / 16Gi"), "the answer leads the page");
+    assert!(
+        html.contains("worker: 3 nodes of 4 cpu / 16Gi"),
+        "the answer leads the page"
+    );
     assert!(html.contains("<svg"), "the plot is inlined");
     let _ = std::fs::remove_dir_all(&out);
 }
@@ -151,6 +154,13 @@ fn losing_a_zone_asks_for_the_cheapest_mix_that_survives_any_zone() {
             "{mix:?}"
         );
     }
+    // A zone back after 3 minutes, before its pods are evicted (50 s + 300 s): three do.
+    args.extend(["--recover-after", "3m"]);
+    let (first, _) = answer(&plan("zones.yaml", &args, &out), &out, "plan-zones");
+    assert!(
+        first.starts_with("zone-a=1 zone-b=1 zone-c=1 — "),
+        "{first}"
+    );
     let _ = std::fs::remove_dir_all(&out);
 }
 

@@ -64,6 +64,10 @@ pub struct PlanArgs {
     /// requested) of the scenario as written, first seed.
     #[arg(long = "fault-at", value_name = "TIME")]
     pub fault_at: Vec<String>,
+    /// The lost zone or node comes back this long after the fault; omitted: lost until
+    /// the end of the run.
+    #[arg(long = "recover-after", value_name = "DURATION")]
+    pub recover_after: Option<String>,
     /// Smallest count tried per group.
     #[arg(long, default_value_t = 1)]
     pub min: u32,
@@ -132,6 +136,7 @@ struct Planner<'a> {
     seeds: Vec<u64>,
     slos: Vec<Slo>,
     faults: Vec<FaultCase>,
+    recover_after_ms: Option<u64>,
     bar: ProgressBar,
 }
 
@@ -148,23 +153,39 @@ impl Planner<'_> {
         load_scenario(Some(&self.args.scenario), &overrides).map_err(anyhow::Error::new)
     }
 
+    /// With `--recover-after`, adds the recovery `recover` that long after the fault (when
+    /// that is before the end of the run).
+    fn push_recovery(&self, sc: &mut Scenario, at_ms: u64, recover: Action) {
+        if let Some(after) = self.recover_after_ms {
+            let back = at_ms.saturating_add(after);
+            if back < sc.limits.end_time.as_millis() {
+                push_fault(sc, back, recover);
+            }
+        }
+    }
+
     /// Runs one seed × fault case of a candidate.
     fn run_case(&self, counts: &[u32], seed: u64, fault: usize) -> anyhow::Result<CaseResult> {
         let mut sc = self.scenario(counts)?;
         let mut node = None;
         match &self.faults[fault] {
             FaultCase::None => {}
-            FaultCase::Zone { zone, at_ms } => push_fault(
-                &mut sc,
-                *at_ms,
-                Action::ZoneFail {
-                    label: ZONE_LABEL.into(),
-                    value: zone.clone(),
-                },
-            ),
+            FaultCase::Zone { zone, at_ms } => {
+                let (label, value) = (ZONE_LABEL.to_owned(), zone.clone());
+                push_fault(
+                    &mut sc,
+                    *at_ms,
+                    Action::ZoneFail {
+                        label: label.clone(),
+                        value: value.clone(),
+                    },
+                );
+                self.push_recovery(&mut sc, *at_ms, Action::ZoneRecover { label, value });
+            }
             FaultCase::BusiestNode { at_ms } => {
                 let busiest = busiest_node(&sc, seed, &self.scheduler, *at_ms)?;
                 push_fault(&mut sc, *at_ms, Action::NodeFail(busiest.clone()));
+                self.push_recovery(&mut sc, *at_ms, Action::NodeRecover(busiest.clone()));
                 node = Some(busiest);
             }
         }
@@ -407,6 +428,15 @@ fn plan_in_pool(args: &PlanArgs) -> anyhow::Result<()> {
         .with_context(|| format!("scheduler {scheduler:?}"))?;
     let target = results_path::plan_dir(&args.out, &base.name).map_err(anyhow::Error::msg)?;
     let faults = fault_cases(args, &base, &scheduler, seeds[0])?;
+    let recover_after_ms = match &args.recover_after {
+        Some(_) if args.faults == FaultMode::None => {
+            bail!("--recover-after needs --faults zones or --faults nodes")
+        }
+        Some(t) => {
+            Some(parse_duration_ms(t).map_err(|e| anyhow::anyhow!("--recover-after {t:?}: {e}"))?)
+        }
+        None => None,
+    };
     AtomicDir::preflight(&target)
         .with_context(|| format!("cannot write results to {}", target.display()))?;
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
@@ -425,6 +455,7 @@ fn plan_in_pool(args: &PlanArgs) -> anyhow::Result<()> {
         seeds,
         slos,
         faults,
+        recover_after_ms,
         bar,
     };
     let mut evaluated: Evaluated = BTreeMap::new();
@@ -532,7 +563,17 @@ fn evaluate(planner: &Planner, evaluated: &mut Evaluated, counts: &[u32]) -> any
     if let Some(r) = evaluated.get(counts) {
         return Ok(r.iter().all(|c| c.pass));
     }
-    planner.bar.set_message(format!("trying {counts:?}"));
+    let best = evaluated
+        .iter()
+        .filter(|(_, r)| r.iter().all(|c| c.pass))
+        .min_by_key(|(c, _)| c.iter().sum::<u32>())
+        .map(|(c, _)| counts_text(planner, c))
+        .unwrap_or_else(|| "none yet".into());
+    planner.bar.set_message(format!(
+        "{} candidates done · best so far: {best} · trying {}",
+        evaluated.len(),
+        counts_text(planner, counts)
+    ));
     let results = planner.run_candidate(counts)?;
     let pass = results.iter().all(|c| c.pass);
     evaluated.insert(counts.to_vec(), results);
@@ -605,26 +646,43 @@ fn plan_several_groups(
     };
     let bound = vec![upper; k];
     let bound_cost = cost(&bound);
-    let span = (planner.args.max - planner.args.min + 1) as usize;
-    if span.checked_pow(k as u32).is_none_or(|n| n > MAX_MIXES) {
+    // A mix cheaper than the bound has each group below what the bound's cost buys of
+    // it when every other group is at --min.
+    let (min, max) = (planner.args.min, planner.args.max);
+    let weight = |i: usize| if priced { prices[i] } else { 1.0 };
+    let caps: Vec<u32> = (0..k)
+        .map(|i| {
+            let others: f64 = (0..k)
+                .filter(|&j| j != i)
+                .map(|j| min as f64 * weight(j))
+                .sum();
+            if weight(i) > 0.0 {
+                (((bound_cost - others) / weight(i)).floor().max(min as f64) as u32).min(max)
+            } else {
+                max
+            }
+        })
+        .collect();
+    let mixes_to_enumerate = caps
+        .iter()
+        .try_fold(1usize, |n, c| n.checked_mul((c - min + 1) as usize));
+    if mixes_to_enumerate.is_none_or(|n| n > MAX_MIXES) {
         bail!(
-            "{k} node groups over --min {}..--max {} are more than {MAX_MIXES} mixes: narrow --min/--max",
-            planner.args.min,
-            planner.args.max
+            "{k} node groups up to {caps:?} nodes each are more than {MAX_MIXES} mixes to try: narrow --min/--max"
         );
     }
     let mut mixes: Vec<Vec<u32>> = Vec::new();
-    let mut mix = vec![planner.args.min; k];
+    let mut mix = vec![min; k];
     loop {
         if cost(&mix) < bound_cost {
             mixes.push(mix.clone());
         }
-        let Some(i) = (0..k).find(|&i| mix[i] < planner.args.max) else {
+        let Some(i) = (0..k).find(|&i| mix[i] < caps[i]) else {
             break;
         };
         mix[i] += 1;
         for m in &mut mix[..i] {
-            *m = planner.args.min;
+            *m = min;
         }
     }
     mixes.sort_by(|a, b| cost(a).total_cmp(&cost(b)).then_with(|| a.cmp(b)));

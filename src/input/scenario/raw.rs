@@ -53,6 +53,7 @@ pub struct NodeGroup {
     pub unschedulable: bool,
     #[serde(default)]
     pub images: Vec<String>,
+    #[serde(alias = "cost_per_hour")]
     pub price_per_hour: Option<Spanned<f64>>,
 }
 
