@@ -1,4 +1,4 @@
-//! Every scenario and sweep file committed under `scenarios/` passes `k8sim validate`:
+//! Every scenario, sweep and plan example committed under `scenarios/` passes `k8sim validate`:
 //! a benchmark scenario that the input limits reject cannot be measured (xl.yaml once
 //! named a Job of 150,000 completions, above the 100,000 ceiling).
 
@@ -9,7 +9,7 @@ use std::process::Command;
 fn committed_files() -> Vec<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut files = Vec::new();
-    for dir in [root.clone(), root.join("sweeps")] {
+    for dir in [root.clone(), root.join("sweeps"), root.join("plan")] {
         for entry in std::fs::read_dir(&dir).expect("scenarios folder") {
             let path = entry.expect("directory entry").path();
             if path.extension().is_some_and(|e| e == "yaml") {

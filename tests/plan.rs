@@ -154,6 +154,14 @@ fn losing_a_zone_asks_for_the_cheapest_mix_that_survives_any_zone() {
             "{mix:?}"
         );
     }
+    // The same count per zone: one node per zone fails a zone's loss, two survive it.
+    let mut same = args.clone();
+    same.push("--same-count");
+    let (first, _) = answer(&plan("zones.yaml", &same, &out), &out, "plan-zones");
+    assert!(
+        first.starts_with("zone-a, zone-b, zone-c: 2 nodes each of 4 cpu / 16Gi — 1 fails "),
+        "{first}"
+    );
     // A zone back after 3 minutes, before its pods are evicted (50 s + 300 s): three do.
     args.extend(["--recover-after", "3m"]);
     let (first, _) = answer(&plan("zones.yaml", &args, &out), &out, "plan-zones");

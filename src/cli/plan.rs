@@ -68,6 +68,9 @@ pub struct PlanArgs {
     /// the end of the run.
     #[arg(long = "recover-after", value_name = "DURATION")]
     pub recover_after: Option<String>,
+    /// Several groups keep the same count (N per zone) instead of the cheapest mix.
+    #[arg(long)]
+    pub same_count: bool,
     /// Smallest count tried per group.
     #[arg(long, default_value_t = 1)]
     pub min: u32,
@@ -459,8 +462,8 @@ fn plan_in_pool(args: &PlanArgs) -> anyhow::Result<()> {
         bar,
     };
     let mut evaluated: Evaluated = BTreeMap::new();
-    let outcome = if args.node_groups.len() == 1 {
-        plan_one_group(&planner, &mut evaluated)?
+    let outcome = if args.node_groups.len() == 1 || args.same_count {
+        plan_same_count(&planner, &mut evaluated)?
     } else {
         plan_several_groups(&planner, &base, &mut evaluated)?
     };
@@ -580,13 +583,16 @@ fn evaluate(planner: &Planner, evaluated: &mut Evaluated, counts: &[u32]) -> any
     Ok(pass)
 }
 
-fn plan_one_group(planner: &Planner, evaluated: &mut Evaluated) -> anyhow::Result<Option<Answer>> {
+/// The same count in every group (one group, or `--same-count`): galloping then
+/// bisection over that count.
+fn plan_same_count(planner: &Planner, evaluated: &mut Evaluated) -> anyhow::Result<Option<Answer>> {
+    let k = planner.args.node_groups.len();
     let mut error = None;
     let (outcome, _) = search(planner.args.min, planner.args.max, |n| {
         if error.is_some() {
             return false;
         }
-        evaluate(planner, evaluated, &[n]).unwrap_or_else(|e| {
+        evaluate(planner, evaluated, &vec![n; k]).unwrap_or_else(|e| {
             error = Some(e);
             false
         })
@@ -596,8 +602,8 @@ fn plan_one_group(planner: &Planner, evaluated: &mut Evaluated) -> anyhow::Resul
     }
     Ok(match outcome {
         SearchOutcome::Found { answer, proof } => Some(Answer {
-            counts: vec![answer],
-            proof: proof.map(|p| vec![p]),
+            counts: vec![answer; k],
+            proof: proof.map(|p| vec![p; k]),
         }),
         SearchOutcome::NotWithinMax => None,
     })
@@ -628,23 +634,9 @@ fn plan_several_groups(
             c.iter().map(|n| *n as f64).sum()
         }
     };
-    let mut error = None;
-    let (outcome, _) = search(planner.args.min, planner.args.max, |n| {
-        if error.is_some() {
-            return false;
-        }
-        evaluate(planner, evaluated, &vec![n; k]).unwrap_or_else(|e| {
-            error = Some(e);
-            false
-        })
-    });
-    if let Some(e) = error {
-        return Err(e);
-    }
-    let SearchOutcome::Found { answer: upper, .. } = outcome else {
+    let Some(Answer { counts: bound, .. }) = plan_same_count(planner, evaluated)? else {
         return Ok(None);
     };
-    let bound = vec![upper; k];
     let bound_cost = cost(&bound);
     // A mix cheaper than the bound has each group below what the bound's cost buys of
     // it when every other group is at --min.
@@ -733,9 +725,17 @@ fn answer_line(
     answer: &Answer,
     evaluated: &Evaluated,
 ) -> String {
-    let head = if answer.counts.len() == 1 {
+    let same = |c: &[u32]| c.windows(2).all(|w| w[0] == w[1]);
+    let uniform = planner.args.node_groups.len() == 1 || planner.args.same_count;
+    let head = if uniform {
         let g = &planner.args.node_groups[0];
-        format!("{g}: {} nodes of {}", answer.counts[0], shape(base, g))
+        let each = if answer.counts.len() > 1 { " each" } else { "" };
+        format!(
+            "{}: {} nodes{each} of {}",
+            planner.args.node_groups.join(", "),
+            answer.counts[0],
+            shape(base, g)
+        )
     } else {
         counts_text(planner, &answer.counts)
     };
@@ -760,7 +760,7 @@ fn answer_line(
             format!("{} = {v:.3} (seed {}, {fault})", slo.column(), c.seed)
         })
         .unwrap_or_default();
-    let proof_text = if proof.len() == 1 {
+    let proof_text = if uniform && same(proof) {
         proof[0].to_string()
     } else {
         counts_text(planner, proof)
@@ -783,8 +783,19 @@ fn candidate_rows(planner: &Planner, evaluated: &Evaluated) -> Vec<(String, Stri
         .collect()
 }
 
+/// Most candidates listed in the terminal; beyond it only their number (plan.csv and
+/// report.html list them all).
+const TERMINAL_ROWS: usize = 20;
+
 /// The candidates as a terminal table.
 fn candidate_table(rows: &[(String, String, &str)]) -> String {
+    if rows.len() > TERMINAL_ROWS {
+        let passed = rows.iter().filter(|r| r.2 == "pass").count();
+        return format!(
+            "  {} candidates run, {passed} passed (every run in plan.csv and report.html)\n",
+            rows.len()
+        );
+    }
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(9);
     let mut out = format!("  {:<width$}  runs passed  verdict\n", "candidate");
     for (counts, passed, verdict) in rows {
