@@ -94,3 +94,42 @@ fn quiet_progress_is_never_drawn() {
     assert!(p.is_hidden());
     p.finish();
 }
+
+/// `metrics.events` (issue 14, output volume): events.csv is written by default for a
+/// small run, left out with `none`; the other files keep their bytes; the report says why
+/// it is missing.
+#[test]
+fn metrics_events_none_leaves_out_events_csv_only() {
+    let run = |set: &[&str], tag: &str| {
+        let out = temp(tag);
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_k8sim"));
+        cmd.args(["run", "tests/data/metrics/three-pods.yaml", "-q", "--out"])
+            .arg(&out);
+        for s in set {
+            cmd.args(["--set", s]);
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let (files, _) = listing(&out.join("three-pods/default/seed-1"));
+        let report =
+            std::fs::read_to_string(out.join("three-pods/default/seed-1/report.html")).unwrap();
+        std::fs::remove_dir_all(&out).unwrap();
+        (files, report)
+    };
+    let (full, _) = run(&[], "events-auto");
+    let (none, report) = run(&["metrics.events=none"], "events-none");
+    assert!(
+        full.contains_key("events.csv"),
+        "a small run writes events.csv"
+    );
+    assert!(!none.contains_key("events.csv"));
+    assert!(
+        report.contains("metrics.events: all"),
+        "the report says how to get it"
+    );
+    for (name, bytes) in &none {
+        if name != "report.html" {
+            assert!(full.get(name) == Some(bytes), "{name} differs");
+        }
+    }
+}

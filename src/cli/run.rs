@@ -7,6 +7,7 @@ use crate::input::overrides::Override;
 use crate::input::scenario::{self, Scenario};
 use crate::input::scheduler_config;
 use crate::metrics::summary::Summary;
+use crate::model::events_file::{EventsFile, AUTO_EVENTS_LIMIT};
 use crate::model::resources::ResourceNames;
 use crate::output::atomic::AtomicDir;
 use crate::output::{results_path, run_files, terminal};
@@ -197,6 +198,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let (summary, path) = result?;
     if !args.quiet {
         print!("{}", terminal::summary_table(&summary));
+        if sc.events_file == EventsFile::Auto && !path.join("events.csv").exists() {
+            println!(
+                "note: events.csv left out: more than {} events (metrics.events: all writes it)",
+                crate::model::thousands::thousands(AUTO_EVENTS_LIMIT as u64)
+            );
+        }
     }
     println!("results: {}", path.display());
     Ok(())

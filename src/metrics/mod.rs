@@ -8,6 +8,7 @@ pub mod waits;
 
 use crate::cluster::NodeTable;
 use crate::engine::SimTime;
+use crate::model::events_file::EventsFile;
 use std::collections::BTreeMap;
 
 /// One sample of cluster-wide state.
@@ -130,6 +131,8 @@ pub struct Recorder {
     pub sample_nodes: bool,
     /// Event log.
     pub events: Vec<EventRecord>,
+    /// Whether the event log goes to events.csv.
+    pub events_file: EventsFile,
     /// Time integrals.
     pub integrals: Integrals,
     /// Price per node-hour by node group (scenario `price_per_hour`); groups absent cost 0.

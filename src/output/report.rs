@@ -342,7 +342,11 @@ fn run_html(run: &RunResults, plots: &[Plot], csv_names: &[String]) -> String {
 
     out.push_str("<section id=\"events\">\n<h2>Events</h2>\n");
     match &run.events {
-        None => out.push_str("<p class=\"note\">No events.csv in this folder.</p>\n"),
+        None => out.push_str(
+            "<p class=\"note\">No events.csv in this folder: a run writes it when it has at most \
+             100,000 events, unless the scenario says <code>metrics.events: all</code> or \
+             <code>none</code>.</p>\n",
+        ),
         Some(events) => {
             let mut counts: BTreeMap<(&str, &str), (u64, f64)> = BTreeMap::new();
             for e in events {

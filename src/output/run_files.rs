@@ -50,7 +50,9 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
         write_nodes(sim, &dir.join("nodes_timeseries.csv"))?;
     }
     write_summary(summary, &dir.join("summary.csv"))?;
-    write_events(sim, &dir.join("events.csv"))?;
+    if sim.recorder.events_file.writes(sim.recorder.events.len()) {
+        write_events(sim, &dir.join("events.csv"))?;
+    }
     write_unschedulable(sim, &dir.join("unschedulable.csv"))?;
     super::availability_files::write_all(sim, dir)?;
     super::workload_files::write_all(sim, dir)?;

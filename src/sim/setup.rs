@@ -119,10 +119,11 @@ impl Simulation {
         }
         let duration_ms = scenario.limits.end_time.as_millis();
         let samples = duration_ms / scenario.sample_every_ms + 2;
-        let recorder = Recorder::new(
+        let mut recorder = Recorder::new(
             samples * scenario.nodes.len() as u64 <= MAX_NODE_SAMPLES,
             scenario.price_per_hour.clone(),
         );
+        recorder.events_file = scenario.events_file;
         let mut sim = Simulation {
             engine: Engine::new(limits),
             kubelets: Kubelets::new(

@@ -19,6 +19,7 @@ use super::overrides::{self, LineMap, ManifestText, Override};
 use super::timeline::{Action, ApplySource};
 use super::yaml::{parse_document, split_documents};
 use crate::engine::{Limits, SimTime};
+use crate::model::events_file::EventsFile;
 use crate::model::node::NodeSpec;
 use crate::model::resources::ResourceNames;
 use serde_saphyr::Spanned;
@@ -90,6 +91,8 @@ pub struct Scenario {
     pub sample_every_ms: u64,
     /// Initial period left out of the availability figures (`metrics.warmup`), ms.
     pub warmup_ms: u64,
+    /// Whether events.csv is written (`metrics.events`).
+    pub events_file: EventsFile,
     /// Engine limits (end time = duration).
     pub limits: Limits,
     /// Resource names interned while reading.
@@ -310,14 +313,14 @@ fn duration_field(
     }
 }
 
-/// The `metrics:` section: (sampling period, warm-up), ms. The period must be positive and
-/// the warm-up shorter than the run.
+/// The `metrics:` section: (sampling period, warm-up) in ms and the events.csv policy. The
+/// period must be positive and the warm-up shorter than the run.
 fn metrics_settings(
     file: &Path,
     raw: &raw::Metrics,
     duration_ms: u64,
     errors: &mut Vec<InputError>,
-) -> (u64, u64) {
+) -> (u64, u64, EventsFile) {
     let every = &raw.sample_every;
     let sample_every_ms = duration_field(file, errors, every, "metrics.sample_every", 10_000);
     if sample_every_ms == 0 {
@@ -335,7 +338,15 @@ fn metrics_settings(
         );
         errors.push(InputError::new(file, line, "metrics.warmup", msg));
     }
-    (sample_every_ms, warmup_ms)
+    let events_file = match &raw.events {
+        None => EventsFile::Auto,
+        Some(s) => EventsFile::parse(&s.value).unwrap_or_else(|e| {
+            let line = Some(s.referenced.line());
+            errors.push(InputError::new(file, line, "metrics.events", e));
+            EventsFile::Auto
+        }),
+    };
+    (sample_every_ms, warmup_ms, events_file)
 }
 
 /// Loads a scenario from its text; `edited` holds workload files (by the path written in
@@ -538,7 +549,7 @@ fn load_from(
             &mut errors,
         );
     }
-    let (sample_every_ms, warmup_ms) =
+    let (sample_every_ms, warmup_ms, events_file) =
         metrics_settings(path, &raw.metrics, duration_ms, &mut errors);
     check_projected_size(path, duration_ms, sample_every_ms, &mut errors);
     let mut limits = Limits {
@@ -567,6 +578,7 @@ fn load_from(
         timeline,
         sample_every_ms,
         warmup_ms,
+        events_file,
         limits,
         resources,
         source: path.to_path_buf(),

@@ -130,6 +130,7 @@ pub struct TimelineEntry {
 pub struct Metrics {
     pub sample_every: Option<Spanned<String>>,
     pub warmup: Option<Spanned<String>>,
+    pub events: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
