@@ -115,6 +115,10 @@ pub fn run_scenario_with(
     .map(|(summary, path, _)| (summary, path))
 }
 
+/// The file that marks a run folder as partial: the run stopped at a `limits.max_memory`
+/// or `limits.max_wall` ceiling before its end time.
+pub const PARTIAL_FILE: &str = "partial.txt";
+
 /// Runs a loaded scenario and writes its CSVs (and, with `report`, its plots and
 /// report.html) into `target`, replacing it only once everything is written. Returns the
 /// summary, the run folder and the wall-clock cost of the scheduling decisions.
@@ -155,9 +159,22 @@ pub fn run_into(
         crate::output::report::render_report(dir.path())
             .with_context(|| format!("cannot render the report of {}", target.display()))?;
     }
+    if let Some(reason) = &sim.partial {
+        crate::output::atomic::write_file(
+            &dir.path().join(PARTIAL_FILE),
+            format!("partial results: {reason}\n").as_bytes(),
+        )
+        .with_context(|| format!("cannot write results into {}", target.display()))?;
+    }
     let path = dir
         .commit()
         .with_context(|| format!("cannot move results into {}", target.display()))?;
+    if let Some(reason) = &sim.partial {
+        anyhow::bail!(
+            "run stopped early by {reason}; partial results (marked by {PARTIAL_FILE}) in {}",
+            path.display()
+        );
+    }
     Ok((summary, path, sim.scheduler.decision_cost))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod availability;
+mod budget;
 pub mod drain;
 pub mod event;
 pub mod fit;
@@ -93,6 +94,11 @@ pub struct Simulation {
     pub pods_running: u64,
     /// The liveness guard.
     pub liveness: liveness::Liveness,
+    /// The run's memory and wall-clock ceilings.
+    budget: budget::BudgetWatch,
+    /// Why the run stopped before its end time (a `limits.max_memory` or
+    /// `limits.max_wall` ceiling): its results are partial.
+    pub partial: Option<String>,
     /// The scenario file, for the command that reproduces a stopped run.
     pub source: std::path::PathBuf,
     timeline: Vec<TimelineEntry>,
@@ -491,10 +497,22 @@ impl Simulation {
             if self.engine.processed() & 0xFFFF == 0 {
                 progress(self.engine.now(), self.engine.processed());
             }
+            // The budget is checked on the first event and every 65,536 after it.
+            if self.engine.processed() & 0xFFFF == 1 {
+                if let Some(reason) = self.budget.exceeded() {
+                    self.partial = Some(format!(
+                        "{reason}; stopped at t = {:.3} s of {:.3} s after {} events",
+                        self.engine.now().as_secs_f64(),
+                        self.engine.limits().end_time.as_secs_f64(),
+                        liveness::thousands(self.engine.processed())
+                    ));
+                    break;
+                }
+            }
         }
         // Close the integrals and take a last sample at the end time.
         let end = self.engine.limits().end_time;
-        if self.engine.now() < end {
+        if self.partial.is_none() && self.engine.now() < end {
             // Nothing left to happen: time still runs to the end.
             self.force_time(end);
         }

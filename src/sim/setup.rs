@@ -150,6 +150,8 @@ impl Simulation {
             name_rng: streams.stream(Stream::PodNames),
             pending_syncs: BTreeSet::new(),
             liveness: super::liveness::Liveness::new(Default::default()),
+            budget: super::budget::BudgetWatch::new(scenario.budget),
+            partial: None,
             source: scenario.source.clone(),
         };
         sim.engine.schedule_in(0, Event::Sample);

@@ -18,7 +18,7 @@ use super::manifest::{self, Located, Object};
 use super::overrides::{self, LineMap, ManifestText, Override};
 use super::timeline::{Action, ApplySource};
 use super::yaml::{parse_document, split_documents};
-use crate::engine::{Limits, SimTime};
+use crate::engine::{Budget, Limits, SimTime};
 use crate::model::events_file::EventsFile;
 use crate::model::node::NodeSpec;
 use crate::model::resources::ResourceNames;
@@ -95,6 +95,8 @@ pub struct Scenario {
     pub events_file: EventsFile,
     /// Engine limits (end time = duration).
     pub limits: Limits,
+    /// Memory and wall-clock ceilings (`limits.max_memory`, `limits.max_wall`).
+    pub budget: Budget,
     /// Resource names interned while reading.
     pub resources: ResourceNames,
     /// Where it was read from.
@@ -349,6 +351,41 @@ fn metrics_settings(
     (sample_every_ms, warmup_ms, events_file)
 }
 
+/// `limits.max_memory` (a quantity of bytes, e.g. `2Gi`) and `limits.max_wall` (a
+/// duration): both positive.
+fn budget(file: &Path, raw: &raw::LimitsRaw, errors: &mut Vec<InputError>) -> Budget {
+    let mut budget = Budget::default();
+    if let Some(m) = &raw.max_memory {
+        match crate::model::quantity::Quantity::parse(&m.value).map(|q| q.value()) {
+            Ok(bytes) if bytes > 0 => budget.max_memory_bytes = Some(bytes as u64),
+            _ => errors.push(InputError::new(
+                file,
+                Some(m.referenced.line()),
+                "limits.max_memory",
+                format!(
+                    "expected a positive amount of memory such as 2Gi or 512Mi, got {:?}",
+                    m.value
+                ),
+            )),
+        }
+    }
+    if let Some(w) = &raw.max_wall {
+        match parse_duration_ms(&w.value) {
+            Ok(ms) if ms > 0 => budget.max_wall_ms = Some(ms),
+            _ => errors.push(InputError::new(
+                file,
+                Some(w.referenced.line()),
+                "limits.max_wall",
+                format!(
+                    "expected a positive duration such as 10m or 1h, got {:?}",
+                    w.value
+                ),
+            )),
+        }
+    }
+    budget
+}
+
 /// Loads a scenario from its text; `edited` holds workload files (by the path written in
 /// the scenario) whose text was changed by overrides.
 fn load_from(
@@ -559,6 +596,7 @@ fn load_from(
     if let Some(m) = raw.limits.max_events {
         limits.max_events = m;
     }
+    let budget = budget(path, &raw.limits, &mut errors);
     if !errors.is_empty() {
         return Err(InputErrors(errors));
     }
@@ -580,6 +618,7 @@ fn load_from(
         warmup_ms,
         events_file,
         limits,
+        budget,
         resources,
         source: path.to_path_buf(),
         price_per_hour,

@@ -137,4 +137,6 @@ pub struct Metrics {
 #[serde(deny_unknown_fields)]
 pub struct LimitsRaw {
     pub max_events: Option<u64>,
+    pub max_memory: Option<Spanned<String>>,
+    pub max_wall: Option<Spanned<String>>,
 }
