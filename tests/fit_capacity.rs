@@ -5,6 +5,7 @@
 use k8sim::cli::fit::{fit_output, FitArgs, Format};
 use k8sim::input::scenario;
 use k8sim::metrics::waits::by_workload;
+use k8sim::scheduler::plugins::registry::Registry;
 use k8sim::sim::waits::pod_waits;
 use k8sim::sim::Simulation;
 use std::fs;
@@ -106,7 +107,9 @@ fn fit_agrees_with_a_run_that_adds_the_replicas() {
     let sc = scenario::load(&dir.join("fit.yaml")).unwrap();
     let mut limits = sc.limits;
     limits.end_time = k8sim::engine::SimTime::from_millis(60_000);
-    let mut sim = Simulation::new_with_limits(&sc, sc.seed, "default", limits).unwrap();
+    let mut sim =
+        Simulation::with_registry_and_limits(&sc, sc.seed, "default", &Registry::in_tree(), limits)
+            .unwrap();
     sim.run().unwrap();
     let mut free = [4000i64; 3];
     for p in sim.cluster.pods.iter().filter(|p| p.is_active()) {

@@ -39,19 +39,24 @@ fn answer(o: &Output, out: &Path, scenario: &str) -> (String, Vec<Vec<String>>) 
     (stdout.lines().next().unwrap_or("").to_owned(), rows)
 }
 
+/// `--node-group worker --slo 'pods_never_scheduled == 0'` and `extra`.
+fn worker_never_unscheduled<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--node-group",
+        "worker",
+        "--slo",
+        "pods_never_scheduled == 0",
+    ];
+    args.extend(extra);
+    args
+}
+
 #[test]
 fn ten_one_cpu_replicas_on_four_cpu_nodes_need_three_and_two_is_the_proof() {
     let out = temp("pack");
     let o = plan(
         "pack.yaml",
-        &[
-            "--node-group",
-            "worker",
-            "--slo",
-            "pods_never_scheduled == 0",
-            "--seeds",
-            "1..3",
-        ],
+        &worker_never_unscheduled(&["--seeds", "1..3"]),
         &out,
     );
     let (first, rows) = answer(&o, &out, "plan-pack");
@@ -177,14 +182,7 @@ fn losing_the_busiest_node_needs_one_node_more() {
     let out = temp("nodes");
     let o = plan(
         "pack.yaml",
-        &[
-            "--node-group",
-            "worker",
-            "--slo",
-            "pods_never_scheduled == 0",
-            "--faults",
-            "nodes",
-        ],
+        &worker_never_unscheduled(&["--faults", "nodes"]),
         &out,
     );
     let (first, rows) = answer(&o, &out, "plan-pack");

@@ -121,7 +121,8 @@ pub fn fit_output(args: &FitArgs) -> anyhow::Result<String> {
         .unwrap_or_else(|| sc.scheduler.clone());
     let mut limits = sc.limits;
     limits.end_time = crate::engine::SimTime::from_millis(at_ms);
-    let mut sim = Simulation::new_with_limits(&sc, seed, &scheduler, limits)?;
+    let mut sim =
+        Simulation::with_registry_and_limits(&sc, seed, &scheduler, super::registry(), limits)?;
     sim.run()?;
     let report = fit_copies(&mut sim, &pod.name, &pod.namespace, &pod.template, args.max)?;
     let answer = FitAnswer {

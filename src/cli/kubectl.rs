@@ -46,7 +46,8 @@ pub fn view(
     }
     let mut limits = sc.limits;
     limits.end_time = crate::engine::SimTime::from_millis(at_ms);
-    let mut sim = Simulation::new_with_limits(sc, seed, scheduler, limits)?;
+    let mut sim =
+        Simulation::with_registry_and_limits(sc, seed, scheduler, super::registry(), limits)?;
     sim.run()?;
     kubectl::render(&sim, &req).map_err(|e| anyhow!("{e}"))
 }

@@ -74,7 +74,7 @@ pub struct Prepared {
 /// scheduler and figure.
 pub fn prepare(file: &Path, shard: Shard) -> anyhow::Result<Prepared> {
     let spec = sweep::load(file)?;
-    let known = sweep_files::figures();
+    let known = crate::metrics::summary::figures();
     let figures: Vec<String> = if spec.figures.is_empty() {
         DEFAULT_FIGURES.iter().map(|f| f.to_string()).collect()
     } else {

@@ -189,6 +189,17 @@ impl Value {
     }
 }
 
+/// The numeric columns that are figures (every numeric column but `seed`), in
+/// summary.csv order: what `compare`, sweeps, `--fail-if` and `plan` SLOs may name.
+pub fn figures() -> Vec<&'static str> {
+    Summary::default()
+        .fields()
+        .into_iter()
+        .filter(|(k, v)| v.is_numeric() && *k != "seed")
+        .map(|(k, _)| k)
+        .collect()
+}
+
 impl Summary {
     /// Every summary.csv column in file order with its value. Columns are only ever added
     /// at the end so that scripts reading by position keep working.

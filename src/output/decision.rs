@@ -95,6 +95,15 @@ pub fn verdicts_from_comparison(cmp: &Comparison) -> Vec<FigureVerdict> {
     verdicts
 }
 
+/// The figures equal for every scheduler, in verdict order.
+pub fn equal_figures(verdicts: &[FigureVerdict]) -> Vec<&str> {
+    verdicts
+        .iter()
+        .filter(|v| !v.differs)
+        .map(|v| v.figure.as_str())
+        .collect()
+}
+
 /// The overall verdict of a comparison: how many of the ranked figures that differ each
 /// scheduler is best in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,12 +160,7 @@ pub fn decide(
     runs: &[(String, Summary)],
     baseline: Option<&str>,
 ) -> Vec<FigureVerdict> {
-    let figures: Vec<&'static str> = Summary::default()
-        .fields()
-        .into_iter()
-        .filter(|(k, v)| v.is_numeric() && *k != "seed")
-        .map(|(k, _)| k)
-        .collect();
+    let figures: Vec<&'static str> = crate::metrics::summary::figures();
     let mut verdicts: Vec<FigureVerdict> = figures
         .iter()
         .map(|&figure| {
@@ -266,11 +270,7 @@ pub fn decision_table(
             "  (difference from {b}, paired by seed, [95 % interval]; * = the interval excludes 0)"
         );
     }
-    let equal: Vec<&str> = verdicts
-        .iter()
-        .filter(|v| !v.differs)
-        .map(|v| v.figure.as_str())
-        .collect();
+    let equal = equal_figures(verdicts);
     if !equal.is_empty() {
         let _ = writeln!(out, "equal for every scheduler: {}", equal.join(", "));
     }
@@ -300,12 +300,7 @@ impl Gate {
         let [figure, op, rest @ ..] = words.as_slice() else {
             return Err(bad("expected FIGURE OP VALUE"));
         };
-        let known: Vec<&str> = Summary::default()
-            .fields()
-            .into_iter()
-            .filter(|(k, v)| v.is_numeric() && *k != "seed")
-            .map(|(k, _)| k)
-            .collect();
+        let known: Vec<&str> = crate::metrics::summary::figures();
         if !known.contains(figure) {
             return Err(format!(
                 "--fail-if {text:?}: unknown figure {figure:?} (expected a summary.csv column: {})",

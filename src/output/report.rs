@@ -477,11 +477,7 @@ fn push_verdict(out: &mut String, cmp: &Comparison) {
         }
         out.push_str("</tbody>\n</table>\n");
     }
-    let equal: Vec<&str> = verdicts
-        .iter()
-        .filter(|v| !v.differs)
-        .map(|v| v.figure.as_str())
-        .collect();
+    let equal = decision::equal_figures(&verdicts);
     if !equal.is_empty() {
         let _ = writeln!(
             out,

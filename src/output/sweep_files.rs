@@ -160,16 +160,6 @@ pub fn write_sweep_csv(
     write_file(path, out.as_bytes())
 }
 
-/// The numeric summary columns (every figure but `seed`), in file order.
-pub fn figures() -> Vec<&'static str> {
-    Summary::default()
-        .fields()
-        .into_iter()
-        .filter(|(k, v)| v.is_numeric() && *k != "seed")
-        .map(|(k, _)| k)
-        .collect()
-}
-
 /// One group of `sweep_summary.csv`: a combination × scheduler and its estimates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryGroup {
@@ -186,7 +176,7 @@ pub struct SummaryGroup {
 /// Groups cells by combination × scheduler (in cell order) and estimates every figure.
 pub fn summarize(plan: &Plan, header: &str, rows: &[Vec<String>]) -> Vec<SummaryGroup> {
     let columns: Vec<&str> = header.split(',').collect();
-    let figures = figures();
+    let figures = crate::metrics::summary::figures();
     let mut groups: Vec<(usize, String, Vec<&Vec<String>>, &PlanCell)> = Vec::new();
     for (cell, row) in plan.cells.iter().zip(rows) {
         match groups
@@ -235,7 +225,7 @@ pub fn write_sweep_summary(
     let mut head: Vec<String> = plan.params.iter().map(|p| q(p)).collect();
     head.push("scheduler".into());
     head.push("runs".into());
-    for f in figures() {
+    for f in crate::metrics::summary::figures() {
         for suffix in ["mean", "std", "ci95_lo", "ci95_hi"] {
             head.push(format!("{f}_{suffix}"));
         }

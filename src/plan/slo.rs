@@ -100,16 +100,6 @@ pub struct RunFigures {
     pub workloads: Vec<(String, WaitStats)>,
 }
 
-/// The numeric summary columns an SLO may name.
-pub fn summary_figures() -> Vec<&'static str> {
-    Summary::default()
-        .fields()
-        .into_iter()
-        .filter(|(k, v)| v.is_numeric() && *k != "seed")
-        .map(|(k, _)| k)
-        .collect()
-}
-
 impl Slo {
     /// Parses `[WORKLOAD:]FIGURE OP VALUE`; `workloads` are the names a per-workload SLO
     /// may use.
@@ -148,7 +138,7 @@ impl Slo {
                 }
             }
             None => {
-                let known = summary_figures();
+                let known = crate::metrics::summary::figures();
                 if !known.contains(&figure.as_str()) {
                     return Err(bad(format!(
                         "unknown figure {figure:?} (expected a summary.csv column: {})",

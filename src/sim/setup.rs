@@ -68,17 +68,6 @@ impl Simulation {
         Simulation::with_registry(scenario, seed, scheduler, &Registry::in_tree())
     }
 
-    /// Like [`Simulation::new`] with other engine limits (e.g. an earlier end time, to look
-    /// at the cluster at that moment).
-    pub fn new_with_limits(
-        scenario: &Scenario,
-        seed: u64,
-        scheduler: &str,
-        limits: crate::engine::Limits,
-    ) -> Result<Simulation, SetupError> {
-        Simulation::build(scenario, seed, scheduler, &Registry::in_tree(), limits)
-    }
-
     /// As [`Simulation::new`], with out-of-tree plugins added to `registry`.
     pub fn with_registry(
         scenario: &Scenario,
