@@ -80,6 +80,7 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<()> {
             quiet: false,
             outputs: run::Outputs::All,
             set: Vec::new(),
+            check: false,
         }),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Compare(args)) => compare::compare(args),

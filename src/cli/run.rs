@@ -45,6 +45,10 @@ pub struct RunArgs {
     /// faster for scripted runs; `k8sim report DIR` renders the rest later).
     #[arg(long, value_enum, default_value_t = Outputs::All)]
     pub outputs: Outputs,
+    /// Check every invariant of the simulation after every event (slow; for tests and
+    /// bug reports): a broken one stops the run naming it, the objects and the seed.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Which files a run writes into its folder.
@@ -185,7 +189,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     } else {
         Progress::new(1, 0)
     };
-    let sc = load_scenario(args.scenario.as_deref(), &parse_overrides(&args.set)?)?;
+    let mut sc = load_scenario(args.scenario.as_deref(), &parse_overrides(&args.set)?)?;
+    sc.check_invariants = args.check;
     progress.set_run_ms(sc.limits.end_time.as_millis());
     for w in &sc.warnings {
         eprintln!("warning: {w}");

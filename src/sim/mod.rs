@@ -7,6 +7,7 @@ mod budget;
 pub mod drain;
 pub mod event;
 pub mod fit;
+pub mod invariants;
 pub mod liveness;
 pub mod node_lifecycle;
 pub mod scheduling;
@@ -58,6 +59,22 @@ pub enum RunError {
         /// The command that reproduces the run.
         reproduce: String,
     },
+    /// An invariant of the simulation broke (a bug in k8sim).
+    #[error("invariant broken at t = {time:.3} s after a {event} event: {invariant}: {detail}; seed {seed}; reproduce with: {reproduce} --check")]
+    Invariant {
+        /// The invariant.
+        invariant: &'static str,
+        /// What broke it.
+        detail: String,
+        /// The simulated time in seconds.
+        time: f64,
+        /// The kind of the event after which it was seen.
+        event: &'static str,
+        /// Seed of the run.
+        seed: u64,
+        /// The command that reproduces the run.
+        reproduce: String,
+    },
 }
 
 /// A running simulation.
@@ -94,6 +111,8 @@ pub struct Simulation {
     pub pods_running: u64,
     /// The liveness guard.
     pub liveness: liveness::Liveness,
+    /// The invariant checker (cheap checks always, every invariant under `--check`).
+    pub invariants: invariants::Invariants,
     /// The run's memory and wall-clock ceilings.
     budget: budget::BudgetWatch,
     /// Why the run stopped before its end time (a `limits.max_memory` or
@@ -492,8 +511,25 @@ impl Simulation {
             if let Err(stall) = self.liveness.observe(self.engine.now(), &event) {
                 return Err(self.stalled(stall, &event));
             }
+            let kind = Event::kind_name(event.kind_index()).0;
+            if let Err(v) = self.invariants.observe_time(self.engine.now()) {
+                return Err(self.broken(v, kind));
+            }
+            let sampled = matches!(event, Event::Sample);
             self.advance_integrals_before(event);
             self.dispatch(event);
+            let mut invariants = std::mem::take(&mut self.invariants);
+            let checked = invariants.after_event(self).and_then(|()| {
+                if sampled {
+                    invariants::check_nodes(self)
+                } else {
+                    Ok(())
+                }
+            });
+            self.invariants = invariants;
+            if let Err(v) = checked {
+                return Err(self.broken(v, kind));
+            }
             if self.engine.processed() & 0xFFFF == 0 {
                 progress(self.engine.now(), self.engine.processed());
             }
@@ -521,6 +557,18 @@ impl Simulation {
             self.sample();
         }
         Ok(())
+    }
+
+    /// The error for a broken invariant seen after an event of `kind`.
+    fn broken(&self, v: invariants::Violation, kind: &'static str) -> RunError {
+        RunError::Invariant {
+            invariant: v.invariant,
+            detail: v.detail,
+            time: self.engine.now().as_secs_f64(),
+            event: kind,
+            seed: self.seed,
+            reproduce: self.reproduce(),
+        }
     }
 
     /// `k8sim run SCENARIO --seed N --scheduler S`.

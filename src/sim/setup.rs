@@ -139,6 +139,11 @@ impl Simulation {
             name_rng: streams.stream(Stream::PodNames),
             pending_syncs: BTreeSet::new(),
             liveness: super::liveness::Liveness::new(Default::default()),
+            invariants: super::invariants::Invariants::new(if scenario.check_invariants {
+                super::invariants::CheckLevel::Thorough
+            } else {
+                super::invariants::CheckLevel::Cheap
+            }),
             budget: super::budget::BudgetWatch::new(scenario.budget),
             partial: None,
             source: scenario.source.clone(),

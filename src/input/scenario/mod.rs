@@ -106,6 +106,9 @@ pub struct Scenario {
     /// Image sizes in bytes by image name (`cluster.image_sizes`), as nodes report them in
     /// `status.images[].sizeBytes`; ImageLocality assumes 500 MiB for others.
     pub image_sizes: BTreeMap<String, i64>,
+    /// Check every invariant after every event (`k8sim run --check`, the randomised
+    /// scenario tests); not a scenario-file field.
+    pub check_invariants: bool,
 }
 
 /// Where scenario files come from: the disk, or the embedded built-in scenario.
@@ -623,5 +626,6 @@ fn load_from(
         source: path.to_path_buf(),
         price_per_hour,
         image_sizes,
+        check_invariants: false,
     })
 }
