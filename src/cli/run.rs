@@ -14,8 +14,9 @@ use crate::output::{results_path, run_files, terminal};
 use crate::scheduler::config::build_profiles;
 use crate::scheduler::plugins::registry::Registry;
 use crate::scheduler::ConfigError;
+use crate::sim::projection;
 use crate::sim::scheduling::DecisionCost;
-use crate::sim::setup::{scheduler_profiles, SetupError};
+use crate::sim::setup::{check_size, scheduler_profiles, SetupError};
 use crate::sim::Simulation;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -292,9 +293,11 @@ fn validate_scheduler_config(f: &Path) -> Result<(), String> {
 fn validate_scenario(f: &Path, text: &str) -> Result<(), String> {
     let sc = scenario::load(f).map_err(|e| e.to_string())?;
     scheduler_profiles(&sc, &sc.scheduler, super::registry())
-        .map(|_| ())
+        .and_then(|_| check_size(&sc, &sc.limits))
+        .map(|()| println!("projected: {}", projection::project(&sc)))
         .map_err(|e| match e {
             SetupError::Input(errors) => errors.to_string(),
+            SetupError::TooLarge(message) => message,
             // Names its own file and line (the KubeSchedulerConfiguration's).
             SetupError::Scheduler(e @ ConfigError::Invalid { .. }) => format!("error: {e}"),
             other => {

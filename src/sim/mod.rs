@@ -10,6 +10,7 @@ pub mod fit;
 pub mod invariants;
 pub mod liveness;
 pub mod node_lifecycle;
+pub mod projection;
 pub mod scheduling;
 pub mod setup;
 pub mod waits;

@@ -18,7 +18,7 @@ use crate::scheduler::{self, ConfigError};
 use std::collections::BTreeSet;
 
 /// Per-node samples are kept only while nodes × samples stays below this.
-const MAX_NODE_SAMPLES: u64 = 2_000_000;
+pub const MAX_NODE_SAMPLES: u64 = 2_000_000;
 
 /// Why a simulation cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +32,17 @@ pub enum SetupError {
     /// A workload that passed loading cannot be instantiated.
     #[error("{0}")]
     Workload(String),
+    /// The run's projected size is already over its limits.
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+/// Refuses a run whose projected size is over `limits` (and `limits.max_memory`) before
+/// anything is allocated. `k8sim validate` calls it too.
+pub fn check_size(scenario: &Scenario, limits: &crate::engine::Limits) -> Result<(), SetupError> {
+    let projected = super::projection::project(scenario);
+    super::projection::check(&projected, limits, &scenario.budget)
+        .map_err(|e| SetupError::TooLarge(format!("error: {}: {e}", scenario.source.display())))
 }
 
 /// The scheduler profiles `scheduler` names for `scenario`: a built-in policy name
@@ -99,6 +110,7 @@ impl Simulation {
     ) -> Result<Simulation, SetupError> {
         let streams = RngStreams::new(seed);
         let profiles = scheduler_profiles(scenario, scheduler, registry)?;
+        check_size(scenario, &limits)?;
         let mut cluster = Cluster::default();
         for (image, bytes) in &scenario.image_sizes {
             cluster.set_image_size(image, *bytes);

@@ -10,6 +10,7 @@ mod generator;
 
 use k8sim::cli::run::run_into;
 use k8sim::input::scenario::load;
+use k8sim::sim::projection::project;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -54,10 +55,20 @@ fn run_seed(seed: u64, root: &Path) -> Result<u64, String> {
     sc.check_invariants = true;
     let once = |out: &str| {
         run_into(&sc, sc.seed, &sc.scheduler, &dir.join(out), None, false)
-            .map(|(summary, _, _)| (summary.pods_created, files(&dir.join(out))))
+            .map(|(summary, _, _)| (summary, files(&dir.join(out))))
             .map_err(|e| format!("{e:#}"))
     };
-    let (pods, first) = once("first")?;
+    let (summary, first) = once("first")?;
+    // The projected floors are floors.
+    let projected = project(&sc);
+    if projected.pods_created > summary.pods_created
+        || projected.events_floor > summary.events_processed
+    {
+        return Err(format!(
+            "projection {projected} over the run's {} pods and {} events",
+            summary.pods_created, summary.events_processed
+        ));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(3)
         .build()
@@ -72,7 +83,7 @@ fn run_seed(seed: u64, root: &Path) -> Result<u64, String> {
         }
     }
     fs::remove_dir_all(&dir).unwrap();
-    Ok(pods)
+    Ok(summary.pods_created)
 }
 
 #[test]
