@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod availability_files;
 pub mod comparison_files;
+pub mod decimal;
 pub mod decision;
 pub mod fit_answer;
 pub mod plots;

@@ -30,7 +30,7 @@ fn t(v: Option<SimTime>) -> String {
 }
 
 fn f(v: f64) -> String {
-    format!("{v:.6}")
+    super::decimal::fixed(v, 6)
 }
 
 /// Quotes a CSV field when needed (RFC 4180).
