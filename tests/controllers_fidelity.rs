@@ -390,12 +390,18 @@ timeline:
 /// A 20-replica Deployment `web` starting at time zero with no delays, so that many events
 /// (and several syncs of each controller) happen at t = 0; `limits` is a scenario line.
 fn burst_scenario(limits: &str) -> String {
+    burst_scenario_sampled(limits, "1s")
+}
+
+/// The burst scenario with samples every `every` (a run is refused before it starts when
+/// its samples alone pass `limits.max_events`).
+fn burst_scenario_sampled(limits: &str, every: &str) -> String {
     format!(
         "name: burst
 seed: 42
 duration: 10m
 {limits}
-metrics: {{sample_every: 1s}}
+metrics: {{sample_every: {every}}}
 runtime: {{image_pull: 0s, container_start: 0s}}
 cluster:
   nodes:
@@ -458,7 +464,7 @@ fn the_liveness_guard_stops_too_many_events_at_one_instant() {
 fn the_event_limit_message_says_whether_time_was_advancing() {
     let mut stuck = build(
         "limit-stuck",
-        &burst_scenario("limits: {max_events: 60}"),
+        &burst_scenario_sampled("limits: {max_events: 60}", "1m"),
         &[("web.yaml", WEB)],
     );
     let err = stuck.run().expect_err("event limit").to_string();
@@ -467,10 +473,10 @@ fn the_event_limit_message_says_whether_time_was_advancing() {
         "{err}"
     );
     assert!(err.contains("reproduce with: k8sim run "), "{err}");
-    // One sample a second after the burst: time advances until the limit.
+    // One sample every two seconds after the burst: time advances until the limit.
     let mut moving = build(
         "limit-moving",
-        &burst_scenario("limits: {max_events: 400}"),
+        &burst_scenario_sampled("limits: {max_events: 400}", "2s"),
         &[("web.yaml", WEB)],
     );
     let err = moving.run().expect_err("event limit").to_string();

@@ -185,9 +185,10 @@ fn two_schedulers_sharing_a_folder_are_refused() {
     assert!(!dir.join("out").exists(), "refused before writing anything");
 }
 
-/// `limits.max_events: 5` makes the simulation itself fail: a destination error instead
+/// `limits.max_events: 5` makes the simulation itself fail (one sample and the app's pods
+/// keep the projected floor under it, so the run starts): a destination error instead
 /// proves the destination was checked first.
-const FAILS_WHEN_SIMULATED: &str = "limits:\n  max_events: 5\n";
+const FAILS_WHEN_SIMULATED: &str = "limits:\n  max_events: 5\nmetrics:\n  sample_every: 10m\n";
 
 #[test]
 fn simulation_limit_would_fail_this_scenario() {
