@@ -104,7 +104,9 @@ proptest! {
             prop_assert_eq!(d.replicas as i64, replicas);
             prop_assert_eq!(&d.meta.name, &name);
         } else {
-            let errors = loaded.err().expect("over the ceiling");
+            let Err(errors) = loaded else {
+                panic!("replicas {replicas} over the ceiling were accepted");
+            };
             let message = format!("{errors:?}");
             prop_assert!(message.contains("replicas"), "{}", message);
         }
