@@ -9,6 +9,8 @@ mod selector;
 
 use crate::sim::Simulation;
 pub use format::human_duration;
+/// The `-l` selector parser, public so it can be fuzzed on its own.
+pub use selector::{parse_selector, Selector};
 
 /// Output format of `get` (`-o`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
