@@ -44,9 +44,8 @@ fuzz_target!(|data: &[u8]| {
         .map(|p| p.total_gpu_milli())
         .filter(|m| *m > 0)
         .min();
-    match smallest {
-        Some(m) if capacity * 2 / m <= MAX_ARRIVALS && pods.len() <= 200 => {}
-        _ => return,
+    if pods.len() > 200 || smallest.is_some_and(|m| capacity * 2 / m > MAX_ARRIVALS) {
+        return;
     }
     let frag = FragModel::new(&typical_pods(&pods, 95.0), models.names().len());
     let workload = build_workload(&pods, capacity, 1.3, 42);
