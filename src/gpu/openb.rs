@@ -302,7 +302,7 @@ mod tests {
         assert_eq!(nodes[2].model, None);
     }
 
-    /// Found by fuzzing: a 65th model panicked in `GpuModels::new`.
+    /// Found while writing the openb fuzz target: a 65th model panicked in `GpuModels::new`.
     #[test]
     fn a_65th_gpu_model_is_an_error_at_its_line() {
         let mut text = NODE_COLUMNS.join(",");

@@ -221,7 +221,7 @@ mod tests {
             .collect()
     }
 
-    /// Found by fuzzing: without a GPU request the target was never reached and the
+    /// Found while writing the openb fuzz target: without a GPU request the target was never reached and the
     /// workload grew until memory ran out.
     #[test]
     fn a_workload_without_gpu_requests_is_the_pod_list_once() {
