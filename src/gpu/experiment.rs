@@ -145,7 +145,14 @@ pub fn load_trace(data: Option<&Path>, variant: &str) -> anyhow::Result<Trace> {
         }
         Some(dir) => {
             let (nodes, models) = load_nodes(&dir.join(NODE_FILE))?;
-            let pods = load_pods(&dir.join(format!("openb_pod_list_{variant}.csv")), &models)?;
+            let file = dir.join(format!("openb_pod_list_{variant}.csv"));
+            let pods = load_pods(&file, &models)?;
+            // The workload is drawn until it requests `ratio` times the GPU capacity.
+            anyhow::ensure!(
+                pods.iter().any(|p| p.num_gpu > 0),
+                "{}: column `num_gpu`: no pod requests a GPU, expected at least one (the experiment fills the cluster's GPUs)",
+                file.display()
+            );
             (nodes, models, pods)
         }
     };
@@ -370,6 +377,11 @@ pub fn write_outputs(
 /// Entry point of `k8sim experiment fgd`.
 pub fn run_experiment(args: &ExperimentArgs) -> anyhow::Result<()> {
     anyhow::ensure!(!args.policies.is_empty(), "no policies given");
+    anyhow::ensure!(
+        args.ratio.is_finite() && args.ratio >= 0.0,
+        "--ratio {}: expected a finite, non-negative multiple of the cluster's GPU capacity",
+        args.ratio
+    );
     let trace = load_trace(args.data.as_deref(), &args.trace)?;
     // Check the destination before the experiment runs, not after.
     let final_dir = args.out.join(format!("fgd-{}", trace.variant));

@@ -9,6 +9,8 @@
 pub const MILLI: u32 = 1000;
 /// The most GPU devices a node may carry (the openb trace tops out at 8).
 pub const MAX_GPUS_PER_NODE: usize = 8;
+/// The most GPU models a cluster may have (a pod's allowed models are a 64-bit mask).
+pub const MAX_GPU_MODELS: usize = 64;
 /// Normalisation constant for milli-CPU used by BestFit and DotProd (authors' `MaxSpecCpu`).
 pub const MAX_SPEC_CPU: f64 = 128_000.0;
 /// Normalisation constant for milli-GPU used by BestFit and DotProd (authors' `MaxSpecGpu`).
@@ -26,7 +28,10 @@ impl GpuModels {
         let mut names: Vec<String> = names.into_iter().collect();
         names.sort();
         names.dedup();
-        assert!(names.len() <= 64, "at most 64 GPU models are supported");
+        assert!(
+            names.len() <= MAX_GPU_MODELS,
+            "at most {MAX_GPU_MODELS} GPU models are supported"
+        );
         Self { names }
     }
 

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use super::model::{GpuModels, NodeSpec, PodSpec, MAX_GPUS_PER_NODE, MILLI};
+use super::model::{GpuModels, NodeSpec, PodSpec, MAX_GPUS_PER_NODE, MAX_GPU_MODELS, MILLI};
 
 /// Columns of the node list.
 pub const NODE_COLUMNS: [&str; 5] = ["sn", "cpu_milli", "memory_mib", "gpu", "model"];
@@ -153,6 +153,7 @@ fn int(file: &str, line: u64, column: &str, raw: &str, max: i64) -> Result<i64, 
 pub fn parse_nodes(text: &str, file: &str) -> Result<(Vec<NodeSpec>, GpuModels), OpenbError> {
     let rows = records(text, file, &NODE_COLUMNS, NODE_COLUMNS.len())?;
     let mut raw = Vec::with_capacity(rows.len());
+    let mut models_seen = std::collections::BTreeSet::new();
     for (line, rec) in &rows {
         let line = *line;
         let name = rec[0].trim().to_string();
@@ -165,6 +166,14 @@ pub fn parse_nodes(text: &str, file: &str) -> Result<(Vec<NodeSpec>, GpuModels),
         let model = rec[4].trim().to_string();
         if gpus > 0 && model.is_empty() {
             return Err(invalid(file, line, "model", "GPU node without a model"));
+        }
+        if gpus > 0 && models_seen.insert(model.clone()) && models_seen.len() > MAX_GPU_MODELS {
+            return Err(invalid(
+                file,
+                line,
+                "model",
+                format!("`{model}` is GPU model number {}: at most {MAX_GPU_MODELS} GPU models are supported", models_seen.len()),
+            ));
         }
         raw.push((name, cpu, mem, gpus, model));
     }
@@ -291,6 +300,19 @@ mod tests {
         assert_eq!(nodes[0].model, Some(1));
         assert_eq!(nodes[1].gpus, 8);
         assert_eq!(nodes[2].model, None);
+    }
+
+    /// Found while writing the openb fuzz target: a 65th model panicked in `GpuModels::new`.
+    #[test]
+    fn a_65th_gpu_model_is_an_error_at_its_line() {
+        let mut text = NODE_COLUMNS.join(",");
+        for i in 0..65 {
+            text.push_str(&format!("\nn{i},1000,1024,1,M{i}"));
+        }
+        assert_eq!(
+            parse_nodes(&text, "nodes.csv").unwrap_err().to_string(),
+            "nodes.csv:66: column `model`: `M64` is GPU model number 65: at most 64 GPU models are supported"
+        );
     }
 
     #[test]

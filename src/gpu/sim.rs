@@ -22,7 +22,9 @@ pub fn build_workload(pods: &[PodSpec], capacity_milli: i64, ratio: f64, seed: u
     let mut order: Vec<usize> = (0..pods.len()).collect();
     order.sort_by(|&a, &b| pods[a].name.cmp(&pods[b].name));
     order.shuffle(&mut rng);
-    if pods.is_empty() || ratio <= 0.0 {
+    // Without a GPU request (or with an unbounded ratio) no number of draws reaches the
+    // target: the list is returned once, not drawn from forever.
+    if pods.iter().all(|p| p.total_gpu_milli() == 0) || ratio <= 0.0 || !ratio.is_finite() {
         return order;
     }
     let target = ratio * capacity_milli as f64;
@@ -217,6 +219,22 @@ mod tests {
                 model: Some(0),
             })
             .collect()
+    }
+
+    /// Found while writing the openb fuzz target: without a GPU request the target was never reached and the
+    /// workload grew until memory ran out.
+    #[test]
+    fn a_workload_without_gpu_requests_is_the_pod_list_once() {
+        let cpu_only: Vec<PodSpec> = pods()
+            .into_iter()
+            .map(|p| PodSpec {
+                num_gpu: 0,
+                gpu_milli: 0,
+                ..p
+            })
+            .collect();
+        assert_eq!(build_workload(&cpu_only, 8_000, 1.3, 1).len(), 10);
+        assert_eq!(build_workload(&pods(), 8_000, f64::INFINITY, 1).len(), 10);
     }
 
     fn pods() -> Vec<PodSpec> {

@@ -24,6 +24,13 @@ pub fn check_fields(schedule: &str) -> Result<(), String> {
     }
     for (text, (name, lo, hi)) in parts.iter().zip(FIELDS) {
         for item in text.split(',') {
+            if item.is_empty() {
+                // robfig/cron fails to parse the empty number; the cron library would accept
+                // a field that matches nothing and search for the next time forever.
+                return Err(format!(
+                    "{name} {text:?} has an empty item: expected a number, a range or * between commas"
+                ));
+            }
             check_item(item, name, lo, hi)?;
         }
     }
@@ -96,6 +103,11 @@ mod tests {
             "day-of-month 0 is out of range 1–31"
         );
         assert!(check_fields("*/0 * * * *").unwrap_err().contains("step"));
+        assert_eq!(
+            check_fields(", * * * *").unwrap_err(),
+            "minute \",\" has an empty item: expected a number, a range or * between commas"
+        );
+        assert!(check_fields("0 1,,2 * * *").unwrap_err().contains("hour"));
     }
 
     #[test]

@@ -27,19 +27,19 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The built-in default scenario (the seed note's workloads), embedded in the binary.
-pub const BUILTIN_SEED: &[(&str, &str)] = &[
-    ("seed.yaml", include_str!("../../../scenarios/seed.yaml")),
+pub const BUILTIN_SEED: &[(&str, &[u8])] = &[
+    ("seed.yaml", include_bytes!("../../../scenarios/seed.yaml")),
     (
         "seed/nginx-deployment.yaml",
-        include_str!("../../../scenarios/seed/nginx-deployment.yaml"),
+        include_bytes!("../../../scenarios/seed/nginx-deployment.yaml"),
     ),
     (
         "seed/my-stateful-app.yaml",
-        include_str!("../../../scenarios/seed/my-stateful-app.yaml"),
+        include_bytes!("../../../scenarios/seed/my-stateful-app.yaml"),
     ),
     (
         "seed/pi-cronjob.yaml",
-        include_str!("../../../scenarios/seed/pi-cronjob.yaml"),
+        include_bytes!("../../../scenarios/seed/pi-cronjob.yaml"),
     ),
 ];
 
@@ -111,17 +111,30 @@ pub struct Scenario {
     pub check_invariants: bool,
 }
 
-/// Where scenario files come from: the disk, or the embedded built-in scenario.
+/// Where scenario files come from: the disk, or files held in memory (the embedded
+/// built-in scenario, or a caller's, see [`load_in_memory`]).
 enum Source<'a> {
     Disk(&'a Path),
-    Builtin,
+    /// Files by the path the scenario writes, shown under the folder `root`.
+    Memory {
+        root: &'a Path,
+        files: &'a [(&'a str, &'a [u8])],
+    },
 }
 
 impl Source<'_> {
+    /// The built-in scenario's files.
+    fn builtin() -> Source<'static> {
+        Source::Memory {
+            root: Path::new("<built-in>"),
+            files: BUILTIN_SEED,
+        }
+    }
+
     fn path_of(&self, rel: &str) -> PathBuf {
         match self {
             Source::Disk(dir) => dir.join(rel),
-            Source::Builtin => Path::new("<built-in>").join(rel),
+            Source::Memory { root, .. } => root.join(rel),
         }
     }
 
@@ -130,10 +143,26 @@ impl Source<'_> {
         match self {
             Source::Disk(_) => limits::read_capped(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display())),
-            Source::Builtin => Err(format!(
-                "{} is not part of the built-in scenario",
-                path.display()
-            )),
+            Source::Memory { root, files } => files
+                .iter()
+                .find(|(name, _)| *name == rel)
+                .map(|(_, bytes)| bytes.to_vec())
+                .ok_or_else(|| {
+                    format!(
+                        "{} is not part of the {} scenario",
+                        path.display(),
+                        Self::memory_label(root)
+                    )
+                }),
+        }
+    }
+
+    /// How errors call a scenario held in memory.
+    fn memory_label(root: &Path) -> &'static str {
+        if root == Path::new("<built-in>") {
+            "built-in"
+        } else {
+            "in-memory"
         }
     }
 
@@ -141,24 +170,10 @@ impl Source<'_> {
     /// line and byte, as `k8sim validate` gives it directly.
     fn read(&self, rel: &str) -> Result<(PathBuf, String), ReadError> {
         let path = self.path_of(rel);
-        match self {
-            Source::Disk(_) => {
-                let bytes = self.read_bytes(rel).map_err(ReadError::Io)?;
-                manifest::utf8_text(&path, bytes)
-                    .map(|t| (path.clone(), t))
-                    .map_err(ReadError::NotText)
-            }
-            Source::Builtin => BUILTIN_SEED
-                .iter()
-                .find(|(name, _)| *name == rel)
-                .map(|(_, text)| (path.clone(), text.to_string()))
-                .ok_or_else(|| {
-                    ReadError::Io(format!(
-                        "{} is not part of the built-in scenario",
-                        path.display()
-                    ))
-                }),
-        }
+        let bytes = self.read_bytes(rel).map_err(ReadError::Io)?;
+        manifest::utf8_text(&path, bytes)
+            .map(|t| (path, t))
+            .map_err(ReadError::NotText)
     }
 }
 
@@ -193,8 +208,21 @@ pub fn load_builtin() -> Result<Scenario, InputErrors> {
 
 /// Loads the built-in default scenario with `--set` overrides.
 pub fn load_builtin_with(overrides: &[Override]) -> Result<Scenario, InputErrors> {
-    let text = BUILTIN_SEED[0].1;
-    load_overridden(Path::new(BUILTIN_PATH), text, Source::Builtin, overrides)
+    let text = std::str::from_utf8(BUILTIN_SEED[0].1).expect("the built-in scenario is UTF-8");
+    load_overridden(Path::new(BUILTIN_PATH), text, Source::builtin(), overrides)
+}
+
+/// Loads a scenario held in memory: `text` is the scenario (named `path` in errors) and
+/// `files` the files it names (manifests, traces), by the path the scenario writes them.
+/// Reads exactly as [`load`] does, without touching the disk (a fuzzer's entry point); a
+/// `scheduler:` naming a KubeSchedulerConfiguration file is only read when the run starts.
+pub fn load_in_memory(
+    path: &Path,
+    text: &str,
+    files: &[(&str, &[u8])],
+) -> Result<Scenario, InputErrors> {
+    let root = path.parent().unwrap_or(Path::new(""));
+    load_from(path, text, Source::Memory { root, files }, &[])
 }
 
 /// Loads a scenario file and every manifest it names.

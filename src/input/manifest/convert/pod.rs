@@ -226,6 +226,9 @@ pub fn pod_template(
                     RestartPolicy::Always
                 }
                 (Some(p), _) => p,
+                // An unknown value (already reported): the rule's default, so a Job's
+                // template never holds Always.
+                (None, RestartRule::NotAlways) => RestartPolicy::Never,
                 (None, _) => RestartPolicy::Always,
             }
         }
