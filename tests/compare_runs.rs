@@ -1,13 +1,15 @@
 //! `k8sim compare` and run outputs: a snapshot of the seed run's CSVs, determinism across repeated runs
 //! and rayon thread counts, comparison aggregation, seed parsing, the progress bar.
 
+#[allow(dead_code)]
+mod common;
+
 use k8sim::cli::compare::{compare_scenario, parse_seeds};
 use k8sim::cli::progress::Progress;
 use k8sim::cli::run::run_scenario;
 use k8sim::input::scenario;
 use k8sim::output::results_dir::read_comparison;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 fn temp(tag: &str) -> PathBuf {
@@ -17,24 +19,6 @@ fn temp(tag: &str) -> PathBuf {
     }
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// Every file under `dir`, by relative path.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// The committed snapshot of the seed run's CSVs: every file's header and first rows.
@@ -56,7 +40,10 @@ fn seed_run_csv_snapshot() {
     let sc = scenario::load_builtin().unwrap();
     let (_, dir) = run_scenario(&sc, 42, "default", &out).unwrap();
     let mut actual = String::new();
-    for (name, bytes) in files(&dir).iter().filter(|(n, _)| n.ends_with(".csv")) {
+    for (name, bytes) in common::files(&dir)
+        .iter()
+        .filter(|(n, _)| n.ends_with(".csv"))
+    {
         actual.push_str(&format!("== {name}\n"));
         for line in String::from_utf8_lossy(bytes)
             .lines()
@@ -101,7 +88,7 @@ fn seed_run_is_byte_identical() {
     let (a, b) = (temp("twice-a"), temp("twice-b"));
     let (_, da) = run_scenario(&sc, 42, "default", &a).unwrap();
     let (_, db) = run_scenario(&sc, 42, "default", &b).unwrap();
-    let (fa, fb) = (files(&da), files(&db));
+    let (fa, fb) = (common::files(&da), common::files(&db));
     assert!(fa.contains_key("report.html") && fa.contains_key("summary.csv"));
     assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
     for (k, v) in &fa {
@@ -130,7 +117,7 @@ fn comparison_is_identical_on_one_and_two_threads() {
             .unwrap();
         assert_eq!(outcome.runs.len(), 6);
         assert_eq!(outcome.dir, out.join("seed/compare"));
-        outputs.push((out.clone(), files(&out)));
+        outputs.push((out.clone(), common::files(&out)));
     }
     let (a, b) = (&outputs[0].1, &outputs[1].1);
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());

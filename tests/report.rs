@@ -1,5 +1,6 @@
 //! Tests of the plots and HTML report rendered from a results folder's CSV files.
 
+#[allow(dead_code)]
 mod common;
 
 use std::fs;

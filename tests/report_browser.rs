@@ -1,6 +1,7 @@
 //! Opens a rendered report in headless Chromium: screenshot and DOM checks (a failure under
 //! `CI=true` when Chromium is missing, skipped with a notice elsewhere).
 
+#[allow(dead_code)]
 mod common;
 mod prereq;
 

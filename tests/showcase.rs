@@ -1,6 +1,9 @@
 //! The showcase scenario end to end through the CLI: byte-identical reruns, a zone outage that
 //! keeps zone-spread replacements Pending, and a drain held back by a PodDisruptionBudget.
 
+#[allow(dead_code)]
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,26 +25,6 @@ fn run_showcase(out: &Path) -> PathBuf {
         String::from_utf8_lossy(&o.stderr)
     );
     out.join("showcase/default/seed-7")
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut all = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                all.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    all
 }
 
 /// The rows of a CSV file as maps from column name to cell.
@@ -72,7 +55,7 @@ fn showcase_runs_are_byte_identical_and_show_the_outage_and_the_drain() {
     let _ = fs::remove_dir_all(&base);
     let run_a = run_showcase(&base.join("a"));
     let run_b = run_showcase(&base.join("b"));
-    let (fa, fb) = (files(&run_a), files(&run_b));
+    let (fa, fb) = (common::files(&run_a), common::files(&run_b));
     assert!(
         fa.len() >= 10,
         "expected a full run folder, got {:?}",
@@ -83,7 +66,7 @@ fn showcase_runs_are_byte_identical_and_show_the_outage_and_the_drain() {
         assert!(
             bytes == &fb[name],
             "{} differs between two runs of seed 7 (reproduce: k8sim run {SCENARIO})",
-            name.display()
+            name
         );
     }
 

@@ -1,5 +1,7 @@
-//! Fixtures shared by the report tests: small results folders written into fresh temp dirs.
+//! Fixtures shared by the tests: small results folders written into fresh temp dirs, and
+//! every file of a results folder read back.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -122,4 +124,22 @@ pub fn png_colours(path: &Path) -> usize {
     colours.sort_unstable();
     colours.dedup();
     colours.len()
+}
+
+/// Every file under `dir`, by path relative to `dir` (to compare two results folders).
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
 }

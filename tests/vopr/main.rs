@@ -8,10 +8,13 @@
 
 mod generator;
 
+#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
+
 use k8sim::cli::run::run_into;
 use k8sim::input::scenario::load;
 use k8sim::sim::projection::project;
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -23,24 +26,6 @@ fn env_u64(name: &str, default: u64) -> u64 {
                 .unwrap_or_else(|_| panic!("{name}={v} is not a number"))
         })
         .unwrap_or(default)
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Runs `seed`'s scenario twice (here, and in a three-thread pool) with `--check`;
@@ -55,7 +40,7 @@ fn run_seed(seed: u64, root: &Path) -> Result<u64, String> {
     sc.check_invariants = true;
     let once = |out: &str| {
         run_into(&sc, sc.seed, &sc.scheduler, &dir.join(out), None, false)
-            .map(|(summary, _, _)| (summary, files(&dir.join(out))))
+            .map(|(summary, _, _)| (summary, common::files(&dir.join(out))))
             .map_err(|e| format!("{e:#}"))
     };
     let (summary, first) = once("first")?;
