@@ -77,15 +77,20 @@ impl Invariants {
         self.last_time = now;
         Ok(())
     }
+}
 
-    /// After an event: the thorough set under [`CheckLevel::Thorough`], nothing otherwise.
-    pub fn after_event(&mut self, sim: &Simulation) -> Result<(), Violation> {
-        if self.level != CheckLevel::Thorough {
-            return Ok(());
+impl Simulation {
+    /// After an event: every invariant under [`CheckLevel::Thorough`]; otherwise the
+    /// cheap node check after a sample.
+    pub(super) fn check_after_event(&mut self, sampled: bool) -> Result<(), Violation> {
+        if self.invariants.level == CheckLevel::Thorough {
+            let from = std::mem::replace(&mut self.invariants.pods_seen, self.cluster.pods.len());
+            check_all(self, from)
+        } else if sampled {
+            check_nodes(self)
+        } else {
+            Ok(())
         }
-        let from = self.pods_seen;
-        self.pods_seen = sim.cluster.pods.len();
-        check_all(sim, from)
     }
 }
 

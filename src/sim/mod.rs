@@ -512,23 +512,14 @@ impl Simulation {
             if let Err(stall) = self.liveness.observe(self.engine.now(), &event) {
                 return Err(self.stalled(stall, &event));
             }
-            let kind = Event::kind_name(event.kind_index()).0;
+            let kind = event.kind_index();
             if let Err(v) = self.invariants.observe_time(self.engine.now()) {
                 return Err(self.broken(v, kind));
             }
             let sampled = matches!(event, Event::Sample);
             self.advance_integrals_before(event);
             self.dispatch(event);
-            let mut invariants = std::mem::take(&mut self.invariants);
-            let checked = invariants.after_event(self).and_then(|()| {
-                if sampled {
-                    invariants::check_nodes(self)
-                } else {
-                    Ok(())
-                }
-            });
-            self.invariants = invariants;
-            if let Err(v) = checked {
+            if let Err(v) = self.check_after_event(sampled) {
                 return Err(self.broken(v, kind));
             }
             if self.engine.processed() & 0xFFFF == 0 {
@@ -560,13 +551,14 @@ impl Simulation {
         Ok(())
     }
 
-    /// The error for a broken invariant seen after an event of `kind`.
-    fn broken(&self, v: invariants::Violation, kind: &'static str) -> RunError {
+    /// The error for a broken invariant seen after an event of kind `kind` (an index below
+    /// [`Event::KINDS`]).
+    fn broken(&self, v: invariants::Violation, kind: usize) -> RunError {
         RunError::Invariant {
             invariant: v.invariant,
             detail: v.detail,
             time: self.engine.now().as_secs_f64(),
-            event: kind,
+            event: Event::kind_name(kind).0,
             seed: self.seed,
             reproduce: self.reproduce(),
         }
