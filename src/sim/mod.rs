@@ -11,13 +11,15 @@ pub mod invariants;
 pub mod liveness;
 pub mod node_lifecycle;
 pub mod projection;
+mod run_error;
+mod run_summary;
 pub mod scheduling;
 pub mod setup;
 pub mod waits;
 
 use crate::cluster::{Cluster, Owner, Pod, PodId, PodPhase};
 use crate::controllers::{self, Workloads};
-use crate::engine::{Engine, EngineError, SimTime};
+use crate::engine::{Engine, SimTime};
 use crate::input::scenario::{RuntimeModel, TimelineEntry};
 use crate::kubelet::{self, Kubelets};
 use crate::metrics::{ratio, EventRecord, NodeSample, Recorder, Sample};
@@ -27,56 +29,10 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use scheduling::SchedulerState;
 use std::collections::BTreeSet;
 
+pub use run_error::RunError;
+
 /// How often the scheduler flushes pods left unschedulable too long (kube: every 30 s).
 pub const UNSCHEDULABLE_FLUSH_MS: u64 = 30_000;
-
-/// Why a run stopped before its end time.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// The engine refused an operation (a bug: an event in the past).
-    #[error(transparent)]
-    Engine(EngineError),
-    /// `limits.max_events` was reached.
-    #[error("event limit reached: {events} events processed before the end time ({progress}); raise limits.max_events or shorten the duration; seed {seed}; reproduce with: {reproduce}")]
-    EventLimit {
-        /// Events processed.
-        events: u64,
-        /// Where simulated time got to and whether it was still advancing.
-        progress: String,
-        /// Seed of the run.
-        seed: u64,
-        /// The command that reproduces the run.
-        reproduce: String,
-    },
-    /// The liveness guard saw no progress at one instant.
-    #[error("no progress: {what}, mostly {kinds}; seed {seed}; reproduce with: {reproduce}")]
-    Stalled {
-        /// The object or event kind that repeated, and the simulated time.
-        what: String,
-        /// The most frequent event kinds at that instant.
-        kinds: String,
-        /// Seed of the run.
-        seed: u64,
-        /// The command that reproduces the run.
-        reproduce: String,
-    },
-    /// An invariant of the simulation broke (a bug in k8sim).
-    #[error("invariant broken at t = {time:.3} s after a {event} event: {invariant}: {detail}; seed {seed}; reproduce with: {reproduce} --check")]
-    Invariant {
-        /// The invariant.
-        invariant: &'static str,
-        /// What broke it.
-        detail: String,
-        /// The simulated time in seconds.
-        time: f64,
-        /// The kind of the event after which it was seen.
-        event: &'static str,
-        /// Seed of the run.
-        seed: u64,
-        /// The command that reproduces the run.
-        reproduce: String,
-    },
-}
 
 /// A running simulation.
 pub struct Simulation {
@@ -551,89 +507,6 @@ impl Simulation {
         Ok(())
     }
 
-    /// The error for a broken invariant seen after an event of kind `kind` (an index below
-    /// [`Event::KINDS`]).
-    fn broken(&self, v: invariants::Violation, kind: usize) -> RunError {
-        RunError::Invariant {
-            invariant: v.invariant,
-            detail: v.detail,
-            time: self.engine.now().as_secs_f64(),
-            event: Event::kind_name(kind).0,
-            seed: self.seed,
-            reproduce: self.reproduce(),
-        }
-    }
-
-    /// `k8sim run SCENARIO --seed N --scheduler S`.
-    fn reproduce(&self) -> String {
-        format!(
-            "k8sim run {} --seed {} --scheduler {}",
-            self.source.display(),
-            self.seed,
-            self.scheduler_name
-        )
-    }
-
-    /// The error for an engine stop, with where the run got to.
-    fn stopped(&self, e: EngineError) -> RunError {
-        let EngineError::EventLimit(events) = e else {
-            return RunError::Engine(e);
-        };
-        let at_instant = self.liveness.events_at_instant();
-        let t = self.liveness.instant().as_secs_f64();
-        // Most of the run's events at one instant: time had stopped advancing.
-        let progress = if at_instant * 2 > events {
-            format!(
-                "no progress: {} events at t = {t:.3} s, mostly {}",
-                liveness::thousands(at_instant),
-                self.liveness.dominant_kinds()
-            )
-        } else {
-            format!(
-                "time still advancing: t = {t:.3} s reached, {} events at that instant",
-                liveness::thousands(at_instant)
-            )
-        };
-        RunError::EventLimit {
-            events,
-            progress,
-            seed: self.seed,
-            reproduce: self.reproduce(),
-        }
-    }
-
-    /// The error for a stall the liveness guard caught before handling `event`.
-    fn stalled(&self, stall: liveness::Stall, event: &Event) -> RunError {
-        let t = self.engine.now().as_secs_f64();
-        let what = match stall {
-            liveness::Stall::Resync(c, n) => {
-                let (kind, ns, name) = self.workloads.object_name(c);
-                format!(
-                    "{kind} {ns}/{name} re-synced {} times at t = {t:.3} s",
-                    liveness::thousands(n as u64)
-                )
-            }
-            liveness::Stall::Events(n) => {
-                let (name, sync) = Event::kind_name(event.kind_index());
-                let last = if sync {
-                    format!("{name} sync")
-                } else {
-                    name.to_string()
-                };
-                format!(
-                    "{} events at t = {t:.3} s without time advancing (last: {last})",
-                    liveness::thousands(n)
-                )
-            }
-        };
-        RunError::Stalled {
-            what,
-            kinds: self.liveness.dominant_kinds(),
-            seed: self.seed,
-            reproduce: self.reproduce(),
-        }
-    }
-
     fn advance_integrals_before(&mut self, _event: Event) {
         self.advance_integrals();
     }
@@ -657,84 +530,6 @@ impl Simulation {
     /// True if pod `p` is owned by a controller.
     pub fn is_owned(&self, p: PodId) -> bool {
         self.cluster.pods[p.ix()].owner != Owner::None
-    }
-}
-
-impl Simulation {
-    /// The headline figures of the run so far.
-    pub fn summary(&self) -> crate::metrics::summary::Summary {
-        use crate::metrics::summary::{LatencyStats, Summary};
-        let pods = &self.cluster.pods;
-        let mut sched = Vec::new();
-        let mut startup = Vec::new();
-        let mut ready = Vec::new();
-        let mut makespan: Option<SimTime> = None;
-        let (mut scheduled, mut unschedulable, mut succeeded, mut failed) = (0, 0, 0, 0);
-        for (i, p) in pods.iter().enumerate() {
-            if let Some(s) = p.times.scheduled {
-                scheduled += 1;
-                sched.push(s.millis_since(p.times.created) as f64 / 1000.0);
-            } else if self.scheduler.failed_once.get(i).copied().unwrap_or(false) {
-                unschedulable += 1;
-            }
-            if let Some(s) = p.times.started {
-                startup.push(s.millis_since(p.times.created) as f64 / 1000.0);
-            }
-            if let Some(r) = p.times.ready {
-                ready.push(r.millis_since(p.times.created) as f64 / 1000.0);
-            }
-            match p.phase {
-                PodPhase::Succeeded => succeeded += 1,
-                PodPhase::Failed => failed += 1,
-                _ => {}
-            }
-            if p.phase.is_terminal() {
-                makespan = makespan.max(p.times.finished);
-            }
-        }
-        let end = self.engine.now().as_millis().max(1) as f64;
-        let i = &self.recorder.integrals;
-        let mut job_times = Vec::new();
-        let (mut jobs_completed, mut jobs_failed) = (0, 0);
-        for j in &self.workloads.jobs {
-            match j.finished {
-                Some((t, controllers::job::JobOutcome::Complete)) => {
-                    jobs_completed += 1;
-                    job_times.push(t.millis_since(j.start) as f64 / 1000.0);
-                }
-                Some((_, controllers::job::JobOutcome::Failed)) => jobs_failed += 1,
-                None => {}
-            }
-        }
-        let mut summary = Summary {
-            scenario: self.scenario_name.clone(),
-            scheduler: self.scheduler_name.clone(),
-            seed: self.seed,
-            pods_created: pods.len() as u64,
-            pods_scheduled: scheduled,
-            pods_unschedulable: unschedulable,
-            pods_succeeded: succeeded,
-            pods_failed: failed,
-            sched_latency: LatencyStats::of(sched),
-            startup_latency: LatencyStats::of(startup),
-            cpu_allocated_avg: i.cpu / end,
-            memory_allocated_avg: i.memory / end,
-            gpu_allocated_avg: i.gpu / end,
-            nodes_used_avg: i.nodes_used / end,
-            makespan_s: makespan.map(|m| m.as_secs_f64()),
-            events_processed: self.engine.processed(),
-            sim_end_s: self.engine.now().as_secs_f64(),
-            ready_latency: LatencyStats::of(ready),
-            jobs_completed,
-            jobs_failed,
-            job_completion: LatencyStats::of(job_times),
-            ..Summary::default()
-        };
-        summary.fill_from_recorder(&self.recorder, self.engine.now().as_millis());
-        availability::fill_summary(self, &mut summary);
-        let pod_waits: Vec<_> = waits::pod_waits(self).into_iter().map(|(_, w)| w).collect();
-        summary.waits = crate::metrics::waits::WaitStats::of(&pod_waits);
-        summary
     }
 }
 
