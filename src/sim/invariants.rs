@@ -268,7 +268,9 @@ fn check_claims(sim: &Simulation) -> Result<(), Violation> {
 }
 
 /// At most one live pod per StatefulSet ordinal; under OrderedReady, a new pod's lower
-/// ordinals are all Running and Ready.
+/// ordinals are all Running and Ready (the StatefulSet concept page, "Deployment and
+/// Scaling Guarantees": before a scaling operation is applied to a Pod, all of its
+/// predecessors must be Running and Ready).
 fn check_statefulsets(sim: &Simulation, new_from: usize) -> Result<(), Violation> {
     let c = &sim.cluster;
     let mut live: BTreeMap<(u32, i32), &str> = BTreeMap::new();
