@@ -4,10 +4,9 @@
 
 use super::garbage_collector;
 use super::job::{self, JobOutcome};
+use super::{ControllerContext, ControllerRef};
 use crate::engine::SimTime;
 use crate::model::workload::{ConcurrencyPolicy, CronJob, PropagationPolicy};
-use crate::sim::event::{ControllerRef, Event};
-use crate::sim::Simulation;
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use croner::parser::{CronParser, Seconds, Year};
@@ -98,30 +97,30 @@ pub fn parse_time_zone(name: Option<&str>) -> Result<Tz, String> {
     }
 }
 
-fn to_datetime(sim: &Simulation, t: SimTime, tz: Tz) -> DateTime<Tz> {
-    let ms = sim.start_epoch_s * 1000 + t.as_millis() as i64;
+fn to_datetime(ctx: &impl ControllerContext, t: SimTime, tz: Tz) -> DateTime<Tz> {
+    let ms = ctx.start_epoch_s() * 1000 + t.as_millis() as i64;
     Utc.timestamp_millis_opt(ms)
         .single()
         .expect("simulated time is a valid instant")
         .with_timezone(&tz)
 }
 
-fn to_simtime(sim: &Simulation, dt: &DateTime<Tz>) -> Option<SimTime> {
-    let ms = dt.timestamp_millis() - sim.start_epoch_s * 1000;
+fn to_simtime(ctx: &impl ControllerContext, dt: &DateTime<Tz>) -> Option<SimTime> {
+    let ms = dt.timestamp_millis() - ctx.start_epoch_s() * 1000;
     (ms >= 0).then_some(SimTime::from_millis(ms as u64))
 }
 
 /// The first scheduled time strictly after `after`.
-fn next_after(sim: &Simulation, c: u32, after: DateTime<Tz>) -> Option<SimTime> {
-    let st = &sim.workloads.cronjobs[c as usize];
+fn next_after(ctx: &impl ControllerContext, c: u32, after: DateTime<Tz>) -> Option<SimTime> {
+    let st = &ctx.workloads().cronjobs[c as usize];
     let next = st.cron.find_next_occurrence(&after, false).ok()?;
-    to_simtime(sim, &next)
+    to_simtime(ctx, &next)
 }
 
 /// Adds a CronJob and arms its first tick.
-pub fn add(sim: &mut Simulation, spec: CronJob, cron: Cron, tz: Tz) -> u32 {
-    let idx = sim.workloads.cronjobs.len() as u32;
-    sim.workloads.cronjobs.push(CronJobState {
+pub fn add(ctx: &mut impl ControllerContext, spec: CronJob, cron: Cron, tz: Tz) -> u32 {
+    let idx = ctx.workloads().cronjobs.len() as u32;
+    ctx.workloads_mut().cronjobs.push(CronJobState {
         spec,
         cron,
         tz,
@@ -132,11 +131,9 @@ pub fn add(sim: &mut Simulation, spec: CronJob, cron: Cron, tz: Tz) -> u32 {
     });
     // The first schedule strictly after the start instant minus 1 ms, so a schedule that
     // matches the start itself fires at time zero.
-    let start = to_datetime(sim, SimTime::ZERO, tz) - chrono::Duration::milliseconds(1);
-    if let Some(t) = next_after(sim, idx, start) {
-        sim.engine
-            .schedule_at(t, Event::CronTick(idx))
-            .expect("first tick is not in the past");
+    let start = to_datetime(ctx, SimTime::ZERO, tz) - chrono::Duration::milliseconds(1);
+    if let Some(t) = next_after(ctx, idx, start) {
+        ctx.cron_tick_at(t, idx);
     }
     idx
 }
@@ -165,24 +162,22 @@ pub fn schedule_times(cron: &Cron, after: DateTime<Tz>, until: DateTime<Tz>) -> 
 /// schedule times missed since the last one and start a Job for the most recent, unless
 /// it is later than startingDeadlineSeconds; more than 100 missed times only log a
 /// warning event.
-pub fn tick(sim: &mut Simulation, c: u32) {
-    let now = sim.engine.now();
-    let st = &sim.workloads.cronjobs[c as usize];
+pub fn tick(ctx: &mut impl ControllerContext, c: u32) {
+    let now = ctx.now();
+    let st = &ctx.workloads().cronjobs[c as usize];
     let tz = st.tz;
     // Arm the next tick first.
-    if let Some(t) = next_after(sim, c, to_datetime(sim, now, tz)) {
-        sim.engine
-            .schedule_at(t, Event::CronTick(c))
-            .expect("next tick is after now");
+    if let Some(t) = next_after(ctx, c, to_datetime(ctx, now, tz)) {
+        ctx.cron_tick_at(t, c);
     }
-    fire(sim, c);
+    fire(ctx, c);
 }
 
 /// Records what happened at scheduled time `run.scheduled`: a new row, or (`replace`) the
 /// new fate of a time already recorded, so cronjobs.csv has one row per scheduled time.
 /// Returns true if the row is new or changed.
-fn record_run(sim: &mut Simulation, c: u32, run: CronRun, replace: bool) -> bool {
-    let runs = &mut sim.workloads.cronjobs[c as usize].runs;
+fn record_run(ctx: &mut impl ControllerContext, c: u32, run: CronRun, replace: bool) -> bool {
+    let runs = &mut ctx.workloads_mut().cronjobs[c as usize].runs;
     // Rows are in scheduled order and only recent ones change: search from the end.
     match runs.iter_mut().rev().find(|r| r.scheduled == run.scheduled) {
         Some(existing) if replace && *existing != run => {
@@ -210,20 +205,20 @@ fn not_started(scheduled: SimTime, outcome: RunOutcome) -> CronRun {
 /// starts a Job unless it is later than startingDeadlineSeconds or, with Forbid, a Job is
 /// still active. A Forbid skip leaves the time unmet, so the active Job's completion
 /// (which syncs the CronJob) starts it then (cronjob_controllerv2.go).
-fn fire(sim: &mut Simulation, c: u32) {
-    let now = sim.engine.now();
-    let st = &sim.workloads.cronjobs[c as usize];
+fn fire(ctx: &mut impl ControllerContext, c: u32) {
+    let now = ctx.now();
+    let st = &ctx.workloads().cronjobs[c as usize];
     let tz = st.tz;
     if st.spec.suspend {
         return;
     }
     let name = st.spec.meta.name.clone();
     let earliest = st.last_schedule.unwrap_or(SimTime::ZERO);
-    let after = to_datetime(sim, earliest, tz) - chrono::Duration::milliseconds(1);
-    let times = schedule_times(&st.cron, after, to_datetime(sim, now, tz));
+    let after = to_datetime(ctx, earliest, tz) - chrono::Duration::milliseconds(1);
+    let times = schedule_times(&st.cron, after, to_datetime(ctx, now, tz));
     let times: Vec<SimTime> = times
         .iter()
-        .filter_map(|d| to_simtime(sim, d))
+        .filter_map(|d| to_simtime(ctx, d))
         .filter(|t| st.last_schedule.is_none_or(|l| *t > l))
         .collect();
     let Some(&scheduled) = times.last() else {
@@ -231,10 +226,10 @@ fn fire(sim: &mut Simulation, c: u32) {
     };
     let mut new_times = false;
     for &missed in &times[..times.len() - 1] {
-        new_times |= record_run(sim, c, not_started(missed, RunOutcome::Missed), false);
+        new_times |= record_run(ctx, c, not_started(missed, RunOutcome::Missed), false);
     }
     if times.len() > MAX_MISSED_START_TIMES && new_times {
-        sim.record_event(
+        ctx.record_event(
             "CronJob",
             &name,
             "Warning",
@@ -242,11 +237,11 @@ fn fire(sim: &mut Simulation, c: u32) {
             "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".into(),
         );
     }
-    let st = &sim.workloads.cronjobs[c as usize];
+    let st = &ctx.workloads().cronjobs[c as usize];
     if let Some(deadline) = st.spec.starting_deadline_seconds {
         if now.millis_since(scheduled) > deadline.max(0) as u64 * 1000 {
-            if record_run(sim, c, not_started(scheduled, RunOutcome::Missed), true) {
-                sim.record_event(
+            if record_run(ctx, c, not_started(scheduled, RunOutcome::Missed), true) {
+                ctx.record_event(
                     "CronJob",
                     &name,
                     "Warning",
@@ -254,7 +249,7 @@ fn fire(sim: &mut Simulation, c: u32) {
                     format!(
                         "Missed scheduled time to start a job: {}",
                         // cronjob_controllerv2.go: scheduledTime.UTC().Format(time.RFC1123Z).
-                        to_datetime(sim, scheduled, tz)
+                        to_datetime(ctx, scheduled, tz)
                             .with_timezone(&Utc)
                             .format("%a, %d %b %Y %H:%M:%S %z")
                     ),
@@ -267,12 +262,12 @@ fn fire(sim: &mut Simulation, c: u32) {
         .jobs
         .iter()
         .copied()
-        .filter(|j| job::is_active(sim, *j))
+        .filter(|j| job::is_active(ctx, *j))
         .collect();
     let outcome = match st.spec.concurrency_policy {
         ConcurrencyPolicy::Forbid if !active.is_empty() => {
-            if record_run(sim, c, not_started(scheduled, RunOutcome::Skipped), false) {
-                sim.record_event(
+            if record_run(ctx, c, not_started(scheduled, RunOutcome::Skipped), false) {
+                ctx.record_event(
                     "CronJob",
                     &name,
                     "Normal",
@@ -284,14 +279,14 @@ fn fire(sim: &mut Simulation, c: u32) {
         }
         ConcurrencyPolicy::Replace if !active.is_empty() => {
             for j in active {
-                let jn = sim.workloads.jobs[j as usize].name.clone();
+                let jn = ctx.workloads().jobs[j as usize].name.clone();
                 // deleteJob: background propagation.
                 garbage_collector::delete(
-                    sim,
+                    ctx,
                     ControllerRef::Job(j),
                     PropagationPolicy::Background,
                 );
-                sim.record_event(
+                ctx.record_event(
                     "CronJob",
                     &name,
                     "Normal",
@@ -303,29 +298,29 @@ fn fire(sim: &mut Simulation, c: u32) {
         }
         _ => RunOutcome::Started,
     };
-    start_job(sim, c, scheduled, outcome);
+    start_job(ctx, c, scheduled, outcome);
 }
 
 /// Creates the Job of scheduled time `scheduled` (getJobFromTemplate2: named after the
 /// scheduled time in minutes since the epoch) and records it as status.lastScheduleTime.
-fn start_job(sim: &mut Simulation, c: u32, scheduled: SimTime, outcome: RunOutcome) {
-    let now = sim.engine.now();
-    let st = &sim.workloads.cronjobs[c as usize];
+fn start_job(ctx: &mut impl ControllerContext, c: u32, scheduled: SimTime, outcome: RunOutcome) {
+    let now = ctx.now();
+    let st = &ctx.workloads().cronjobs[c as usize];
     let name = st.spec.meta.name.clone();
     let scheduled_minutes =
-        (sim.start_epoch_s * 1000 + scheduled.as_millis() as i64).div_euclid(60_000);
+        (ctx.start_epoch_s() * 1000 + scheduled.as_millis() as i64).div_euclid(60_000);
     let job_name = format!("{name}-{scheduled_minutes}");
     let spec = st.spec.job.clone();
     let namespace = st.spec.meta.namespace.clone();
     let j = job::add(
-        sim,
+        ctx,
         job_name.clone(),
         namespace,
         spec,
         Some(c),
         name.clone(),
     );
-    let st = &mut sim.workloads.cronjobs[c as usize];
+    let st = &mut ctx.workloads_mut().cronjobs[c as usize];
     st.jobs.push(j);
     st.last_schedule = Some(scheduled);
     let run = CronRun {
@@ -334,8 +329,8 @@ fn start_job(sim: &mut Simulation, c: u32, scheduled: SimTime, outcome: RunOutco
         outcome,
         job: Some(j),
     };
-    record_run(sim, c, run, true);
-    sim.record_event(
+    record_run(ctx, c, run, true);
+    ctx.record_event(
         "CronJob",
         &name,
         "Normal",
@@ -346,21 +341,21 @@ fn start_job(sim: &mut Simulation, c: u32, scheduled: SimTime, outcome: RunOutco
 
 /// Suspends or resumes CronJob `c`; resuming looks at the times missed meanwhile at once
 /// (the most recent may start, within startingDeadlineSeconds).
-pub fn set_suspend(sim: &mut Simulation, c: u32, suspend: bool) {
-    let st = &mut sim.workloads.cronjobs[c as usize];
+pub fn set_suspend(ctx: &mut impl ControllerContext, c: u32, suspend: bool) {
+    let st = &mut ctx.workloads_mut().cronjobs[c as usize];
     let resumed = st.spec.suspend && !suspend;
     st.spec.suspend = suspend;
     if resumed {
-        fire(sim, c);
+        fire(ctx, c);
     }
 }
 
 /// A Job of CronJob `c` changed: enforce the history limits, then start the most recent
 /// unmet scheduled time if it may start now (a Forbid skip waiting for the active Job).
-pub fn sync(sim: &mut Simulation, c: u32) {
-    let st = &sim.workloads.cronjobs[c as usize];
+pub fn sync(ctx: &mut impl ControllerContext, c: u32) {
+    let st = &ctx.workloads().cronjobs[c as usize];
     if st.deleted {
-        garbage_collector::deleted_owner_synced(sim, ControllerRef::CronJob(c));
+        garbage_collector::deleted_owner_synced(ctx, ControllerRef::CronJob(c));
         return;
     }
     let (keep_ok, keep_failed) = (
@@ -371,27 +366,27 @@ pub fn sync(sim: &mut Simulation, c: u32) {
         (JobOutcome::Complete, keep_ok),
         (JobOutcome::Failed, keep_failed),
     ] {
-        let st = &sim.workloads.cronjobs[c as usize];
+        let st = &ctx.workloads().cronjobs[c as usize];
         let finished: Vec<u32> = st
             .jobs
             .iter()
             .copied()
             .filter(|j| {
-                let js = &sim.workloads.jobs[*j as usize];
+                let js = &ctx.workloads().jobs[*j as usize];
                 !js.deleted && js.finished.map(|(_, o)| o) == Some(outcome)
             })
             .collect();
         if finished.len() > keep {
             for j in &finished[..finished.len() - keep] {
                 garbage_collector::delete(
-                    sim,
+                    ctx,
                     ControllerRef::Job(*j),
                     PropagationPolicy::Background,
                 );
             }
         }
     }
-    fire(sim, c);
+    fire(ctx, c);
 }
 
 #[cfg(test)]

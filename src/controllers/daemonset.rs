@@ -6,12 +6,11 @@
 //! daemon_controller.go, update.go, util/daemonset_util.go).
 
 use super::garbage_collector;
+use super::{ControllerContext, ControllerRef};
 use crate::cluster::{NodeIdx, Owner, Pod, PodId, PodPhase};
 use crate::model::labels::{NodeSelectorTerm, Requirement, SelectorOp, TaintEffect, Toleration};
 use crate::model::pod::PodSpec;
 use crate::model::workload::DaemonSet;
-use crate::sim::event::ControllerRef;
-use crate::sim::Simulation;
 use std::sync::Arc;
 
 /// A DaemonSet's state.
@@ -52,7 +51,7 @@ pub fn automatic_tolerations() -> Vec<Toleration> {
 }
 
 /// Adds a DaemonSet and returns its index.
-pub fn add(sim: &mut Simulation, mut spec: DaemonSet) -> u32 {
+pub fn add(ctx: &mut impl ControllerContext, mut spec: DaemonSet) -> u32 {
     let mut pod_spec: PodSpec = (*spec.template.spec).clone();
     for t in automatic_tolerations() {
         if !pod_spec.tolerations.contains(&t) {
@@ -60,29 +59,29 @@ pub fn add(sim: &mut Simulation, mut spec: DaemonSet) -> u32 {
         }
     }
     spec.template.spec = Arc::new(pod_spec);
-    let idx = sim.workloads.daemonsets.len() as u32;
-    sim.workloads.daemonsets.push(DaemonSetState {
+    let idx = ctx.workloads().daemonsets.len() as u32;
+    ctx.workloads_mut().daemonsets.push(DaemonSetState {
         spec,
         pods: Vec::new(),
         deleted: false,
         tracker: super::ReplicaTracker::default(),
     });
-    sim.request_sync(ControllerRef::DaemonSet(idx));
+    ctx.request_sync(ControllerRef::DaemonSet(idx));
     idx
 }
 
 /// Nodes changed (added, removed, tainted, relabelled): every DaemonSet reconciles.
-pub fn nodes_changed(sim: &mut Simulation) {
-    for i in 0..sim.workloads.daemonsets.len() as u32 {
-        sim.request_sync(ControllerRef::DaemonSet(i));
+pub fn nodes_changed(ctx: &mut impl ControllerContext) {
+    for i in 0..ctx.workloads().daemonsets.len() as u32 {
+        ctx.request_sync(ControllerRef::DaemonSet(i));
     }
 }
 
 /// True if the DaemonSet's pods should run on node `n` (NodeShouldRunDaemonPod's
 /// shouldRun: NoSchedule and NoExecute taints must be tolerated).
-pub fn should_run(sim: &Simulation, spec: &PodSpec, n: NodeIdx) -> bool {
+pub fn should_run(ctx: &impl ControllerContext, spec: &PodSpec, n: NodeIdx) -> bool {
     eligible(
-        sim,
+        ctx,
         spec,
         n,
         &[TaintEffect::NoSchedule, TaintEffect::NoExecute],
@@ -91,12 +90,17 @@ pub fn should_run(sim: &Simulation, spec: &PodSpec, n: NodeIdx) -> bool {
 
 /// True if a pod already on node `n` may stay (shouldContinueRunning: only NoExecute
 /// taints must be tolerated).
-pub fn should_continue_running(sim: &Simulation, spec: &PodSpec, n: NodeIdx) -> bool {
-    eligible(sim, spec, n, &[TaintEffect::NoExecute])
+pub fn should_continue_running(ctx: &impl ControllerContext, spec: &PodSpec, n: NodeIdx) -> bool {
+    eligible(ctx, spec, n, &[TaintEffect::NoExecute])
 }
 
-fn eligible(sim: &Simulation, spec: &PodSpec, n: NodeIdx, effects: &[TaintEffect]) -> bool {
-    let nodes = &sim.cluster.nodes;
+fn eligible(
+    ctx: &impl ControllerContext,
+    spec: &PodSpec,
+    n: NodeIdx,
+    effects: &[TaintEffect],
+) -> bool {
+    let nodes = &ctx.cluster().nodes;
     if !nodes.present[n.ix()] {
         return false;
     }
@@ -118,61 +122,61 @@ fn eligible(sim: &Simulation, spec: &PodSpec, n: NodeIdx, effects: &[TaintEffect
     selector_ok && affinity_ok && taints_ok
 }
 
-fn active(sim: &Simulation, p: PodId) -> bool {
-    sim.cluster.pods[p.ix()].is_active()
+fn active(ctx: &impl ControllerContext, p: PodId) -> bool {
+    ctx.cluster().pods[p.ix()].is_active()
 }
 
 /// Reconciles DaemonSet `d`.
-pub fn sync(sim: &mut Simulation, d: u32) {
-    reconcile(sim, d);
-    let (desired, ready) = counts(sim, d);
-    let max_unavailable = sim.workloads.daemonsets[d as usize]
+pub fn sync(ctx: &mut impl ControllerContext, d: u32) {
+    reconcile(ctx, d);
+    let (desired, ready) = counts(ctx, d);
+    let max_unavailable = ctx.workloads().daemonsets[d as usize]
         .spec
         .max_unavailable
         .map(|m| m.resolve(desired, true).max(1))
         .unwrap_or(0);
-    let now = sim.engine.now();
-    sim.workloads.daemonsets[d as usize]
+    let now = ctx.now();
+    ctx.workloads_mut().daemonsets[d as usize]
         .tracker
         .update(now, desired, ready, max_unavailable);
 }
 
-fn reconcile(sim: &mut Simulation, d: u32) {
-    let st = &sim.workloads.daemonsets[d as usize];
+fn reconcile(ctx: &mut impl ControllerContext, d: u32) {
+    let st = &ctx.workloads().daemonsets[d as usize];
     let spec = st.spec.template.spec.clone();
     let hash = st.spec.template.hash.clone();
     if st.deleted {
         // Its pods are the garbage collector's.
-        garbage_collector::deleted_owner_synced(sim, ControllerRef::DaemonSet(d));
+        garbage_collector::deleted_owner_synced(ctx, ControllerRef::DaemonSet(d));
         return;
     }
     let max_unavailable_spec = st.spec.max_unavailable;
-    let nodes: Vec<NodeIdx> = sim.cluster.nodes.indices().collect();
+    let nodes: Vec<NodeIdx> = ctx.cluster().nodes.indices().collect();
     let mut eligible = 0;
     let mut old_on_node: Vec<(NodeIdx, PodId)> = Vec::new();
     let mut unavailable = 0;
     for n in nodes {
-        let pods: Vec<PodId> = sim.workloads.daemonsets[d as usize]
+        let pods: Vec<PodId> = ctx.workloads().daemonsets[d as usize]
             .pods
             .iter()
-            .filter(|(node, p)| *node == n && active(sim, *p))
+            .filter(|(node, p)| *node == n && active(ctx, *p))
             .map(|(_, p)| *p)
             .collect();
-        let should = should_run(sim, &spec, n);
+        let should = should_run(ctx, &spec, n);
         if !should {
-            let keep = !pods.is_empty() && should_continue_running(sim, &spec, n);
+            let keep = !pods.is_empty() && should_continue_running(ctx, &spec, n);
             if !keep {
                 for p in pods {
-                    sim.delete_pod(p, "SuccessfulDelete");
+                    ctx.delete_pod(p, "SuccessfulDelete");
                 }
             }
             continue;
         }
         eligible += 1;
-        let terminating = sim.workloads.daemonsets[d as usize]
+        let terminating = ctx.workloads().daemonsets[d as usize]
             .pods
             .iter()
-            .any(|(node, p)| *node == n && sim.cluster.pods[p.ix()].is_terminating());
+            .any(|(node, p)| *node == n && ctx.cluster().pods[p.ix()].is_terminating());
         match pods.as_slice() {
             // podsShouldBeOnNode (daemon_controller.go): a node whose daemon pod is still
             // Terminating gets its new pod once the old one is gone (no maxSurge here).
@@ -180,14 +184,14 @@ fn reconcile(sim: &mut Simulation, d: u32) {
             [] => {
                 // A failed daemon pod is replaced (the controller deletes it and creates a
                 // new one); so is a missing one.
-                create_pod(sim, d, n);
+                create_pod(ctx, d, n);
                 unavailable += 1;
             }
             [p, extra @ ..] => {
                 for x in extra {
-                    sim.delete_pod(*x, "SuccessfulDelete");
+                    ctx.delete_pod(*x, "SuccessfulDelete");
                 }
-                let pod = &sim.cluster.pods[p.ix()];
+                let pod = &ctx.cluster().pods[p.ix()];
                 if !pod.ready {
                     unavailable += 1;
                 }
@@ -202,13 +206,13 @@ fn reconcile(sim: &mut Simulation, d: u32) {
     if let Some(mu) = max_unavailable_spec {
         let max_unavailable = mu.resolve(eligible, true).max(1);
         // Old pods that are not ready go first: deleting them costs no availability.
-        old_on_node.sort_by_key(|(_, p)| sim.cluster.pods[p.ix()].ready);
+        old_on_node.sort_by_key(|(_, p)| ctx.cluster().pods[p.ix()].ready);
         for (_, p) in old_on_node {
-            let ready = sim.cluster.pods[p.ix()].ready;
+            let ready = ctx.cluster().pods[p.ix()].ready;
             if ready && unavailable >= max_unavailable {
                 break;
             }
-            sim.delete_pod(p, "SuccessfulDelete");
+            ctx.delete_pod(p, "SuccessfulDelete");
             if ready {
                 unavailable += 1;
             }
@@ -216,12 +220,12 @@ fn reconcile(sim: &mut Simulation, d: u32) {
     }
 }
 
-fn create_pod(sim: &mut Simulation, d: u32, n: NodeIdx) {
-    let st = &sim.workloads.daemonsets[d as usize];
+fn create_pod(ctx: &mut impl ControllerContext, d: u32, n: NodeIdx) {
+    let st = &ctx.workloads().daemonsets[d as usize];
     let ds_name = st.spec.meta.name.clone();
     let namespace = st.spec.meta.namespace.clone();
     let template = st.spec.template.clone();
-    let node_name = sim.cluster.nodes.names[n.ix()].clone();
+    let node_name = ctx.cluster().nodes.names[n.ix()].clone();
     // ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms become one
     // `metadata.name In [node]` field term (eligibility was checked by the controller).
     let mut spec = (*template.spec).clone();
@@ -233,7 +237,7 @@ fn create_pod(sim: &mut Simulation, d: u32, n: NodeIdx) {
             values: vec![node_name],
         }],
     }]);
-    let name = sim.unique_pod_name(&namespace, &ds_name);
+    let name = ctx.unique_pod_name(&namespace, &ds_name);
     let mut labels = template.labels.clone();
     labels.insert(
         "controller-revision-hash".to_string(),
@@ -245,30 +249,32 @@ fn create_pod(sim: &mut Simulation, d: u32, n: NodeIdx) {
         labels,
         Owner::DaemonSet(d),
         Arc::new(spec),
-        sim.engine.now(),
+        ctx.now(),
     );
     pod.workload = ds_name.clone();
     pod.revision = template.hash.clone();
-    let id = sim.create_pod(pod, "DaemonSet", &ds_name);
-    sim.workloads.daemonsets[d as usize].pods.push((n, id));
+    let id = ctx.create_pod(pod, "DaemonSet", &ds_name);
+    ctx.workloads_mut().daemonsets[d as usize]
+        .pods
+        .push((n, id));
 }
 
 /// Number of nodes that should run the pod, and how many run a ready one
 /// (desiredNumberScheduled, numberReady).
-pub fn counts(sim: &Simulation, d: u32) -> (i32, i32) {
-    let st = &sim.workloads.daemonsets[d as usize];
+pub fn counts(ctx: &impl ControllerContext, d: u32) -> (i32, i32) {
+    let st = &ctx.workloads().daemonsets[d as usize];
     let spec = &st.spec.template.spec;
-    let desired = sim
-        .cluster
+    let desired = ctx
+        .cluster()
         .nodes
         .indices()
-        .filter(|n| !st.deleted && should_run(sim, spec, *n))
+        .filter(|n| !st.deleted && should_run(ctx, spec, *n))
         .count() as i32;
     let ready = st
         .pods
         .iter()
         .filter(|(_, p)| {
-            let pod = &sim.cluster.pods[p.ix()];
+            let pod = &ctx.cluster().pods[p.ix()];
             pod.is_active() && pod.ready && pod.phase == PodPhase::Running
         })
         .count() as i32;

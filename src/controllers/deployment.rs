@@ -7,10 +7,9 @@
 use super::garbage_collector;
 use super::replicaset::{self, ReplicaSetState};
 use super::ReplicaTracker;
+use super::{ControllerContext, ControllerRef};
 use crate::engine::SimTime;
 use crate::model::workload::{Deployment, DeploymentStrategy, PodTemplate, PropagationPolicy};
-use crate::sim::event::ControllerRef;
-use crate::sim::Simulation;
 
 /// A Deployment's state.
 #[derive(Debug, Clone)]
@@ -35,40 +34,41 @@ pub struct DeploymentState {
 }
 
 /// Adds a Deployment and returns its index.
-pub fn add(sim: &mut Simulation, spec: Deployment) -> u32 {
-    let idx = sim.workloads.deployments.len() as u32;
-    sim.workloads.deployments.push(DeploymentState {
+pub fn add(ctx: &mut impl ControllerContext, spec: Deployment) -> u32 {
+    let idx = ctx.workloads().deployments.len() as u32;
+    let now = ctx.now();
+    ctx.workloads_mut().deployments.push(DeploymentState {
         spec,
         replicasets: Vec::new(),
         deleted: false,
         tracker: ReplicaTracker::default(),
-        last_progress: sim.engine.now(),
+        last_progress: now,
         last_available: 0,
         timed_out: false,
         rollout_complete: false,
     });
-    sim.request_sync(ControllerRef::Deployment(idx));
+    ctx.request_sync(ControllerRef::Deployment(idx));
     idx
 }
 
 /// The ReplicaSet whose template is the Deployment's current one, creating it (with the
 /// next revision) if absent.
-fn new_replicaset(sim: &mut Simulation, d: u32) -> u32 {
-    let st = &sim.workloads.deployments[d as usize];
+fn new_replicaset(ctx: &mut impl ControllerContext, d: u32) -> u32 {
+    let st = &ctx.workloads().deployments[d as usize];
     let hash = st.spec.template.hash.clone();
     let max_revision = st
         .replicasets
         .iter()
-        .map(|r| sim.workloads.replicasets[*r as usize].revision)
+        .map(|r| ctx.workloads().replicasets[*r as usize].revision)
         .max()
         .unwrap_or(0);
     if let Some(&rs) = st
         .replicasets
         .iter()
-        .find(|r| sim.workloads.replicasets[**r as usize].template.hash == hash)
+        .find(|r| ctx.workloads().replicasets[**r as usize].template.hash == hash)
     {
         // A rollback to an old template makes that ReplicaSet the newest revision again.
-        let rs_state = &mut sim.workloads.replicasets[rs as usize];
+        let rs_state = &mut ctx.workloads_mut().replicasets[rs as usize];
         if rs_state.revision != max_revision {
             rs_state.revision = max_revision + 1;
         }
@@ -85,19 +85,20 @@ fn new_replicaset(sim: &mut Simulation, d: u32) -> u32 {
         revision: max_revision + 1,
         pods: Vec::new(),
         deleted: false,
-        created: sim.engine.now(),
+        created: ctx.now(),
         workload: st.spec.meta.name.clone(),
         desired_replicas_annotation: None,
         max_replicas_annotation: None,
     };
     let dep_name = st.spec.meta.name.clone();
-    let rs = replicaset::add(sim, state);
-    let dep = &mut sim.workloads.deployments[d as usize];
+    let rs = replicaset::add(ctx, state);
+    let now = ctx.now();
+    let dep = &mut ctx.workloads_mut().deployments[d as usize];
     dep.replicasets.push(rs);
-    dep.last_progress = sim.engine.now();
+    dep.last_progress = now;
     // Progressing: ReplicaSetUpdated.
     dep.rollout_complete = false;
-    sim.record_event(
+    ctx.record_event(
         "Deployment",
         &dep_name,
         "Normal",
@@ -126,35 +127,39 @@ pub fn fenceposts(spec: &Deployment) -> (i32, i32) {
     }
 }
 
-fn scale_rs(sim: &mut Simulation, d: u32, rs: u32, replicas: i32) {
-    let spec = &sim.workloads.deployments[d as usize].spec;
+fn scale_rs(ctx: &mut impl ControllerContext, d: u32, rs: u32, replicas: i32) {
+    let spec = &ctx.workloads().deployments[d as usize].spec;
     let (surge, _) = fenceposts(spec);
     let (desired, max) = (spec.replicas, spec.replicas + surge);
-    let st = &mut sim.workloads.replicasets[rs as usize];
+    let st = &mut ctx.workloads_mut().replicasets[rs as usize];
     st.desired_replicas_annotation = Some(desired);
     st.max_replicas_annotation = Some(max);
     if st.replicas == replicas {
         return;
     }
-    sim.workloads.deployments[d as usize].last_progress = sim.engine.now();
-    let st = &mut sim.workloads.replicasets[rs as usize];
+    ctx.workloads_mut().deployments[d as usize].last_progress = ctx.now();
+    let st = &mut ctx.workloads_mut().replicasets[rs as usize];
     let verb = if replicas > st.replicas { "up" } else { "down" };
     let msg = format!(
         "Scaled {verb} replica set {} from {} to {replicas}",
         st.name, st.replicas
     );
     st.replicas = replicas;
-    let dep = sim.workloads.deployments[d as usize].spec.meta.name.clone();
-    sim.record_event("Deployment", &dep, "Normal", "ScalingReplicaSet", msg);
-    sim.request_sync(ControllerRef::ReplicaSet(rs));
+    let dep = ctx.workloads().deployments[d as usize]
+        .spec
+        .meta
+        .name
+        .clone();
+    ctx.record_event("Deployment", &dep, "Normal", "ScalingReplicaSet", msg);
+    ctx.request_sync(ControllerRef::ReplicaSet(rs));
 }
 
 /// Reconciles Deployment `d` (sync.go syncDeployment order: deleted, paused, scaling
 /// event, then the strategy's rollout).
-pub fn sync(sim: &mut Simulation, d: u32) {
+pub fn sync(ctx: &mut impl ControllerContext, d: u32) {
     let mut counts = CountsMemo::default();
-    reconcile(sim, d, &mut counts);
-    track(sim, d, &mut counts);
+    reconcile(ctx, d, &mut counts);
+    track(ctx, d, &mut counts);
 }
 
 /// Each ReplicaSet's pod counts, computed at most once per sync: a Deployment sync
@@ -163,30 +168,30 @@ pub fn sync(sim: &mut Simulation, d: u32) {
 struct CountsMemo(Vec<(u32, replicaset::ReplicaCounts)>);
 
 impl CountsMemo {
-    fn get(&mut self, sim: &Simulation, rs: u32) -> replicaset::ReplicaCounts {
+    fn get(&mut self, ctx: &impl ControllerContext, rs: u32) -> replicaset::ReplicaCounts {
         if let Some((_, c)) = self.0.iter().find(|(r, _)| *r == rs) {
             return *c;
         }
-        let c = replicaset::counts(sim, rs);
+        let c = replicaset::counts(ctx, rs);
         self.0.push((rs, c));
         c
     }
 }
 
-fn reconcile(sim: &mut Simulation, d: u32, counts: &mut CountsMemo) {
-    if sim.workloads.deployments[d as usize].deleted {
+fn reconcile(ctx: &mut impl ControllerContext, d: u32, counts: &mut CountsMemo) {
+    if ctx.workloads().deployments[d as usize].deleted {
         // The garbage collector deletes (or orphans) the ReplicaSets; the controller
         // only reports back (syncDeployment with a deletionTimestamp: status only).
-        garbage_collector::deleted_owner_synced(sim, ControllerRef::Deployment(d));
+        garbage_collector::deleted_owner_synced(ctx, ControllerRef::Deployment(d));
         return;
     }
     // A ReplicaSet deleted on its own is replaced by a new one of the same template.
-    let rss = std::mem::take(&mut sim.workloads.deployments[d as usize].replicasets);
-    sim.workloads.deployments[d as usize].replicasets = rss
+    let rss = std::mem::take(&mut ctx.workloads_mut().deployments[d as usize].replicasets);
+    ctx.workloads_mut().deployments[d as usize].replicasets = rss
         .into_iter()
-        .filter(|r| !sim.workloads.replicasets[*r as usize].deleted)
+        .filter(|r| !ctx.workloads().replicasets[*r as usize].deleted)
         .collect();
-    let st = &sim.workloads.deployments[d as usize];
+    let st = &ctx.workloads().deployments[d as usize];
     if st.spec.paused {
         // A paused Deployment still scales, but starts no rollout (no new ReplicaSet).
         let hash = &st.spec.template.hash;
@@ -194,24 +199,24 @@ fn reconcile(sim: &mut Simulation, d: u32, counts: &mut CountsMemo) {
             .replicasets
             .iter()
             .copied()
-            .find(|r| sim.workloads.replicasets[*r as usize].template.hash == *hash);
-        scale(sim, d, new_rs);
+            .find(|r| ctx.workloads().replicasets[*r as usize].template.hash == *hash);
+        scale(ctx, d, new_rs);
         return;
     }
-    let new_rs = new_replicaset(sim, d);
-    if is_scaling_event(sim, d) {
-        scale(sim, d, Some(new_rs));
-        cleanup_history(sim, d, new_rs);
+    let new_rs = new_replicaset(ctx, d);
+    if is_scaling_event(ctx, d) {
+        scale(ctx, d, Some(new_rs));
+        cleanup_history(ctx, d, new_rs);
         return;
     }
-    let st = &sim.workloads.deployments[d as usize];
+    let st = &ctx.workloads().deployments[d as usize];
     let desired = st.spec.replicas;
-    let old = old_replicasets(sim, d, Some(new_rs));
+    let old = old_replicasets(ctx, d, Some(new_rs));
     let (surge, unavailable) = fenceposts(&st.spec);
     match st.spec.strategy {
         DeploymentStrategy::Recreate => {
             for r in &old {
-                scale_rs(sim, d, *r, 0);
+                scale_rs(ctx, d, *r, 0);
             }
             // recreate.go oldPodsRunning: a Terminating old pod is still running; the new
             // ReplicaSet scales up only once every old pod is gone or finished. Counted
@@ -219,27 +224,27 @@ fn reconcile(sim: &mut Simulation, d: u32, counts: &mut CountsMemo) {
             let old_running: i32 = old
                 .iter()
                 .map(|r| {
-                    let c = replicaset::counts(sim, *r);
+                    let c = replicaset::counts(ctx, *r);
                     c.active + c.terminating
                 })
                 .sum();
             if old_running == 0 {
-                scale_rs(sim, d, new_rs, desired);
+                scale_rs(ctx, d, new_rs, desired);
             }
         }
         DeploymentStrategy::RollingUpdate { .. } => {
-            reconcile_new(sim, d, new_rs, &old, desired, surge);
-            reconcile_old(sim, d, new_rs, &old, desired, unavailable);
+            reconcile_new(ctx, d, new_rs, &old, desired, surge);
+            reconcile_old(ctx, d, new_rs, &old, desired, unavailable);
         }
     }
-    if complete(sim, d, new_rs, counts) {
-        cleanup_history(sim, d, new_rs);
+    if complete(ctx, d, new_rs, counts) {
+        cleanup_history(ctx, d, new_rs);
     }
-    progress(sim, d, new_rs, counts);
+    progress(ctx, d, new_rs, counts);
 }
 
-fn old_replicasets(sim: &Simulation, d: u32, new_rs: Option<u32>) -> Vec<u32> {
-    sim.workloads.deployments[d as usize]
+fn old_replicasets(ctx: &impl ControllerContext, d: u32, new_rs: Option<u32>) -> Vec<u32> {
+    ctx.workloads().deployments[d as usize]
         .replicasets
         .iter()
         .copied()
@@ -249,14 +254,14 @@ fn old_replicasets(sim: &Simulation, d: u32, new_rs: Option<u32>) -> Vec<u32> {
 
 /// DeploymentComplete: the new ReplicaSet has every replica, all available, and no old
 /// replica is left.
-fn complete(sim: &Simulation, d: u32, new_rs: u32, counts: &mut CountsMemo) -> bool {
-    let desired = sim.workloads.deployments[d as usize].spec.replicas;
-    let c = counts.get(sim, new_rs);
-    sim.workloads.replicasets[new_rs as usize].replicas == desired
+fn complete(ctx: &impl ControllerContext, d: u32, new_rs: u32, counts: &mut CountsMemo) -> bool {
+    let desired = ctx.workloads().deployments[d as usize].spec.replicas;
+    let c = counts.get(ctx, new_rs);
+    ctx.workloads().replicasets[new_rs as usize].replicas == desired
         && c.available == desired
-        && old_replicasets(sim, d, Some(new_rs))
+        && old_replicasets(ctx, d, Some(new_rs))
             .iter()
-            .all(|r| counts.get(sim, *r).active == 0)
+            .all(|r| counts.get(ctx, *r).active == 0)
 }
 
 /// progress.go syncRolloutStatus: new available pods are progress; without progress for
@@ -264,14 +269,14 @@ fn complete(sim: &Simulation, d: u32, new_rs: u32, counts: &mut CountsMemo) -> b
 /// Once the latest rollout is complete (reason NewReplicaSetAvailable and every pod is from
 /// the new ReplicaSet) nothing is checked, so pods lost later (a node failure) do not
 /// time the Deployment out.
-fn progress(sim: &mut Simulation, d: u32, new_rs: u32, counts: &mut CountsMemo) {
-    let now = sim.engine.now();
-    let rss = sim.workloads.deployments[d as usize].replicasets.clone();
-    let available: i32 = rss.iter().map(|r| counts.get(sim, *r).available).sum();
-    let replicas: i32 = rss.iter().map(|r| counts.get(sim, *r).active).sum();
-    let updated = counts.get(sim, new_rs).active;
-    let done = complete(sim, d, new_rs, counts);
-    let st = &mut sim.workloads.deployments[d as usize];
+fn progress(ctx: &mut impl ControllerContext, d: u32, new_rs: u32, counts: &mut CountsMemo) {
+    let now = ctx.now();
+    let rss = ctx.workloads().deployments[d as usize].replicasets.clone();
+    let available: i32 = rss.iter().map(|r| counts.get(ctx, *r).available).sum();
+    let replicas: i32 = rss.iter().map(|r| counts.get(ctx, *r).active).sum();
+    let updated = counts.get(ctx, new_rs).active;
+    let done = complete(ctx, d, new_rs, counts);
+    let st = &mut ctx.workloads_mut().deployments[d as usize];
     if available > st.last_available {
         st.last_progress = now;
     }
@@ -295,8 +300,8 @@ fn progress(sim: &mut Simulation, d: u32, new_rs: u32, counts: &mut CountsMemo) 
     if now >= deadline {
         st.timed_out = true;
         let name = st.spec.meta.name.clone();
-        let rs_name = sim.workloads.replicasets[new_rs as usize].name.clone();
-        sim.record_event(
+        let rs_name = ctx.workloads().replicasets[new_rs as usize].name.clone();
+        ctx.record_event(
             "Deployment",
             &name,
             "Warning",
@@ -304,34 +309,37 @@ fn progress(sim: &mut Simulation, d: u32, new_rs: u32, counts: &mut CountsMemo) 
             format!("ReplicaSet {rs_name:?} has timed out progressing."),
         );
     } else {
-        sim.sync_at(deadline, ControllerRef::Deployment(d));
+        ctx.sync_at(deadline, ControllerRef::Deployment(d));
     }
 }
 
-fn track(sim: &mut Simulation, d: u32, counts: &mut CountsMemo) {
-    let st = &sim.workloads.deployments[d as usize];
+fn track(ctx: &mut impl ControllerContext, d: u32, counts: &mut CountsMemo) {
+    let st = &ctx.workloads().deployments[d as usize];
     let desired = if st.deleted { 0 } else { st.spec.replicas };
     let ready: i32 = st
         .replicasets
         .iter()
-        .map(|r| counts.get(sim, *r).ready)
+        .map(|r| counts.get(ctx, *r).ready)
         .sum();
     let (_, unavailable) = fenceposts(&st.spec);
     let max_unavailable = match st.spec.strategy {
         DeploymentStrategy::Recreate => 0,
         DeploymentStrategy::RollingUpdate { .. } => unavailable,
     };
-    let now = sim.engine.now();
-    sim.workloads.deployments[d as usize]
-        .tracker
-        .update(now, desired, ready, max_unavailable);
+    let now = ctx.now();
+    ctx.workloads_mut().deployments[d as usize].tracker.update(
+        now,
+        desired,
+        ready,
+        max_unavailable,
+    );
 }
 
 /// sync.go isScalingEvent: an active ReplicaSet was last scaled for another replica count.
-fn is_scaling_event(sim: &Simulation, d: u32) -> bool {
-    let st = &sim.workloads.deployments[d as usize];
+fn is_scaling_event(ctx: &impl ControllerContext, d: u32) -> bool {
+    let st = &ctx.workloads().deployments[d as usize];
     st.replicasets.iter().any(|r| {
-        let rs = &sim.workloads.replicasets[*r as usize];
+        let rs = &ctx.workloads().replicasets[*r as usize];
         rs.replicas > 0
             && rs
                 .desired_replicas_annotation
@@ -343,15 +351,15 @@ fn is_scaling_event(sim: &Simulation, d: u32) -> bool {
 /// new ReplicaSet retires the old ones; otherwise, during a rolling update, replicas are
 /// added or removed proportionally to each ReplicaSet's size (GetProportion), the
 /// leftover going to the largest.
-fn scale(sim: &mut Simulation, d: u32, new_rs: Option<u32>) {
-    let st = &sim.workloads.deployments[d as usize];
+fn scale(ctx: &mut impl ControllerContext, d: u32, new_rs: Option<u32>) {
+    let st = &ctx.workloads().deployments[d as usize];
     let desired = st.spec.replicas;
-    let old = old_replicasets(sim, d, new_rs);
+    let old = old_replicasets(ctx, d, new_rs);
     let active: Vec<u32> = new_rs
         .iter()
         .chain(old.iter())
         .copied()
-        .filter(|r| sim.workloads.replicasets[*r as usize].replicas > 0)
+        .filter(|r| ctx.workloads().replicasets[*r as usize].replicas > 0)
         .collect();
     // FindActiveOrLatest.
     let active_or_latest = match active.len() {
@@ -360,14 +368,14 @@ fn scale(sim: &mut Simulation, d: u32, new_rs: Option<u32>) {
         _ => None,
     };
     if let Some(rs) = active_or_latest {
-        scale_rs(sim, d, rs, desired);
+        scale_rs(ctx, d, rs, desired);
         return;
     }
     if let Some(n) = new_rs {
-        let c = replicaset::counts(sim, n);
-        if sim.workloads.replicasets[n as usize].replicas == desired && c.available == desired {
+        let c = replicaset::counts(ctx, n);
+        if ctx.workloads().replicasets[n as usize].replicas == desired && c.available == desired {
             for r in old {
-                scale_rs(sim, d, r, 0);
+                scale_rs(ctx, d, r, 0);
             }
             return;
         }
@@ -378,12 +386,12 @@ fn scale(sim: &mut Simulation, d: u32, new_rs: Option<u32>) {
     let (surge, _) = fenceposts(&st.spec);
     let total: i32 = active
         .iter()
-        .map(|r| sim.workloads.replicasets[*r as usize].replicas)
+        .map(|r| ctx.workloads().replicasets[*r as usize].replicas)
         .sum();
     let allowed = if desired > 0 { desired + surge } else { 0 };
     let to_add = allowed - total;
     let mut ordered = active.clone();
-    let rs_of = |r: &u32| &sim.workloads.replicasets[*r as usize];
+    let rs_of = |r: &u32| &ctx.workloads().replicasets[*r as usize];
     if to_add > 0 {
         // ReplicaSetsBySizeNewer.
         ordered.sort_by_key(|r| {
@@ -428,41 +436,48 @@ fn scale(sim: &mut Simulation, d: u32, new_rs: Option<u32>) {
         }
     }
     for (r, size) in sizes {
-        scale_rs(sim, d, r, size);
+        scale_rs(ctx, d, r, size);
     }
 }
 
-fn all_replicas(sim: &Simulation, new_rs: u32, old: &[u32]) -> i32 {
-    sim.workloads.replicasets[new_rs as usize].replicas
+fn all_replicas(ctx: &impl ControllerContext, new_rs: u32, old: &[u32]) -> i32 {
+    ctx.workloads().replicasets[new_rs as usize].replicas
         + old
             .iter()
-            .map(|r| sim.workloads.replicasets[*r as usize].replicas)
+            .map(|r| ctx.workloads().replicasets[*r as usize].replicas)
             .sum::<i32>()
 }
 
 /// rolling.go reconcileNewReplicaSet + deploymentutil.NewRSNewReplicas.
-fn reconcile_new(sim: &mut Simulation, d: u32, new_rs: u32, old: &[u32], desired: i32, surge: i32) {
-    let current = sim.workloads.replicasets[new_rs as usize].replicas;
+fn reconcile_new(
+    ctx: &mut impl ControllerContext,
+    d: u32,
+    new_rs: u32,
+    old: &[u32],
+    desired: i32,
+    surge: i32,
+) {
+    let current = ctx.workloads().replicasets[new_rs as usize].replicas;
     if current == desired {
         return;
     }
     if current > desired {
-        scale_rs(sim, d, new_rs, desired);
+        scale_rs(ctx, d, new_rs, desired);
         return;
     }
-    let total = all_replicas(sim, new_rs, old);
+    let total = all_replicas(ctx, new_rs, old);
     let max_total = desired + surge;
     if total >= max_total {
         return;
     }
     let scale_up = (max_total - total).min(desired - current);
-    scale_rs(sim, d, new_rs, current + scale_up);
+    scale_rs(ctx, d, new_rs, current + scale_up);
 }
 
 /// rolling.go reconcileOldReplicaSets: clean up unhealthy old replicas, then scale old
 /// ReplicaSets down while keeping `desired - maxUnavailable` pods available.
 fn reconcile_old(
-    sim: &mut Simulation,
+    ctx: &mut impl ControllerContext,
     d: u32,
     new_rs: u32,
     old: &[u32],
@@ -471,15 +486,16 @@ fn reconcile_old(
 ) {
     let old_count: i32 = old
         .iter()
-        .map(|r| sim.workloads.replicasets[*r as usize].replicas)
+        .map(|r| ctx.workloads().replicasets[*r as usize].replicas)
         .sum();
     if old_count == 0 {
         return;
     }
-    let all = all_replicas(sim, new_rs, old);
+    let all = all_replicas(ctx, new_rs, old);
     let min_available = desired - unavailable;
-    let new_state = replicaset::counts(sim, new_rs);
-    let new_unavailable = sim.workloads.replicasets[new_rs as usize].replicas - new_state.available;
+    let new_state = replicaset::counts(ctx, new_rs);
+    let new_unavailable =
+        ctx.workloads().replicasets[new_rs as usize].replicas - new_state.available;
     let max_scaled_down = all - min_available - new_unavailable;
     if max_scaled_down <= 0 {
         return;
@@ -490,22 +506,22 @@ fn reconcile_old(
         if cleaned >= max_scaled_down {
             break;
         }
-        let replicas = sim.workloads.replicasets[r as usize].replicas;
+        let replicas = ctx.workloads().replicasets[r as usize].replicas;
         if replicas == 0 {
             continue;
         }
-        let available = replicaset::counts(sim, r).available;
+        let available = replicaset::counts(ctx, r).available;
         if replicas == available {
             continue;
         }
         let down = (max_scaled_down - cleaned).min(replicas - available);
-        scale_rs(sim, d, r, replicas - down);
+        scale_rs(ctx, d, r, replicas - down);
         cleaned += down;
     }
     // scaleDownOldReplicaSetsForRollingUpdate.
     let available_total: i32 = std::iter::once(new_rs)
         .chain(old.iter().copied())
-        .map(|r| replicaset::counts(sim, r).available)
+        .map(|r| replicaset::counts(ctx, r).available)
         .sum();
     if available_total <= min_available {
         return;
@@ -516,20 +532,20 @@ fn reconcile_old(
         if done >= total_down {
             break;
         }
-        let replicas = sim.workloads.replicasets[r as usize].replicas;
+        let replicas = ctx.workloads().replicasets[r as usize].replicas;
         if replicas == 0 {
             continue;
         }
         let down = replicas.min(total_down - done);
-        scale_rs(sim, d, r, replicas - down);
+        scale_rs(ctx, d, r, replicas - down);
         done += down;
     }
 }
 
 /// Deletes old ReplicaSets with no replicas and no pods beyond revisionHistoryLimit
 /// (oldest revisions first).
-fn cleanup_history(sim: &mut Simulation, d: u32, new_rs: u32) {
-    let st = &sim.workloads.deployments[d as usize];
+fn cleanup_history(ctx: &mut impl ControllerContext, d: u32, new_rs: u32) {
+    let st = &ctx.workloads().deployments[d as usize];
     let limit = st.spec.revision_history_limit.max(0) as usize;
     let mut old: Vec<u32> = st
         .replicasets
@@ -537,47 +553,47 @@ fn cleanup_history(sim: &mut Simulation, d: u32, new_rs: u32) {
         .copied()
         .filter(|r| *r != new_rs)
         .filter(|r| {
-            let rs = &sim.workloads.replicasets[*r as usize];
-            rs.replicas == 0 && replicaset::counts(sim, *r).active == 0
+            let rs = &ctx.workloads().replicasets[*r as usize];
+            rs.replicas == 0 && replicaset::counts(ctx, *r).active == 0
         })
         .collect();
     if old.len() <= limit {
         return;
     }
-    old.sort_by_key(|r| sim.workloads.replicasets[*r as usize].revision);
+    old.sort_by_key(|r| ctx.workloads().replicasets[*r as usize].revision);
     let excess = old.len() - limit;
     for r in old.into_iter().take(excess) {
         garbage_collector::delete(
-            sim,
+            ctx,
             ControllerRef::ReplicaSet(r),
             PropagationPolicy::Background,
         );
-        sim.workloads.deployments[d as usize]
+        ctx.workloads_mut().deployments[d as usize]
             .replicasets
             .retain(|x| *x != r);
     }
 }
 
 /// `kubectl scale deployment NAME --replicas=N`.
-pub fn set_replicas(sim: &mut Simulation, d: u32, replicas: i32) {
-    sim.workloads.deployments[d as usize].spec.replicas = replicas;
-    sim.request_sync(ControllerRef::Deployment(d));
+pub fn set_replicas(ctx: &mut impl ControllerContext, d: u32, replicas: i32) {
+    ctx.workloads_mut().deployments[d as usize].spec.replicas = replicas;
+    ctx.request_sync(ControllerRef::Deployment(d));
 }
 
 /// Sets a new pod template (e.g. `kubectl set image`), starting a rollout.
-pub fn set_template(sim: &mut Simulation, d: u32, template: PodTemplate) {
-    sim.workloads.deployments[d as usize].spec.template = template;
-    sim.request_sync(ControllerRef::Deployment(d));
+pub fn set_template(ctx: &mut impl ControllerContext, d: u32, template: PodTemplate) {
+    ctx.workloads_mut().deployments[d as usize].spec.template = template;
+    ctx.request_sync(ControllerRef::Deployment(d));
 }
 
 /// `kubectl rollout undo deployment NAME [--to-revision=N]`: copies the template of the
 /// given revision (0: the one before the current) back into the Deployment.
-pub fn rollback(sim: &mut Simulation, d: u32, to_revision: i64) -> Result<(), String> {
-    let st = &sim.workloads.deployments[d as usize];
+pub fn rollback(ctx: &mut impl ControllerContext, d: u32, to_revision: i64) -> Result<(), String> {
+    let st = &ctx.workloads().deployments[d as usize];
     let mut revisions: Vec<(i64, u32)> = st
         .replicasets
         .iter()
-        .map(|r| (sim.workloads.replicasets[*r as usize].revision, *r))
+        .map(|r| (ctx.workloads().replicasets[*r as usize].revision, *r))
         .collect();
     revisions.sort();
     let target = if to_revision == 0 {
@@ -592,7 +608,9 @@ pub fn rollback(sim: &mut Simulation, d: u32, to_revision: i64) -> Result<(), St
             .map(|(_, r)| *r)
             .ok_or_else(|| format!("unable to find specified revision {to_revision} in history"))?
     };
-    let template = sim.workloads.replicasets[target as usize].template.clone();
-    set_template(sim, d, template);
+    let template = ctx.workloads().replicasets[target as usize]
+        .template
+        .clone();
+    set_template(ctx, d, template);
     Ok(())
 }

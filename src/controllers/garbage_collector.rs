@@ -10,11 +10,9 @@
 //! so a deletion never makes owner and dependent ask each other to sync forever.
 
 use super::statefulset;
+use super::{ControllerContext, ControllerRef};
 use crate::cluster::{Owner, PodId};
 use crate::model::workload::PropagationPolicy;
-use crate::sim::event::ControllerRef;
-use crate::sim::node_lifecycle as lifecycle;
-use crate::sim::Simulation;
 
 /// Owners deleted in the foreground that are still waiting for their dependents
 /// (`foregroundDeletion` finalizer set), in deletion order.
@@ -33,83 +31,75 @@ enum Dependent {
 
 /// True while `owner` exists in the API: not deleted, or deleted in the foreground and
 /// still waiting for its dependents (what `kubectl get` lists).
-pub fn present(sim: &Simulation, owner: ControllerRef) -> bool {
-    !is_deleted(sim, owner) || sim.workloads.gc.waiting.contains(&owner)
+pub fn present(ctx: &impl ControllerContext, owner: ControllerRef) -> bool {
+    !is_deleted(ctx, owner) || ctx.workloads().gc.waiting.contains(&owner)
 }
 
 /// Deletes `owner` with `policy` (`kubectl delete KIND NAME --cascade=...`, or a
 /// controller deleting an object it owns). Deleting an owner twice does nothing.
-pub fn delete(sim: &mut Simulation, owner: ControllerRef, policy: PropagationPolicy) {
-    if is_deleted(sim, owner) {
+pub fn delete(ctx: &mut impl ControllerContext, owner: ControllerRef, policy: PropagationPolicy) {
+    if is_deleted(ctx, owner) {
         return;
     }
-    mark_deleted(sim, owner);
+    mark_deleted(ctx, owner);
     match policy {
-        PropagationPolicy::Orphan => orphan_dependents(sim, owner),
+        PropagationPolicy::Orphan => orphan_dependents(ctx, owner),
         PropagationPolicy::Background | PropagationPolicy::Foreground => {
             if policy == PropagationPolicy::Foreground {
-                sim.workloads.gc.waiting.push(owner);
+                ctx.workloads_mut().gc.waiting.push(owner);
             }
-            for dependent in dependents(sim, owner) {
+            for dependent in dependents(ctx, owner) {
                 match dependent {
-                    Dependent::Pod(p) => delete_pod(sim, p, -1),
+                    Dependent::Pod(p) => ctx.delete_pod_with_grace(p, -1),
                     Dependent::Owner(o) => {
                         // attemptToDeleteItem: a dependent whose owner waits for it is
                         // deleted in the foreground if it has dependents of its own.
                         let child = if policy == PropagationPolicy::Foreground
-                            && !dependents(sim, o).is_empty()
+                            && !dependents(ctx, o).is_empty()
                         {
                             PropagationPolicy::Foreground
                         } else {
                             PropagationPolicy::Background
                         };
-                        delete(sim, o, child);
+                        delete(ctx, o, child);
                     }
                 }
             }
             if let ControllerRef::StatefulSet(s) = owner {
                 // Claims a `whenDeleted: Delete` retention policy made dependents.
-                statefulset::delete_claims_when_deleted(sim, s);
+                statefulset::delete_claims_when_deleted(ctx, s);
             }
         }
     }
     if policy != PropagationPolicy::Foreground {
         // The owner is gone: its own owner (a Deployment, a CronJob) sees it go.
-        if let Some(parent) = parent_of(sim, owner) {
-            sim.request_sync(parent);
+        if let Some(parent) = parent_of(ctx, owner) {
+            ctx.request_sync(parent);
         }
     }
     // The owner's controller records the deletion (desired 0) and, in the foreground,
     // reports back once its dependents are gone.
-    sim.request_sync(owner);
+    ctx.request_sync(owner);
 }
 
 /// Called by the controller of a deleted `owner` when it syncs (a dependent changed): a
 /// foreground deletion completes once no dependent is left, and the owner's own owner is
 /// told that this dependent is gone.
-pub fn deleted_owner_synced(sim: &mut Simulation, owner: ControllerRef) {
-    let Some(pos) = sim.workloads.gc.waiting.iter().position(|o| *o == owner) else {
+pub fn deleted_owner_synced(ctx: &mut impl ControllerContext, owner: ControllerRef) {
+    let Some(pos) = ctx.workloads().gc.waiting.iter().position(|o| *o == owner) else {
         return;
     };
-    if !dependents(sim, owner).is_empty() {
+    if !dependents(ctx, owner).is_empty() {
         return;
     }
-    sim.workloads.gc.waiting.remove(pos);
-    if let Some(parent) = parent_of(sim, owner) {
-        sim.request_sync(parent);
+    ctx.workloads_mut().gc.waiting.remove(pos);
+    if let Some(parent) = parent_of(ctx, owner) {
+        ctx.request_sync(parent);
     }
 }
 
-/// The API server's graceful DELETE of pod `p`: Terminating for `grace_period_s` seconds
-/// (negative: the pod's own `terminationGracePeriodSeconds`), at once with 0; a pod that
-/// already finished or was never bound has nothing to stop and goes at once.
-pub fn delete_pod(sim: &mut Simulation, p: PodId, grace_period_s: i64) {
-    let grace = lifecycle::grace_ms(sim, p, grace_period_s);
-    lifecycle::begin_termination(sim, p, grace);
-}
-
-fn is_deleted(sim: &Simulation, owner: ControllerRef) -> bool {
-    let w = &sim.workloads;
+fn is_deleted(ctx: &impl ControllerContext, owner: ControllerRef) -> bool {
+    let w = ctx.workloads();
     match owner {
         ControllerRef::Deployment(i) => w.deployments[i as usize].deleted,
         ControllerRef::ReplicaSet(i) => w.replicasets[i as usize].deleted,
@@ -121,8 +111,8 @@ fn is_deleted(sim: &Simulation, owner: ControllerRef) -> bool {
 }
 
 /// Sets the deletionTimestamp: the owner's controller stops managing its dependents.
-fn mark_deleted(sim: &mut Simulation, owner: ControllerRef) {
-    let w = &mut sim.workloads;
+fn mark_deleted(ctx: &mut impl ControllerContext, owner: ControllerRef) {
+    let w = ctx.workloads_mut();
     match owner {
         ControllerRef::Deployment(i) => w.deployments[i as usize].deleted = true,
         ControllerRef::ReplicaSet(i) => w.replicasets[i as usize].deleted = true,
@@ -137,12 +127,12 @@ fn mark_deleted(sim: &mut Simulation, owner: ControllerRef) {
 }
 
 /// The owner that `owner` itself belongs to (its ownerReference), if any.
-fn parent_of(sim: &Simulation, owner: ControllerRef) -> Option<ControllerRef> {
+fn parent_of(ctx: &impl ControllerContext, owner: ControllerRef) -> Option<ControllerRef> {
     match owner {
-        ControllerRef::ReplicaSet(i) => sim.workloads.replicasets[i as usize]
+        ControllerRef::ReplicaSet(i) => ctx.workloads().replicasets[i as usize]
             .deployment
             .map(ControllerRef::Deployment),
-        ControllerRef::Job(i) => sim.workloads.jobs[i as usize]
+        ControllerRef::Job(i) => ctx.workloads().jobs[i as usize]
             .cronjob
             .map(ControllerRef::CronJob),
         _ => None,
@@ -151,8 +141,8 @@ fn parent_of(sim: &Simulation, owner: ControllerRef) -> Option<ControllerRef> {
 
 /// The dependents of `owner` that still exist: its ReplicaSets or Jobs not yet gone, or
 /// its pods not yet gone (a Terminating pod still counts until its grace period ends).
-fn dependents(sim: &Simulation, owner: ControllerRef) -> Vec<Dependent> {
-    let w = &sim.workloads;
+fn dependents(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<Dependent> {
+    let w = ctx.workloads();
     let pod_owner = match owner {
         ControllerRef::Deployment(d) => {
             return w.deployments[d as usize]
@@ -160,7 +150,7 @@ fn dependents(sim: &Simulation, owner: ControllerRef) -> Vec<Dependent> {
                 .iter()
                 .filter(|r| w.replicasets[**r as usize].deployment == Some(d))
                 .map(|r| ControllerRef::ReplicaSet(*r))
-                .filter(|o| present(sim, *o))
+                .filter(|o| present(ctx, *o))
                 .map(Dependent::Owner)
                 .collect();
         }
@@ -170,7 +160,7 @@ fn dependents(sim: &Simulation, owner: ControllerRef) -> Vec<Dependent> {
                 .iter()
                 .filter(|j| w.jobs[**j as usize].cronjob == Some(c))
                 .map(|j| ControllerRef::Job(*j))
-                .filter(|o| present(sim, *o))
+                .filter(|o| present(ctx, *o))
                 .map(Dependent::Owner)
                 .collect();
         }
@@ -179,10 +169,10 @@ fn dependents(sim: &Simulation, owner: ControllerRef) -> Vec<Dependent> {
         ControllerRef::DaemonSet(i) => Owner::DaemonSet(i),
         ControllerRef::Job(i) => Owner::Job(i),
     };
-    owned_pods(sim, owner)
+    owned_pods(ctx, owner)
         .into_iter()
         .filter(|p| {
-            let pod = &sim.cluster.pods[p.ix()];
+            let pod = &ctx.cluster().pods[p.ix()];
             pod.owner == pod_owner && !pod.gone
         })
         .map(Dependent::Pod)
@@ -190,8 +180,8 @@ fn dependents(sim: &Simulation, owner: ControllerRef) -> Vec<Dependent> {
 }
 
 /// Every pod a pod-owning controller created.
-fn owned_pods(sim: &Simulation, owner: ControllerRef) -> Vec<PodId> {
-    let w = &sim.workloads;
+fn owned_pods(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<PodId> {
+    let w = ctx.workloads();
     match owner {
         ControllerRef::ReplicaSet(i) => w.replicasets[i as usize].pods.clone(),
         ControllerRef::StatefulSet(i) => {
@@ -209,15 +199,15 @@ fn owned_pods(sim: &Simulation, owner: ControllerRef) -> Vec<PodId> {
 
 /// orphanDependents: every dependent loses its ownerReference to `owner` and keeps
 /// running on its own (a ReplicaSet keeps its pods, a Job runs to its end).
-fn orphan_dependents(sim: &mut Simulation, owner: ControllerRef) {
-    for dependent in dependents(sim, owner) {
+fn orphan_dependents(ctx: &mut impl ControllerContext, owner: ControllerRef) {
+    for dependent in dependents(ctx, owner) {
         match dependent {
-            Dependent::Pod(p) => sim.cluster.pods[p.ix()].owner = Owner::None,
+            Dependent::Pod(p) => ctx.orphan_pod(p),
             Dependent::Owner(ControllerRef::ReplicaSet(r)) => {
-                sim.workloads.replicasets[r as usize].deployment = None;
+                ctx.workloads_mut().replicasets[r as usize].deployment = None;
             }
             Dependent::Owner(ControllerRef::Job(j)) => {
-                sim.workloads.jobs[j as usize].cronjob = None;
+                ctx.workloads_mut().jobs[j as usize].cronjob = None;
             }
             Dependent::Owner(_) => {}
         }

@@ -7,12 +7,11 @@
 
 use super::garbage_collector;
 use super::job_tally::{FailureVerdict, JobTally};
+use super::{ControllerContext, ControllerRef};
 use crate::cluster::{Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::model::pod::RestartPolicy;
 use crate::model::workload::{CompletionMode, JobSpec, PodFailureAction, PropagationPolicy};
-use crate::sim::event::ControllerRef;
-use crate::sim::Simulation;
 
 /// How a Job ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,11 +71,11 @@ pub fn failure_backoff_ms(failures: u32) -> u64 {
 }
 
 /// The exit code of the next container run of pod `p` (0 unless its Job lists codes).
-pub fn next_exit_code(sim: &mut Simulation, p: PodId) -> i32 {
-    let crate::cluster::Owner::Job(j) = sim.cluster.pods[p.ix()].owner else {
+pub fn next_exit_code(ctx: &mut impl ControllerContext, p: PodId) -> i32 {
+    let crate::cluster::Owner::Job(j) = ctx.cluster().pods[p.ix()].owner else {
         return 0;
     };
-    let st = &mut sim.workloads.jobs[j as usize];
+    let st = &mut ctx.workloads_mut().jobs[j as usize];
     let codes = &st.spec.exit_codes;
     let code = match codes.len() {
         0 => 0,
@@ -88,19 +87,20 @@ pub fn next_exit_code(sim: &mut Simulation, p: PodId) -> i32 {
 
 /// Adds a Job and returns its index.
 pub fn add(
-    sim: &mut Simulation,
+    ctx: &mut impl ControllerContext,
     name: String,
     namespace: String,
     spec: JobSpec,
     cronjob: Option<u32>,
     workload: String,
 ) -> u32 {
-    let idx = sim.workloads.jobs.len() as u32;
+    let idx = ctx.workloads().jobs.len() as u32;
     let indexes = match spec.completion_mode {
         CompletionMode::Indexed => spec.completions.unwrap_or(0).max(0) as usize,
         CompletionMode::NonIndexed => 0,
     };
-    sim.workloads.jobs.push(JobState {
+    let now = ctx.now();
+    ctx.workloads_mut().jobs.push(JobState {
         name,
         namespace,
         spec,
@@ -110,19 +110,19 @@ pub fn add(
         succeeded: 0,
         failed: 0,
         tally: JobTally::new(indexes),
-        start: sim.engine.now(),
+        start: now,
         finished: None,
         deleted: false,
         max_active: 0,
         runs: 0,
     });
-    sim.request_sync(ControllerRef::Job(idx));
+    ctx.request_sync(ControllerRef::Job(idx));
     idx
 }
 
 /// True while the Job has not finished.
-pub fn is_active(sim: &Simulation, j: u32) -> bool {
-    let st = &sim.workloads.jobs[j as usize];
+pub fn is_active(ctx: &impl ControllerContext, j: u32) -> bool {
+    let st = &ctx.workloads().jobs[j as usize];
     st.finished.is_none() && !st.deleted
 }
 
@@ -138,12 +138,12 @@ fn matching_rule(spec: &JobSpec, code: i32) -> Option<(usize, PodFailureAction)>
 /// A deleted or finished Job: reports to the garbage collector, which owns a deleted
 /// Job's pods, and runs the TTL-after-finished controller. Returns false for a Job still
 /// running.
-fn sync_ended(sim: &mut Simulation, j: u32) -> bool {
-    let now = sim.engine.now();
-    let st = &sim.workloads.jobs[j as usize];
+fn sync_ended(ctx: &mut impl ControllerContext, j: u32) -> bool {
+    let now = ctx.now();
+    let st = &ctx.workloads().jobs[j as usize];
     if st.deleted {
         // Its pods are the garbage collector's.
-        garbage_collector::deleted_owner_synced(sim, ControllerRef::Job(j));
+        garbage_collector::deleted_owner_synced(ctx, ControllerRef::Job(j));
         return true;
     }
     let Some((at, _)) = st.finished else {
@@ -154,20 +154,20 @@ fn sync_ended(sim: &mut Simulation, j: u32) -> bool {
     if let Some(ttl) = st.spec.ttl_seconds_after_finished {
         let expiry = at.plus_millis(ttl.max(0) as u64 * 1000);
         if now >= expiry {
-            garbage_collector::delete(sim, ControllerRef::Job(j), PropagationPolicy::Foreground);
+            garbage_collector::delete(ctx, ControllerRef::Job(j), PropagationPolicy::Foreground);
         } else {
-            sim.sync_at(expiry, ControllerRef::Job(j));
+            ctx.sync_at(expiry, ControllerRef::Job(j));
         }
     }
     true
 }
 
 /// Reconciles Job `j`.
-pub fn sync(sim: &mut Simulation, j: u32) {
-    if sync_ended(sim, j) {
+pub fn sync(ctx: &mut impl ControllerContext, j: u32) {
+    if sync_ended(ctx, j) {
         return;
     }
-    let st = &sim.workloads.jobs[j as usize];
+    let st = &ctx.workloads().jobs[j as usize];
     let spec = st.spec.clone();
     let n_indexes = st.tally.done.len();
     let indexed = spec.completion_mode == CompletionMode::Indexed;
@@ -177,8 +177,8 @@ pub fn sync(sim: &mut Simulation, j: u32) {
         restarts,
         all_restarts,
         fail_job,
-    } = count_pods(sim, j, &spec);
-    let st = &mut sim.workloads.jobs[j as usize];
+    } = count_pods(ctx, j, &spec);
+    let st = &mut ctx.workloads_mut().jobs[j as usize];
     let succeeded = if indexed {
         st.tally.done_count as i32
     } else {
@@ -189,17 +189,18 @@ pub fn sync(sim: &mut Simulation, j: u32) {
     st.max_active = st.max_active.max(active.len() as i32);
     let name = st.name.clone();
 
-    if failed_now(sim, j, &spec, fail_job, restarts) {
+    if failed_now(ctx, j, &spec, fail_job, restarts) {
         return;
     }
     // backoffLimitPerIndex: an index whose failures exceed the limit is failed and not
     // retried; the global backoffLimit does not apply.
-    let failed_indexes = sim.workloads.jobs[j as usize]
+    let failed_indexes = ctx.workloads().jobs[j as usize]
         .tally
         .failed_indexes(spec.backoff_limit_per_index);
     let any_failed_index = !failed_indexes.is_empty();
-    let remaining_indexes =
-        (n_indexes - sim.workloads.jobs[j as usize].tally.done_count - failed_indexes.len()) as i32;
+    let remaining_indexes = (n_indexes
+        - ctx.workloads().jobs[j as usize].tally.done_count
+        - failed_indexes.len()) as i32;
     let complete = match spec.completions {
         Some(c) if indexed => remaining_indexes == 0 && c as usize == n_indexes,
         Some(c) => succeeded >= c,
@@ -209,7 +210,7 @@ pub fn sync(sim: &mut Simulation, j: u32) {
     if complete && any_failed_index {
         if active.is_empty() {
             finish(
-                sim,
+                ctx,
                 j,
                 JobOutcome::Failed,
                 "FailedIndexes",
@@ -219,12 +220,12 @@ pub fn sync(sim: &mut Simulation, j: u32) {
         return;
     }
     if complete {
-        finish(sim, j, JobOutcome::Complete, "Completed", "Job completed");
+        finish(ctx, j, JobOutcome::Complete, "Completed", "Job completed");
         return;
     }
     if spec.suspend {
         for p in active {
-            sim.delete_pod(p, "Suspended");
+            ctx.delete_pod(p, "Suspended");
         }
         return;
     }
@@ -237,20 +238,20 @@ pub fn sync(sim: &mut Simulation, j: u32) {
     let to_create = want_active - active.len() as i32;
     if to_create < 0 {
         let mut extra = active;
-        extra.sort_by_key(|p| std::cmp::Reverse(sim.cluster.pods[p.ix()].times.created));
+        extra.sort_by_key(|p| std::cmp::Reverse(ctx.cluster().pods[p.ix()].times.created));
         for p in extra.into_iter().take((-to_create) as usize) {
-            sim.delete_pod(p, "SuccessfulDelete");
+            ctx.delete_pod(p, "SuccessfulDelete");
         }
         return;
     }
     if to_create > 0 {
-        if let Some(ready_at) = backoff_until(sim, j) {
-            sim.sync_at(ready_at, ControllerRef::Job(j));
+        if let Some(ready_at) = backoff_until(ctx, j) {
+            ctx.sync_at(ready_at, ControllerRef::Job(j));
             return;
         }
     }
     let indexes: Vec<Option<i32>> = if indexed {
-        sim.workloads.jobs[j as usize]
+        ctx.workloads_mut().jobs[j as usize]
             .tally
             .take_indexes(to_create.max(0) as usize, &failed_indexes)
             .into_iter()
@@ -260,14 +261,15 @@ pub fn sync(sim: &mut Simulation, j: u32) {
         vec![None; to_create.max(0) as usize]
     };
     for index in indexes {
-        create_pod(sim, j, &name, index);
+        create_pod(ctx, j, &name, index);
     }
-    let st = &mut sim.workloads.jobs[j as usize];
+    let (cluster, workloads) = ctx.cluster_and_workloads_mut();
+    let st = &mut workloads.jobs[j as usize];
     let active_now = st
         .tally
         .open
         .iter()
-        .filter(|p| sim.cluster.pods[p.ix()].is_active())
+        .filter(|p| cluster.pods[p.ix()].is_active())
         .count() as i32;
     st.max_active = st.max_active.max(active_now);
 }
@@ -286,9 +288,10 @@ struct Counted {
 
 /// Folds the Job's newly finished or deleted pods into its tally and returns the active
 /// ones: O(open pods), where the pods of earlier syncs are already counted.
-fn count_pods(sim: &mut Simulation, j: u32, spec: &JobSpec) -> Counted {
-    let now = sim.engine.now();
-    let st = &mut sim.workloads.jobs[j as usize];
+fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Counted {
+    let now = ctx.now();
+    let (cluster, workloads) = ctx.cluster_and_workloads_mut();
+    let st = &mut workloads.jobs[j as usize];
     let open = std::mem::take(&mut st.tally.open);
     let mut counted = Counted {
         active: Vec::new(),
@@ -297,7 +300,7 @@ fn count_pods(sim: &mut Simulation, j: u32, spec: &JobSpec) -> Counted {
         fail_job: None,
     };
     for p in open {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &cluster.pods[p.ix()];
         let tally = &mut st.tally;
         match pod.phase {
             PodPhase::Succeeded => tally.fold_success(pod, pod.times.finished.unwrap_or(now)),
@@ -343,17 +346,17 @@ fn count_pods(sim: &mut Simulation, j: u32, spec: &JobSpec) -> Counted {
 /// Ends the Job as Failed when a FailJob rule matched, the backoff limit is exceeded or
 /// the active deadline passed (otherwise schedules a sync at the deadline); true if it did.
 fn failed_now(
-    sim: &mut Simulation,
+    ctx: &mut impl ControllerContext,
     j: u32,
     spec: &JobSpec,
     fail_job: Option<String>,
     restarts: u32,
 ) -> bool {
-    let now = sim.engine.now();
-    let failed = sim.workloads.jobs[j as usize].tally.failed;
+    let now = ctx.now();
+    let failed = ctx.workloads().jobs[j as usize].tally.failed;
     let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
     if let Some(message) = fail_job {
-        finish(sim, j, JobOutcome::Failed, "PodFailurePolicy", &message);
+        finish(ctx, j, JobOutcome::Failed, "PodFailurePolicy", &message);
         return true;
     }
     if spec.backoff_limit_per_index.is_none() {
@@ -369,7 +372,7 @@ fn failed_now(
         let exceeded = past_on_failure || failed > spec.backoff_limit;
         if exceeded {
             finish(
-                sim,
+                ctx,
                 j,
                 JobOutcome::Failed,
                 "BackoffLimitExceeded",
@@ -379,12 +382,12 @@ fn failed_now(
         }
     }
     if let Some(deadline) = spec.active_deadline_seconds {
-        let end = sim.workloads.jobs[j as usize]
+        let end = ctx.workloads().jobs[j as usize]
             .start
             .plus_millis(deadline.max(0) as u64 * 1000);
         if now >= end {
             finish(
-                sim,
+                ctx,
                 j,
                 JobOutcome::Failed,
                 "DeadlineExceeded",
@@ -392,7 +395,7 @@ fn failed_now(
             );
             return true;
         }
-        sim.sync_at(end, ControllerRef::Job(j));
+        ctx.sync_at(end, ControllerRef::Job(j));
     }
     false
 }
@@ -400,17 +403,23 @@ fn failed_now(
 /// Exponential back-off after failures (backoff_utils.go): consecutive failures since
 /// the last success delay new pods by 10 s, 20 s, 40 s ... up to 10 min. The instant new
 /// pods may start, when that is later than now.
-fn backoff_until(sim: &Simulation, j: u32) -> Option<SimTime> {
-    let tally = &sim.workloads.jobs[j as usize].tally;
+fn backoff_until(ctx: &impl ControllerContext, j: u32) -> Option<SimTime> {
+    let tally = &ctx.workloads().jobs[j as usize].tally;
     let failures = tally.failures_since_success.len() as u32;
     let last_failure = tally.failures_since_success.iter().max()?;
     let ready_at = last_failure.plus_millis(failure_backoff_ms(failures));
-    (sim.engine.now() < ready_at).then_some(ready_at)
+    (ctx.now() < ready_at).then_some(ready_at)
 }
 
-fn finish(sim: &mut Simulation, j: u32, outcome: JobOutcome, reason: &str, message: &str) {
-    let now = sim.engine.now();
-    let st = &mut sim.workloads.jobs[j as usize];
+fn finish(
+    ctx: &mut impl ControllerContext,
+    j: u32,
+    outcome: JobOutcome,
+    reason: &str,
+    message: &str,
+) {
+    let now = ctx.now();
+    let st = &mut ctx.workloads_mut().jobs[j as usize];
     st.finished = Some((now, outcome));
     let name = st.name.clone();
     let pods = st.pods.clone();
@@ -420,37 +429,37 @@ fn finish(sim: &mut Simulation, j: u32, outcome: JobOutcome, reason: &str, messa
     } else {
         "Warning"
     };
-    sim.record_event("Job", &name, kind, reason, message.to_string());
+    ctx.record_event("Job", &name, kind, reason, message.to_string());
     if outcome == JobOutcome::Failed {
         for p in pods {
-            if sim.cluster.pods[p.ix()].is_active() {
-                sim.delete_pod(p, "DeadlineExceeded");
+            if ctx.cluster().pods[p.ix()].is_active() {
+                ctx.delete_pod(p, "DeadlineExceeded");
             }
         }
     }
     if let Some(c) = cron {
-        sim.request_sync(ControllerRef::CronJob(c));
+        ctx.request_sync(ControllerRef::CronJob(c));
     }
-    if let Some(ttl) = sim.workloads.jobs[j as usize]
+    if let Some(ttl) = ctx.workloads().jobs[j as usize]
         .spec
         .ttl_seconds_after_finished
     {
-        sim.sync_at(
+        ctx.sync_at(
             now.plus_millis(ttl.max(0) as u64 * 1000),
             ControllerRef::Job(j),
         );
     }
 }
 
-fn create_pod(sim: &mut Simulation, j: u32, job_name: &str, index: Option<i32>) {
-    let st = &sim.workloads.jobs[j as usize];
+fn create_pod(ctx: &mut impl ControllerContext, j: u32, job_name: &str, index: Option<i32>) {
+    let st = &ctx.workloads().jobs[j as usize];
     let namespace = st.namespace.clone();
     let prefix = match index {
         Some(i) => format!("{job_name}-{i}"),
         None => job_name.to_string(),
     };
-    let name = sim.unique_pod_name(&namespace, &prefix);
-    let st = &sim.workloads.jobs[j as usize];
+    let name = ctx.unique_pod_name(&namespace, &prefix);
+    let st = &ctx.workloads().jobs[j as usize];
     let mut labels = st.spec.template.labels.clone();
     labels.insert("job-name".to_string(), job_name.to_string());
     labels.insert(
@@ -469,12 +478,12 @@ fn create_pod(sim: &mut Simulation, j: u32, job_name: &str, index: Option<i32>) 
         labels,
         Owner::Job(j),
         st.spec.template.spec.clone(),
-        sim.engine.now(),
+        ctx.now(),
     );
     pod.index = index;
     pod.workload = st.workload.clone();
-    let id = sim.create_pod(pod, "Job", job_name);
-    let st = &mut sim.workloads.jobs[j as usize];
+    let id = ctx.create_pod(pod, "Job", job_name);
+    let st = &mut ctx.workloads_mut().jobs[j as usize];
     st.pods.push(id);
     st.tally.open.push(id);
 }

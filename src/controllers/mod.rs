@@ -2,6 +2,7 @@
 //! reconciling desired against actual state, like an informer-driven Kubernetes
 //! controller; none polls.
 
+pub mod context;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -14,8 +15,26 @@ pub mod volume;
 
 use crate::cluster::Owner;
 use crate::engine::SimTime;
-use crate::sim::event::ControllerRef;
 use rand::Rng;
+
+pub use context::ControllerContext;
+
+/// A controller that can be asked to reconcile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ControllerRef {
+    /// A Deployment.
+    Deployment(u32),
+    /// A ReplicaSet.
+    ReplicaSet(u32),
+    /// A StatefulSet.
+    StatefulSet(u32),
+    /// A Job.
+    Job(u32),
+    /// A CronJob.
+    CronJob(u32),
+    /// A DaemonSet.
+    DaemonSet(u32),
+}
 
 /// Controller state for every workload in the simulation.
 #[derive(Debug, Default)]

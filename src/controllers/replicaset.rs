@@ -2,11 +2,10 @@
 //! deleting the least valuable pods first when scaling down (controller.ActivePods order).
 
 use super::garbage_collector;
+use super::{ControllerContext, ControllerRef};
 use crate::cluster::{Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::model::workload::PodTemplate;
-use crate::sim::event::ControllerRef;
-use crate::sim::Simulation;
 
 /// A ReplicaSet's state.
 #[derive(Debug, Clone)]
@@ -55,12 +54,12 @@ pub struct ReplicaCounts {
 }
 
 /// Counts the pods of ReplicaSet `rs`.
-pub fn counts(sim: &Simulation, rs: u32) -> ReplicaCounts {
-    let st = &sim.workloads.replicasets[rs as usize];
-    let now = sim.engine.now();
+pub fn counts(ctx: &impl ControllerContext, rs: u32) -> ReplicaCounts {
+    let st = &ctx.workloads().replicasets[rs as usize];
+    let now = ctx.now();
     let mut c = ReplicaCounts::default();
     for p in &st.pods {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &ctx.cluster().pods[p.ix()];
         if pod.is_terminating() && !pod.phase.is_terminal() {
             c.terminating += 1;
         }
@@ -80,11 +79,11 @@ pub fn counts(sim: &Simulation, rs: u32) -> ReplicaCounts {
 }
 
 /// Reconciles ReplicaSet `rs`.
-pub fn sync(sim: &mut Simulation, rs: u32) {
-    let st = &sim.workloads.replicasets[rs as usize];
+pub fn sync(ctx: &mut impl ControllerContext, rs: u32) {
+    let st = &ctx.workloads().replicasets[rs as usize];
     if st.deleted {
         // Its pods are the garbage collector's; it neither creates nor deletes any.
-        garbage_collector::deleted_owner_synced(sim, ControllerRef::ReplicaSet(rs));
+        garbage_collector::deleted_owner_synced(ctx, ControllerRef::ReplicaSet(rs));
         return;
     }
     let desired = st.replicas;
@@ -92,40 +91,40 @@ pub fn sync(sim: &mut Simulation, rs: u32) {
         .pods
         .iter()
         .copied()
-        .filter(|p| sim.cluster.pods[p.ix()].is_active())
+        .filter(|p| ctx.cluster().pods[p.ix()].is_active())
         .collect();
     let diff = active.len() as i32 - desired;
     if diff < 0 {
         for _ in 0..(-diff) {
-            create_pod(sim, rs);
+            create_pod(ctx, rs);
         }
     } else if diff > 0 {
         let mut ranked = active;
-        ranked.sort_by_key(|p| deletion_rank(&sim.cluster.pods[p.ix()]));
+        ranked.sort_by_key(|p| deletion_rank(&ctx.cluster().pods[p.ix()]));
         for p in ranked.into_iter().take(diff as usize) {
-            sim.delete_pod(p, "SuccessfulDelete");
+            ctx.delete_pod(p, "SuccessfulDelete");
         }
     }
     // Pods becoming available after minReadySeconds need a later look.
-    let st = &sim.workloads.replicasets[rs as usize];
+    let st = &ctx.workloads().replicasets[rs as usize];
     if st.min_ready_seconds > 0 {
-        let now = sim.engine.now();
+        let now = ctx.now();
         let wait = st.min_ready_seconds as u64 * 1000;
         let next = st
             .pods
             .iter()
             .filter_map(|p| {
-                let pod = &sim.cluster.pods[p.ix()];
+                let pod = &ctx.cluster().pods[p.ix()];
                 let t = pod.times.ready?.plus_millis(wait);
                 (pod.is_active() && pod.ready && t > now).then_some(t)
             })
             .min();
         if let Some(t) = next {
-            sim.sync_at(t, ControllerRef::ReplicaSet(rs));
+            ctx.sync_at(t, ControllerRef::ReplicaSet(rs));
         }
     }
-    if let Some(d) = sim.workloads.replicasets[rs as usize].deployment {
-        sim.request_sync(ControllerRef::Deployment(d));
+    if let Some(d) = ctx.workloads().replicasets[rs as usize].deployment {
+        ctx.request_sync(ControllerRef::Deployment(d));
     }
 }
 
@@ -154,13 +153,13 @@ fn deletion_rank(
     )
 }
 
-fn create_pod(sim: &mut Simulation, rs: u32) {
-    let st = &sim.workloads.replicasets[rs as usize];
+fn create_pod(ctx: &mut impl ControllerContext, rs: u32) {
+    let st = &ctx.workloads().replicasets[rs as usize];
     let (prefix, namespace) = (st.name.clone(), st.namespace.clone());
     let template = st.template.clone();
     let workload = st.workload.clone();
     let owned_by_deployment = st.deployment.is_some();
-    let name = sim.unique_pod_name(&namespace, &prefix);
+    let name = ctx.unique_pod_name(&namespace, &prefix);
     let mut labels = template.labels.clone();
     if owned_by_deployment {
         labels.insert("pod-template-hash".to_string(), template.hash.clone());
@@ -171,7 +170,7 @@ fn create_pod(sim: &mut Simulation, rs: u32) {
         labels,
         Owner::ReplicaSet(rs),
         template.spec.clone(),
-        sim.engine.now(),
+        ctx.now(),
     );
     pod.workload = workload;
     pod.revision = template.hash.clone();
@@ -179,14 +178,14 @@ fn create_pod(sim: &mut Simulation, rs: u32) {
         .labels
         .iter()
         .all(|(k, v)| pod.labels.get(k) == Some(v)));
-    let id = sim.create_pod(pod, "ReplicaSet", &prefix);
-    sim.workloads.replicasets[rs as usize].pods.push(id);
+    let id = ctx.create_pod(pod, "ReplicaSet", &prefix);
+    ctx.workloads_mut().replicasets[rs as usize].pods.push(id);
 }
 
 /// Adds a ReplicaSet and returns its index.
-pub fn add(sim: &mut Simulation, state: ReplicaSetState) -> u32 {
-    let idx = sim.workloads.replicasets.len() as u32;
-    sim.workloads.replicasets.push(state);
-    sim.request_sync(ControllerRef::ReplicaSet(idx));
+pub fn add(ctx: &mut impl ControllerContext, state: ReplicaSetState) -> u32 {
+    let idx = ctx.workloads().replicasets.len() as u32;
+    ctx.workloads_mut().replicasets.push(state);
+    ctx.request_sync(ControllerRef::ReplicaSet(idx));
     idx
 }

@@ -7,14 +7,13 @@
 //! stateful_set_control.go, stateful_set_utils.go).
 
 use super::{garbage_collector, volume, ReplicaTracker};
+use super::{ControllerContext, ControllerRef};
 use crate::cluster::{Owner, Pod, PodId};
 use crate::model::pod::PodVolumeClaim;
 use crate::model::workload::{
     ObjectMeta, PersistentVolumeClaim, PodManagementPolicy, PodTemplate, StatefulSet,
     StatefulSetUpdate,
 };
-use crate::sim::event::ControllerRef;
-use crate::sim::Simulation;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -36,9 +35,9 @@ pub struct StatefulSetState {
 }
 
 /// Adds a StatefulSet and returns its index.
-pub fn add(sim: &mut Simulation, spec: StatefulSet) -> u32 {
-    let idx = sim.workloads.statefulsets.len() as u32;
-    sim.workloads.statefulsets.push(StatefulSetState {
+pub fn add(ctx: &mut impl ControllerContext, spec: StatefulSet) -> u32 {
+    let idx = ctx.workloads().statefulsets.len() as u32;
+    ctx.workloads_mut().statefulsets.push(StatefulSetState {
         current: spec.template.clone(),
         spec,
         pods: BTreeMap::new(),
@@ -46,7 +45,7 @@ pub fn add(sim: &mut Simulation, spec: StatefulSet) -> u32 {
         deleted: false,
         tracker: ReplicaTracker::default(),
     });
-    sim.request_sync(ControllerRef::StatefulSet(idx));
+    ctx.request_sync(ControllerRef::StatefulSet(idx));
     idx
 }
 
@@ -57,30 +56,30 @@ pub fn claim_name(template: &str, sts: &str, ordinal: i32) -> String {
 
 /// The live pod of ordinal `ord`: not finished and not gone (a Terminating pod still holds
 /// the ordinal's name, so its replacement waits for it).
-fn live(sim: &Simulation, s: u32, ord: i32) -> Option<PodId> {
-    let st = &sim.workloads.statefulsets[s as usize];
+fn live(ctx: &impl ControllerContext, s: u32, ord: i32) -> Option<PodId> {
+    let st = &ctx.workloads().statefulsets[s as usize];
     st.pods.get(&ord).copied().filter(|p| {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &ctx.cluster().pods[p.ix()];
         !pod.phase.is_terminal() && !pod.gone
     })
 }
 
-fn running_and_ready(sim: &Simulation, p: PodId) -> bool {
-    let pod = &sim.cluster.pods[p.ix()];
+fn running_and_ready(ctx: &impl ControllerContext, p: PodId) -> bool {
+    let pod = &ctx.cluster().pods[p.ix()];
     pod.ready && pod.is_active()
 }
 
 /// Reconciles StatefulSet `s`.
-pub fn sync(sim: &mut Simulation, s: u32) {
-    reconcile(sim, s);
-    track(sim, s);
+pub fn sync(ctx: &mut impl ControllerContext, s: u32) {
+    reconcile(ctx, s);
+    track(ctx, s);
 }
 
-fn reconcile(sim: &mut Simulation, s: u32) {
-    let st = &sim.workloads.statefulsets[s as usize];
+fn reconcile(ctx: &mut impl ControllerContext, s: u32) {
+    let st = &ctx.workloads().statefulsets[s as usize];
     if st.deleted {
         // Its pods (and claims) are the garbage collector's.
-        garbage_collector::deleted_owner_synced(sim, ControllerRef::StatefulSet(s));
+        garbage_collector::deleted_owner_synced(ctx, ControllerRef::StatefulSet(s));
         return;
     }
     let start = st.spec.ordinals_start;
@@ -89,14 +88,14 @@ fn reconcile(sim: &mut Simulation, s: u32) {
 
     // Create or wait, in ordinal order.
     for ord in start..start + replicas {
-        match live(sim, s, ord) {
+        match live(ctx, s, ord) {
             Some(p) => {
-                if ordered && !running_and_ready(sim, p) {
+                if ordered && !running_and_ready(ctx, p) {
                     return;
                 }
             }
             None => {
-                create_pod(sim, s, ord);
+                create_pod(ctx, s, ord);
                 if ordered {
                     return;
                 }
@@ -105,61 +104,61 @@ fn reconcile(sim: &mut Simulation, s: u32) {
     }
 
     // Condemned ordinals, highest first.
-    let condemned: Vec<i32> = sim.workloads.statefulsets[s as usize]
+    let condemned: Vec<i32> = ctx.workloads().statefulsets[s as usize]
         .pods
         .keys()
         .copied()
         .filter(|o| *o < start || *o >= start + replicas)
         .rev()
         .collect();
-    let retention = sim.workloads.statefulsets[s as usize].spec.pvc_retention;
+    let retention = ctx.workloads().statefulsets[s as usize].spec.pvc_retention;
     // processCondemned (stateful_set_control.go): under OrderedReady one ordinal at a time,
     // waiting for a Terminating pod to be gone before the next; its removal re-syncs us.
     for ord in condemned {
-        let Some(p) = live(sim, s, ord) else {
+        let Some(p) = live(ctx, s, ord) else {
             continue;
         };
-        if sim.cluster.pods[p.ix()].is_terminating() {
+        if ctx.cluster().pods[p.ix()].is_terminating() {
             if ordered {
                 return;
             }
             continue;
         }
-        sim.delete_pod(p, "SuccessfulDelete");
+        ctx.delete_pod(p, "SuccessfulDelete");
         if retention.delete_when_scaled {
-            delete_claims_of(sim, s, ord);
+            delete_claims_of(ctx, s, ord);
         }
         if ordered {
             return;
         }
     }
-    rolling_update(sim, s, start, replicas);
+    rolling_update(ctx, s, start, replicas);
 }
 
 /// The StatefulSet is being deleted: with `whenDeleted: Delete` its claims are its
 /// dependents and go with it; with Retain they stay.
-pub fn delete_claims_when_deleted(sim: &mut Simulation, s: u32) {
-    if !sim.workloads.statefulsets[s as usize]
+pub fn delete_claims_when_deleted(ctx: &mut impl ControllerContext, s: u32) {
+    if !ctx.workloads().statefulsets[s as usize]
         .spec
         .pvc_retention
         .delete_when_deleted
     {
         return;
     }
-    let ords: Vec<i32> = sim.workloads.statefulsets[s as usize]
+    let ords: Vec<i32> = ctx.workloads().statefulsets[s as usize]
         .pods
         .keys()
         .copied()
         .collect();
     for ord in ords {
-        delete_claims_of(sim, s, ord);
+        delete_claims_of(ctx, s, ord);
     }
 }
 
 /// RollingUpdate: replace pods not at the update revision from the highest ordinal down to
 /// `partition`, keeping at most maxUnavailable pods unavailable (one by default).
-fn rolling_update(sim: &mut Simulation, s: u32, start: i32, replicas: i32) {
-    let st = &sim.workloads.statefulsets[s as usize];
+fn rolling_update(ctx: &mut impl ControllerContext, s: u32, start: i32, replicas: i32) {
+    let st = &ctx.workloads().statefulsets[s as usize];
     let StatefulSetUpdate::RollingUpdate {
         partition,
         max_unavailable,
@@ -170,14 +169,14 @@ fn rolling_update(sim: &mut Simulation, s: u32, start: i32, replicas: i32) {
     let update_hash = st.spec.template.hash.clone();
     let max_unavailable = max_unavailable.resolve(replicas, true).max(1);
     let mut unavailable = (start..start + replicas)
-        .filter(|o| live(sim, s, *o).is_none_or(|p| !running_and_ready(sim, p)))
+        .filter(|o| live(ctx, s, *o).is_none_or(|p| !running_and_ready(ctx, p)))
         .count() as i32;
     let mut outdated = 0;
     for ord in (start..start + replicas).rev() {
-        let Some(p) = live(sim, s, ord) else {
+        let Some(p) = live(ctx, s, ord) else {
             continue;
         };
-        if sim.cluster.pods[p.ix()].revision == update_hash {
+        if ctx.cluster().pods[p.ix()].revision == update_hash {
             continue;
         }
         if ord < partition {
@@ -188,20 +187,20 @@ fn rolling_update(sim: &mut Simulation, s: u32, start: i32, replicas: i32) {
         if unavailable >= max_unavailable {
             break;
         }
-        if running_and_ready(sim, p) {
+        if running_and_ready(ctx, p) {
             unavailable += 1;
         }
-        sim.delete_pod(p, "SuccessfulDelete");
+        ctx.delete_pod(p, "SuccessfulDelete");
     }
     if outdated == 0 {
         // Every pod runs the update revision: it becomes the current one.
-        let st = &mut sim.workloads.statefulsets[s as usize];
+        let st = &mut ctx.workloads_mut().statefulsets[s as usize];
         st.current = st.spec.template.clone();
     }
 }
 
-fn delete_claims_of(sim: &mut Simulation, s: u32, ord: i32) {
-    let st = &sim.workloads.statefulsets[s as usize];
+fn delete_claims_of(ctx: &mut impl ControllerContext, s: u32, ord: i32) {
+    let st = &ctx.workloads().statefulsets[s as usize];
     let namespace = st.spec.meta.namespace.clone();
     let names: Vec<String> = st
         .spec
@@ -210,14 +209,14 @@ fn delete_claims_of(sim: &mut Simulation, s: u32, ord: i32) {
         .map(|t| claim_name(&t.meta.name, &st.spec.meta.name, ord))
         .collect();
     for name in names {
-        if let Some(c) = sim.cluster.storage.claim(&namespace, &name) {
-            volume::delete_claim(sim, c);
+        if let Some(c) = ctx.cluster().storage.claim(&namespace, &name) {
+            volume::delete_claim(ctx, c);
         }
     }
 }
 
-fn create_pod(sim: &mut Simulation, s: u32, ord: i32) {
-    let st = &sim.workloads.statefulsets[s as usize];
+fn create_pod(ctx: &mut impl ControllerContext, s: u32, ord: i32) {
+    let st = &ctx.workloads().statefulsets[s as usize];
     let name = format!("{}-{ord}", st.spec.meta.name);
     let namespace = st.spec.meta.namespace.clone();
     let sts_name = st.spec.meta.name.clone();
@@ -236,7 +235,7 @@ fn create_pod(sim: &mut Simulation, s: u32, ord: i32) {
             volume_name: t.meta.name.clone(),
             claim_name: claim.clone(),
         });
-        if sim.cluster.storage.claim(&namespace, &claim).is_some() {
+        if ctx.cluster().storage.claim(&namespace, &claim).is_some() {
             continue;
         }
         let mut labels = t.meta.labels.clone();
@@ -250,12 +249,12 @@ fn create_pod(sim: &mut Simulation, s: u32, ord: i32) {
             },
             ..t.clone()
         };
-        volume::add_claim(sim, pvc, format!("StatefulSet/{sts_name}"));
-        let st = &mut sim.workloads.statefulsets[s as usize];
+        volume::add_claim(ctx, pvc, format!("StatefulSet/{sts_name}"));
+        let st = &mut ctx.workloads_mut().statefulsets[s as usize];
         if !st.claims.contains(&claim) {
             st.claims.push(claim.clone());
         }
-        sim.record_event(
+        ctx.record_event(
             "StatefulSet",
             &sts_name,
             "Normal",
@@ -263,10 +262,10 @@ fn create_pod(sim: &mut Simulation, s: u32, ord: i32) {
             format!("create Claim {claim} Pod {name} in StatefulSet {sts_name} success"),
         );
     }
-    let st = &sim.workloads.statefulsets[s as usize];
+    let st = &ctx.workloads().statefulsets[s as usize];
     // The previous pod of this ordinal, if any, gives up its name.
     if let Some(old) = st.pods.get(&ord).copied() {
-        sim.cluster.forget_name(old);
+        ctx.forget_pod_name(old);
     }
     let mut labels = template.labels.clone();
     labels.insert(
@@ -284,22 +283,24 @@ fn create_pod(sim: &mut Simulation, s: u32, ord: i32) {
         labels,
         Owner::StatefulSet(s),
         Arc::new(spec),
-        sim.engine.now(),
+        ctx.now(),
     );
     pod.index = Some(ord);
     pod.workload = sts_name.clone();
     pod.revision = template.hash.clone();
-    let id = sim.create_pod(pod, "StatefulSet", &sts_name);
-    sim.workloads.statefulsets[s as usize].pods.insert(ord, id);
+    let id = ctx.create_pod(pod, "StatefulSet", &sts_name);
+    ctx.workloads_mut().statefulsets[s as usize]
+        .pods
+        .insert(ord, id);
 }
 
-fn track(sim: &mut Simulation, s: u32) {
-    let st = &sim.workloads.statefulsets[s as usize];
+fn track(ctx: &mut impl ControllerContext, s: u32) {
+    let st = &ctx.workloads().statefulsets[s as usize];
     let desired = if st.deleted { 0 } else { st.spec.replicas };
     let ready = st
         .pods
         .values()
-        .filter(|p| running_and_ready(sim, **p))
+        .filter(|p| running_and_ready(ctx, **p))
         .count() as i32;
     let max_unavailable = match st.spec.update_strategy {
         StatefulSetUpdate::RollingUpdate {
@@ -307,14 +308,17 @@ fn track(sim: &mut Simulation, s: u32) {
         } => max_unavailable.resolve(desired, true).max(1),
         StatefulSetUpdate::OnDelete => 0,
     };
-    let now = sim.engine.now();
-    sim.workloads.statefulsets[s as usize]
-        .tracker
-        .update(now, desired, ready, max_unavailable);
+    let now = ctx.now();
+    ctx.workloads_mut().statefulsets[s as usize].tracker.update(
+        now,
+        desired,
+        ready,
+        max_unavailable,
+    );
 }
 
 /// `kubectl scale statefulset NAME --replicas=N`.
-pub fn scale(sim: &mut Simulation, s: u32, replicas: i32) {
-    sim.workloads.statefulsets[s as usize].spec.replicas = replicas;
-    sim.request_sync(ControllerRef::StatefulSet(s));
+pub fn scale(ctx: &mut impl ControllerContext, s: u32, replicas: i32) {
+    ctx.workloads_mut().statefulsets[s as usize].spec.replicas = replicas;
+    ctx.request_sync(ControllerRef::StatefulSet(s));
 }

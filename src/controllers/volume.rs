@@ -3,6 +3,7 @@
 //! as soon as they exist; WaitForFirstConsumer claims when their first pod is bound to a
 //! node, in that node's zone.
 
+use super::ControllerContext;
 use crate::cluster::storage::{
     ClaimPhase, ClaimState, ClassState, PvIdx, PvcIdx, Storage, VolumeState,
     ZONE_CAPACITY_ANNOTATION, ZONE_LABEL,
@@ -12,10 +13,9 @@ use crate::model::labels::{NodeSelectorTerm, Requirement, SelectorOp};
 use crate::model::workload::{
     ObjectMeta, PersistentVolume, PersistentVolumeClaim, StorageClass, VolumeBindingMode,
 };
-use crate::sim::{scheduling, Simulation};
 
 /// Adds a StorageClass.
-pub fn add_class(sim: &mut Simulation, spec: StorageClass) -> Result<(), String> {
+pub fn add_class(ctx: &mut impl ControllerContext, spec: StorageClass) -> Result<(), String> {
     let zone_capacity_bytes = spec
         .meta
         .annotations
@@ -28,30 +28,34 @@ pub fn add_class(sim: &mut Simulation, spec: StorageClass) -> Result<(), String>
                 spec.meta.name
             )
         })?;
-    sim.cluster.storage.classes.push(ClassState {
+    ctx.storage_mut().classes.push(ClassState {
         spec,
         zone_capacity_bytes,
         provisioned_bytes: Default::default(),
     });
-    retry_pending(sim);
+    retry_pending(ctx);
     Ok(())
 }
 
 /// Adds a statically provisioned PersistentVolume.
-pub fn add_volume(sim: &mut Simulation, spec: PersistentVolume) {
-    sim.cluster.storage.pvs.push(VolumeState {
+pub fn add_volume(ctx: &mut impl ControllerContext, spec: PersistentVolume) {
+    ctx.storage_mut().pvs.push(VolumeState {
         spec,
         claim: None,
         provisioned: false,
         deleted: false,
     });
-    retry_pending(sim);
+    retry_pending(ctx);
 }
 
 /// Creates claim `spec` (owner "" for a manifest, `StatefulSet/<name>` for a template
 /// claim) and binds it at once if its class is Immediate.
-pub fn add_claim(sim: &mut Simulation, spec: PersistentVolumeClaim, owner: String) -> PvcIdx {
-    let storage = &sim.cluster.storage;
+pub fn add_claim(
+    ctx: &mut impl ControllerContext,
+    spec: PersistentVolumeClaim,
+    owner: String,
+) -> PvcIdx {
+    let storage = &ctx.cluster().storage;
     // The beta annotation still names the class when spec.storageClassName is absent.
     let beta = spec
         .meta
@@ -70,27 +74,28 @@ pub fn add_claim(sim: &mut Simulation, spec: PersistentVolumeClaim, owner: Strin
     let c = storage.pvcs.len() as PvcIdx;
     let key = (spec.meta.namespace.clone(), spec.meta.name.clone());
     let name = spec.meta.name.clone();
-    sim.cluster.storage.pvcs.push(ClaimState {
+    let now = ctx.now();
+    ctx.storage_mut().pvcs.push(ClaimState {
         spec,
         class: class.clone(),
         phase: ClaimPhase::Pending,
         volume: None,
-        created: sim.engine.now(),
+        created: now,
         bound_at: None,
         deleted: false,
         owner,
         users: Vec::new(),
     });
-    sim.cluster.storage.pvc_names.insert(key, c);
-    let storage = &sim.cluster.storage;
+    ctx.storage_mut().pvc_names.insert(key, c);
+    let storage = &ctx.cluster().storage;
     if !class.is_empty() && storage.class(&class).is_none() {
         // pv_controller.go: a matching static volume binds even without the class object;
         // otherwise provisionClaim's class lookup fails and the claim stays Pending.
-        if bind_immediate(sim, c) {
-            scheduling::cluster_changed(sim);
+        if bind_immediate(ctx, c) {
+            ctx.storage_changed();
             return c;
         }
-        sim.record_event(
+        ctx.record_event(
             "PersistentVolumeClaim",
             &name,
             "Warning",
@@ -98,20 +103,20 @@ pub fn add_claim(sim: &mut Simulation, spec: PersistentVolumeClaim, owner: Strin
             format!("storageclass.storage.k8s.io {class:?} not found"),
         );
     } else if storage.binding_mode(c) == VolumeBindingMode::WaitForFirstConsumer {
-        sim.record_event(
+        ctx.record_event(
             "PersistentVolumeClaim",
             &name,
             "Normal",
             "WaitForFirstConsumer",
             "waiting for first consumer to be created before binding".into(),
         );
-    } else if !bind_immediate(sim, c) {
+    } else if !bind_immediate(ctx, c) {
         let message = if class.is_empty() {
             "no persistent volumes available for this claim and no storage class is set"
         } else {
             "no persistent volumes available for this claim and its storage class cannot provision"
         };
-        sim.record_event(
+        ctx.record_event(
             "PersistentVolumeClaim",
             &name,
             "Normal",
@@ -119,15 +124,15 @@ pub fn add_claim(sim: &mut Simulation, spec: PersistentVolumeClaim, owner: Strin
             message.into(),
         );
     }
-    scheduling::cluster_changed(sim);
+    ctx.storage_changed();
     c
 }
 
 /// Binds Immediate claim `c` to a matching volume or a newly provisioned one.
-fn bind_immediate(sim: &mut Simulation, c: PvcIdx) -> bool {
-    let storage = &sim.cluster.storage;
+fn bind_immediate(ctx: &mut impl ControllerContext, c: PvcIdx) -> bool {
+    let storage = &ctx.cluster().storage;
     if let Some(v) = storage.find_volume(c, None) {
-        bind(sim, c, v);
+        bind(ctx, c, v);
         return true;
     }
     let claim = &storage.pvcs[c as usize];
@@ -148,33 +153,33 @@ fn bind_immediate(sim: &mut Simulation, c: PvcIdx) -> bool {
             None => return false,
         },
     };
-    let v = provision(sim, c, zone);
-    bind(sim, c, v);
+    let v = provision(ctx, c, zone);
+    bind(ctx, c, v);
     true
 }
 
 /// Retries Immediate claims still Pending (a volume or class appeared).
-fn retry_pending(sim: &mut Simulation) {
-    let pending: Vec<PvcIdx> = (0..sim.cluster.storage.pvcs.len() as PvcIdx)
+fn retry_pending(ctx: &mut impl ControllerContext) {
+    let pending: Vec<PvcIdx> = (0..ctx.cluster().storage.pvcs.len() as PvcIdx)
         .filter(|c| {
-            let claim = &sim.cluster.storage.pvcs[*c as usize];
+            let claim = &ctx.cluster().storage.pvcs[*c as usize];
             !claim.deleted
                 && claim.phase == ClaimPhase::Pending
-                && sim.cluster.storage.binding_mode(*c) == VolumeBindingMode::Immediate
+                && ctx.cluster().storage.binding_mode(*c) == VolumeBindingMode::Immediate
         })
         .collect();
     let mut any = false;
     for c in pending {
-        any |= bind_immediate(sim, c);
+        any |= bind_immediate(ctx, c);
     }
     if any {
-        scheduling::cluster_changed(sim);
+        ctx.storage_changed();
     }
 }
 
 /// Creates a volume `pvc-<n>` for claim `c` in `zone` (pinned to it by node affinity).
-fn provision(sim: &mut Simulation, c: PvcIdx, zone: Option<String>) -> PvIdx {
-    let storage = &mut sim.cluster.storage;
+fn provision(ctx: &mut impl ControllerContext, c: PvcIdx, zone: Option<String>) -> PvIdx {
+    let storage = &mut ctx.storage_mut();
     let claim = &storage.pvcs[c as usize];
     let v = storage.pvs.len() as PvIdx;
     let name = format!("pvc-{v:05}");
@@ -222,7 +227,7 @@ fn provision(sim: &mut Simulation, c: PvcIdx, zone: Option<String>) -> PvIdx {
         provisioned: true,
         deleted: false,
     });
-    sim.record_event(
+    ctx.record_event(
         "PersistentVolumeClaim",
         &claim_name,
         "Normal",
@@ -232,9 +237,9 @@ fn provision(sim: &mut Simulation, c: PvcIdx, zone: Option<String>) -> PvIdx {
     v
 }
 
-fn bind(sim: &mut Simulation, c: PvcIdx, v: PvIdx) {
-    let now = sim.engine.now();
-    let storage = &mut sim.cluster.storage;
+fn bind(ctx: &mut impl ControllerContext, c: PvcIdx, v: PvIdx) {
+    let now = ctx.now();
+    let storage = &mut ctx.storage_mut();
     assert!(
         storage.pvs[v as usize].claim.is_none(),
         "volume bound twice"
@@ -248,8 +253,8 @@ fn bind(sim: &mut Simulation, c: PvcIdx, v: PvIdx) {
 
 /// Pod `p` was bound to node `n`: binds its WaitForFirstConsumer claims there (scheduler
 /// PreBind) and records it as a user of each claim.
-pub fn pod_bound(sim: &mut Simulation, p: PodId, n: NodeIdx) {
-    let pod = &sim.cluster.pods[p.ix()];
+pub fn pod_bound(ctx: &mut impl ControllerContext, p: PodId, n: NodeIdx) {
+    let pod = &ctx.cluster().pods[p.ix()];
     let namespace = pod.namespace.clone();
     let claims: Vec<String> = pod
         .spec
@@ -258,30 +263,30 @@ pub fn pod_bound(sim: &mut Simulation, p: PodId, n: NodeIdx) {
         .map(|c| c.claim_name.clone())
         .collect();
     for name in claims {
-        let Some(c) = sim.cluster.storage.claim(&namespace, &name) else {
+        let Some(c) = ctx.cluster().storage.claim(&namespace, &name) else {
             continue;
         };
-        sim.cluster.storage.pvcs[c as usize].users.push(p);
-        if sim.cluster.storage.pvcs[c as usize].phase == ClaimPhase::Bound {
+        ctx.storage_mut().pvcs[c as usize].users.push(p);
+        if ctx.cluster().storage.pvcs[c as usize].phase == ClaimPhase::Bound {
             continue;
         }
-        let labels = sim.cluster.nodes.labels[n.ix()].clone();
-        let node_name = sim.cluster.nodes.names[n.ix()].clone();
-        let storage = &sim.cluster.storage;
+        let labels = ctx.cluster().nodes.labels[n.ix()].clone();
+        let node_name = ctx.cluster().nodes.names[n.ix()].clone();
+        let storage = &ctx.cluster().storage;
         if let Some(v) = storage.find_volume(c, Some((&labels, &node_name))) {
-            bind(sim, c, v);
+            bind(ctx, c, v);
         } else if storage.can_provision_on(c, &labels, &node_name) {
             let zone = labels.get(ZONE_LABEL).cloned();
-            let v = provision(sim, c, zone);
-            bind(sim, c, v);
+            let v = provision(ctx, c, zone);
+            bind(ctx, c, v);
         }
     }
 }
 
 /// Deletes claim `c`; a dynamically provisioned volume is deleted with it (reclaimPolicy
 /// Delete) and its zone capacity returns; a static volume becomes Released (not reused).
-pub fn delete_claim(sim: &mut Simulation, c: PvcIdx) {
-    let storage = &mut sim.cluster.storage;
+pub fn delete_claim(ctx: &mut impl ControllerContext, c: PvcIdx) {
+    let storage = &mut ctx.storage_mut();
     let claim = &mut storage.pvcs[c as usize];
     if claim.deleted {
         return;
@@ -317,7 +322,7 @@ pub fn delete_claim(sim: &mut Simulation, c: PvcIdx) {
             }
         }
     }
-    sim.record_event(
+    ctx.record_event(
         "PersistentVolumeClaim",
         &name,
         "Normal",

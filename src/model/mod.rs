@@ -20,5 +20,6 @@ pub mod node;
 pub mod pod;
 pub mod quantity;
 pub mod resources;
+pub mod runtime;
 pub mod thousands;
 pub mod workload;

@@ -1,23 +1,7 @@
 //! The closed set of events the simulation schedules on the engine.
 
 use crate::cluster::{ImageId, NodeIdx, PodId};
-
-/// A controller that can be asked to reconcile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ControllerRef {
-    /// A Deployment.
-    Deployment(u32),
-    /// A ReplicaSet.
-    ReplicaSet(u32),
-    /// A StatefulSet.
-    StatefulSet(u32),
-    /// A Job.
-    Job(u32),
-    /// A CronJob.
-    CronJob(u32),
-    /// A DaemonSet.
-    DaemonSet(u32),
-}
+use crate::controllers::ControllerRef;
 
 /// Everything that can happen at a simulated instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,8 @@
 //! the object, the event kind, the simulated time, the seed and the command to reproduce
 //! it, instead of spinning until `limits.max_events`.
 
-use super::event::{ControllerRef, Event};
+use super::event::Event;
+use crate::controllers::ControllerRef;
 use crate::engine::SimTime;
 use std::collections::BTreeMap;
 

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod availability;
 mod budget;
+mod controller_context;
 pub mod drain;
 pub mod event;
 pub mod fit;
@@ -18,13 +19,15 @@ pub mod setup;
 pub mod waits;
 
 use crate::cluster::{Cluster, Owner, Pod, PodId, PodPhase};
+use crate::controllers::ControllerRef;
 use crate::controllers::{self, Workloads};
 use crate::engine::{Engine, SimTime};
-use crate::input::scenario::{RuntimeModel, TimelineEntry};
+use crate::input::scenario::TimelineEntry;
 use crate::kubelet::{self, Kubelets};
 use crate::metrics::{ratio, EventRecord, NodeSample, Recorder, Sample};
 use crate::model::resources::{ResourceIdx, CPU, MEMORY};
-use event::{ControllerRef, Event};
+use crate::model::runtime::RuntimeModel;
+use event::Event;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use scheduling::SchedulerState;
 use std::collections::BTreeSet;
@@ -197,6 +200,14 @@ impl Simulation {
             );
         }
         node_lifecycle::begin_termination(self, p, grace_ms);
+    }
+
+    /// The API server's graceful DELETE of pod `p`: Terminating for `grace_period_s`
+    /// seconds (negative: the pod's own `terminationGracePeriodSeconds`), at once with 0; a
+    /// pod that already finished or was never bound has nothing to stop and goes at once.
+    pub fn delete_pod_with_grace(&mut self, p: PodId, grace_period_s: i64) {
+        let grace = node_lifecycle::grace_ms(self, p, grace_period_s);
+        node_lifecycle::begin_termination(self, p, grace);
     }
 
     /// Force-deletes pod `p` (grace period 0, as pod garbage collection does): it is gone

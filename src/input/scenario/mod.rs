@@ -8,8 +8,8 @@ mod raw;
 mod replay;
 mod runtime;
 
+pub use crate::model::runtime::{CrashModel, RuntimeModel};
 pub use entries::ZONE_LABEL;
-pub use runtime::{CrashModel, RuntimeModel};
 
 use super::duration::parse_duration_ms;
 use super::error::{InputError, InputErrors};

@@ -3,10 +3,10 @@
 use super::{in_namespace, Listing, Row};
 use crate::controllers::garbage_collector::present;
 use crate::controllers::job::JobOutcome;
+use crate::controllers::ControllerRef;
 use crate::kubectl::format::{self, age};
 use crate::kubectl::selector::Selector;
 use crate::kubectl::Request;
-use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
 use serde_json::json;
 

@@ -1,11 +1,11 @@
 //! Workload verbs of the timeline: scale, apply and delete.
 
 use super::not_found;
+use crate::controllers::ControllerRef;
 use crate::controllers::{deployment, garbage_collector, statefulset};
 use crate::input::manifest::Object;
 use crate::input::scenario::TimelineEntry;
 use crate::model::workload::PropagationPolicy;
-use crate::sim::event::ControllerRef;
 use crate::sim::Simulation;
 
 /// The live Deployment `ns/name`.
@@ -203,7 +203,7 @@ pub(super) fn delete(
             .get(&(ns.to_string(), name.to_string()))
             .copied();
         match id {
-            Some(p) => garbage_collector::delete_pod(sim, p, grace_period_s.unwrap_or(-1)),
+            Some(p) => sim.delete_pod_with_grace(p, grace_period_s.unwrap_or(-1)),
             None => not_found(sim, entry, format!("pods {name:?} not found")),
         }
         return;
