@@ -27,7 +27,7 @@ fn committed_scenarios_keep_every_invariant_and_checking_changes_nothing() {
 #[test]
 fn a_counter_out_of_step_stops_a_checked_run() {
     let mut sim = simulation("scenarios/seed.yaml", true);
-    sim.pods_pending += 1;
+    sim.pod_counts.created(); // a creation that never happened
     let err = sim.run().expect_err("the recount differs from the counter");
     let RunError::Invariant {
         invariant, seed, ..
@@ -42,7 +42,7 @@ fn a_counter_out_of_step_stops_a_checked_run() {
     assert!(text.contains("--check"), "{text}");
     // Without --check the thorough set is off.
     let mut sim = simulation("scenarios/seed.yaml", false);
-    sim.pods_pending += 1;
+    sim.pod_counts.created(); // a creation that never happened
     sim.run().unwrap();
 }
 

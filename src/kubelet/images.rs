@@ -6,10 +6,9 @@
 //! `maxParallelImagePulls` (or unlimited) without it. `Never` with the image absent fails
 //! with `ErrImageNeverPull` and the container does not start.
 
+use super::{KubeletContext, KubeletTimer};
 use crate::cluster::{ImageId, NodeIdx, PodId};
 use crate::model::pod::PullPolicy;
-use crate::sim::event::Event;
-use crate::sim::Simulation;
 use std::collections::BTreeMap;
 
 /// One node's image puller.
@@ -58,23 +57,23 @@ pub enum Readiness {
 
 /// Ensures every image of pod `p` on `node`, container by container in start order:
 /// starts the pulls and manifest checks it needs and says when the last image is ready.
-pub fn ensure_images(sim: &mut Simulation, p: PodId, node: NodeIdx) -> Readiness {
-    let now = sim.now().as_millis();
+pub fn ensure_images(ctx: &mut impl KubeletContext, p: PodId, node: NodeIdx) -> Readiness {
+    let now = ctx.now().as_millis();
     let containers: Vec<(String, PullPolicy)> = {
-        let spec = &sim.cluster.pods[p.ix()].spec;
+        let spec = &ctx.cluster().pods[p.ix()].spec;
         spec.init_containers
             .iter()
             .chain(spec.containers.iter())
             .map(|c| (c.image.clone(), c.pull_policy))
             .collect()
     };
-    let (pull_ms, check_ms) = (sim.runtime.image_pull_ms, sim.runtime.image_check_ms);
+    let (pull_ms, check_ms) = (ctx.runtime().image_pull_ms, ctx.runtime().image_check_ms);
     let mut t = now;
     let mut pulled = None;
     for (image, policy) in containers {
-        let id = sim.cluster.image_id(&image);
-        let present = sim.cluster.has_image(node, id);
-        let puller = &mut sim.kubelets.pullers[node.ix()];
+        let id = ctx.image_id(&image);
+        let present = ctx.cluster().has_image(node, id);
+        let puller = &mut ctx.kubelets().pullers[node.ix()];
         let pulling = puller.pulling.get(&id).copied();
         let ready = match (policy, present, pulling) {
             (PullPolicy::Never, false, _) => return Readiness::NeverPull(image),
@@ -87,8 +86,7 @@ pub fn ensure_images(sim: &mut Simulation, p: PodId, node: NodeIdx) -> Readiness
             (_, false, None) => {
                 let end = puller.run(t, pull_ms);
                 puller.pulling.insert(id, end);
-                sim.engine
-                    .schedule_in(end - now, Event::ImagePullDone { node, image: id });
+                ctx.after(end - now, KubeletTimer::ImagePullDone { node, image: id });
                 end
             }
         };
@@ -105,17 +103,17 @@ pub fn ensure_images(sim: &mut Simulation, p: PodId, node: NodeIdx) -> Readiness
 
 /// A pull on `node` may have ended: the image is on the node unless the pull was lost
 /// (the node failed since).
-pub fn pull_done(sim: &mut Simulation, node: NodeIdx, image: ImageId) {
-    let now = sim.now().as_millis();
-    let puller = &mut sim.kubelets.pullers[node.ix()];
+pub fn pull_done(ctx: &mut impl KubeletContext, node: NodeIdx, image: ImageId) {
+    let now = ctx.now().as_millis();
+    let puller = &mut ctx.kubelets().pullers[node.ix()];
     if puller.pulling.get(&image) != Some(&now) {
         return;
     }
     puller.pulling.remove(&image);
-    sim.cluster.add_image(node, image);
+    ctx.image_stored(node, image);
 }
 
 /// The node's kubelet stopped: pulls under way are lost (images already pulled stay).
-pub fn node_failed(sim: &mut Simulation, node: NodeIdx) {
-    sim.kubelets.pullers[node.ix()] = NodePuller::new(sim.runtime.image_pull_workers);
+pub fn node_failed(ctx: &mut impl KubeletContext, node: NodeIdx) {
+    ctx.kubelets().pullers[node.ix()] = NodePuller::new(ctx.runtime().image_pull_workers);
 }

@@ -7,15 +7,16 @@ use crate::cluster::{NodeIdx, PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::engine::Stream;
 use crate::model::pod::{RestartPolicy, RunDuration};
-use crate::sim::event::Event;
-use crate::sim::Simulation;
 use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::BTreeMap;
 
+pub mod context;
 pub mod images;
 pub mod termination;
+
+pub use context::{KubeletContext, KubeletTimer};
 
 /// First restart back-off of a crashed container (kubelet `initialBackOff`).
 pub const INITIAL_BACKOFF_MS: u64 = 10_000;
@@ -106,19 +107,20 @@ pub fn next_backoff_ms(previous_ms: u64, started: SimTime, now: SimTime) -> u64 
 /// A pod was created: if its owner (namespace, workload) has recorded lifetimes (a
 /// replayed SimKube trace), the owner's i-th pod gets lifetime `i % len`, as SimKube's
 /// `lookup_pod_lifecycle` does (sk-store/src/store.rs: `data[seq % data.len()]`).
-pub fn pod_created(sim: &mut Simulation, pod: PodId) {
-    let p = &sim.cluster.pods[pod.ix()];
+pub fn pod_created(ctx: &mut impl KubeletContext, pod: PodId) {
+    let p = &ctx.cluster().pods[pod.ix()];
     let key = (p.namespace.clone(), p.workload.clone());
-    let Some(list) = sim.runtime.recorded_lifetimes.get(&key) else {
+    let (kubelets, runtime) = ctx.kubelets_and_runtime();
+    let Some(list) = runtime.recorded_lifetimes.get(&key) else {
         return;
     };
     if list.is_empty() {
         return;
     }
-    let seq = sim.kubelets.recorded_seq.entry(key).or_default();
+    let seq = kubelets.recorded_seq.entry(key).or_default();
     let lifetime = list[*seq % list.len()];
     *seq += 1;
-    sim.kubelets.recorded.insert(pod, lifetime);
+    kubelets.recorded.insert(pod, lifetime);
 }
 
 /// Samples a run duration in ms.
@@ -145,16 +147,15 @@ pub fn sample(d: &RunDuration, rng: &mut impl Rng) -> u64 {
 }
 
 /// The pod was bound to `node`: ensure its images ([`images::ensure_images`]), then start.
-pub fn pod_bound(sim: &mut Simulation, pod: PodId, node: NodeIdx) {
-    let generation = sim.cluster.pods[pod.ix()].generation;
-    let now = sim.engine.now().as_millis();
-    let name = sim.cluster.pods[pod.ix()].name.clone();
-    sim.kubelets.never_pull.remove(&pod);
-    match images::ensure_images(sim, pod, node) {
+pub fn pod_bound(ctx: &mut impl KubeletContext, pod: PodId, node: NodeIdx) {
+    let generation = ctx.cluster().pods[pod.ix()].generation;
+    let now = ctx.now().as_millis();
+    let name = ctx.cluster().pods[pod.ix()].name.clone();
+    ctx.kubelets().never_pull.remove(&pod);
+    match images::ensure_images(ctx, pod, node) {
         images::Readiness::NeverPull(image) => {
-            sim.kubelets.never_pull.insert(pod);
-            sim.record_event(
-                "Pod",
+            ctx.kubelets().never_pull.insert(pod);
+            ctx.record_pod_event(
                 &name,
                 "Warning",
                 "ErrImageNeverPull",
@@ -166,58 +167,60 @@ pub fn pod_bound(sim: &mut Simulation, pod: PodId, node: NodeIdx) {
             pulled: None,
         } => {
             debug_assert_eq!(ready_ms, now, "no image was waited for");
-            sim.engine.schedule_in(
-                sim.runtime.container_start_ms,
-                Event::ContainerStarted { pod, generation },
+            ctx.after(
+                ctx.runtime().container_start_ms,
+                KubeletTimer::ContainerStarted { pod, generation },
             );
         }
         images::Readiness::At {
             ready_ms,
             pulled: Some(image),
         } => {
-            sim.record_event(
-                "Pod",
+            ctx.record_pod_event(
                 &name,
                 "Normal",
                 "Pulling",
                 format!("Pulling image {image:?}"),
             );
-            sim.engine
-                .schedule_in(ready_ms - now, Event::ImagePulled { pod, generation });
+            ctx.after(
+                ready_ms - now,
+                KubeletTimer::ImagePulled { pod, generation },
+            );
         }
     }
 }
 
 /// Images are on the node: start the containers.
-pub fn image_pulled(sim: &mut Simulation, pod: PodId) {
-    let images: Vec<String> = sim.cluster.pods[pod.ix()]
+pub fn image_pulled(ctx: &mut impl KubeletContext, pod: PodId) {
+    let images: Vec<String> = ctx.cluster().pods[pod.ix()]
         .spec
         .images()
         .map(|s| s.to_string())
         .collect();
-    let name = sim.cluster.pods[pod.ix()].name.clone();
-    sim.record_event(
-        "Pod",
+    let name = ctx.cluster().pods[pod.ix()].name.clone();
+    ctx.record_pod_event(
         &name,
         "Normal",
         "Pulled",
         format!("Successfully pulled image {:?}", images[0]),
     );
-    let generation = sim.cluster.pods[pod.ix()].generation;
-    sim.engine.schedule_in(
-        sim.runtime.container_start_ms,
-        Event::ContainerStarted { pod, generation },
+    let generation = ctx.cluster().pods[pod.ix()].generation;
+    ctx.after(
+        ctx.runtime().container_start_ms,
+        KubeletTimer::ContainerStarted { pod, generation },
     );
 }
 
 /// Containers are running: the pod is Running; schedule readiness and completion.
-pub fn container_started(sim: &mut Simulation, pod: PodId) {
-    let now = sim.engine.now();
-    let p = &mut sim.cluster.pods[pod.ix()];
-    p.phase = PodPhase::Running;
-    if p.times.started.is_none() {
-        p.times.started = Some(now);
+pub fn container_started(ctx: &mut impl KubeletContext, pod: PodId) {
+    let now = ctx.now();
+    ctx.containers_started(pod);
+    let times = &mut ctx.pod_status(pod).times;
+    if times.started.is_none() {
+        times.started = Some(now);
     }
+    let p = &ctx.cluster().pods[pod.ix()];
+    let runtime = ctx.runtime();
     let generation = p.generation;
     let delay = p.spec.readiness_delay_ms();
     let name = p.name.clone();
@@ -226,13 +229,12 @@ pub fn container_started(sim: &mut Simulation, pod: PodId) {
         .spec
         .run_duration
         .clone()
-        .or_else(|| sim.runtime.run_durations.get(&p.workload).cloned())
-        .or_else(|| sim.runtime.run_durations.get(&p.name).cloned());
-    let crash = sim
-        .runtime
+        .or_else(|| runtime.run_durations.get(&p.workload).cloned())
+        .or_else(|| runtime.run_durations.get(&p.name).cloned());
+    let crash = runtime
         .crashes
         .get(&p.workload)
-        .or_else(|| sim.runtime.crashes.get(&p.name))
+        .or_else(|| runtime.crashes.get(&p.name))
         .cloned();
     let container = p
         .spec
@@ -240,44 +242,41 @@ pub fn container_started(sim: &mut Simulation, pod: PodId) {
         .first()
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    sim.record_event(
-        "Pod",
+    ctx.record_pod_event(
         &name,
         "Normal",
         "Started",
         format!("Started container {container}"),
     );
-    if let Some(st) = sim.kubelets.status.get_mut(&pod) {
+    if let Some(st) = ctx.kubelets().status.get_mut(&pod) {
         st.running_since = Some(now);
         st.waiting_until = None;
     }
     if let Some(c) = crash {
-        let rng = sim
-            .kubelets
+        let rng = ctx
+            .kubelets()
             .fault_rng
             .as_mut()
             .expect("kubelets are initialised");
         if c.probability >= 1.0 || rng.random::<f64>() < c.probability {
             let ms = sample(&c.after, rng);
-            sim.kubelets.status.entry(pod).or_default().running_since = Some(now);
-            sim.engine
-                .schedule_in(ms, Event::ContainerCrashed { pod, generation });
+            ctx.kubelets().status.entry(pod).or_default().running_since = Some(now);
+            ctx.after(ms, KubeletTimer::ContainerCrashed { pod, generation });
         }
     }
     if delay == 0 {
-        sim.pod_ready(pod);
+        ctx.pod_ready(pod);
     } else {
-        sim.engine
-            .schedule_in(delay, Event::PodReady { pod, generation });
+        ctx.after(delay, KubeletTimer::PodReady { pod, generation });
     }
     // A recorded lifetime ends the pod as SimKube's pod-complete stage does (Succeeded,
     // whatever the restart policy); a pod recorded as still running runs until deleted.
-    if let Some(recorded) = sim.kubelets.recorded.get(&pod).copied() {
+    if let Some(recorded) = ctx.kubelets().recorded.get(&pod).copied() {
         if let Some(ms) = recorded {
-            sim.cluster.pods[pod.ix()].exit_code = Some(0);
-            sim.engine.schedule_in(
+            ctx.pod_status(pod).exit_code = Some(0);
+            ctx.after(
                 ms,
-                Event::PodFinished {
+                KubeletTimer::PodFinished {
                     pod,
                     generation,
                     succeeded: true,
@@ -286,36 +285,40 @@ pub fn container_started(sim: &mut Simulation, pod: PodId) {
         }
     } else if restart != RestartPolicy::Always {
         // Only run-to-completion pods end by themselves.
-        let d = run.unwrap_or(RunDuration::Fixed(sim.runtime.default_run_ms));
-        let rng = sim.kubelets.rng.as_mut().expect("kubelets are initialised");
+        let d = run.unwrap_or(RunDuration::Fixed(ctx.runtime().default_run_ms));
+        let rng = ctx
+            .kubelets()
+            .rng
+            .as_mut()
+            .expect("kubelets are initialised");
         let ms = sample(&d, rng);
-        let code = crate::controllers::job::next_exit_code(sim, pod);
-        sim.cluster.pods[pod.ix()].exit_code = Some(code);
-        sim.engine.schedule_in(
+        let code = ctx.next_exit_code(pod);
+        ctx.pod_status(pod).exit_code = Some(code);
+        ctx.after(
             ms,
-            Event::PodFinished {
+            KubeletTimer::PodFinished {
                 pod,
                 generation,
                 succeeded: code == 0,
             },
         );
     }
-    sim.notify_owner(pod);
+    ctx.notify_owner(pod);
 }
 
 /// The pod's container exited with a failure: under `Never` the pod fails; otherwise the
 /// kubelet waits out the restart back-off (CrashLoopBackOff) and starts it again.
-pub fn container_crashed(sim: &mut Simulation, pod: PodId) {
-    let now = sim.engine.now();
-    let p = &sim.cluster.pods[pod.ix()];
+pub fn container_crashed(ctx: &mut impl KubeletContext, pod: PodId) {
+    let now = ctx.now();
+    let p = &ctx.cluster().pods[pod.ix()];
     if p.phase != PodPhase::Running {
         return;
     }
-    let crash = sim
-        .runtime
+    let crash = ctx
+        .runtime()
         .crashes
         .get(&p.workload)
-        .or_else(|| sim.runtime.crashes.get(&p.name))
+        .or_else(|| ctx.runtime().crashes.get(&p.name))
         .cloned()
         .expect("only pods with a crash model crash");
     let name = p.name.clone();
@@ -327,7 +330,7 @@ pub fn container_crashed(sim: &mut Simulation, pod: PodId) {
         .first()
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let st = sim.kubelets.status.entry(pod).or_default();
+    let st = ctx.kubelets().status.entry(pod).or_default();
     let started = st.running_since.unwrap_or(now);
     st.last = Some(Termination {
         exit_code: crash.exit_code,
@@ -337,80 +340,77 @@ pub fn container_crashed(sim: &mut Simulation, pod: PodId) {
     });
     st.running_since = None;
     if restart == RestartPolicy::Never {
-        sim.pod_failed_on_node(pod);
+        ctx.pod_failed(pod);
         return;
     }
     let backoff = next_backoff_ms(st.backoff_ms, started, now);
     st.backoff_ms = backoff;
     st.waiting_until = Some(SimTime::from_millis(now.as_millis() + backoff));
-    let p = &mut sim.cluster.pods[pod.ix()];
+    let p = ctx.pod_status(pod);
     p.generation += 1;
     let generation = p.generation;
     let was_ready = p.ready;
     p.ready = false;
-    sim.record_event(
-        "Pod",
+    ctx.record_pod_event(
         &name,
         "Warning",
         "BackOff",
         format!("Back-off restarting failed container {container} in pod {name}_{namespace}"),
     );
     if was_ready {
-        sim.notify_owner(pod);
+        ctx.notify_owner(pod);
     }
-    sim.engine
-        .schedule_in(backoff, Event::ContainerRestart { pod, generation });
+    ctx.after(backoff, KubeletTimer::ContainerRestart { pod, generation });
 }
 
 /// The back-off ended: the container is created and started again.
-pub fn restart_container(sim: &mut Simulation, pod: PodId) {
-    let p = &mut sim.cluster.pods[pod.ix()];
+pub fn restart_container(ctx: &mut impl KubeletContext, pod: PodId) {
+    let p = ctx.pod_status(pod);
     p.restarts += 1;
     let generation = p.generation;
-    sim.engine.schedule_in(
-        sim.runtime.container_start_ms,
-        Event::ContainerStarted { pod, generation },
+    ctx.after(
+        ctx.runtime().container_start_ms,
+        KubeletTimer::ContainerStarted { pod, generation },
     );
     // The restart count is pod status its owner watches (a Job counts OnFailure
     // restarts against backoffLimit).
-    sim.notify_owner(pod);
+    ctx.notify_owner(pod);
 }
 
 /// The node came back after a failure: the kubelet starts the pod's containers again
 /// (pulling images first if the pod had not started yet).
-pub fn restart_after_node_reboot(sim: &mut Simulation, pod: PodId) {
-    let Some(node) = sim.cluster.pods[pod.ix()].node else {
+pub fn restart_after_node_reboot(ctx: &mut impl KubeletContext, pod: PodId) {
+    let Some(node) = ctx.cluster().pods[pod.ix()].node else {
         return;
     };
-    if sim.cluster.pods[pod.ix()].phase == PodPhase::Pending {
-        pod_bound(sim, pod, node);
+    if ctx.cluster().pods[pod.ix()].phase == PodPhase::Pending {
+        pod_bound(ctx, pod, node);
         return;
     }
-    restart_container(sim, pod);
+    restart_container(ctx, pod);
 }
 
 /// A container of a `restartPolicy: OnFailure` pod failed: the kubelet restarts it in
 /// place after the crash-loop back-off ([`next_backoff_ms`], shared with crashes) and the
 /// pod stays Running. Returns false when the pod terminates instead.
-pub fn restart_on_failure(sim: &mut Simulation, pod: PodId, succeeded: bool) -> bool {
-    let now = sim.engine.now();
-    let p = &sim.cluster.pods[pod.ix()];
+pub fn restart_on_failure(ctx: &mut impl KubeletContext, pod: PodId, succeeded: bool) -> bool {
+    let now = ctx.now();
+    let p = &ctx.cluster().pods[pod.ix()];
     if succeeded || p.spec.restart_policy != RestartPolicy::OnFailure {
         return false;
     }
-    let st = sim.kubelets.status.entry(pod).or_default();
+    let st = ctx.kubelets().status.entry(pod).or_default();
     let started = st.running_since.unwrap_or(now);
     st.running_since = None;
     let backoff = next_backoff_ms(st.backoff_ms, started, now);
     st.backoff_ms = backoff;
     st.waiting_until = Some(SimTime::from_millis(now.as_millis() + backoff));
-    let p = &mut sim.cluster.pods[pod.ix()];
+    let p = ctx.pod_status(pod);
     p.ready = false;
     p.generation += 1;
     let generation = p.generation;
     let name = p.name.clone();
-    sim.record_event(
-        "Pod",
+    ctx.record_pod_event(
         &name,
         "Warning",
         "BackOff",
@@ -418,8 +418,7 @@ pub fn restart_on_failure(sim: &mut Simulation, pod: PodId, succeeded: bool) -> 
     );
     // The restart count rises when the back-off ends and the kubelet starts the
     // container again (restart_container), not at the crash.
-    sim.engine
-        .schedule_in(backoff, Event::ContainerRestart { pod, generation });
-    sim.notify_owner(pod);
+    ctx.after(backoff, KubeletTimer::ContainerRestart { pod, generation });
+    ctx.notify_owner(pod);
     true
 }

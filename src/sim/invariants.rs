@@ -224,12 +224,13 @@ fn check_counters(sim: &Simulation) -> Result<(), Violation> {
             _ => {}
         }
     }
-    if (pending, running) != (sim.pods_pending, sim.pods_running) {
+    if (pending, running) != (sim.pod_counts.pending(), sim.pod_counts.running()) {
         return Err(Violation::new(
             "the pod counters equal a recount",
             format!(
                 "counters pending {} running {}, recount pending {pending} running {running}",
-                sim.pods_pending, sim.pods_running
+                sim.pod_counts.pending(),
+                sim.pod_counts.running()
             ),
         ));
     }

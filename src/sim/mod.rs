@@ -9,8 +9,10 @@ pub mod drain;
 pub mod event;
 pub mod fit;
 pub mod invariants;
+mod kubelet_context;
 pub mod liveness;
 pub mod node_lifecycle;
+pub mod pod_counts;
 pub mod projection;
 mod run_error;
 mod run_summary;
@@ -65,10 +67,8 @@ pub struct Simulation {
     pub gpu: Option<ResourceIdx>,
     /// Node lifecycle, faults, Services, PDBs and drains.
     pub lifecycle: node_lifecycle::NodeLifecycle,
-    /// Pods in phase Pending and not being deleted.
-    pub pods_pending: u64,
-    /// Pods in phase Running and not being deleted.
-    pub pods_running: u64,
+    /// Pods in phase Pending and in phase Running (not being deleted).
+    pub pod_counts: pod_counts::PodCounts,
     /// The liveness guard.
     pub liveness: liveness::Liveness,
     /// The invariant checker (cheap checks always, every invariant under `--check`).
@@ -165,7 +165,7 @@ impl Simulation {
         let name = pod.name.clone();
         let id = self.cluster.add_pod(pod);
         kubelet::pod_created(self, id);
-        self.pods_pending += 1;
+        self.pod_counts.created();
         if !owner_name.is_empty() {
             self.record_event(
                 owner_kind,
@@ -228,6 +228,11 @@ impl Simulation {
         self.notify_owner(p);
     }
 
+    /// Pod `p`'s containers started (again): its phase is Running.
+    pub fn pod_started(&mut self, p: PodId) {
+        self.pod_counts.start(&mut self.cluster.pods[p.ix()]);
+    }
+
     /// Pod `p`'s containers failed and will not restart (phase Failed).
     pub fn pod_failed_on_node(&mut self, p: PodId) {
         self.pod_finished(p, false);
@@ -236,16 +241,12 @@ impl Simulation {
     fn pod_finished(&mut self, p: PodId, succeeded: bool) {
         let now = self.engine.now();
         let pod = &mut self.cluster.pods[p.ix()];
-        if pod.phase == PodPhase::Running {
-            self.pods_running -= 1;
-        } else if pod.phase == PodPhase::Pending {
-            self.pods_pending -= 1;
-        }
-        pod.phase = if succeeded {
+        let phase = if succeeded {
             PodPhase::Succeeded
         } else {
             PodPhase::Failed
         };
+        self.pod_counts.finish(pod, phase);
         pod.ready = false;
         pod.times.finished = Some(now);
         let name = pod.name.clone();
@@ -285,7 +286,7 @@ impl Simulation {
             ),
             gpu,
             nodes_used: c.nodes_used as u64,
-            pending: self.pods_pending,
+            pending: self.pod_counts.pending(),
             queue: self.scheduler.queue.len() as u64,
         };
         self.recorder.count_fleet(&c.nodes, false);
@@ -311,8 +312,8 @@ impl Simulation {
             .unwrap_or(0.0);
         self.recorder.samples.push(Sample {
             time: now,
-            pods_pending: self.pods_pending,
-            pods_running: self.pods_running,
+            pods_pending: self.pod_counts.pending(),
+            pods_running: self.pod_counts.running(),
             cpu_allocated_ratio: ratio(c.requested_total.get(CPU), c.allocatable_total.get(CPU)),
             memory_allocated_ratio: ratio(
                 c.requested_total.get(MEMORY),
@@ -389,10 +390,6 @@ impl Simulation {
             Event::ImagePullDone { node, image } => kubelet::images::pull_done(self, node, image),
             Event::ContainerStarted { pod, generation } => {
                 if self.live(pod, generation) {
-                    if self.cluster.pods[pod.ix()].phase == PodPhase::Pending {
-                        self.pods_pending -= 1;
-                        self.pods_running += 1;
-                    }
                     kubelet::container_started(self, pod);
                 }
             }

@@ -21,11 +21,7 @@ pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: u64) {
     }
     let on_node = pod.node.is_some() && !pod.released;
     let now = sim.now();
-    match pod.phase {
-        PodPhase::Pending => sim.pods_pending -= 1,
-        PodPhase::Running => sim.pods_running -= 1,
-        _ => {}
-    }
+    sim.pod_counts.leave(pod.phase);
     sim.cluster.mark_deleting(p);
     let pod = &mut sim.cluster.pods[p.ix()];
     pod.ready = false;

@@ -191,9 +191,8 @@ fn bind_to_named_node(sim: &mut Simulation, p: PodId, node_name: &str) {
         .fits_in(&sim.cluster.nodes.allocatable[node.ix()])
     {
         let pod = &mut sim.cluster.pods[p.ix()];
-        pod.phase = PodPhase::Failed;
+        sim.pod_counts.finish(pod, PodPhase::Failed);
         pod.times.finished = Some(now);
-        sim.pods_pending -= 1;
         let name = pod.name.clone();
         sim.record_event(
             "Pod",

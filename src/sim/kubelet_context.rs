@@ -1,0 +1,99 @@
+//! The simulation as the kubelet model sees it: [`KubeletContext`] implemented over
+//! [`Simulation`]; the kubelet's timers become the simulation's events.
+
+use super::event::Event;
+use super::Simulation;
+use crate::cluster::{Cluster, ImageId, NodeIdx, Pod, PodId};
+use crate::controllers;
+use crate::engine::SimTime;
+use crate::kubelet::{KubeletContext, KubeletTimer, Kubelets};
+use crate::model::runtime::RuntimeModel;
+
+impl KubeletContext for Simulation {
+    fn now(&self) -> SimTime {
+        self.engine.now()
+    }
+
+    fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    fn runtime(&self) -> &RuntimeModel {
+        &self.runtime
+    }
+
+    fn kubelets(&mut self) -> &mut Kubelets {
+        &mut self.kubelets
+    }
+
+    fn kubelets_and_runtime(&mut self) -> (&mut Kubelets, &RuntimeModel) {
+        (&mut self.kubelets, &self.runtime)
+    }
+
+    fn pod_status(&mut self, p: PodId) -> &mut Pod {
+        &mut self.cluster.pods[p.ix()]
+    }
+
+    fn image_id(&mut self, name: &str) -> ImageId {
+        self.cluster.image_id(name)
+    }
+
+    fn image_stored(&mut self, node: NodeIdx, image: ImageId) {
+        self.cluster.add_image(node, image);
+    }
+
+    fn after(&mut self, delay_ms: u64, timer: KubeletTimer) {
+        self.engine.schedule_in(delay_ms, event_of(timer));
+    }
+
+    fn containers_started(&mut self, p: PodId) {
+        self.pod_started(p);
+    }
+
+    fn pod_ready(&mut self, p: PodId) {
+        Simulation::pod_ready(self, p);
+    }
+
+    fn pod_failed(&mut self, p: PodId) {
+        self.pod_failed_on_node(p);
+    }
+
+    fn notify_owner(&mut self, p: PodId) {
+        Simulation::notify_owner(self, p);
+    }
+
+    fn next_exit_code(&mut self, p: PodId) -> i32 {
+        controllers::job::next_exit_code(self, p)
+    }
+
+    fn record_pod_event(&mut self, pod: &str, kind: &'static str, reason: &str, message: String) {
+        self.record_event("Pod", pod, kind, reason, message);
+    }
+}
+
+/// The simulation event that fires kubelet timer `timer`.
+fn event_of(timer: KubeletTimer) -> Event {
+    match timer {
+        KubeletTimer::ImagePulled { pod, generation } => Event::ImagePulled { pod, generation },
+        KubeletTimer::ImagePullDone { node, image } => Event::ImagePullDone { node, image },
+        KubeletTimer::ContainerStarted { pod, generation } => {
+            Event::ContainerStarted { pod, generation }
+        }
+        KubeletTimer::PodReady { pod, generation } => Event::PodReady { pod, generation },
+        KubeletTimer::PodFinished {
+            pod,
+            generation,
+            succeeded,
+        } => Event::PodFinished {
+            pod,
+            generation,
+            succeeded,
+        },
+        KubeletTimer::ContainerCrashed { pod, generation } => {
+            Event::ContainerCrashed { pod, generation }
+        }
+        KubeletTimer::ContainerRestart { pod, generation } => {
+            Event::ContainerRestart { pod, generation }
+        }
+    }
+}
