@@ -4,9 +4,9 @@
 
 use k8sim::cluster::{Owner, PodPhase};
 use k8sim::controllers::garbage_collector::present;
+use k8sim::controllers::ControllerRef;
 use k8sim::engine::SimTime;
 use k8sim::input::scenario::load;
-use k8sim::sim::event::ControllerRef;
 use k8sim::sim::Simulation;
 use std::fs;
 use std::path::PathBuf;

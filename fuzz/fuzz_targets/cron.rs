@@ -5,7 +5,8 @@
 #![no_main]
 
 use chrono::{TimeZone, Utc};
-use k8sim::controllers::cronjob::{parse_schedule, parse_time_zone, schedule_times};
+use k8sim::controllers::cronjob::schedule_times;
+use k8sim::model::cron::{parse_schedule, parse_time_zone};
 use k8sim::input::cron::check_fields;
 use libfuzzer_sys::fuzz_target;
 

@@ -119,39 +119,4 @@ mod tests {
             check((1i64 << (shift - 1)) + 1);
         }
     }
-
-    #[test]
-    fn out_of_range_divisors_fall_back() {
-        use crate::scheduler::plugins::node_resources_fit::{
-            least_requested_score, most_requested_score,
-        };
-        for d in [-5, 0, MAX_DIVISOR + 1, i64::MAX / 200] {
-            let e = ExactDiv::new(d);
-            for r in [-7, 0, 1, d / 3, d] {
-                assert_eq!(e.least_requested(r), least_requested_score(r, d), "{r} {d}");
-                assert_eq!(e.most_requested(r), most_requested_score(r, d), "{r} {d}");
-            }
-        }
-    }
-
-    #[test]
-    fn exact_for_pseudo_random_divisors() {
-        use crate::scheduler::plugins::node_resources_fit::{
-            least_requested_score, most_requested_score,
-        };
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let bits = 1 + (x % 56) as u32;
-            let d = 1 + (x >> 8) as i64 % (1i64 << bits);
-            let e = ExactDiv::new(d);
-            let n = ((x >> 3) as i64).rem_euclid(100 * d + 1);
-            assert_eq!(e.div_small(n), n / d, "{n} / {d}");
-            let r = n / 100 - (x % 3) as i64;
-            assert_eq!(e.least_requested(r), least_requested_score(r, d), "{r} {d}");
-            assert_eq!(e.most_requested(r), most_requested_score(r, d), "{r} {d}");
-        }
-    }
 }

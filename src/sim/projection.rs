@@ -15,13 +15,13 @@
 
 use super::setup::MAX_NODE_SAMPLES;
 use crate::cluster::Pod;
-use crate::controllers::cronjob::{parse_schedule, parse_time_zone};
 use crate::engine::budget::Budget;
 use crate::engine::Limits;
 use crate::input::manifest::Object;
 use crate::input::scenario::Scenario;
 use crate::input::timeline::Action;
 use crate::metrics::{NodeSample, Sample};
+use crate::model::cron::{parse_schedule, parse_time_zone};
 use crate::model::thousands::thousands;
 use crate::model::workload::{ConcurrencyPolicy, CronJob, JobSpec, PodManagementPolicy};
 use chrono::{TimeZone, Utc};

@@ -233,9 +233,10 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
             );
         }
         Object::CronJob(c) => {
-            let cron = cronjob::parse_schedule(&c.schedule).map_err(SetupError::Workload)?;
-            let tz =
-                cronjob::parse_time_zone(c.time_zone.as_deref()).map_err(SetupError::Workload)?;
+            let cron =
+                crate::model::cron::parse_schedule(&c.schedule).map_err(SetupError::Workload)?;
+            let tz = crate::model::cron::parse_time_zone(c.time_zone.as_deref())
+                .map_err(SetupError::Workload)?;
             cronjob::add(sim, c.clone(), cron, tz);
         }
         Object::DaemonSet(d) => {

@@ -313,3 +313,41 @@ pub fn broken_linear(shape: &[(i64, i64)], p: i64) -> i64 {
     }
     shape.last().map(|&(_, s)| s).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The exact division behind the cluster's score columns ([`ExactDiv`]) scores as the
+    //! plain formulas above do.
+
+    use super::{least_requested_score, most_requested_score};
+    use crate::cluster::divide::{ExactDiv, MAX_DIVISOR};
+
+    #[test]
+    fn out_of_range_divisors_fall_back() {
+        for d in [-5, 0, MAX_DIVISOR + 1, i64::MAX / 200] {
+            let e = ExactDiv::new(d);
+            for r in [-7, 0, 1, d / 3, d] {
+                assert_eq!(e.least_requested(r), least_requested_score(r, d), "{r} {d}");
+                assert_eq!(e.most_requested(r), most_requested_score(r, d), "{r} {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn exact_for_pseudo_random_divisors() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let bits = 1 + (x % 56) as u32;
+            let d = 1 + (x >> 8) as i64 % (1i64 << bits);
+            let e = ExactDiv::new(d);
+            let n = ((x >> 3) as i64).rem_euclid(100 * d + 1);
+            assert_eq!(e.div_small(n), n / d, "{n} / {d}");
+            let r = n / 100 - (x % 3) as i64;
+            assert_eq!(e.least_requested(r), least_requested_score(r, d), "{r} {d}");
+            assert_eq!(e.most_requested(r), most_requested_score(r, d), "{r} {d}");
+        }
+    }
+}

@@ -157,7 +157,7 @@ pub fn cron_job(ctx: &mut Ctx, r: &raw::CronJob) -> CronJob {
     if !schedule.is_empty() {
         let checked = crate::input::cron::check_fields(&schedule)
             .map_err(|e| format!("invalid schedule {schedule:?}: {e}"))
-            .and_then(|()| crate::controllers::cronjob::parse_schedule(&schedule).map(|_| ()));
+            .and_then(|()| crate::model::cron::parse_schedule(&schedule).map(|_| ()));
         if let Err(e) = checked {
             let line = r
                 .spec
@@ -168,9 +168,9 @@ pub fn cron_job(ctx: &mut Ctx, r: &raw::CronJob) -> CronJob {
             ctx.error(line, "spec.schedule", e);
         }
     }
-    if let Err(e) = crate::controllers::cronjob::parse_time_zone(
-        r.spec.time_zone.as_ref().map(|t| t.value.as_str()),
-    ) {
+    if let Err(e) =
+        crate::model::cron::parse_time_zone(r.spec.time_zone.as_ref().map(|t| t.value.as_str()))
+    {
         let line = r
             .spec
             .time_zone
