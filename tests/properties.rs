@@ -18,7 +18,7 @@ use proptest::test_runner::RngSeed;
 fn fixed(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,
-        rng_seed: RngSeed::Fixed(0x6b38_7369_6d),
+        rng_seed: RngSeed::Fixed(0x006b_3873_696d),
         ..ProptestConfig::default()
     }
 }

@@ -195,6 +195,12 @@ fn implements(plugin: &dyn Plugin, ep: usize) -> bool {
     }
 }
 
+/// A plugin entry of a profile: name, weight (0 = unset) and where it was written.
+type Entry = (String, i64, Origin);
+
+/// A plugin instance with its score weight, as one extension point lists it.
+type Weighted = (Arc<dyn Plugin>, i64);
+
 /// Builds one profile: the v1.36 defaults merged with `pc`'s plugin sets.
 pub fn build_profile(
     pc: &ProfileConfig,
@@ -202,9 +208,26 @@ pub fn build_profile(
     resources: &ResourceNames,
     default_percentage: u32,
 ) -> Result<Profile, ConfigError> {
+    let multi = merged_multi_point(pc, registry);
+    check_plugin_config(pc, registry)?;
+    let mut instances = Instances {
+        pc,
+        registry,
+        resources,
+        built: Vec::new(),
+    };
+    let mut points: Vec<Vec<Weighted>> = vec![Vec::new(); EXTENSION_POINTS.len()];
+    for (ep, list) in points.iter_mut().enumerate().skip(1) {
+        *list = plugins_at_point(ep, &multi, &mut instances)?;
+    }
+    assemble(pc, &points, default_percentage)
+}
+
+/// multiPoint: the defaults minus the disabled ones (`*`: all), then the enabled ones
+/// (an enabled default is replaced in place).
+fn merged_multi_point(pc: &ProfileConfig, registry: &Registry) -> Vec<Entry> {
     let mp = &pc.plugins[0];
-    // multiPoint: defaults minus disabled (`*`: all), then enabled (replacing in place).
-    let mut multi: Vec<(String, i64, Origin)> = if mp.disabled.iter().any(|d| d == "*") {
+    let mut multi: Vec<Entry> = if mp.disabled.iter().any(|d| d == "*") {
         Vec::new()
     } else {
         default_multi_point(registry)
@@ -220,114 +243,164 @@ pub fn build_profile(
             multi.push((e.name.clone(), e.weight, e.origin.clone()));
         }
     }
-    // Instances: one per plugin name, shared by every extension point.
-    let mut instances: Vec<(String, Arc<dyn Plugin>)> = Vec::new();
-    let mut instance = |name: &str, origin: &Origin| -> Result<Arc<dyn Plugin>, ConfigError> {
-        if let Some((_, p)) = instances.iter().find(|(n, _)| n == name) {
+    multi
+}
+
+/// The error for plugin `name`, which the registry does not know, written at `field`.
+fn unknown_plugin(
+    registry: &Registry,
+    origin: &Origin,
+    field: impl Into<String>,
+    name: &str,
+) -> ConfigError {
+    err(
+        origin,
+        field,
+        format!(
+            "unknown plugin {name:?}; known: {}",
+            registry.names().join(", ")
+        ),
+    )
+}
+
+/// Every pluginConfig entry must name a registered plugin.
+fn check_plugin_config(pc: &ProfileConfig, registry: &Registry) -> Result<(), ConfigError> {
+    for (name, _, origin) in &pc.plugin_config {
+        if !registry.contains(name) {
+            return Err(unknown_plugin(registry, origin, "pluginConfig.name", name));
+        }
+    }
+    Ok(())
+}
+
+/// The plugins of one profile built so far: one instance per plugin name, shared by
+/// every extension point, built with the profile's pluginConfig args on first use.
+struct Instances<'a> {
+    /// The profile.
+    pc: &'a ProfileConfig,
+    /// Where constructors are found.
+    registry: &'a Registry,
+    /// The cluster's resource names, for plugins that score resources.
+    resources: &'a ResourceNames,
+    /// Instances built, by plugin name.
+    built: Vec<(String, Arc<dyn Plugin>)>,
+}
+
+impl Instances<'_> {
+    /// The instance of plugin `name`; `origin` locates a build error.
+    fn get(&mut self, name: &str, origin: &Origin) -> Result<Arc<dyn Plugin>, ConfigError> {
+        if let Some((_, p)) = self.built.iter().find(|(n, _)| n == name) {
             return Ok(p.clone());
         }
-        let args = pc
+        let args = self
+            .pc
             .plugin_config
             .iter()
             .find(|(n, _, _)| n == name)
             .map(|(_, a, _)| a.clone())
             .unwrap_or(PluginArgs::None);
-        let p = registry
-            .build(name, &args, resources)
+        let p = self
+            .registry
+            .build(name, &args, self.resources)
             .map_err(|m| err(origin, "plugins", m))?;
-        instances.push((name.to_string(), p.clone()));
+        self.built.push((name.to_string(), p.clone()));
         Ok(p)
-    };
-    for (name, _, origin) in &pc.plugin_config {
-        if !registry.contains(name) {
+    }
+}
+
+/// The plugin names of extension point `set`, in order: its enabled entries that
+/// override a multiPoint one, then multiPoint's (unless disabled here), then its other
+/// enabled entries.
+fn names_at_point(set: &PluginSet, multi: &[Entry]) -> Vec<Entry> {
+    let star = set.disabled.iter().any(|d| d == "*");
+    let mut names_here: Vec<Entry> = Vec::new();
+    for e in &set.enabled {
+        if multi.iter().any(|(n, _, _)| *n == e.name) {
+            names_here.push((e.name.clone(), e.weight, e.origin.clone()));
+        }
+    }
+    for (n, w, o) in multi {
+        if star || set.disabled.iter().any(|d| d == n) {
+            continue;
+        }
+        if names_here.iter().any(|(x, _, _)| x == n) {
+            continue;
+        }
+        names_here.push((n.clone(), *w, o.clone()));
+    }
+    for e in &set.enabled {
+        if !names_here.iter().any(|(x, _, _)| *x == e.name) {
+            names_here.push((e.name.clone(), e.weight, e.origin.clone()));
+        }
+    }
+    names_here
+}
+
+/// The plugins of extension point `ep` (an [`EXTENSION_POINTS`] index) with their
+/// weights (0 becomes 1). Each must be known, implement the point (multiPoint plugins
+/// that do not are left out) and have a weight in range.
+fn plugins_at_point(
+    ep: usize,
+    multi: &[Entry],
+    instances: &mut Instances<'_>,
+) -> Result<Vec<Weighted>, ConfigError> {
+    // Copies of the references, so that building instances below may borrow `instances`.
+    let (pc, registry): (&ProfileConfig, &Registry) = (instances.pc, instances.registry);
+    let set = &pc.plugins[ep];
+    let field = format!("plugins.{}", EXTENSION_POINTS[ep]);
+    for e in &set.enabled {
+        if !registry.contains(&e.name) {
+            let at = format!("{field}.enabled");
+            return Err(unknown_plugin(registry, &e.origin, at, &e.name));
+        }
+    }
+    let mut list = Vec::new();
+    for (n, w, o) in names_at_point(set, multi) {
+        let from_multi = set.enabled.iter().all(|e| e.name != n);
+        if !registry.contains(&n) {
+            return Err(unknown_plugin(
+                registry,
+                &o,
+                "plugins.multiPoint.enabled",
+                &n,
+            ));
+        }
+        let p = instances.get(&n, &o)?;
+        if !implements(p.as_ref(), ep) {
+            if from_multi {
+                continue;
+            }
             return Err(err(
-                origin,
-                "pluginConfig.name",
+                &o,
+                format!("{field}.enabled"),
                 format!(
-                    "unknown plugin {name:?}; known: {}",
-                    registry.names().join(", ")
+                    "plugin {n:?} does not implement the {} extension point",
+                    EXTENSION_POINTS[ep]
                 ),
             ));
         }
+        if !(0..=MAX_WEIGHT).contains(&w) {
+            return Err(err(
+                &o,
+                format!("{field}.enabled.weight"),
+                format!(
+                    "weight {w} of plugin {n:?} must be between 0 and {MAX_WEIGHT} (0 means 1)"
+                ),
+            ));
+        }
+        list.push((p, if w == 0 { 1 } else { w }));
     }
-    // Per extension point: overrides, then multiPoint, then the other specific ones.
-    let mut points: Vec<Vec<(Arc<dyn Plugin>, i64)>> = vec![Vec::new(); EXTENSION_POINTS.len()];
-    for (ep, list) in points.iter_mut().enumerate().skip(1) {
-        let set = &pc.plugins[ep];
-        let field = format!("plugins.{}", EXTENSION_POINTS[ep]);
-        for e in &set.enabled {
-            if !registry.contains(&e.name) {
-                return Err(err(
-                    &e.origin,
-                    format!("{field}.enabled"),
-                    format!(
-                        "unknown plugin {:?}; known: {}",
-                        e.name,
-                        registry.names().join(", ")
-                    ),
-                ));
-            }
-        }
-        let star = set.disabled.iter().any(|d| d == "*");
-        let mut names_here: Vec<(String, i64, Origin)> = Vec::new();
-        for e in &set.enabled {
-            if multi.iter().any(|(n, _, _)| *n == e.name) {
-                names_here.push((e.name.clone(), e.weight, e.origin.clone()));
-            }
-        }
-        for (n, w, o) in &multi {
-            if star || set.disabled.iter().any(|d| d == n) {
-                continue;
-            }
-            if names_here.iter().any(|(x, _, _)| x == n) {
-                continue;
-            }
-            names_here.push((n.clone(), *w, o.clone()));
-        }
-        for e in &set.enabled {
-            if !names_here.iter().any(|(x, _, _)| *x == e.name) {
-                names_here.push((e.name.clone(), e.weight, e.origin.clone()));
-            }
-        }
-        for (n, w, o) in names_here {
-            let from_multi = set.enabled.iter().all(|e| e.name != n);
-            if !registry.contains(&n) {
-                return Err(err(
-                    &o,
-                    "plugins.multiPoint.enabled",
-                    format!(
-                        "unknown plugin {n:?}; known: {}",
-                        registry.names().join(", ")
-                    ),
-                ));
-            }
-            let p = instance(&n, &o)?;
-            if !implements(p.as_ref(), ep) {
-                if from_multi {
-                    continue;
-                }
-                return Err(err(
-                    &o,
-                    format!("{field}.enabled"),
-                    format!(
-                        "plugin {n:?} does not implement the {} extension point",
-                        EXTENSION_POINTS[ep]
-                    ),
-                ));
-            }
-            if !(0..=MAX_WEIGHT).contains(&w) {
-                return Err(err(
-                    &o,
-                    format!("{field}.enabled.weight"),
-                    format!(
-                        "weight {w} of plugin {n:?} must be between 0 and {MAX_WEIGHT} (0 means 1)"
-                    ),
-                ));
-            }
-            list.push((p, if w == 0 { 1 } else { w }));
-        }
-    }
-    let take = |ep: &str| -> Vec<(Arc<dyn Plugin>, i64)> {
+    Ok(list)
+}
+
+/// The profile from the plugins of each extension point (`points`, by
+/// [`EXTENSION_POINTS`] index): exactly one queueSort plugin, at least one bind plugin.
+fn assemble(
+    pc: &ProfileConfig,
+    points: &[Vec<Weighted>],
+    default_percentage: u32,
+) -> Result<Profile, ConfigError> {
+    let take = |ep: &str| -> Vec<Weighted> {
         let i = EXTENSION_POINTS
             .iter()
             .position(|e| *e == ep)
@@ -353,18 +426,6 @@ pub fn build_profile(
             "at least one bind plugin must be enabled",
         ));
     }
-    let plain = |v: Vec<(Arc<dyn Plugin>, i64)>| v.into_iter().map(|(p, _)| p).collect();
-    // preFilter/filter and preScore/score name the same plugins: kube runs PreFilter of
-    // every filter plugin; here the two lists are merged, filter order first.
-    let mut filters: Vec<Arc<dyn Plugin>> = plain(take("filter"));
-    for p in plain(take("preFilter")) {
-        if !filters
-            .iter()
-            .any(|f: &Arc<dyn Plugin>| f.name() == p.name())
-        {
-            filters.push(p);
-        }
-    }
     let scores = take("score")
         .into_iter()
         .map(|(plugin, weight)| WeightedScore { plugin, weight })
@@ -373,7 +434,7 @@ pub fn build_profile(
         scheduler_name: pc.scheduler_name.clone(),
         queue_sort: queue_sort[0].0.clone(),
         pre_enqueue: plain(take("preEnqueue")),
-        filters,
+        filters: merged_filters(take("filter"), take("preFilter")),
         post_filters: plain(take("postFilter")),
         scores,
         reserves: plain(take("reserve")),
@@ -385,6 +446,23 @@ pub fn build_profile(
             .percentage_of_nodes_to_score
             .unwrap_or(default_percentage),
     })
+}
+
+/// The plugins of `list` without their weights.
+fn plain(list: Vec<Weighted>) -> Vec<Arc<dyn Plugin>> {
+    list.into_iter().map(|(p, _)| p).collect()
+}
+
+/// preFilter/filter and preScore/score name the same plugins: kube runs PreFilter of
+/// every filter plugin; here the two lists are merged, filter order first.
+fn merged_filters(filter: Vec<Weighted>, pre_filter: Vec<Weighted>) -> Vec<Arc<dyn Plugin>> {
+    let mut filters = plain(filter);
+    for p in plain(pre_filter) {
+        if !filters.iter().any(|f| f.name() == p.name()) {
+            filters.push(p);
+        }
+    }
+    filters
 }
 
 /// Builds every profile of `config`; profiles must name distinct schedulers and share

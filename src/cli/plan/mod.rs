@@ -20,11 +20,11 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use answer::{answer_line, candidate_rows, candidate_table, curves, plan_csv};
 use faults::fault_cases;
-use search::{plan_same_count, plan_several_groups, Evaluated, Planner};
+use search::{plan_same_count, plan_several_groups, Answer, Evaluated, Planner};
 
 /// Which failures every candidate must survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -126,12 +126,85 @@ pub fn plan(args: &PlanArgs) -> anyhow::Result<()> {
     }
 }
 
+/// `k8sim plan` inside the worker pool: checks the arguments, searches the counts,
+/// writes the plan folder and prints the answer.
 fn plan_in_pool(args: &PlanArgs) -> anyhow::Result<()> {
+    let (planner, base, target) = prepare(args)?;
+    let mut evaluated: Evaluated = BTreeMap::new();
+    let outcome = if args.node_groups.len() == 1 || args.same_count {
+        plan_same_count(&planner, &mut evaluated)?
+    } else {
+        plan_several_groups(&planner, &base, &mut evaluated)?
+    };
+    planner.bar.finish_and_clear();
+    let headline = headline(&planner, &base, outcome.as_ref(), &evaluated);
+    let rows = candidate_rows(&planner, &evaluated);
+    let answer_nodes = outcome
+        .as_ref()
+        .map(|a| a.counts.iter().map(|n| *n as f64).sum());
+    let written = PlanPage {
+        scenario: &base.name,
+        headline: &headline,
+        rows: &rows,
+        answer_nodes,
+    };
+    let dir = write_plan(&planner, &evaluated, &target, &written)?;
+    if outcome.is_some() {
+        println!("{headline}");
+    }
+    print!("{}", candidate_table(&rows));
+    println!("plan: {}", dir.display());
+    if outcome.is_none() {
+        bail!("{headline}; raise --max or relax the SLOs");
+    }
+    Ok(())
+}
+
+/// Checks the arguments against the scenario before anything runs, and sets up the
+/// search: the planner, the scenario as written and the plan folder to write.
+fn prepare(args: &PlanArgs) -> anyhow::Result<(Planner<'_>, Scenario, PathBuf)> {
     if args.min > args.max {
         bail!("--min {} is larger than --max {}", args.min, args.max);
     }
     let overrides = parse_overrides(&args.set)?;
     let base = load_scenario(Some(&args.scenario), &overrides)?;
+    check_node_groups(args, &base)?;
+    let workloads = workload_names(&base);
+    let slos = args
+        .slos
+        .iter()
+        .map(|s| Slo::parse(s, &workloads).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<Slo>>>()?;
+    let seeds = match &args.seeds {
+        Some(text) => parse_seeds(text).map_err(anyhow::Error::msg)?,
+        None => vec![base.seed],
+    };
+    let scheduler = args
+        .scheduler
+        .clone()
+        .unwrap_or_else(|| base.scheduler.clone());
+    Simulation::with_registry(&base, seeds[0], &scheduler, crate::cli::registry())
+        .with_context(|| format!("scheduler {scheduler:?}"))?;
+    let target = results_path::plan_dir(&args.out, &base.name).map_err(anyhow::Error::msg)?;
+    let faults = fault_cases(args, &base, &scheduler, seeds[0])?;
+    let recover_after_ms = recover_after_ms(args)?;
+    AtomicDir::preflight(&target)
+        .with_context(|| format!("cannot write results to {}", target.display()))?;
+    let planner = Planner {
+        args,
+        overrides,
+        scheduler,
+        seeds,
+        slos,
+        faults,
+        recover_after_ms,
+        bar: progress_bar(args.quiet),
+    };
+    Ok((planner, base, target))
+}
+
+/// Every `--node-group` must name a node group of the scenario, and only once.
+fn check_node_groups(args: &PlanArgs, base: &Scenario) -> anyhow::Result<()> {
     for g in &args.node_groups {
         if !base
             .nodes
@@ -156,25 +229,12 @@ fn plan_in_pool(args: &PlanArgs) -> anyhow::Result<()> {
     if unique.len() != args.node_groups.len() {
         bail!("--node-group: a group is named twice");
     }
-    let workloads = workload_names(&base);
-    let slos = args
-        .slos
-        .iter()
-        .map(|s| Slo::parse(s, &workloads).map_err(anyhow::Error::msg))
-        .collect::<anyhow::Result<Vec<Slo>>>()?;
-    let seeds = match &args.seeds {
-        Some(text) => parse_seeds(text).map_err(anyhow::Error::msg)?,
-        None => vec![base.seed],
-    };
-    let scheduler = args
-        .scheduler
-        .clone()
-        .unwrap_or_else(|| base.scheduler.clone());
-    Simulation::with_registry(&base, seeds[0], &scheduler, crate::cli::registry())
-        .with_context(|| format!("scheduler {scheduler:?}"))?;
-    let target = results_path::plan_dir(&args.out, &base.name).map_err(anyhow::Error::msg)?;
-    let faults = fault_cases(args, &base, &scheduler, seeds[0])?;
-    let recover_after_ms = match &args.recover_after {
+    Ok(())
+}
+
+/// `--recover-after` in ms; it only makes sense with `--faults zones` or `nodes`.
+fn recover_after_ms(args: &PlanArgs) -> anyhow::Result<Option<u64>> {
+    Ok(match &args.recover_after {
         Some(_) if args.faults == FaultMode::None => {
             bail!("--recover-after needs --faults zones or --faults nodes")
         }
@@ -182,10 +242,13 @@ fn plan_in_pool(args: &PlanArgs) -> anyhow::Result<()> {
             Some(parse_duration_ms(t).map_err(|e| anyhow::anyhow!("--recover-after {t:?}: {e}"))?)
         }
         None => None,
-    };
-    AtomicDir::preflight(&target)
-        .with_context(|| format!("cannot write results to {}", target.display()))?;
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+    })
+}
+
+/// A spinner with the runs done and the time spent; hidden with `--quiet` or when
+/// stderr is not a terminal.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
@@ -194,70 +257,79 @@ fn plan_in_pool(args: &PlanArgs) -> anyhow::Result<()> {
         ProgressStyle::with_template("{spinner} {pos} runs · {elapsed} · {msg}")
             .expect("valid template"),
     );
-    let planner = Planner {
-        args,
-        overrides,
-        scheduler,
-        seeds,
-        slos,
-        faults,
-        recover_after_ms,
-        bar,
-    };
-    let mut evaluated: Evaluated = BTreeMap::new();
-    let outcome = if args.node_groups.len() == 1 || args.same_count {
-        plan_same_count(&planner, &mut evaluated)?
-    } else {
-        plan_several_groups(&planner, &base, &mut evaluated)?
-    };
-    planner.bar.finish_and_clear();
+    bar
+}
+
+/// The answer line, or (no answer) the line saying no count up to `--max` meets the SLOs.
+fn headline(
+    planner: &Planner,
+    base: &Scenario,
+    outcome: Option<&Answer>,
+    evaluated: &Evaluated,
+) -> String {
     let slo_list = planner
         .slos
         .iter()
         .map(|s| s.text.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let headline = match &outcome {
-        Some(answer) => answer_line(&planner, &base, answer, &evaluated),
+    match outcome {
+        Some(answer) => answer_line(planner, base, answer, evaluated),
         None => format!(
             "no count up to --max {} meets every SLO ({slo_list})",
-            args.max
+            planner.args.max
         ),
-    };
-    let rows = candidate_rows(&planner, &evaluated);
-    let dir = AtomicDir::create(&target)
+    }
+}
+
+/// What the plan's report page shows besides the plots' data.
+struct PlanPage<'a> {
+    /// The scenario's name.
+    scenario: &'a str,
+    /// The answer line.
+    headline: &'a str,
+    /// Per candidate: counts, runs passed, verdict.
+    rows: &'a [(String, String, &'static str)],
+    /// Nodes of the answer, marked on the plots.
+    answer_nodes: Option<f64>,
+}
+
+/// Writes the plan folder `target` all at once: plan.csv, the plots and report.html.
+/// Returns the folder written.
+fn write_plan(
+    planner: &Planner,
+    evaluated: &Evaluated,
+    target: &Path,
+    page: &PlanPage,
+) -> anyhow::Result<PathBuf> {
+    let dir = AtomicDir::create(target)
         .with_context(|| format!("cannot write results to {}", target.display()))?;
     write_file(
         &dir.path().join("plan.csv"),
-        plan_csv(&planner, &evaluated).as_bytes(),
+        plan_csv(planner, evaluated).as_bytes(),
     )
     .map_err(anyhow::Error::new)
     .and_then(|()| {
-        let answer_nodes = outcome
-            .as_ref()
-            .map(|a| a.counts.iter().map(|n| *n as f64).sum());
-        let plots = render_plan_plots(&curves(&planner, &evaluated), answer_nodes, dir.path())?;
+        let plots = render_plan_plots(&curves(planner, evaluated), page.answer_nodes, dir.path())?;
         let header = ["candidate", "runs passed", "verdict"];
-        let table: Vec<Vec<String>> = rows
+        let table: Vec<Vec<String>> = page
+            .rows
             .iter()
             .map(|(c, p, v)| vec![c.clone(), p.clone(), (*v).to_owned()])
             .collect();
-        report::render_plan_report(dir.path(), &base.name, &headline, &header, &table, &plots)?;
+        report::render_plan_report(
+            dir.path(),
+            page.scenario,
+            page.headline,
+            &header,
+            &table,
+            &plots,
+        )?;
         Ok(())
     })
     .with_context(|| format!("cannot write results into {}", target.display()))?;
-    let dir = dir
-        .commit()
-        .with_context(|| format!("cannot move results into {}", target.display()))?;
-    if outcome.is_some() {
-        println!("{headline}");
-    }
-    print!("{}", candidate_table(&rows));
-    println!("plan: {}", dir.display());
-    if outcome.is_none() {
-        bail!("{headline}; raise --max or relax the SLOs");
-    }
-    Ok(())
+    dir.commit()
+        .with_context(|| format!("cannot move results into {}", target.display()))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub struct Registry {
     entries: BTreeMap<String, Constructor>,
 }
 
+/// A constructor for a plugin that refuses args.
 fn no_args<P: Plugin + 'static>(make: fn() -> P) -> Constructor {
     Box::new(move |args, _| match args {
         PluginArgs::None => Ok(Arc::new(make()) as Arc<dyn Plugin>),
@@ -24,8 +25,216 @@ fn no_args<P: Plugin + 'static>(make: fn() -> P) -> Constructor {
     })
 }
 
+/// `resources` args as (resource, weight) pairs.
 fn resource_list(specs: &[ResourceSpec]) -> Vec<(ResourceIdx, i64)> {
     specs.iter().map(|s| (s.resource, s.weight)).collect()
+}
+
+/// The volume plugins, which read the storage model.
+fn storage_plugins() -> Vec<(&'static str, Constructor)> {
+    vec![
+        (
+            names::VOLUME_RESTRICTIONS,
+            no_args(|| volume_restrictions::VolumeRestrictions),
+        ),
+        (
+            names::VOLUME_BINDING,
+            no_args(|| volume_binding::VolumeBinding),
+        ),
+        (names::VOLUME_ZONE, no_args(|| volume_zone::VolumeZone)),
+    ]
+}
+
+/// kube-scheduler's plugins that take no args.
+fn kube_plugins_without_args() -> Vec<(&'static str, Constructor)> {
+    vec![
+        (
+            names::PRIORITY_SORT,
+            no_args(|| priority_sort::PrioritySort),
+        ),
+        (
+            names::SCHEDULING_GATES,
+            no_args(|| scheduling_gates::SchedulingGates),
+        ),
+        (
+            names::NODE_UNSCHEDULABLE,
+            no_args(|| node_unschedulable::NodeUnschedulable),
+        ),
+        (names::NODE_NAME, no_args(|| node_name::NodeName)),
+        (names::NODE_PORTS, no_args(|| node_ports::NodePorts)),
+        (
+            names::NODE_AFFINITY,
+            no_args(|| node_affinity::NodeAffinity),
+        ),
+        (
+            names::TAINT_TOLERATION,
+            no_args(|| taint_toleration::TaintToleration),
+        ),
+        (
+            names::IMAGE_LOCALITY,
+            no_args(image_locality::ImageLocality::default),
+        ),
+        (
+            names::DEFAULT_BINDER,
+            no_args(|| default_binder::DefaultBinder),
+        ),
+    ]
+}
+
+/// kube-scheduler's plugins configured by `pluginConfig` args.
+fn kube_plugins_with_args() -> Vec<(&'static str, Constructor)> {
+    vec![
+        (
+            names::NODE_RESOURCES_FIT,
+            Box::new(node_resources_fit_with) as Constructor,
+        ),
+        (
+            names::NODE_RESOURCES_BALANCED_ALLOCATION,
+            Box::new(balanced_allocation_with) as Constructor,
+        ),
+        (
+            names::POD_TOPOLOGY_SPREAD,
+            Box::new(pod_topology_spread_with) as Constructor,
+        ),
+        (
+            names::INTER_POD_AFFINITY,
+            Box::new(inter_pod_affinity_with) as Constructor,
+        ),
+        (
+            names::DEFAULT_PREEMPTION,
+            Box::new(default_preemption_with) as Constructor,
+        ),
+    ]
+}
+
+/// k8sim's policy plugins (bin packing, fairness, round robin).
+fn policy_plugins() -> Vec<(&'static str, Constructor)> {
+    vec![
+        (
+            names::DOMINANT_RESOURCE_FAIRNESS,
+            no_args(|| drf::DominantResourceFairness),
+        ),
+        (names::FIRST_FIT, no_args(|| first_fit::FirstFit)),
+        (names::BEST_FIT, no_args(|| best_fit::BestFit)),
+        (names::WORST_FIT, no_args(|| worst_fit::WorstFit)),
+        (
+            names::ROUND_ROBIN,
+            no_args(round_robin::RoundRobin::default),
+        ),
+        (names::TETRIS, no_args(|| tetris::Tetris)),
+    ]
+}
+
+/// NodeResourcesFit from NodeResourcesFitArgs (default: LeastAllocated over `res`).
+fn node_resources_fit_with(
+    args: &PluginArgs,
+    res: &ResourceNames,
+) -> Result<Arc<dyn Plugin>, String> {
+    let mut fit = node_resources_fit::NodeResourcesFit::new(
+        node_resources_fit::ScoringStrategy::LeastAllocated,
+        res.clone(),
+    );
+    match args {
+        PluginArgs::None => {}
+        PluginArgs::NodeResourcesFit {
+            strategy,
+            resources,
+        } => {
+            fit.strategy = strategy.clone();
+            if !resources.is_empty() {
+                fit.resources = resource_list(resources);
+            }
+        }
+        _ => return Err("expected NodeResourcesFitArgs".into()),
+    }
+    Ok(Arc::new(fit) as Arc<dyn Plugin>)
+}
+
+/// NodeResourcesBalancedAllocation from its args.
+fn balanced_allocation_with(
+    args: &PluginArgs,
+    _: &ResourceNames,
+) -> Result<Arc<dyn Plugin>, String> {
+    let mut b = balanced_allocation::BalancedAllocation::default();
+    match args {
+        PluginArgs::None => {}
+        PluginArgs::BalancedAllocation { resources } => {
+            if !resources.is_empty() {
+                b.resources = resource_list(resources);
+            }
+        }
+        _ => return Err("expected NodeResourcesBalancedAllocationArgs".into()),
+    }
+    Ok(Arc::new(b) as Arc<dyn Plugin>)
+}
+
+/// PodTopologySpread from PodTopologySpreadArgs (`List` replaces the system defaults).
+fn pod_topology_spread_with(
+    args: &PluginArgs,
+    _: &ResourceNames,
+) -> Result<Arc<dyn Plugin>, String> {
+    let mut p = pod_topology_spread::PodTopologySpread::default();
+    match args {
+        PluginArgs::None => {}
+        PluginArgs::PodTopologySpread {
+            system,
+            default_constraints,
+        } => {
+            if !*system {
+                p.system_defaulted = false;
+                p.default_constraints = default_constraints
+                    .iter()
+                    .map(|(skew, key, when)| pod_topology_spread::DefaultConstraint {
+                        max_skew: *skew,
+                        topology_key: key.clone(),
+                        when_unsatisfiable: *when,
+                    })
+                    .collect();
+            }
+        }
+        _ => return Err("expected PodTopologySpreadArgs".into()),
+    }
+    Ok(Arc::new(p) as Arc<dyn Plugin>)
+}
+
+/// InterPodAffinity from InterPodAffinityArgs.
+fn inter_pod_affinity_with(
+    args: &PluginArgs,
+    _: &ResourceNames,
+) -> Result<Arc<dyn Plugin>, String> {
+    let mut p = inter_pod_affinity::InterPodAffinity::default();
+    match args {
+        PluginArgs::None => {}
+        PluginArgs::InterPodAffinity {
+            hard_pod_affinity_weight,
+            ignore_preferred_terms_of_existing_pods,
+        } => {
+            p.hard_pod_affinity_weight = *hard_pod_affinity_weight;
+            p.ignore_preferred_terms_of_existing_pods = *ignore_preferred_terms_of_existing_pods;
+        }
+        _ => return Err("expected InterPodAffinityArgs".into()),
+    }
+    Ok(Arc::new(p) as Arc<dyn Plugin>)
+}
+
+/// DefaultPreemption from DefaultPreemptionArgs.
+fn default_preemption_with(
+    args: &PluginArgs,
+    _: &ResourceNames,
+) -> Result<Arc<dyn Plugin>, String> {
+    let mut p = default_preemption::DefaultPreemption::default();
+    match args {
+        PluginArgs::None => {}
+        PluginArgs::DefaultPreemption {
+            min_candidate_nodes_percentage,
+            min_candidate_nodes_absolute,
+        } => {
+            p.min_candidate_nodes_percentage = *min_candidate_nodes_percentage;
+            p.min_candidate_nodes_absolute = *min_candidate_nodes_absolute;
+        }
+        _ => return Err("expected DefaultPreemptionArgs".into()),
+    }
+    Ok(Arc::new(p) as Arc<dyn Plugin>)
 }
 
 impl Registry {
@@ -35,160 +244,15 @@ impl Registry {
         let mut r = Registry {
             entries: BTreeMap::new(),
         };
-        r.register(
-            names::VOLUME_RESTRICTIONS,
-            no_args(|| volume_restrictions::VolumeRestrictions),
-        );
-        r.register(
-            names::VOLUME_BINDING,
-            no_args(|| volume_binding::VolumeBinding),
-        );
-        r.register(names::VOLUME_ZONE, no_args(|| volume_zone::VolumeZone));
-        r.register(
-            names::PRIORITY_SORT,
-            no_args(|| priority_sort::PrioritySort),
-        );
-        r.register(
-            names::SCHEDULING_GATES,
-            no_args(|| scheduling_gates::SchedulingGates),
-        );
-        r.register(
-            names::NODE_UNSCHEDULABLE,
-            no_args(|| node_unschedulable::NodeUnschedulable),
-        );
-        r.register(names::NODE_NAME, no_args(|| node_name::NodeName));
-        r.register(names::NODE_PORTS, no_args(|| node_ports::NodePorts));
-        r.register(
-            names::NODE_AFFINITY,
-            no_args(|| node_affinity::NodeAffinity),
-        );
-        r.register(
-            names::TAINT_TOLERATION,
-            no_args(|| taint_toleration::TaintToleration),
-        );
-        r.register(
-            names::NODE_RESOURCES_FIT,
-            Box::new(|args, res| {
-                let mut fit = node_resources_fit::NodeResourcesFit::new(
-                    node_resources_fit::ScoringStrategy::LeastAllocated,
-                    res.clone(),
-                );
-                match args {
-                    PluginArgs::None => {}
-                    PluginArgs::NodeResourcesFit {
-                        strategy,
-                        resources,
-                    } => {
-                        fit.strategy = strategy.clone();
-                        if !resources.is_empty() {
-                            fit.resources = resource_list(resources);
-                        }
-                    }
-                    _ => return Err("expected NodeResourcesFitArgs".into()),
-                }
-                Ok(Arc::new(fit) as Arc<dyn Plugin>)
-            }),
-        );
-        r.register(
-            names::NODE_RESOURCES_BALANCED_ALLOCATION,
-            Box::new(|args, _| {
-                let mut b = balanced_allocation::BalancedAllocation::default();
-                match args {
-                    PluginArgs::None => {}
-                    PluginArgs::BalancedAllocation { resources } => {
-                        if !resources.is_empty() {
-                            b.resources = resource_list(resources);
-                        }
-                    }
-                    _ => return Err("expected NodeResourcesBalancedAllocationArgs".into()),
-                }
-                Ok(Arc::new(b) as Arc<dyn Plugin>)
-            }),
-        );
-        r.register(
-            names::IMAGE_LOCALITY,
-            no_args(image_locality::ImageLocality::default),
-        );
-        r.register(
-            names::POD_TOPOLOGY_SPREAD,
-            Box::new(|args, _| {
-                let mut p = pod_topology_spread::PodTopologySpread::default();
-                match args {
-                    PluginArgs::None => {}
-                    PluginArgs::PodTopologySpread {
-                        system,
-                        default_constraints,
-                    } => {
-                        if !*system {
-                            p.system_defaulted = false;
-                            p.default_constraints = default_constraints
-                                .iter()
-                                .map(|(skew, key, when)| pod_topology_spread::DefaultConstraint {
-                                    max_skew: *skew,
-                                    topology_key: key.clone(),
-                                    when_unsatisfiable: *when,
-                                })
-                                .collect();
-                        }
-                    }
-                    _ => return Err("expected PodTopologySpreadArgs".into()),
-                }
-                Ok(Arc::new(p) as Arc<dyn Plugin>)
-            }),
-        );
-        r.register(
-            names::INTER_POD_AFFINITY,
-            Box::new(|args, _| {
-                let mut p = inter_pod_affinity::InterPodAffinity::default();
-                match args {
-                    PluginArgs::None => {}
-                    PluginArgs::InterPodAffinity {
-                        hard_pod_affinity_weight,
-                        ignore_preferred_terms_of_existing_pods,
-                    } => {
-                        p.hard_pod_affinity_weight = *hard_pod_affinity_weight;
-                        p.ignore_preferred_terms_of_existing_pods =
-                            *ignore_preferred_terms_of_existing_pods;
-                    }
-                    _ => return Err("expected InterPodAffinityArgs".into()),
-                }
-                Ok(Arc::new(p) as Arc<dyn Plugin>)
-            }),
-        );
-        r.register(
-            names::DEFAULT_PREEMPTION,
-            Box::new(|args, _| {
-                let mut p = default_preemption::DefaultPreemption::default();
-                match args {
-                    PluginArgs::None => {}
-                    PluginArgs::DefaultPreemption {
-                        min_candidate_nodes_percentage,
-                        min_candidate_nodes_absolute,
-                    } => {
-                        p.min_candidate_nodes_percentage = *min_candidate_nodes_percentage;
-                        p.min_candidate_nodes_absolute = *min_candidate_nodes_absolute;
-                    }
-                    _ => return Err("expected DefaultPreemptionArgs".into()),
-                }
-                Ok(Arc::new(p) as Arc<dyn Plugin>)
-            }),
-        );
-        r.register(
-            names::DEFAULT_BINDER,
-            no_args(|| default_binder::DefaultBinder),
-        );
-        r.register(
-            names::DOMINANT_RESOURCE_FAIRNESS,
-            no_args(|| drf::DominantResourceFairness),
-        );
-        r.register(names::FIRST_FIT, no_args(|| first_fit::FirstFit));
-        r.register(names::BEST_FIT, no_args(|| best_fit::BestFit));
-        r.register(names::WORST_FIT, no_args(|| worst_fit::WorstFit));
-        r.register(
-            names::ROUND_ROBIN,
-            no_args(round_robin::RoundRobin::default),
-        );
-        r.register(names::TETRIS, no_args(|| tetris::Tetris));
+        let families = [
+            storage_plugins(),
+            kube_plugins_without_args(),
+            kube_plugins_with_args(),
+            policy_plugins(),
+        ];
+        for (name, ctor) in families.into_iter().flatten() {
+            r.register(name, ctor);
+        }
         r
     }
 

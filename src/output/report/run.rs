@@ -1,0 +1,202 @@
+//! The report page of a run folder `results/<scenario>/<scheduler>/seed-<n>/`: summary
+//! cards and table, plots, pods, event counts and the other CSV tables.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::html::{
+    escape, file_name, label_and_unit, page_start, push_csv_table, push_links, push_plots,
+    push_table, write_file,
+};
+use super::{PLOTS_DIR, REPORT_FILE};
+use crate::output::plots::{render_run_plots, Plot};
+use crate::output::results_dir::{
+    csv_files, CsvTable, EventRecord, PodRecord, ReportError, RunResults, Summary,
+};
+
+/// Number of slowest-to-schedule pods listed.
+const SLOWEST_PODS: usize = 10;
+
+/// The summary figures shown as cards: (summary column, label).
+const CARDS: [(&str, &str); 8] = [
+    ("pods_created", "pods created"),
+    ("pods_scheduled", "pods scheduled"),
+    ("pods_unschedulable", "pods unschedulable"),
+    ("sched_latency_p95_s", "p95 scheduling latency (s)"),
+    ("pods_never_scheduled", "pods never scheduled"),
+    (
+        "pending_age_p95_s",
+        "p95 wait for a node, never-scheduled included (s)",
+    ),
+    ("cpu_allocated_avg", "mean CPU allocated (0–1)"),
+    ("makespan_s", "makespan (s)"),
+];
+
+/// Renders the report of a run folder `results/<scenario>/<scheduler>/seed-<n>/`: reads its
+/// CSV files, writes the plots as PNG and SVG into `dir/plots/` and a self-contained
+/// `dir/report.html`. The same CSV files always give the same bytes.
+pub fn render_report(dir: &Path) -> Result<(), ReportError> {
+    let run = RunResults::load(dir)?;
+    let plots = render_run_plots(&run, &dir.join(PLOTS_DIR))?;
+    let html = run_html(&run, &plots, &csv_files(dir)?);
+    write_file(&dir.join(REPORT_FILE), &html)
+}
+
+/// Builds the HTML of a run report from its results and rendered plots.
+fn run_html(run: &RunResults, plots: &[Plot], csv_names: &[String]) -> String {
+    let mut out = String::new();
+    push_heading(&mut out, &run.summary);
+    push_summary(&mut out, &run.summary);
+    push_plots(&mut out, plots);
+    push_pods(&mut out, &run.pods);
+    push_events(&mut out, run.events.as_deref());
+    push_other_tables(&mut out, &run.extra);
+    push_links(&mut out, csv_names, plots);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The summary value of column `key` (empty when absent).
+fn summary_value(s: &Summary, key: &str) -> String {
+    s.get(key).unwrap_or("").to_owned()
+}
+
+/// The page head, title line (scenario, scheduler, seed, end time) and the navigation.
+fn push_heading(out: &mut String, s: &Summary) {
+    let get = |k: &str| summary_value(s, k);
+    let title = format!(
+        "k8sim report: {} / {} / seed {}",
+        get("scenario"),
+        get("scheduler"),
+        get("seed")
+    );
+    page_start(out, &title);
+    let _ = write!(
+        out,
+        "<h1>k8sim report</h1>\n<p class=\"sub\">scenario <strong>{}</strong> · scheduler \
+         <strong>{}</strong> · seed <strong>{}</strong> · simulated until {} s</p>\n",
+        escape(&get("scenario")),
+        escape(&get("scheduler")),
+        escape(&get("seed")),
+        escape(&get("sim_end_s"))
+    );
+    out.push_str(
+        "<nav><a href=\"#summary-section\">Summary</a><a href=\"#plots\">Plots</a>\
+         <a href=\"#pods\">Pods</a><a href=\"#events\">Events</a>\
+         <a href=\"#tables\">Other tables</a><a href=\"#files\">Data files</a></nav>\n",
+    );
+}
+
+/// The Summary section: a card per [`CARDS`] figure, then every summary field.
+fn push_summary(out: &mut String, s: &Summary) {
+    out.push_str("<section id=\"summary-section\">\n<h2>Summary</h2>\n<div class=\"cards\">\n");
+    for (key, label) in CARDS {
+        let _ = writeln!(
+            out,
+            "<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>",
+            escape(&summary_value(s, key)),
+            escape(label)
+        );
+    }
+    out.push_str("</div>\n");
+    let rows: Vec<Vec<String>> = s
+        .fields
+        .iter()
+        .map(|(k, v)| {
+            let (label, unit) = label_and_unit(k);
+            vec![label, v.clone(), unit.to_owned()]
+        })
+        .collect();
+    push_table(out, Some("summary"), &["metric", "value", "unit"], &rows);
+    out.push_str("</section>\n");
+}
+
+/// The Pods section: pods per final phase, then the [`SLOWEST_PODS`] slowest to schedule.
+fn push_pods(out: &mut String, pods: &[PodRecord]) {
+    out.push_str("<section id=\"pods\">\n<h2>Pods</h2>\n<h3>Final phase</h3>\n");
+    let mut phases: BTreeMap<&str, u64> = BTreeMap::new();
+    for p in pods {
+        *phases.entry(p.phase.as_str()).or_default() += 1;
+    }
+    let rows: Vec<Vec<String>> = phases
+        .iter()
+        .map(|(k, v)| vec![(*k).to_owned(), v.to_string()])
+        .collect();
+    push_table(out, Some("phases"), &["phase", "pods"], &rows);
+    let mut slow: Vec<(f64, &PodRecord)> = pods
+        .iter()
+        .filter_map(|p| p.sched_latency_s().map(|l| (l, p)))
+        .collect();
+    slow.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    if !slow.is_empty() {
+        let _ = writeln!(out, "<h3>Slowest to schedule (top {SLOWEST_PODS})</h3>");
+        let rows: Vec<Vec<String>> = slow
+            .iter()
+            .take(SLOWEST_PODS)
+            .map(|(l, p)| {
+                vec![
+                    p.name.clone(),
+                    format!("{}/{}", p.owner_kind, p.owner),
+                    p.node.clone().unwrap_or_default(),
+                    format!("{l:.3}"),
+                    p.attempts.to_string(),
+                ]
+            })
+            .collect();
+        let header = ["pod", "owner", "node", "latency (s)", "attempts"];
+        push_table(out, None, &header, &rows);
+    }
+    out.push_str("</section>\n");
+}
+
+/// The Events section: events per type and reason with the first time each was seen,
+/// or a note when the folder has no events.csv.
+fn push_events(out: &mut String, events: Option<&[EventRecord]>) {
+    out.push_str("<section id=\"events\">\n<h2>Events</h2>\n");
+    match events {
+        None => out.push_str(
+            "<p class=\"note\">No events.csv in this folder: a run writes it when it has at most \
+             100,000 events, unless the scenario says <code>metrics.events: all</code> or \
+             <code>none</code>.</p>\n",
+        ),
+        Some(events) => {
+            let mut counts: BTreeMap<(&str, &str), (u64, f64)> = BTreeMap::new();
+            for e in events {
+                let c = counts
+                    .entry((e.kind.as_str(), e.reason.as_str()))
+                    .or_insert((0, e.time_s));
+                c.0 += 1;
+                c.1 = c.1.min(e.time_s);
+            }
+            let rows: Vec<Vec<String>> = counts
+                .iter()
+                .map(|((k, r), (n, first))| {
+                    vec![
+                        (*k).to_owned(),
+                        (*r).to_owned(),
+                        n.to_string(),
+                        format!("{first:.3}"),
+                    ]
+                })
+                .collect();
+            let header = ["type", "reason", "count", "first at (s)"];
+            push_table(out, Some("event-counts"), &header, &rows);
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+/// The Other tables section: each other CSV file of the folder as a table.
+fn push_other_tables(out: &mut String, extra: &[CsvTable]) {
+    out.push_str("<section id=\"tables\">\n<h2>Other tables</h2>\n");
+    if extra.is_empty() {
+        out.push_str("<p class=\"note\">No other CSV files in this folder.</p>\n");
+    }
+    for t in extra {
+        let name = file_name(&t.path);
+        let _ = writeln!(out, "<h3>{}</h3>", escape(&name));
+        push_csv_table(out, t, &name);
+    }
+    out.push_str("</section>\n");
+}
