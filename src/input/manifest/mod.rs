@@ -177,6 +177,17 @@ pub fn load_str(
     }
 }
 
+/// What a document states before its body: its kind and apiVersion, and where.
+struct DocHeader {
+    kind: String,
+    kind_line: u64,
+    api_version: String,
+    /// The document's first line.
+    doc_line: u64,
+}
+
+/// Reads one document of a manifest into `set`: a simulated object, a List's items, or a
+/// count of a kind that is not simulated.
 fn load_document(
     path: &Path,
     doc: &Document<'_>,
@@ -184,99 +195,33 @@ fn load_document(
     set: &mut ManifestSet,
     errors: &mut Vec<InputError>,
 ) {
-    let doc_line = doc.line_offset + 1;
-    let meta: raw::TypeMeta = match parse_document(path, doc) {
-        Ok(m) => m,
+    let header = match doc_header(path, doc) {
+        Ok(h) => h,
         Err(e) => {
             errors.push(e);
             return;
         }
     };
-    let Some(kind) = meta.kind else {
-        errors.push(InputError::new(
-            path,
-            Some(doc_line),
-            "kind",
-            "expected a `kind` (e.g. Deployment) in every document",
-        ));
+    let Some(versions) = accepted_versions(&header.kind) else {
+        unsimulated_kind(path, doc, header, resources, set, errors);
         return;
     };
-    let kind_line = kind.referenced.line() + doc.line_offset;
-    let kind = kind.value;
-    let Some(api_version) = meta
-        .api_version
-        .map(|v| v.value)
-        .filter(|v| !v.trim().is_empty())
-    else {
-        errors.push(InputError::new(
-            path,
-            Some(doc_line),
-            "apiVersion",
-            format!(
-                "missing apiVersion: every object needs one, e.g. `apiVersion: {}` for kind {kind}",
-                accepted_versions(&kind).map(|v| v[0].0).unwrap_or("v1")
-            ),
-        ));
+    if let Err(e) = check_api_version(path, &header, versions, set) {
+        errors.push(e);
         return;
-    };
-    let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
-    let Some(versions) = accepted_versions(&kind) else {
-        if NOT_SIMULATED.contains(&kind.as_str()) && BUILTIN_GROUPS.contains(&group) {
-            if let Some((_, warning)) = REMOVED.iter().find(|(k, _)| *k == kind) {
-                set.warnings
-                    .push(format!("{}:{doc_line}: {warning}", path.display()));
-            }
-            *set.not_simulated.entry(kind).or_default() += 1;
-        } else if kind.ends_with("List") && BUILTIN_GROUPS.contains(&group) {
-            load_list(path, doc, resources, set, errors);
-        } else if !BUILTIN_GROUPS.contains(&group) {
-            errors.push(InputError::new(
-                path,
-                Some(kind_line),
-                "kind",
-                format!("unknown kind {kind:?} of {api_version:?}: custom resources (CRDs) are not built into Kubernetes and k8sim cannot simulate or skip them; remove the document or apply it elsewhere"),
-            ));
-        } else {
-            errors.push(InputError::new(
-                path,
-                Some(kind_line),
-                "kind",
-                format!("unknown kind {kind:?}: expected one of Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, Job, CronJob, DaemonSet, PersistentVolume, PersistentVolumeClaim, StorageClass, PriorityClass, Node, List (or a known kind that is not simulated, such as Service)"),
-            ));
-        }
-        return;
-    };
-    match versions.iter().find(|(v, _)| *v == api_version) {
-        None => {
-            let expected: Vec<&str> = versions.iter().map(|(v, _)| *v).collect();
-            errors.push(InputError::new(
-                path,
-                Some(doc_line),
-                "apiVersion",
-                format!(
-                    "expected apiVersion {} for kind {kind}, found {api_version:?}",
-                    expected.join(" or ")
-                ),
-            ));
-            return;
-        }
-        Some((_, Some(warning))) => set
-            .warnings
-            .push(format!("{}:{doc_line}: {warning}", path.display())),
-        Some((_, None)) => {}
     }
-    if kind == "List" {
+    if header.kind == "List" {
         load_list(path, doc, resources, set, errors);
         return;
     }
     let mut ctx = Ctx {
         file: path,
         line_offset: doc.line_offset,
-        doc_line,
+        doc_line: header.doc_line,
         resources,
         errors: Vec::new(),
     };
-    let object = match convert_kind(&mut ctx, &kind, doc) {
+    let object = match convert_kind(&mut ctx, &header.kind, doc) {
         Ok(o) => o,
         Err(e) => {
             errors.push(e);
@@ -287,8 +232,122 @@ fn load_document(
     set.objects.push(Located {
         object,
         file: path.to_path_buf(),
-        line: doc_line,
+        line: header.doc_line,
     });
+}
+
+/// The document's `kind` and `apiVersion`, both required.
+fn doc_header(path: &Path, doc: &Document<'_>) -> Result<DocHeader, InputError> {
+    let doc_line = doc.line_offset + 1;
+    let meta: raw::TypeMeta = parse_document(path, doc)?;
+    let Some(kind) = meta.kind else {
+        return Err(InputError::new(
+            path,
+            Some(doc_line),
+            "kind",
+            "expected a `kind` (e.g. Deployment) in every document",
+        ));
+    };
+    let kind_line = kind.referenced.line() + doc.line_offset;
+    let kind = kind.value;
+    let Some(api_version) = meta
+        .api_version
+        .map(|v| v.value)
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Err(InputError::new(
+            path,
+            Some(doc_line),
+            "apiVersion",
+            format!(
+                "missing apiVersion: every object needs one, e.g. `apiVersion: {}` for kind {kind}",
+                accepted_versions(&kind).map(|v| v[0].0).unwrap_or("v1")
+            ),
+        ));
+    };
+    Ok(DocHeader {
+        kind,
+        kind_line,
+        api_version,
+        doc_line,
+    })
+}
+
+/// A kind k8sim does not simulate: counted (with a warning if Kubernetes removed it) when
+/// it is a built-in kind, read as a list when it is one (`PodList`, ...), else an error.
+fn unsimulated_kind(
+    path: &Path,
+    doc: &Document<'_>,
+    header: DocHeader,
+    resources: &mut ResourceNames,
+    set: &mut ManifestSet,
+    errors: &mut Vec<InputError>,
+) {
+    let DocHeader {
+        kind,
+        kind_line,
+        api_version,
+        doc_line,
+    } = header;
+    let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+    if NOT_SIMULATED.contains(&kind.as_str()) && BUILTIN_GROUPS.contains(&group) {
+        if let Some((_, warning)) = REMOVED.iter().find(|(k, _)| *k == kind) {
+            set.warnings
+                .push(format!("{}:{doc_line}: {warning}", path.display()));
+        }
+        *set.not_simulated.entry(kind).or_default() += 1;
+    } else if kind.ends_with("List") && BUILTIN_GROUPS.contains(&group) {
+        load_list(path, doc, resources, set, errors);
+    } else if !BUILTIN_GROUPS.contains(&group) {
+        errors.push(InputError::new(
+            path,
+            Some(kind_line),
+            "kind",
+            format!("unknown kind {kind:?} of {api_version:?}: custom resources (CRDs) are not built into Kubernetes and k8sim cannot simulate or skip them; remove the document or apply it elsewhere"),
+        ));
+    } else {
+        errors.push(InputError::new(
+            path,
+            Some(kind_line),
+            "kind",
+            format!("unknown kind {kind:?}: expected one of Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, Job, CronJob, DaemonSet, PersistentVolume, PersistentVolumeClaim, StorageClass, PriorityClass, Node, List (or a known kind that is not simulated, such as Service)"),
+        ));
+    }
+}
+
+/// The document's apiVersion must be one its kind accepts; a deprecated one adds a
+/// warning to `set`.
+fn check_api_version(
+    path: &Path,
+    header: &DocHeader,
+    versions: &[(&str, Option<&str>)],
+    set: &mut ManifestSet,
+) -> Result<(), InputError> {
+    let DocHeader {
+        kind,
+        api_version,
+        doc_line,
+        ..
+    } = header;
+    match versions.iter().find(|(v, _)| v == api_version) {
+        None => {
+            let expected: Vec<&str> = versions.iter().map(|(v, _)| *v).collect();
+            return Err(InputError::new(
+                path,
+                Some(*doc_line),
+                "apiVersion",
+                format!(
+                    "expected apiVersion {} for kind {kind}, found {api_version:?}",
+                    expected.join(" or ")
+                ),
+            ));
+        }
+        Some((_, Some(warning))) => set
+            .warnings
+            .push(format!("{}:{doc_line}: {warning}", path.display())),
+        Some((_, None)) => {}
+    }
+    Ok(())
 }
 
 fn convert_kind(ctx: &mut Ctx, kind: &str, doc: &Document<'_>) -> Result<Object, InputError> {

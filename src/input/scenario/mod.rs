@@ -2,6 +2,7 @@
 //! seed, start and duration. Raw serde structs first, then validation into [`Scenario`].
 
 mod entries;
+mod load;
 mod nodes;
 mod objects;
 mod raw;
@@ -11,12 +12,14 @@ mod runtime;
 pub use crate::model::runtime::{CrashModel, RuntimeModel};
 pub use entries::ZONE_LABEL;
 
+use load::load_from;
+
 use super::duration::parse_duration_ms;
 use super::error::{InputError, InputErrors};
 use super::limits;
-use super::manifest::{self, Located, Object};
+use super::manifest::{self, Located};
 use super::overrides::{self, LineMap, ManifestText, Override};
-use super::timeline::{Action, ApplySource};
+use super::timeline::Action;
 use super::yaml::{parse_document, split_documents};
 use crate::engine::{Budget, Limits, SimTime};
 use crate::model::events_file::EventsFile;
@@ -327,6 +330,8 @@ fn check_projected_size(
     }
 }
 
+/// An optional duration field, in ms: `default` when absent, or (with an error) when it
+/// does not parse.
 fn duration_field(
     file: &Path,
     errors: &mut Vec<InputError>,
@@ -415,245 +420,4 @@ fn budget(file: &Path, raw: &raw::LimitsRaw, errors: &mut Vec<InputError>) -> Bu
         }
     }
     budget
-}
-
-/// Loads a scenario from its text; `edited` holds workload files (by the path written in
-/// the scenario) whose text was changed by overrides.
-fn load_from(
-    path: &Path,
-    text: &str,
-    source: Source<'_>,
-    edited: &[(String, ManifestText)],
-) -> Result<Scenario, InputErrors> {
-    let docs = split_documents(text);
-    if docs.len() != 1 {
-        return Err(InputError::new(
-            path,
-            None,
-            "",
-            format!(
-                "expected exactly one YAML document in a scenario, found {}",
-                docs.len()
-            ),
-        )
-        .into());
-    }
-    let raw: raw::Scenario = parse_document(path, &docs[0])?;
-    let mut errors: Vec<InputError> = Vec::new();
-    let mut resources = ResourceNames::default();
-
-    let (name, name_line) = match &raw.name {
-        Some(n) => (n.value.clone(), Some(n.referenced.line())),
-        None => (
-            path.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "scenario".to_string()),
-            None,
-        ),
-    };
-    // The name is the results folder: it must stay one path component (issue 18).
-    if let Err(e) = crate::input::path_name::check(&name) {
-        let origin = if name_line.is_some() {
-            "scenario name"
-        } else {
-            "scenario name (taken from the file name, as `name:` is not set)"
-        };
-        errors.push(InputError::new(
-            path,
-            Some(name_line.unwrap_or(1)),
-            "name",
-            format!("{origin}: {e}"),
-        ));
-    }
-    let replays = replay::load_traces(
-        path,
-        &source,
-        &raw.workloads,
-        raw.timeline.len(),
-        &mut resources,
-        &mut errors,
-    );
-    let start_epoch_s = match &raw.start {
-        None => replays.start_ts.unwrap_or(DEFAULT_START_EPOCH_S),
-        Some(s) => match chrono::DateTime::parse_from_rfc3339(&s.value) {
-            Ok(t) => t.timestamp(),
-            Err(e) => {
-                errors.push(InputError::new(
-                    path,
-                    Some(s.referenced.line()),
-                    "start",
-                    format!("expected an RFC 3339 instant such as 2026-01-01T00:00:00Z ({e})"),
-                ));
-                0
-            }
-        },
-    };
-    // Without a `duration`, a replayed trace runs to its last event plus a minute.
-    let default_duration =
-        3_600_000.max(replays.span_ms + 60_000 * u64::from(replays.start_ts.is_some()));
-    let duration_ms = duration_field(
-        path,
-        &mut errors,
-        &raw.duration,
-        "duration",
-        default_duration,
-    );
-    if let Some(e) = replays
-        .entries
-        .iter()
-        .find(|e| e.at.as_millis() > duration_ms)
-    {
-        let name = match &e.action {
-            Action::Apply {
-                source: ApplySource::Trace(name),
-                ..
-            }
-            | Action::DeleteFile { file: name, .. } => name.as_str(),
-            _ => "a trace event",
-        };
-        errors.push(InputError::new(
-            path,
-            Some(e.line),
-            "duration",
-            format!(
-                "{name} happens at {} s, beyond the scenario's duration ({} s)",
-                e.at.as_millis() / 1000,
-                duration_ms / 1000
-            ),
-        ));
-    }
-    if duration_ms == 0 {
-        errors.push(InputError::new(
-            path,
-            None,
-            "duration",
-            "expected a positive duration",
-        ));
-    }
-
-    // Cluster: node groups, then Node manifests.
-    let (mut nodes, price_per_hour) =
-        nodes::node_groups(path, &raw.cluster.nodes, &mut resources, &mut errors);
-    let image_sizes =
-        nodes::image_sizes(path, &raw.cluster.image_sizes, &mut resources, &mut errors);
-
-    let mut set = manifest::ManifestSet::default();
-    let mut read_manifests = |list: &[Spanned<String>],
-                              field: &str,
-                              errors: &mut Vec<InputError>| {
-        for (i, rel) in list.iter().enumerate() {
-            let text = match edited.iter().find(|(r, _)| *r == rel.value) {
-                Some((_, m)) if field == "workloads" => Ok((m.path.clone(), m.text.clone())),
-                _ => source.read(&rel.value),
-            };
-            match text {
-                Err(e) => {
-                    errors.push(e.at(path, Some(rel.referenced.line()), format!("{field}[{i}]")))
-                }
-                Ok((mpath, mtext)) => match manifest::load_str(&mpath, &mtext, &mut resources) {
-                    Ok(mut s) => {
-                        set.objects.append(&mut s.objects);
-                        for (k, n) in s.not_simulated {
-                            *set.not_simulated.entry(k).or_default() += n;
-                        }
-                        set.warnings.append(&mut s.warnings);
-                    }
-                    Err(mut errs) => errors.append(&mut errs),
-                },
-            }
-        }
-    };
-    read_manifests(&raw.cluster.manifests, "cluster.manifests", &mut errors);
-    let manifests: Vec<Spanned<String>> = raw
-        .workloads
-        .iter()
-        .filter(|w| !replay::is_trace(&w.value))
-        .cloned()
-        .collect();
-    read_manifests(&manifests, "workloads", &mut errors);
-    for (k, n) in replays.not_simulated {
-        *set.not_simulated.entry(k).or_default() += n;
-    }
-    set.warnings.extend(replays.warnings);
-
-    // Node objects join the cluster; everything else is a workload or storage object.
-    let mut objects = Vec::new();
-    for located in set.objects {
-        match located.object {
-            Object::Node(n) => nodes.push(n),
-            _ => objects.push(located),
-        }
-    }
-    objects::check_duplicates(&nodes, &objects, path, &mut errors);
-    objects::resolve_priorities(&mut objects, &mut errors);
-
-    let mut runtime = runtime::runtime_model(path, &raw.runtime, &mut errors);
-    runtime.recorded_lifetimes = replays.lifetimes;
-
-    let mut known = objects.clone();
-    known.extend(replays.applied);
-    let mut timeline = entries::timeline(
-        path,
-        &source,
-        &raw.timeline,
-        duration_ms,
-        &nodes,
-        &known,
-        &mut resources,
-        &mut errors,
-    );
-    timeline.extend(replays.entries);
-    timeline.sort_by_key(|e| (e.at, e.index));
-    let applied = timeline.iter().flat_map(|e| match &e.action {
-        Action::Apply { objects, .. } => objects.as_slice(),
-        _ => &[],
-    });
-    if errors.is_empty() {
-        // Only on otherwise valid input: a manifest with errors contributes no objects.
-        objects::check_run_duration_keys(
-            path,
-            &raw.runtime.run_duration,
-            known.iter().map(|l| &l.object).chain(applied),
-            &mut errors,
-        );
-    }
-    let (sample_every_ms, warmup_ms, events_file) =
-        metrics_settings(path, &raw.metrics, duration_ms, &mut errors);
-    check_projected_size(path, duration_ms, sample_every_ms, &mut errors);
-    let mut limits = Limits {
-        end_time: SimTime::from_millis(duration_ms),
-        ..Limits::default()
-    };
-    if let Some(m) = raw.limits.max_events {
-        limits.max_events = m;
-    }
-    let budget = budget(path, &raw.limits, &mut errors);
-    if !errors.is_empty() {
-        return Err(InputErrors(errors));
-    }
-    Ok(Scenario {
-        name,
-        seed: raw.seed.unwrap_or(1),
-        start_epoch_s,
-        nodes,
-        scheduler: raw
-            .scheduler
-            .map(|s| s.value)
-            .unwrap_or_else(|| "default".to_string()),
-        objects,
-        not_simulated: set.not_simulated,
-        warnings: set.warnings,
-        runtime,
-        timeline,
-        sample_every_ms,
-        warmup_ms,
-        events_file,
-        limits,
-        budget,
-        resources,
-        source: path.to_path_buf(),
-        price_per_hour,
-        image_sizes,
-        check_invariants: false,
-    })
 }

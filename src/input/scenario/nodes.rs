@@ -7,8 +7,9 @@ use crate::input::error::InputError;
 use crate::input::limits::{self, MAX_NODES};
 use crate::input::manifest::convert::{self as cv, Ctx};
 use crate::input::manifest::raw as raw_manifest;
+use crate::model::labels::Taint;
 use crate::model::node::NodeSpec;
-use crate::model::resources::{ResourceNames, PODS};
+use crate::model::resources::{ResourceNames, Resources, PODS};
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,79 +25,20 @@ pub(super) fn node_groups(
     let mut price_per_hour = BTreeMap::new();
     for (gi, g) in groups.iter().enumerate() {
         let field = format!("cluster.nodes[{gi}]");
-        if let Some(price) = &g.price_per_hour {
-            if price.value.is_finite() && price.value >= 0.0 {
-                price_per_hour.insert(g.name.value.clone(), price.value);
-            } else {
-                errors.push(InputError::new(
-                    path,
-                    Some(price.referenced.line()),
-                    format!("{field}.price_per_hour"),
-                    format!(
-                        "expected a non-negative price per node-hour, found {}",
-                        price.value
-                    ),
-                ));
-            }
+        if let Some(price) = group_price(path, g, &field, errors) {
+            price_per_hour.insert(g.name.value.clone(), price);
         }
-        // Node names are RFC 1123 subdomains, as the API server requires
-        // (`NAME-i` stays one when `NAME` is one and shorter than 253 - 7 characters).
-        if !cv::is_dns_subdomain(&g.name.value) || g.name.value.len() > 246 {
-            errors.push(InputError::new(
-                path,
-                Some(g.name.referenced.line()),
-                format!("{field}.name"),
-                format!(
-                    "expected a lowercase RFC 1123 node name (a-z, 0-9, '-', '.', starting and ending with a letter or digit, at most 246 characters), found {:?}",
-                    g.name.value
-                ),
-            ));
-        }
-        let mut ctx = Ctx {
-            file: path,
-            line_offset: 0,
-            doc_line: g.name.referenced.line(),
-            resources,
-            errors: Vec::new(),
-        };
-        let (mut allocatable, present) =
-            cv::resource_list(&mut ctx, &g.allocatable, &format!("{field}.allocatable"));
-        for required in ["cpu", "memory"] {
-            if !g.allocatable.contains_key(required) {
-                let line = ctx.doc_line;
-                ctx.error(
-                    line,
-                    &format!("{field}.allocatable.{required}"),
-                    "every node group needs allocatable cpu and memory",
-                );
-            }
-        }
-        if !present[PODS.0 as usize] {
-            allocatable.set(PODS, 110);
-        }
-        let taints = cv::taints(&mut ctx, &g.taints, &format!("{field}.taints"));
-        // Checked before a single node is materialised: `count: 2147483647` fails at once.
-        let count = cv::non_negative_at_most(
-            &mut ctx,
-            &g.count.clone().map(Some).unwrap_or(None),
-            &format!("{field}.count"),
-            1,
-            MAX_NODES as i64,
-        );
-        errors.append(&mut ctx.errors);
-        if nodes.len() as u64 + count as u64 > MAX_NODES {
+        check_group_name(path, g, &field, errors);
+        let (allocatable, taints, count) = group_nodes(path, g, &field, resources, errors);
+        let total = nodes.len() as u64 + count as u64;
+        if total > MAX_NODES {
             errors.push(InputError::new(
                 path,
                 Some(g.name.referenced.line()),
                 format!("{field}.count"),
                 format!(
-                    "the node groups add up to {} nodes: {}",
-                    nodes.len() as u64 + count as u64,
-                    limits::over(
-                        nodes.len() as u64 + count as u64,
-                        MAX_NODES,
-                        "nodes in a scenario"
-                    )
+                    "the node groups add up to {total} nodes: {}",
+                    limits::over(total, MAX_NODES, "nodes in a scenario")
                 ),
             ));
             break;
@@ -122,6 +64,89 @@ pub(super) fn node_groups(
         }
     }
     (nodes, price_per_hour)
+}
+
+/// The group's `price_per_hour`, if given and valid (finite, non-negative).
+fn group_price(
+    path: &Path,
+    g: &raw::NodeGroup,
+    field: &str,
+    errors: &mut Vec<InputError>,
+) -> Option<f64> {
+    let price = g.price_per_hour.as_ref()?;
+    if price.value.is_finite() && price.value >= 0.0 {
+        return Some(price.value);
+    }
+    errors.push(InputError::new(
+        path,
+        Some(price.referenced.line()),
+        format!("{field}.price_per_hour"),
+        format!(
+            "expected a non-negative price per node-hour, found {}",
+            price.value
+        ),
+    ));
+    None
+}
+
+/// Node names are RFC 1123 subdomains, as the API server requires (`NAME-i` stays one
+/// when `NAME` is one and shorter than 253 - 7 characters).
+fn check_group_name(path: &Path, g: &raw::NodeGroup, field: &str, errors: &mut Vec<InputError>) {
+    if !cv::is_dns_subdomain(&g.name.value) || g.name.value.len() > 246 {
+        errors.push(InputError::new(
+            path,
+            Some(g.name.referenced.line()),
+            format!("{field}.name"),
+            format!(
+                "expected a lowercase RFC 1123 node name (a-z, 0-9, '-', '.', starting and ending with a letter or digit, at most 246 characters), found {:?}",
+                g.name.value
+            ),
+        ));
+    }
+}
+
+/// What each node of the group gets: allocatable (cpu and memory required, 110 pods by
+/// default) and taints; and how many nodes the group has.
+fn group_nodes(
+    path: &Path,
+    g: &raw::NodeGroup,
+    field: &str,
+    resources: &mut ResourceNames,
+    errors: &mut Vec<InputError>,
+) -> (Resources, Vec<Taint>, i32) {
+    let mut ctx = Ctx {
+        file: path,
+        line_offset: 0,
+        doc_line: g.name.referenced.line(),
+        resources,
+        errors: Vec::new(),
+    };
+    let (mut allocatable, present) =
+        cv::resource_list(&mut ctx, &g.allocatable, &format!("{field}.allocatable"));
+    for required in ["cpu", "memory"] {
+        if !g.allocatable.contains_key(required) {
+            let line = ctx.doc_line;
+            ctx.error(
+                line,
+                &format!("{field}.allocatable.{required}"),
+                "every node group needs allocatable cpu and memory",
+            );
+        }
+    }
+    if !present[PODS.0 as usize] {
+        allocatable.set(PODS, 110);
+    }
+    let taints = cv::taints(&mut ctx, &g.taints, &format!("{field}.taints"));
+    // Checked before a single node is materialised: `count: 2147483647` fails at once.
+    let count = cv::non_negative_at_most(
+        &mut ctx,
+        &g.count.clone().map(Some).unwrap_or(None),
+        &format!("{field}.count"),
+        1,
+        MAX_NODES as i64,
+    );
+    errors.append(&mut ctx.errors);
+    (allocatable, taints, count)
 }
 
 /// Reads `cluster.image_sizes` (image name → size, a quantity such as `150Mi`): the

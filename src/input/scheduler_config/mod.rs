@@ -94,6 +94,30 @@ pub fn parse(
         line_offset: doc.line_offset,
         errors: Vec::new(),
     };
+    check_type(&mut cx, &cfg);
+    not_simulated(&mut cx, &cfg);
+    let pct = percentage(
+        &mut cx,
+        &cfg.percentage_of_nodes_to_score,
+        "percentageOfNodesToScore",
+    );
+    let profiles = cfg
+        .profiles
+        .iter()
+        .enumerate()
+        .map(|(i, sp)| profile(&mut cx, sp, &format!("profiles[{i}]"), resources))
+        .collect();
+    if !cx.errors.is_empty() {
+        return Err(InputErrors(cx.errors));
+    }
+    Ok(SchedulerConfig {
+        profiles,
+        percentage_of_nodes_to_score: pct,
+    })
+}
+
+/// `apiVersion` and `kind` must name a KubeSchedulerConfiguration of [`API_VERSION`].
+fn check_type(cx: &mut Ctx<'_>, cfg: &raw::Config) {
     if cfg.api_version.value != API_VERSION {
         cx.error(
             cfg.api_version.referenced.line(),
@@ -111,94 +135,92 @@ pub fn parse(
             ),
         );
     }
-    not_simulated(&mut cx, &cfg);
-    let pct = percentage(
-        &mut cx,
-        &cfg.percentage_of_nodes_to_score,
-        "percentageOfNodesToScore",
+}
+
+/// One profile (`field`, e.g. `profiles[0]`): its scheduler name, percentage of nodes to
+/// score, plugins by extension point and plugin args.
+fn profile(
+    cx: &mut Ctx<'_>,
+    sp: &Spanned<raw::Profile>,
+    field: &str,
+    resources: &mut ResourceNames,
+) -> ProfileConfig {
+    let p = &sp.value;
+    let mut pc = ProfileConfig::named(
+        p.scheduler_name
+            .as_deref()
+            .unwrap_or(crate::model::pod::DEFAULT_SCHEDULER_NAME),
     );
-    let mut profiles = Vec::new();
-    for (i, sp) in cfg.profiles.iter().enumerate() {
-        let line = sp.referenced.line();
-        let p = &sp.value;
-        let field = format!("profiles[{i}]");
-        let mut pc = ProfileConfig::named(
-            p.scheduler_name
-                .as_deref()
-                .unwrap_or(crate::model::pod::DEFAULT_SCHEDULER_NAME),
-        );
-        pc.origin = cx.origin(line);
-        pc.percentage_of_nodes_to_score = percentage(
-            &mut cx,
-            &p.percentage_of_nodes_to_score,
-            &format!("{field}.percentageOfNodesToScore"),
-        );
-        let sets = [
-            &p.plugins.multi_point,
-            &p.plugins.pre_enqueue,
-            &p.plugins.queue_sort,
-            &p.plugins.pre_filter,
-            &p.plugins.filter,
-            &p.plugins.post_filter,
-            &p.plugins.pre_score,
-            &p.plugins.score,
-            &p.plugins.reserve,
-            &p.plugins.permit,
-            &p.plugins.pre_bind,
-            &p.plugins.bind,
-            &p.plugins.post_bind,
-        ];
-        for (ep, set) in sets.iter().enumerate() {
-            let Some(set) = set else {
-                continue;
-            };
-            let mut out = PluginSet::default();
-            for e in &set.enabled {
-                let weight = match &e.weight {
-                    None => 0,
-                    Some(w) if w.value < 0 => {
-                        cx.error(
-                            w.referenced.line(),
-                            format!("{field}.plugins.{}.enabled.weight", EXTENSION_POINTS[ep]),
-                            format!(
-                                "weight {} of plugin {:?} must not be negative",
-                                w.value, e.name.value
-                            ),
-                        );
-                        0
-                    }
-                    Some(w) => w.value,
-                };
-                out.enabled.push(EnabledPlugin {
-                    name: e.name.value.clone(),
-                    weight,
-                    origin: cx.origin(e.name.referenced.line()),
-                });
+    pc.origin = cx.origin(sp.referenced.line());
+    pc.percentage_of_nodes_to_score = percentage(
+        cx,
+        &p.percentage_of_nodes_to_score,
+        &format!("{field}.percentageOfNodesToScore"),
+    );
+    let sets = [
+        &p.plugins.multi_point,
+        &p.plugins.pre_enqueue,
+        &p.plugins.queue_sort,
+        &p.plugins.pre_filter,
+        &p.plugins.filter,
+        &p.plugins.post_filter,
+        &p.plugins.pre_score,
+        &p.plugins.score,
+        &p.plugins.reserve,
+        &p.plugins.permit,
+        &p.plugins.pre_bind,
+        &p.plugins.bind,
+        &p.plugins.post_bind,
+    ];
+    for (ep, set) in sets.iter().enumerate() {
+        if let Some(set) = set {
+            let field = format!("{field}.plugins.{}", EXTENSION_POINTS[ep]);
+            pc.plugins[ep] = plugin_set(cx, set, &field);
+        }
+    }
+    for (k, c) in p.plugin_config.iter().enumerate() {
+        let f = format!("{field}.pluginConfig[{k}]");
+        let args = match &c.args {
+            None => PluginArgs::None,
+            Some(a) => convert_args(cx, &c.name.value, a, &f, resources),
+        };
+        pc.plugin_config.push((
+            c.name.value.clone(),
+            args,
+            cx.origin(c.name.referenced.line()),
+        ));
+    }
+    pc
+}
+
+/// The plugins enabled (with their weights) and disabled at one extension point (`field`,
+/// e.g. `profiles[0].plugins.score`).
+fn plugin_set(cx: &mut Ctx<'_>, set: &raw::Set, field: &str) -> PluginSet {
+    let mut out = PluginSet::default();
+    for e in &set.enabled {
+        let weight = match &e.weight {
+            None => 0,
+            Some(w) if w.value < 0 => {
+                cx.error(
+                    w.referenced.line(),
+                    format!("{field}.enabled.weight"),
+                    format!(
+                        "weight {} of plugin {:?} must not be negative",
+                        w.value, e.name.value
+                    ),
+                );
+                0
             }
-            out.disabled = set.disabled.iter().map(|d| d.name.value.clone()).collect();
-            pc.plugins[ep] = out;
-        }
-        for (k, c) in p.plugin_config.iter().enumerate() {
-            let f = format!("{field}.pluginConfig[{k}]");
-            let args = match &c.args {
-                None => PluginArgs::None,
-                Some(a) => convert_args(&mut cx, &c.name.value, a, &f, resources),
-            };
-            pc.plugin_config.push((
-                c.name.value.clone(),
-                args,
-                cx.origin(c.name.referenced.line()),
-            ));
-        }
-        profiles.push(pc);
+            Some(w) => w.value,
+        };
+        out.enabled.push(EnabledPlugin {
+            name: e.name.value.clone(),
+            weight,
+            origin: cx.origin(e.name.referenced.line()),
+        });
     }
-    if !cx.errors.is_empty() {
-        return Err(InputErrors(cx.errors));
-    }
-    Ok(SchedulerConfig {
-        profiles,
-        percentage_of_nodes_to_score: pct,
-    })
+    out.disabled = set.disabled.iter().map(|d| d.name.value.clone()).collect();
+    out
 }
 
 /// Top-level fields k8sim does not simulate are errors that say so, never dropped silently

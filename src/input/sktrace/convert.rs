@@ -60,30 +60,7 @@ pub fn load_bytes(
     bytes: &[u8],
     resources: &mut ResourceNames,
 ) -> Result<Replay, Vec<InputError>> {
-    let err = |field: &str, msg: String| vec![InputError::new(path, None, field, msg)];
-    let header: raw::Header = rmp_serde::from_slice(bytes).map_err(|e| {
-        err(
-            "",
-            format!("not a SimKube trace: expected a msgpack map with a `version` field ({e})"),
-        )
-    })?;
-    match header.version {
-        None => {
-            return Err(err(
-                "version",
-                "missing field `version`: SimKube traces of format version 2 have one".into(),
-            ))
-        }
-        Some(v) if v != FORMAT_VERSION => {
-            return Err(err(
-                "version",
-                format!("unsupported SimKube trace format version {v}: expected {FORMAT_VERSION}"),
-            ))
-        }
-        Some(_) => {}
-    }
-    let trace: raw::Trace =
-        rmp_serde::from_slice(bytes).map_err(|e| err("", format!("invalid SimKube trace: {e}")))?;
+    let trace = decode(path, bytes)?;
     let mut errors = Vec::new();
     let mut replay = Replay {
         file: path.to_path_buf(),
@@ -124,32 +101,7 @@ pub fn load_bytes(
             replay.start_ts = event.ts;
         }
         previous_ts = Some(event.ts);
-        let mut out = ReplayEvent {
-            index: i,
-            at_ms: (event.ts - replay.start_ts) as u64 * 1000,
-            applied: Vec::new(),
-            deleted: Vec::new(),
-        };
-        for (j, obj) in event.applied_objs.iter().enumerate() {
-            let name = format!("{}#{field}.applied_objs[{j}]", path.display());
-            match convert_object(&name, obj, resources) {
-                Ok(set) => {
-                    out.applied.extend(set.objects);
-                    merge(&mut replay, set.not_simulated, set.warnings);
-                }
-                Err(mut e) => errors.append(&mut e),
-            }
-        }
-        for (j, obj) in event.deleted_objs.iter().enumerate() {
-            let name = format!("{}#{field}.deleted_objs[{j}]", path.display());
-            match convert_object(&name, obj, resources) {
-                Ok(set) => out.deleted.extend(set.objects.iter().map(|l| {
-                    let (ns, name) = l.object.key();
-                    (l.object.kind(), ns.to_string(), name.to_string())
-                })),
-                Err(mut e) => errors.append(&mut e),
-            }
-        }
+        let out = replay_event(path, i, &event, &mut replay, resources, &mut errors);
         replay.events.push(out);
     }
     if errors.is_empty() {
@@ -159,6 +111,74 @@ pub fn load_bytes(
     }
 }
 
+/// The trace of format version [`FORMAT_VERSION`], its events still undecoded.
+fn decode(path: &Path, bytes: &[u8]) -> Result<raw::Trace, Vec<InputError>> {
+    let err = |field: &str, msg: String| vec![InputError::new(path, None, field, msg)];
+    let header: raw::Header = rmp_serde::from_slice(bytes).map_err(|e| {
+        err(
+            "",
+            format!("not a SimKube trace: expected a msgpack map with a `version` field ({e})"),
+        )
+    })?;
+    match header.version {
+        None => {
+            return Err(err(
+                "version",
+                "missing field `version`: SimKube traces of format version 2 have one".into(),
+            ))
+        }
+        Some(v) if v != FORMAT_VERSION => {
+            return Err(err(
+                "version",
+                format!("unsupported SimKube trace format version {v}: expected {FORMAT_VERSION}"),
+            ))
+        }
+        Some(_) => {}
+    }
+    rmp_serde::from_slice(bytes).map_err(|e| err("", format!("invalid SimKube trace: {e}")))
+}
+
+/// Converts event `i` of the trace: its time since the first event, and its applied and
+/// deleted objects (kinds not simulated are counted in `replay`).
+fn replay_event(
+    path: &Path,
+    i: usize,
+    event: &raw::TraceEvent,
+    replay: &mut Replay,
+    resources: &mut ResourceNames,
+    errors: &mut Vec<InputError>,
+) -> ReplayEvent {
+    let field = format!("events[{i}]");
+    let mut out = ReplayEvent {
+        index: i,
+        at_ms: (event.ts - replay.start_ts) as u64 * 1000,
+        applied: Vec::new(),
+        deleted: Vec::new(),
+    };
+    for (j, obj) in event.applied_objs.iter().enumerate() {
+        let name = format!("{}#{field}.applied_objs[{j}]", path.display());
+        match convert_object(&name, obj, resources) {
+            Ok(set) => {
+                out.applied.extend(set.objects);
+                merge(replay, set.not_simulated, set.warnings);
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    for (j, obj) in event.deleted_objs.iter().enumerate() {
+        let name = format!("{}#{field}.deleted_objs[{j}]", path.display());
+        match convert_object(&name, obj, resources) {
+            Ok(set) => out.deleted.extend(set.objects.iter().map(|l| {
+                let (ns, name) = l.object.key();
+                (l.object.kind(), ns.to_string(), name.to_string())
+            })),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    out
+}
+
+/// Adds an object's not-simulated kinds and warnings to the replay's.
 fn merge(replay: &mut Replay, not_simulated: BTreeMap<String, usize>, mut warnings: Vec<String>) {
     for (k, n) in not_simulated {
         *replay.not_simulated.entry(k).or_default() += n;
@@ -205,6 +225,7 @@ fn lifecycles_in_order(by_hash: &BTreeMap<u64, Vec<PodLifecycleData>>) -> Vec<Op
     all.into_iter().map(|(.., ms)| ms).collect()
 }
 
+/// Recorded pod run times by owner (namespace, name), from the trace's `pod_lifecycles`.
 fn lifetimes(
     pod_lifecycles: &BTreeMap<(String, String), BTreeMap<u64, Vec<PodLifecycleData>>>,
 ) -> BTreeMap<(String, String), Vec<Option<u64>>> {

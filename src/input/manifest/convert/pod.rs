@@ -4,12 +4,15 @@
 use super::scheduling::{affinity, spread_constraint, toleration};
 use super::{enum_value, raw, resource_list, Ctx};
 use crate::input::duration::parse_duration_ms;
+use crate::model::labels::Toleration;
 use crate::model::pod::{
     Container, ContainerPort, PodSpec, PodVolumeClaim, PullPolicy, RestartPolicy, RunDuration,
-    DEFAULT_SCHEDULER_NAME,
+    TopologySpreadConstraint, DEFAULT_SCHEDULER_NAME,
 };
 use crate::model::resources::{ResourceIdx, Resources, CPU, MEMORY};
 use crate::model::workload::PodTemplate;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The annotation that gives a pod's run duration (e.g. `30s`, `uniform(10s,30s)`,
@@ -164,6 +167,57 @@ pub fn pod_template(
     } else {
         format!("{field}.")
     };
+    let (containers, init_containers) = containers(ctx, s, &prefix);
+    let (overhead, _) = resource_list(ctx, &s.overhead, &format!("{prefix}spec.overhead"));
+    let restart_policy = restart_policy(ctx, &s.restart_policy, &prefix, rule);
+    let labels = super::string_map(ctx, &t.metadata.labels, &format!("{prefix}metadata.labels"));
+    let annotations = super::string_map(
+        ctx,
+        &t.metadata.annotations,
+        &format!("{prefix}metadata.annotations"),
+    );
+    let run_duration = run_duration_annotation(ctx, &annotations, &prefix);
+    let spec = PodSpec {
+        containers,
+        init_containers,
+        overhead,
+        node_selector: s.node_selector.clone(),
+        affinity: s
+            .affinity
+            .as_ref()
+            .map(|a| affinity(ctx, a, &format!("{prefix}spec.affinity")))
+            .unwrap_or_default(),
+        tolerations: tolerations(ctx, s, &prefix),
+        topology_spread_constraints: spread_constraints(ctx, s, &prefix),
+        node_name: s.node_name.clone().filter(|n| !n.is_empty()),
+        scheduler_name: s
+            .scheduler_name
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SCHEDULER_NAME.to_string()),
+        priority: s.priority.unwrap_or(0),
+        priority_class_name: s.priority_class_name.as_ref().map(|p| p.value.clone()),
+        preempts: s.preemption_policy.as_deref() != Some("Never"),
+        restart_policy,
+        termination_grace_ms: s.termination_grace_period_seconds.unwrap_or(30).max(0) as u64 * 1000,
+        scheduling_gates: s.scheduling_gates.iter().map(|g| g.name.clone()).collect(),
+        claims: volume_claims(s),
+        run_duration,
+        requests: Resources::ZERO,
+        nonzero_requests: [0, 0],
+    }
+    .finish();
+    let spec = pod_level_resources(ctx, s, spec, &prefix);
+    let hash = template_hash(&labels, &spec);
+    PodTemplate {
+        labels,
+        annotations,
+        spec: Arc::new(spec),
+        hash,
+    }
+}
+
+/// The containers (at least one) and init containers of a pod spec.
+fn containers(ctx: &mut Ctx, s: &raw::PodSpec, prefix: &str) -> (Vec<Container>, Vec<Container>) {
     if s.containers.is_empty() {
         ctx.error(
             ctx.doc_line,
@@ -183,9 +237,47 @@ pub fn pod_template(
         .enumerate()
         .map(|(i, c)| container(ctx, c, &format!("{prefix}spec.initContainers[{i}]")))
         .collect();
-    let (overhead, _) = resource_list(ctx, &s.overhead, &format!("{prefix}spec.overhead"));
-    let restart_policy = match &s.restart_policy {
-        None => match rule {
+    (containers, init_containers)
+}
+
+/// The pod's `tolerations`.
+fn tolerations(ctx: &mut Ctx, s: &raw::PodSpec, prefix: &str) -> Vec<Toleration> {
+    s.tolerations
+        .iter()
+        .enumerate()
+        .map(|(i, t)| toleration(ctx, t, &format!("{prefix}spec.tolerations[{i}]")))
+        .collect()
+}
+
+/// The pod's `topologySpreadConstraints`.
+fn spread_constraints(
+    ctx: &mut Ctx,
+    s: &raw::PodSpec,
+    prefix: &str,
+) -> Vec<TopologySpreadConstraint> {
+    s.topology_spread_constraints
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            spread_constraint(
+                ctx,
+                c,
+                &format!("{prefix}spec.topologySpreadConstraints[{i}]"),
+            )
+        })
+        .collect()
+}
+
+/// `spec.restartPolicy`, checked against the workload's `rule`; when absent or in error,
+/// the rule's default.
+fn restart_policy(
+    ctx: &mut Ctx,
+    policy: &Option<Spanned<String>>,
+    prefix: &str,
+    rule: RestartRule,
+) -> RestartPolicy {
+    let Some(p) = policy else {
+        return match rule {
             RestartRule::NotAlways => {
                 ctx.error(
                     ctx.doc_line,
@@ -195,126 +287,75 @@ pub fn pod_template(
                 RestartPolicy::Never
             }
             _ => RestartPolicy::Always,
-        },
-        Some(p) => {
-            let line = ctx.line_of(p);
-            let policy = enum_value(
-                ctx,
-                p,
-                &format!("{prefix}spec.restartPolicy"),
-                &[
-                    ("Always", RestartPolicy::Always),
-                    ("OnFailure", RestartPolicy::OnFailure),
-                    ("Never", RestartPolicy::Never),
-                ],
-            );
-            match (policy, rule) {
-                (Some(RestartPolicy::Always), RestartRule::NotAlways) => {
-                    ctx.error(
-                        line,
-                        &format!("{prefix}spec.restartPolicy"),
-                        "expected OnFailure or Never for a Job, found \"Always\"",
-                    );
-                    RestartPolicy::Never
-                }
-                (Some(p), RestartRule::AlwaysOnly) if p != RestartPolicy::Always => {
-                    ctx.error(
-                        line,
-                        &format!("{prefix}spec.restartPolicy"),
-                        format!("expected \"Always\" for this workload, found {:?}", p),
-                    );
-                    RestartPolicy::Always
-                }
-                (Some(p), _) => p,
-                // An unknown value (already reported): the rule's default, so a Job's
-                // template never holds Always.
-                (None, RestartRule::NotAlways) => RestartPolicy::Never,
-                (None, _) => RestartPolicy::Always,
-            }
-        }
+        };
     };
-    let labels = super::string_map(ctx, &t.metadata.labels, &format!("{prefix}metadata.labels"));
-    let annotations = super::string_map(
+    let line = ctx.line_of(p);
+    let policy = enum_value(
         ctx,
-        &t.metadata.annotations,
-        &format!("{prefix}metadata.annotations"),
+        p,
+        &format!("{prefix}spec.restartPolicy"),
+        &[
+            ("Always", RestartPolicy::Always),
+            ("OnFailure", RestartPolicy::OnFailure),
+            ("Never", RestartPolicy::Never),
+        ],
     );
-    let run_duration = match annotations.get(RUN_DURATION_ANNOTATION) {
-        Some(v) => match run_duration(v) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                ctx.error(
-                    ctx.doc_line,
-                    &format!("{prefix}metadata.annotations.{RUN_DURATION_ANNOTATION}"),
-                    e,
-                );
-                None
-            }
-        },
-        None => None,
-    };
-    let spec = PodSpec {
-        containers,
-        init_containers,
-        overhead,
-        node_selector: s.node_selector.clone(),
-        affinity: s
-            .affinity
-            .as_ref()
-            .map(|a| affinity(ctx, a, &format!("{prefix}spec.affinity")))
-            .unwrap_or_default(),
-        tolerations: s
-            .tolerations
-            .iter()
-            .enumerate()
-            .map(|(i, t)| toleration(ctx, t, &format!("{prefix}spec.tolerations[{i}]")))
-            .collect(),
-        topology_spread_constraints: s
-            .topology_spread_constraints
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                spread_constraint(
-                    ctx,
-                    c,
-                    &format!("{prefix}spec.topologySpreadConstraints[{i}]"),
-                )
-            })
-            .collect(),
-        node_name: s.node_name.clone().filter(|n| !n.is_empty()),
-        scheduler_name: s
-            .scheduler_name
-            .clone()
-            .unwrap_or_else(|| DEFAULT_SCHEDULER_NAME.to_string()),
-        priority: s.priority.unwrap_or(0),
-        priority_class_name: s.priority_class_name.as_ref().map(|p| p.value.clone()),
-        preempts: s.preemption_policy.as_deref() != Some("Never"),
-        restart_policy,
-        termination_grace_ms: s.termination_grace_period_seconds.unwrap_or(30).max(0) as u64 * 1000,
-        scheduling_gates: s.scheduling_gates.iter().map(|g| g.name.clone()).collect(),
-        claims: s
-            .volumes
-            .iter()
-            .filter_map(|v| {
-                v.persistent_volume_claim.as_ref().map(|c| PodVolumeClaim {
-                    volume_name: v.name.clone(),
-                    claim_name: c.claim_name.clone(),
-                })
-            })
-            .collect(),
-        run_duration,
-        requests: Resources::ZERO,
-        nonzero_requests: [0, 0],
+    match (policy, rule) {
+        (Some(RestartPolicy::Always), RestartRule::NotAlways) => {
+            ctx.error(
+                line,
+                &format!("{prefix}spec.restartPolicy"),
+                "expected OnFailure or Never for a Job, found \"Always\"",
+            );
+            RestartPolicy::Never
+        }
+        (Some(p), RestartRule::AlwaysOnly) if p != RestartPolicy::Always => {
+            ctx.error(
+                line,
+                &format!("{prefix}spec.restartPolicy"),
+                format!("expected \"Always\" for this workload, found {:?}", p),
+            );
+            RestartPolicy::Always
+        }
+        (Some(p), _) => p,
+        // An unknown value (already reported): the rule's default, so a Job's
+        // template never holds Always.
+        (None, RestartRule::NotAlways) => RestartPolicy::Never,
+        (None, _) => RestartPolicy::Always,
     }
-    .finish();
-    let spec = pod_level_resources(ctx, s, spec, &prefix);
-    let hash = template_hash(&labels, &spec);
-    PodTemplate {
-        labels,
-        annotations,
-        spec: Arc::new(spec),
-        hash,
+}
+
+/// The run duration the `k8sim.io/run-duration` annotation gives, if any.
+fn run_duration_annotation(
+    ctx: &mut Ctx,
+    annotations: &BTreeMap<String, String>,
+    prefix: &str,
+) -> Option<RunDuration> {
+    let v = annotations.get(RUN_DURATION_ANNOTATION)?;
+    match run_duration(v) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            ctx.error(
+                ctx.doc_line,
+                &format!("{prefix}metadata.annotations.{RUN_DURATION_ANNOTATION}"),
+                e,
+            );
+            None
+        }
     }
+}
+
+/// The PersistentVolumeClaims the pod's volumes name.
+fn volume_claims(s: &raw::PodSpec) -> Vec<PodVolumeClaim> {
+    s.volumes
+        .iter()
+        .filter_map(|v| {
+            v.persistent_volume_claim.as_ref().map(|c| PodVolumeClaim {
+                volume_name: v.name.clone(),
+                claim_name: c.claim_name.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Applies pod-level `spec.resources` (PodLevelResources, beta and on by default since

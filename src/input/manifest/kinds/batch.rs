@@ -32,21 +32,7 @@ pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
         1,
         MAX_PARALLELISM,
     );
-    let completion_mode = s
-        .completion_mode
-        .as_ref()
-        .and_then(|m| {
-            cv::enum_value(
-                ctx,
-                m,
-                &format!("{field}.completionMode"),
-                &[
-                    ("NonIndexed", CompletionMode::NonIndexed),
-                    ("Indexed", CompletionMode::Indexed),
-                ],
-            )
-        })
-        .unwrap_or(CompletionMode::NonIndexed);
+    let completion_mode = completion_mode(ctx, s, field);
     if completion_mode == CompletionMode::Indexed && completions.is_none() {
         ctx.error(
             ctx.doc_line,
@@ -62,25 +48,7 @@ pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let action_field = format!("{field}.podFailurePolicy.rules[{i}].action");
-                    let action = match &r.action {
-                        Some(a) => cv::enum_value(ctx, a, &action_field, POD_FAILURE_ACTIONS),
-                        None => {
-                            ctx.error(
-                                ctx.doc_line,
-                                &action_field,
-                                "a podFailurePolicy rule needs an action (FailJob, Ignore, Count or FailIndex)",
-                            );
-                            None
-                        }
-                    }
-                    .unwrap_or(PodFailureAction::Count);
-                    let codes = r.on_exit_codes.clone().unwrap_or_default();
-                    PodFailureRule {
-                        action,
-                        exit_codes_in: codes.operator != "NotIn",
-                        exit_codes: codes.values,
-                    }
+                    pod_failure_rule(ctx, r, &format!("{field}.podFailurePolicy.rules[{i}]"))
                 })
                 .collect()
         })
@@ -92,20 +60,7 @@ pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
         RestartRule::NotAlways,
     );
     debug_assert!(template.spec.restart_policy != RestartPolicy::Always);
-    let exit_codes = match template.annotations.get(EXIT_CODES_ANNOTATION) {
-        None => Vec::new(),
-        Some(text) => match parse_exit_codes(text) {
-            Ok(codes) => codes,
-            Err(e) => {
-                ctx.error(
-                    ctx.doc_line,
-                    &format!("{field}.template.metadata.annotations[{EXIT_CODES_ANNOTATION}]"),
-                    e,
-                );
-                Vec::new()
-            }
-        },
-    };
+    let exit_codes = exit_codes_annotation(ctx, &template, field);
     JobSpec {
         exit_codes,
         completions,
@@ -118,6 +73,66 @@ pub fn job_spec(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> JobSpec {
         suspend: s.suspend,
         pod_failure_rules: rules,
         template,
+    }
+}
+
+/// `completionMode`: NonIndexed (the default) or Indexed.
+fn completion_mode(ctx: &mut Ctx, s: &raw::JobSpec, field: &str) -> CompletionMode {
+    s.completion_mode
+        .as_ref()
+        .and_then(|m| {
+            cv::enum_value(
+                ctx,
+                m,
+                &format!("{field}.completionMode"),
+                &[
+                    ("NonIndexed", CompletionMode::NonIndexed),
+                    ("Indexed", CompletionMode::Indexed),
+                ],
+            )
+        })
+        .unwrap_or(CompletionMode::NonIndexed)
+}
+
+/// One podFailurePolicy rule (`field`): its action (Count when missing or unknown) and the
+/// exit codes it matches.
+fn pod_failure_rule(ctx: &mut Ctx, r: &raw::PodFailureRule, field: &str) -> PodFailureRule {
+    let action_field = format!("{field}.action");
+    let action = match &r.action {
+        Some(a) => cv::enum_value(ctx, a, &action_field, POD_FAILURE_ACTIONS),
+        None => {
+            ctx.error(
+                ctx.doc_line,
+                &action_field,
+                "a podFailurePolicy rule needs an action (FailJob, Ignore, Count or FailIndex)",
+            );
+            None
+        }
+    }
+    .unwrap_or(PodFailureAction::Count);
+    let codes = r.on_exit_codes.clone().unwrap_or_default();
+    PodFailureRule {
+        action,
+        exit_codes_in: codes.operator != "NotIn",
+        exit_codes: codes.values,
+    }
+}
+
+/// The exit codes the template's `k8sim.io/exit-codes` annotation lists; none without it.
+fn exit_codes_annotation(ctx: &mut Ctx, template: &PodTemplate, field: &str) -> Vec<i32> {
+    match template.annotations.get(EXIT_CODES_ANNOTATION) {
+        None => Vec::new(),
+        Some(text) => match parse_exit_codes(text) {
+            Ok(codes) => codes,
+            Err(e) => {
+                ctx.error(
+                    ctx.doc_line,
+                    &format!("{field}.template.metadata.annotations[{EXIT_CODES_ANNOTATION}]"),
+                    e,
+                );
+                Vec::new()
+            }
+        },
     }
 }
 
