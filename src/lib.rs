@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod scenario;
 pub mod scheduler;
 pub mod sim;
 pub mod sweep;

@@ -4,8 +4,9 @@
 //! tests.
 
 use k8sim::input::error::InputError;
-use k8sim::input::manifest::{load_str, ManifestSet, Object};
+use k8sim::input::manifest::{load_str, ManifestSet};
 use k8sim::model::resources::{ResourceNames, CPU, MEMORY};
+use k8sim::scenario::object::Object;
 use std::path::Path;
 use std::process::Command;
 

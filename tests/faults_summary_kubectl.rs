@@ -2,8 +2,10 @@
 //! (the totals of availability.csv, faults.csv and services.csv), and kubectl views:
 //! set-based `-l` selectors and `top` without a usage model.
 
-use k8sim::input::scenario::{load, Scenario};
+use k8sim::input::scenario::load;
+
 use k8sim::metrics::summary::Summary;
+use k8sim::scenario::Scenario;
 use k8sim::sim::Simulation;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,8 @@
 //! PodDisruptionBudget, rollout undo, crash back-off, and load-time errors of bad entries.
 
 use k8sim::cluster::{Owner, PodPhase};
-use k8sim::input::scenario::{load, Scenario};
+use k8sim::input::scenario::load;
+use k8sim::scenario::Scenario;
 use k8sim::sim::Simulation;
 use std::fs;
 use std::path::PathBuf;

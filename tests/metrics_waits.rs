@@ -8,8 +8,9 @@
 mod common;
 
 use k8sim::cli::run::run_scenario;
-use k8sim::input::scenario::{self, Scenario};
+use k8sim::input::scenario;
 use k8sim::metrics::summary::Summary;
+use k8sim::scenario::Scenario;
 use k8sim::sim::Simulation;
 use std::path::Path;
 

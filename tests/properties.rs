@@ -5,11 +5,12 @@
 //! of these readers. (The fuzz targets under `fuzz/` search unstructured bytes for longer.)
 
 use k8sim::input::duration::parse_duration_ms;
-use k8sim::input::manifest::{load_file, Object};
+use k8sim::input::manifest::load_file;
 use k8sim::kubectl::parse_selector;
 use k8sim::model::labels::Labels;
 use k8sim::model::quantity::Quantity;
 use k8sim::model::resources::ResourceNames;
+use k8sim::scenario::object::Object;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 

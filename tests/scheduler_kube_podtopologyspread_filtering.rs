@@ -599,8 +599,9 @@ fn multiple_constraints_test_go() {
 // metav1.LabelSelectorAsSelector, which is labels.Nothing()).
 #[test]
 fn manifest_constraint_without_label_selector_matches_nothing() {
-    use k8sim::input::manifest::{load_str, Object};
+    use k8sim::input::manifest::load_str;
     use k8sim::model::resources::ResourceNames;
+    use k8sim::scenario::object::Object;
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {foo: ''}}\nspec:\n  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}\n  containers: [{name: c, image: i}]\n";
     let set = load_str(
         std::path::Path::new("m.yaml"),

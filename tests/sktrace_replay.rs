@@ -4,8 +4,9 @@
 //! (acrlabs/simkube, MIT licence).
 
 use k8sim::cluster::PodPhase;
-use k8sim::input::scenario::{load, Scenario};
-use k8sim::input::timeline::{Action, ApplySource};
+use k8sim::input::scenario::load;
+use k8sim::scenario::action::{Action, ApplySource};
+use k8sim::scenario::Scenario;
 use k8sim::sim::Simulation;
 use serde::Deserialize;
 use std::fs;

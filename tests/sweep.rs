@@ -3,9 +3,9 @@
 //! Job and a Slurm array start them (their environment variables); bad input.
 
 use k8sim::cli::sweep::prepare;
-use k8sim::input::manifest::Object;
 use k8sim::input::overrides::Override;
 use k8sim::input::scenario;
+use k8sim::scenario::object::Object;
 use k8sim::sweep::shard::Shard;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -49,9 +49,9 @@ fn split_on<'a>(data: &'a [u8], sep: &[u8]) -> Vec<&'a [u8]> {
     out
 }
 
-use k8sim::input::manifest::Object;
-use k8sim::input::scenario::Scenario;
-use k8sim::input::timeline::Action;
+use k8sim::scenario::object::Object;
+use k8sim::scenario::Scenario;
+use k8sim::scenario::action::Action;
 
 /// An upper bound of the pods and nodes a scenario may bring into being: every replica
 /// count, Job parallelism, DaemonSet copy (one per node) and node added by the timeline.

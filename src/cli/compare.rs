@@ -3,12 +3,12 @@
 
 use super::progress::Progress;
 use super::run::{load_scenario, parse_overrides, run_into};
-use crate::input::scenario::Scenario;
 use crate::metrics::summary::Summary;
 use crate::output::atomic::AtomicDir;
 use crate::output::decision::{self, Gate};
 use crate::output::results_dir::Comparison;
 use crate::output::{comparison_files, report, results_path, terminal};
+use crate::scenario::Scenario;
 use crate::sim::scheduling::DecisionCost;
 use crate::sim::Simulation;
 use anyhow::Context;

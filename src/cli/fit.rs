@@ -4,9 +4,10 @@
 
 use crate::input::duration::parse_duration_ms;
 use crate::input::error::InputErrors;
-use crate::input::manifest::{self, Object};
+use crate::input::manifest;
 use crate::model::workload::PodTemplate;
 use crate::output::fit_answer::FitAnswer;
+use crate::scenario::object::Object;
 use crate::sim::fit::fit_copies;
 use crate::sim::Simulation;
 use anyhow::{anyhow, bail};

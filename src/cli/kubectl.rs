@@ -2,8 +2,8 @@
 //! simulated time and shows the cluster as kubectl would.
 
 use crate::input::duration::parse_duration_ms;
-use crate::input::scenario::Scenario;
 use crate::kubectl;
+use crate::scenario::Scenario;
 use crate::sim::Simulation;
 use anyhow::{anyhow, bail};
 use std::path::PathBuf;

@@ -4,12 +4,12 @@
 
 use super::run::{load_scenario, run_into};
 use crate::input::overrides::Override;
-use crate::input::scenario::Scenario;
 use crate::input::sweep::{self, SweepSpec};
 use crate::output::plots::{render_sweep_plots, SweepCells};
 use crate::output::report::PLOTS_DIR;
 use crate::output::results_path;
 use crate::output::sweep_files::{self, Plan, PlanCell, SWEEP_CSV, SWEEP_SUMMARY_CSV};
+use crate::scenario::Scenario;
 use crate::sim::Simulation;
 use crate::sweep::grid;
 use crate::sweep::shard::Shard;

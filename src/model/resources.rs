@@ -148,6 +148,15 @@ impl ResourceNames {
     }
 }
 
+/// A quantity in the base unit of resource `idx`.
+pub fn amount(idx: ResourceIdx, q: &super::quantity::Quantity) -> i64 {
+    if idx == CPU {
+        q.milli_value()
+    } else {
+        q.value()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -401,3 +401,33 @@ pub struct PodDisruptionBudget {
     /// spec.selector (empty selects every pod of the namespace).
     pub selector: LabelSelector,
 }
+
+/// A pod-template-hash in Kubernetes' shape: FNV-32a of the template, printed in decimal and
+/// encoded with `rand.SafeEncodeString`'s alphabet (k8s.io/apimachinery/pkg/util/rand).
+pub fn template_hash(labels: &Labels, spec: &PodSpec) -> String {
+    let text = format!("{labels:?}{spec:?}");
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    h.to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_hash_uses_safe_alphabet() {
+        let h = template_hash(&Default::default(), &PodSpec::default());
+        assert!(!h.is_empty() && h.len() <= 10);
+        assert!(h
+            .bytes()
+            .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
+    }
+}

@@ -17,13 +17,13 @@ use super::setup::MAX_NODE_SAMPLES;
 use crate::cluster::Pod;
 use crate::engine::budget::Budget;
 use crate::engine::Limits;
-use crate::input::manifest::Object;
-use crate::input::scenario::Scenario;
-use crate::input::timeline::Action;
 use crate::metrics::{NodeSample, Sample};
 use crate::model::cron::{parse_schedule, parse_time_zone};
 use crate::model::thousands::thousands;
 use crate::model::workload::{ConcurrencyPolicy, CronJob, JobSpec, PodManagementPolicy};
+use crate::scenario::action::Action;
+use crate::scenario::object::Object;
+use crate::scenario::Scenario;
 use chrono::{TimeZone, Utc};
 
 /// Bytes of one node's rows in the node table and the simulation's per-node state: a

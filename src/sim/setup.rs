@@ -8,11 +8,11 @@ use crate::controllers::{
     cronjob, daemonset, deployment, job, replicaset, statefulset, volume, Workloads,
 };
 use crate::engine::{Engine, RngStreams, SimTime, Stream};
-use crate::input::manifest::Object;
-use crate::input::scenario::Scenario;
 use crate::input::scheduler_config;
 use crate::kubelet::Kubelets;
 use crate::metrics::Recorder;
+use crate::scenario::object::Object;
+use crate::scenario::Scenario;
 use crate::scheduler::plugins::registry::Registry;
 use crate::scheduler::{self, ConfigError};
 use std::collections::BTreeSet;

@@ -1,10 +1,10 @@
 //! What a plan reports: the one-line answer with its proof, the table of candidates,
 //! `plan.csv` and the curves for the plots.
 
-use crate::input::scenario::Scenario;
 use crate::model::resources::{CPU, MEMORY};
 use crate::output::plots::PlanCurve;
 use crate::plan::slo::Op;
+use crate::scenario::Scenario;
 use std::collections::BTreeMap;
 
 use super::search::{Answer, Evaluated, Planner};

@@ -3,9 +3,9 @@
 
 use crate::engine::SimTime;
 use crate::input::duration::parse_duration_ms;
-use crate::input::scenario::{Scenario, TimelineEntry};
-use crate::input::timeline::Action;
 use crate::model::resources::CPU;
+use crate::scenario::action::Action;
+use crate::scenario::{Scenario, TimelineEntry};
 use crate::sim::Simulation;
 use anyhow::{bail, Context};
 

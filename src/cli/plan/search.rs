@@ -3,11 +3,11 @@
 
 use crate::cli::run::load_scenario;
 use crate::input::overrides::Override;
-use crate::input::scenario::Scenario;
-use crate::input::timeline::Action;
 use crate::metrics::waits::by_workload;
 use crate::plan::slo::{RunFigures, Slo};
 use crate::plan::{search, SearchOutcome};
+use crate::scenario::action::Action;
+use crate::scenario::Scenario;
 use crate::sim::waits::pod_waits;
 use crate::sim::Simulation;
 use anyhow::{bail, Context};

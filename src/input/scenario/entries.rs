@@ -1,17 +1,21 @@
 //! The `timeline:` section: times (`at`, `every`, `until`), kubectl lines, node, zone and
 //! random-fault entries, validated against the cluster and the workloads.
 
-use super::{raw, Source, TimelineEntry};
+use super::{raw, Source};
+
 use crate::engine::SimTime;
 use crate::input::duration::parse_duration_ms;
 use crate::input::error::InputError;
 use crate::input::limits::{self, MAX_TIMELINE_ENTRIES};
+use crate::input::manifest;
 use crate::input::manifest::convert::run_duration;
-use crate::input::manifest::{self, Located, Object};
-use crate::input::timeline::{parse_kubectl, Action, ApplySource};
+use crate::input::timeline::parse_kubectl;
 use crate::model::node::NodeSpec;
 use crate::model::pod::RunDuration;
 use crate::model::resources::ResourceNames;
+use crate::scenario::action::{Action, ApplySource};
+use crate::scenario::object::{Located, Object};
+use crate::scenario::TimelineEntry;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

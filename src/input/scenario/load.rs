@@ -3,16 +3,19 @@
 
 use super::{
     budget, check_projected_size, duration_field, entries, metrics_settings, nodes, objects, raw,
-    replay, runtime, Scenario, Source, TimelineEntry, DEFAULT_START_EPOCH_S,
+    replay, runtime, Source, DEFAULT_START_EPOCH_S,
 };
+
 use crate::engine::{Limits, SimTime};
 use crate::input::error::{InputError, InputErrors};
-use crate::input::manifest::{self, Located, ManifestSet, Object};
+use crate::input::manifest::{self, ManifestSet};
 use crate::input::overrides::ManifestText;
-use crate::input::timeline::{Action, ApplySource};
 use crate::input::yaml::{parse_document, split_documents};
 use crate::model::node::NodeSpec;
 use crate::model::resources::ResourceNames;
+use crate::scenario::action::{Action, ApplySource};
+use crate::scenario::object::{Located, Object};
+use crate::scenario::{Scenario, TimelineEntry};
 use serde_saphyr::Spanned;
 use std::path::Path;
 

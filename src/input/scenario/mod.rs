@@ -12,21 +12,18 @@ mod runtime;
 pub use crate::model::runtime::{CrashModel, RuntimeModel};
 pub use entries::ZONE_LABEL;
 
+use crate::scenario::Scenario;
 use load::load_from;
 
 use super::duration::parse_duration_ms;
 use super::error::{InputError, InputErrors};
 use super::limits;
-use super::manifest::{self, Located};
+use super::manifest;
 use super::overrides::{self, LineMap, ManifestText, Override};
-use super::timeline::Action;
 use super::yaml::{parse_document, split_documents};
-use crate::engine::{Budget, Limits, SimTime};
+use crate::engine::Budget;
 use crate::model::events_file::EventsFile;
-use crate::model::node::NodeSpec;
-use crate::model::resources::ResourceNames;
 use serde_saphyr::Spanned;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The built-in default scenario (the seed note's workloads), embedded in the binary.
@@ -49,70 +46,10 @@ pub const BUILTIN_SEED: &[(&str, &[u8])] = &[
 /// The display path of the built-in scenario.
 pub const BUILTIN_PATH: &str = "<built-in>/seed.yaml";
 
-/// A timeline action at a time, with where it was written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimelineEntry {
-    /// When it runs.
-    pub at: SimTime,
-    /// What it does.
-    pub action: Action,
-    /// Index in the timeline list.
-    pub index: usize,
-    /// Line in the scenario file.
-    pub line: u64,
-}
-
 /// The instant of simulated time zero when a scenario has no `start` (and replays no
 /// trace): 2026-01-01T00:00:00Z, so nodes and CronJob times read as a plausible date
 /// rather than 1970.
 pub const DEFAULT_START_EPOCH_S: i64 = 1_767_225_600;
-
-/// A validated scenario.
-#[derive(Debug)]
-pub struct Scenario {
-    /// Scenario name (folder name of the results).
-    pub name: String,
-    /// Default seed.
-    pub seed: u64,
-    /// Wall-clock instant of simulated time zero, seconds since the Unix epoch (UTC).
-    pub start_epoch_s: i64,
-    /// Nodes.
-    pub nodes: Vec<NodeSpec>,
-    /// Scheduler: a built-in profile name or a path to a KubeSchedulerConfiguration.
-    pub scheduler: String,
-    /// Workload and storage objects, in file order.
-    pub objects: Vec<Located>,
-    /// Known kinds seen but not simulated.
-    pub not_simulated: BTreeMap<String, usize>,
-    /// Warnings to print.
-    pub warnings: Vec<String>,
-    /// Runtime model.
-    pub runtime: RuntimeModel,
-    /// Timeline, sorted by time (stable).
-    pub timeline: Vec<TimelineEntry>,
-    /// Metrics sampling period, ms.
-    pub sample_every_ms: u64,
-    /// Initial period left out of the availability figures (`metrics.warmup`), ms.
-    pub warmup_ms: u64,
-    /// Whether events.csv is written (`metrics.events`).
-    pub events_file: EventsFile,
-    /// Engine limits (end time = duration).
-    pub limits: Limits,
-    /// Memory and wall-clock ceilings (`limits.max_memory`, `limits.max_wall`).
-    pub budget: Budget,
-    /// Resource names interned while reading.
-    pub resources: ResourceNames,
-    /// Where it was read from.
-    pub source: PathBuf,
-    /// Price of one node-hour by node group name (node groups with `price_per_hour`).
-    pub price_per_hour: BTreeMap<String, f64>,
-    /// Image sizes in bytes by image name (`cluster.image_sizes`), as nodes report them in
-    /// `status.images[].sizeBytes`; ImageLocality assumes 500 MiB for others.
-    pub image_sizes: BTreeMap<String, i64>,
-    /// Check every invariant after every event (`k8sim run --check`, the randomised
-    /// scenario tests); not a scenario-file field.
-    pub check_invariants: bool,
-}
 
 /// Where scenario files come from: the disk, or files held in memory (the embedded
 /// built-in scenario, or a caller's, see [`load_in_memory`]).

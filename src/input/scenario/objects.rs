@@ -2,8 +2,8 @@
 //! workload names `runtime.run_duration` refers to.
 
 use crate::input::error::InputError;
-use crate::input::manifest::{Located, Object};
 use crate::model::node::NodeSpec;
+use crate::scenario::object::{Located, Object};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

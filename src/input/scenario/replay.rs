@@ -2,14 +2,16 @@
 //! entries (applies and deletes at their recorded times) and its pod lifecycles become
 //! recorded run times.
 
-use super::{Source, TimelineEntry};
+use super::Source;
+
 use crate::engine::SimTime;
 use crate::input::error::InputError;
-use crate::input::manifest::Located;
 use crate::input::sktrace;
-use crate::input::timeline::{Action, ApplySource};
 use crate::model::resources::ResourceNames;
 use crate::model::workload::PropagationPolicy;
+use crate::scenario::action::{Action, ApplySource};
+use crate::scenario::object::Located;
+use crate::scenario::TimelineEntry;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;

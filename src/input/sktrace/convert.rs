@@ -4,8 +4,9 @@
 
 use super::raw::{self, PodLifecycleData, FORMAT_VERSION};
 use crate::input::error::InputError;
-use crate::input::manifest::{self, Located};
+use crate::input::manifest;
 use crate::model::resources::ResourceNames;
+use crate::scenario::object::Located;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -1,9 +1,9 @@
 //! Value parsers of kubectl flags and arguments, and the manifests `kubectl create
 //! deployment` and `kubectl run` generate.
 
-use super::ResourceAssignment;
 use crate::model::labels::TaintEffect;
 use crate::model::quantity::Quantity;
+use crate::scenario::action::ResourceAssignment;
 
 pub(super) fn non_negative_i32(flag: &str, v: &str) -> Result<i32, String> {
     v.parse::<i32>().ok().filter(|r| *r >= 0).ok_or_else(|| {

@@ -5,9 +5,9 @@ use super::args::{
     parse_taint_effect, run_pod_yaml,
 };
 use super::lex::{lex, node_only, CommandLine};
-use super::{Action, ApplySource};
 use crate::model::labels::{Taint, TaintEffect};
 use crate::model::workload::PropagationPolicy;
+use crate::scenario::action::{Action, ApplySource};
 
 /// Parses a kubectl command line (with or without the leading `kubectl`).
 pub fn parse_kubectl(line: &str) -> Result<Action, String> {
@@ -222,7 +222,7 @@ fn set(cmd: &mut CommandLine) -> Result<Action, String> {
 fn resource_list_flag(
     cmd: &mut CommandLine,
     flag: &str,
-) -> Result<Vec<super::ResourceAssignment>, String> {
+) -> Result<Vec<crate::scenario::action::ResourceAssignment>, String> {
     match cmd.take(flag) {
         Some(v) => parse_resource_list(flag, &v),
         None => Ok(Vec::new()),

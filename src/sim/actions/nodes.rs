@@ -2,8 +2,8 @@
 
 use super::not_found;
 use crate::cluster::NodeIdx;
-use crate::input::scenario::TimelineEntry;
 use crate::model::labels::{Taint, TaintEffect};
+use crate::scenario::TimelineEntry;
 use crate::sim::node_lifecycle as lifecycle;
 use crate::sim::Simulation;
 

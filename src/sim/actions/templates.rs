@@ -4,12 +4,13 @@ use super::not_found;
 use super::workloads::{find_deployment, find_statefulset};
 use crate::controllers::deployment;
 use crate::controllers::ControllerRef;
-use crate::input::manifest::convert::{amount, template_hash};
-use crate::input::scenario::TimelineEntry;
-use crate::input::timeline::ResourceAssignment;
 use crate::model::labels::Labels;
+use crate::model::resources::amount;
 use crate::model::resources::{CPU, MEMORY};
+use crate::model::workload::template_hash;
 use crate::model::workload::PodTemplate;
+use crate::scenario::action::ResourceAssignment;
+use crate::scenario::TimelineEntry;
 use crate::sim::Simulation;
 use std::sync::Arc;
 

@@ -3,9 +3,9 @@
 use super::not_found;
 use crate::controllers::ControllerRef;
 use crate::controllers::{deployment, garbage_collector, statefulset};
-use crate::input::manifest::Object;
-use crate::input::scenario::TimelineEntry;
 use crate::model::workload::PropagationPolicy;
+use crate::scenario::object::Object;
+use crate::scenario::TimelineEntry;
 use crate::sim::Simulation;
 
 /// The live Deployment `ns/name`.

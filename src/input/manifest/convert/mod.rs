@@ -5,14 +5,15 @@
 mod pod;
 mod scheduling;
 
-pub use pod::{pod_template, run_duration, template_hash, RestartRule, RUN_DURATION_ANNOTATION};
+pub use pod::{pod_template, run_duration, RestartRule, RUN_DURATION_ANNOTATION};
 pub use scheduling::{label_selector, node_selector_term, taint_effect, taints};
 
 use super::raw;
 use crate::input::error::InputError;
 use crate::model::labels::LabelSelector;
 use crate::model::quantity::Quantity;
-use crate::model::resources::{ResourceIdx, ResourceNames, Resources, CPU};
+use crate::model::resources::amount;
+use crate::model::resources::{ResourceNames, Resources};
 use crate::model::workload::{IntOrPercent, ObjectMeta, PodTemplate};
 use serde_saphyr::Spanned;
 use std::path::Path;
@@ -166,14 +167,6 @@ pub fn resource_list(
     (out, present)
 }
 
-/// A quantity in the base unit of resource `idx`.
-pub fn amount(idx: ResourceIdx, q: &Quantity) -> i64 {
-    if idx == CPU {
-        q.milli_value()
-    } else {
-        q.value()
-    }
-}
 /// Parses an enum-valued string field (`restartPolicy: Never`) against its `choices`; an
 /// unknown value is recorded as "expected A, B or C, found \"x\"" at its line and gives `None`.
 pub fn enum_value<T: Copy>(

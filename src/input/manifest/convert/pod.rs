@@ -10,6 +10,7 @@ use crate::model::pod::{
     TopologySpreadConstraint, DEFAULT_SCHEDULER_NAME,
 };
 use crate::model::resources::{ResourceIdx, Resources, CPU, MEMORY};
+use crate::model::workload::template_hash;
 use crate::model::workload::PodTemplate;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -419,22 +420,6 @@ fn pod_level_resources(
     spec
 }
 
-/// A pod-template-hash in Kubernetes' shape: FNV-32a of the template, printed in decimal and
-/// encoded with `rand.SafeEncodeString`'s alphabet (k8s.io/apimachinery/pkg/util/rand).
-pub fn template_hash(labels: &crate::model::labels::Labels, spec: &PodSpec) -> String {
-    let text = format!("{labels:?}{spec:?}");
-    let mut h: u32 = 0x811c_9dc5;
-    for b in text.bytes() {
-        h ^= b as u32;
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    h.to_string()
-        .bytes()
-        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,14 +440,5 @@ mod tests {
             Ok(RunDuration::LogNormal(20_000, 0.5))
         );
         assert!(run_duration("gamma(1s)").is_err());
-    }
-
-    #[test]
-    fn template_hash_uses_safe_alphabet() {
-        let h = template_hash(&Default::default(), &PodSpec::default());
-        assert!(!h.is_empty() && h.len() <= 10);
-        assert!(h
-            .bytes()
-            .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
     }
 }
