@@ -119,10 +119,7 @@ fn every_top_level_module_uses_only_lower_layers() {
         if layer_of(&to) < layer_of(&from) {
             continue;
         }
-        if let Some(known) = KNOWN_UPWARD
-            .iter()
-            .find(|(f, t, _)| *f == from && *t == to)
-        {
+        if let Some(known) = KNOWN_UPWARD.iter().find(|(f, t, _)| *f == from && *t == to) {
             known_seen.insert(known.2);
             continue;
         }

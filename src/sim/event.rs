@@ -1,7 +1,8 @@
 //! The closed set of events the simulation schedules on the engine.
 
-use crate::cluster::{ImageId, NodeIdx, PodId};
+use crate::cluster::{NodeIdx, PodId};
 use crate::controllers::ControllerRef;
+use crate::kubelet::KubeletTimer;
 
 /// Everything that can happen at a simulated instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,43 +20,9 @@ pub enum Event {
         /// Node.
         node: NodeIdx,
     },
-    /// The kubelet finished pulling the pod's images.
-    ImagePulled {
-        /// Pod.
-        pod: PodId,
-        /// Pod generation the event belongs to.
-        generation: u32,
-    },
-    /// An image pull on a node may have ended.
-    ImagePullDone {
-        /// Node.
-        node: NodeIdx,
-        /// Image.
-        image: ImageId,
-    },
-    /// The pod's containers started.
-    ContainerStarted {
-        /// Pod.
-        pod: PodId,
-        /// Pod generation.
-        generation: u32,
-    },
-    /// The pod's readiness probe succeeded.
-    PodReady {
-        /// Pod.
-        pod: PodId,
-        /// Pod generation.
-        generation: u32,
-    },
-    /// The pod's containers exited.
-    PodFinished {
-        /// Pod.
-        pod: PodId,
-        /// Pod generation.
-        generation: u32,
-        /// Exit code 0.
-        succeeded: bool,
-    },
+    /// A kubelet timer: images pulled, containers started, ready, finished, crashed or
+    /// restarted on a node.
+    Kubelet(KubeletTimer),
     /// A controller reconciles.
     Sync(ControllerRef),
     /// A CronJob's schedule fires.
@@ -98,20 +65,6 @@ pub enum Event {
     },
     /// `kubectl drain` retries evictions.
     DrainRetry(u32),
-    /// A container exits with a failure.
-    ContainerCrashed {
-        /// Pod.
-        pod: PodId,
-        /// Pod generation.
-        generation: u32,
-    },
-    /// A crashed container's back-off ended: the kubelet restarts it.
-    ContainerRestart {
-        /// Pod.
-        pod: PodId,
-        /// Pod generation.
-        generation: u32,
-    },
     /// A Permit plugin's wait for a pod may have run out.
     PermitTimeout {
         /// Pod.
@@ -140,10 +93,15 @@ impl Event {
             Event::BackoffFlush => 7,
             Event::UnschedulableFlush => 8,
             Event::Bind { .. } => 9,
-            Event::ImagePulled { .. } => 10,
-            Event::ContainerStarted { .. } => 11,
-            Event::PodReady { .. } => 12,
-            Event::PodFinished { .. } => 13,
+            Event::Kubelet(timer) => match timer {
+                KubeletTimer::ImagePulled { .. } => 10,
+                KubeletTimer::ContainerStarted { .. } => 11,
+                KubeletTimer::PodReady { .. } => 12,
+                KubeletTimer::PodFinished { .. } => 13,
+                KubeletTimer::ContainerCrashed { .. } => 22,
+                KubeletTimer::ContainerRestart { .. } => 23,
+                KubeletTimer::ImagePullDone { .. } => 25,
+            },
             Event::CronTick(_) => 14,
             Event::Timeline(_) => 15,
             Event::Sample => 16,
@@ -152,10 +110,7 @@ impl Event {
             Event::PodTerminated { .. } => 19,
             Event::RandomFault { .. } => 20,
             Event::DrainRetry(_) => 21,
-            Event::ContainerCrashed { .. } => 22,
-            Event::ContainerRestart { .. } => 23,
             Event::PermitTimeout { .. } => 24,
-            Event::ImagePullDone { .. } => 25,
         }
     }
 

@@ -1,5 +1,5 @@
 //! The simulation as the kubelet model sees it: [`KubeletContext`] implemented over
-//! [`Simulation`]; the kubelet's timers become the simulation's events.
+//! [`Simulation`]; the kubelet's timers become `Event::Kubelet` events.
 
 use super::event::Event;
 use super::Simulation;
@@ -43,7 +43,7 @@ impl KubeletContext for Simulation {
     }
 
     fn after(&mut self, delay_ms: u64, timer: KubeletTimer) {
-        self.engine.schedule_in(delay_ms, event_of(timer));
+        self.engine.schedule_in(delay_ms, Event::Kubelet(timer));
     }
 
     fn containers_started(&mut self, p: PodId) {
@@ -68,32 +68,5 @@ impl KubeletContext for Simulation {
 
     fn record_pod_event(&mut self, pod: &str, kind: &'static str, reason: &str, message: String) {
         self.record_event("Pod", pod, kind, reason, message);
-    }
-}
-
-/// The simulation event that fires kubelet timer `timer`.
-fn event_of(timer: KubeletTimer) -> Event {
-    match timer {
-        KubeletTimer::ImagePulled { pod, generation } => Event::ImagePulled { pod, generation },
-        KubeletTimer::ImagePullDone { node, image } => Event::ImagePullDone { node, image },
-        KubeletTimer::ContainerStarted { pod, generation } => {
-            Event::ContainerStarted { pod, generation }
-        }
-        KubeletTimer::PodReady { pod, generation } => Event::PodReady { pod, generation },
-        KubeletTimer::PodFinished {
-            pod,
-            generation,
-            succeeded,
-        } => Event::PodFinished {
-            pod,
-            generation,
-            succeeded,
-        },
-        KubeletTimer::ContainerCrashed { pod, generation } => {
-            Event::ContainerCrashed { pod, generation }
-        }
-        KubeletTimer::ContainerRestart { pod, generation } => {
-            Event::ContainerRestart { pod, generation }
-        }
     }
 }

@@ -24,7 +24,7 @@ use crate::cluster::{Cluster, Owner, Pod, PodId, PodPhase};
 use crate::controllers::ControllerRef;
 use crate::controllers::{self, Workloads};
 use crate::engine::{Engine, SimTime};
-use crate::kubelet::{self, Kubelets};
+use crate::kubelet::{self, KubeletTimer, Kubelets};
 use crate::metrics::{ratio, EventRecord, NodeSample, Recorder, Sample};
 use crate::model::resources::{ResourceIdx, CPU, MEMORY};
 use crate::model::runtime::RuntimeModel;
@@ -382,32 +382,7 @@ impl Simulation {
                 self.notify_owner(pod);
                 kubelet::pod_bound(self, pod, node);
             }
-            Event::ImagePulled { pod, generation } => {
-                if self.live(pod, generation) {
-                    kubelet::image_pulled(self, pod);
-                }
-            }
-            Event::ImagePullDone { node, image } => kubelet::images::pull_done(self, node, image),
-            Event::ContainerStarted { pod, generation } => {
-                if self.live(pod, generation) {
-                    kubelet::container_started(self, pod);
-                }
-            }
-            Event::PodReady { pod, generation } => {
-                if self.live(pod, generation) {
-                    self.pod_ready(pod);
-                }
-            }
-            Event::PodFinished {
-                pod,
-                generation,
-                succeeded,
-            } => {
-                if self.live(pod, generation) && !kubelet::restart_on_failure(self, pod, succeeded)
-                {
-                    self.pod_finished(pod, succeeded);
-                }
-            }
+            Event::Kubelet(timer) => self.kubelet_timer(timer),
             Event::Sync(c) => {
                 self.pending_syncs.remove(&c);
                 match c {
@@ -444,12 +419,46 @@ impl Simulation {
                 node_lifecycle::random_fault(self, node, model, fail)
             }
             Event::DrainRetry(d) => drain::step(self, d),
-            Event::ContainerCrashed { pod, generation } => {
+        }
+    }
+
+    /// A kubelet timer fired; timers of an older pod generation are stale.
+    fn kubelet_timer(&mut self, timer: KubeletTimer) {
+        match timer {
+            KubeletTimer::ImagePulled { pod, generation } => {
+                if self.live(pod, generation) {
+                    kubelet::image_pulled(self, pod);
+                }
+            }
+            KubeletTimer::ImagePullDone { node, image } => {
+                kubelet::images::pull_done(self, node, image)
+            }
+            KubeletTimer::ContainerStarted { pod, generation } => {
+                if self.live(pod, generation) {
+                    kubelet::container_started(self, pod);
+                }
+            }
+            KubeletTimer::PodReady { pod, generation } => {
+                if self.live(pod, generation) {
+                    self.pod_ready(pod);
+                }
+            }
+            KubeletTimer::PodFinished {
+                pod,
+                generation,
+                succeeded,
+            } => {
+                if self.live(pod, generation) && !kubelet::restart_on_failure(self, pod, succeeded)
+                {
+                    self.pod_finished(pod, succeeded);
+                }
+            }
+            KubeletTimer::ContainerCrashed { pod, generation } => {
                 if self.live(pod, generation) {
                     kubelet::container_crashed(self, pod);
                 }
             }
-            Event::ContainerRestart { pod, generation } => {
+            KubeletTimer::ContainerRestart { pod, generation } => {
                 if self.live(pod, generation) {
                     kubelet::restart_container(self, pod);
                 }

@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::model::labels::TaintEffect;
+use crate::model::workload::PropagationPolicy;
+use crate::scenario::action::{Action, ApplySource};
 
 #[test]
 fn parses_the_seed_notes_verbs() {
