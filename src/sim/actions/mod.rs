@@ -48,17 +48,9 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
             kind,
             name,
             namespace,
-            grace_period_s,
-            propagation,
-        } => delete(
-            sim,
-            entry,
-            kind,
-            namespace,
-            name,
-            *grace_period_s,
-            *propagation,
-        ),
+            grace_period_s: grace,
+            propagation: how,
+        } => delete(sim, entry, kind, namespace, name, *grace, *how),
         Action::DeleteFile {
             targets,
             propagation,
@@ -77,22 +69,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
             name,
             namespace,
             to_revision,
-        } => match find_deployment(sim, namespace, name) {
-            Some(d) => {
-                if let Err(e) = deployment::rollback(sim, d, *to_revision) {
-                    sim.record_event("Deployment", name, "Warning", "RollbackFailed", e);
-                } else {
-                    sim.record_event(
-                        "Deployment",
-                        name,
-                        "Normal",
-                        "DeploymentRollback",
-                        format!("Rolled back deployment {name:?} to revision {to_revision}"),
-                    );
-                }
-            }
-            None => not_found(sim, entry, format!("deployments.apps {name:?} not found")),
-        },
+        } => rollout_undo(sim, entry, namespace, name, *to_revision),
         Action::RolloutRestart {
             kind,
             name,
@@ -109,13 +86,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
             name,
             namespace,
             paused,
-        } => match find_deployment(sim, namespace, name) {
-            Some(d) => {
-                sim.workloads.deployments[d as usize].spec.paused = *paused;
-                sim.request_sync(ControllerRef::Deployment(d));
-            }
-            None => not_found(sim, entry, format!("deployments.apps {name:?} not found")),
-        },
+        } => rollout_pause(sim, entry, namespace, name, *paused),
         Action::SetImage {
             kind,
             name,
@@ -143,20 +114,27 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
             replicas,
             images,
             suspend,
-        } => {
-            if let Some(suspend) = suspend {
-                match find_cronjob(sim, namespace, name) {
-                    Some(c) => cronjob::set_suspend(sim, c, *suspend),
-                    None => not_found(sim, entry, format!("cronjobs.batch {name:?} not found")),
-                }
-            }
-            if !images.is_empty() {
-                edit_template(sim, entry, kind, namespace, name, |t| set_images(t, images));
-            }
-            if let Some(r) = replicas {
-                scale(sim, entry, kind, namespace, name, *r);
-            }
-        }
+        } => patch(
+            sim, entry, kind, namespace, name, *replicas, images, *suspend,
+        ),
+        Action::Cordon { .. }
+        | Action::Drain { .. }
+        | Action::Label { .. }
+        | Action::Taint { .. }
+        | Action::NodeFail(_)
+        | Action::NodeRecover(_)
+        | Action::NodeRemove(_)
+        | Action::NodeAdd { .. }
+        | Action::ZoneFail { .. }
+        | Action::ZoneRecover { .. }
+        | Action::RandomFaults { .. } => apply_to_nodes(sim, entry),
+    }
+}
+
+/// Applies a timeline entry that acts on nodes: cordon, drain, label, taint, node and zone
+/// faults, node additions and random faults.
+fn apply_to_nodes(sim: &mut Simulation, entry: &TimelineEntry) {
+    match &entry.action {
         Action::Cordon {
             node: name,
             unschedulable,
@@ -175,19 +153,18 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
         } => {
             if let Some(n) = node(sim, entry, name) {
                 cordon(sim, n, true);
-                super::drain::start(
-                    sim,
-                    super::drain::Drain {
-                        node: n,
-                        grace_period_s: *grace_period_s,
-                        ignore_daemonsets: *ignore_daemonsets,
-                        force: *force,
-                        disable_eviction: *disable_eviction,
-                        deadline: (*timeout_ms > 0).then(|| sim.now().as_millis() + timeout_ms),
-                        entry: entry.index,
-                        done: false,
-                    },
-                );
+                let deadline = (*timeout_ms > 0).then(|| sim.now().as_millis() + timeout_ms);
+                let drain = super::drain::Drain {
+                    node: n,
+                    grace_period_s: *grace_period_s,
+                    ignore_daemonsets: *ignore_daemonsets,
+                    force: *force,
+                    disable_eviction: *disable_eviction,
+                    deadline,
+                    entry: entry.index,
+                    done: false,
+                };
+                super::drain::start(sim, drain);
             }
         }
         Action::Label {
@@ -239,5 +216,71 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
         Action::RandomFaults { group, mtbf, mttr } => {
             lifecycle::start_random_faults(sim, group, mtbf.clone(), mttr.clone())
         }
+        other => unreachable!("{other:?} does not act on nodes"),
+    }
+}
+
+/// `kubectl rollout undo deployment NAME [--to-revision=N]`.
+fn rollout_undo(
+    sim: &mut Simulation,
+    entry: &TimelineEntry,
+    namespace: &str,
+    name: &str,
+    to_revision: i64,
+) {
+    let Some(d) = find_deployment(sim, namespace, name) else {
+        return not_found(sim, entry, format!("deployments.apps {name:?} not found"));
+    };
+    if let Err(e) = deployment::rollback(sim, d, to_revision) {
+        sim.record_event("Deployment", name, "Warning", "RollbackFailed", e);
+    } else {
+        sim.record_event(
+            "Deployment",
+            name,
+            "Normal",
+            "DeploymentRollback",
+            format!("Rolled back deployment {name:?} to revision {to_revision}"),
+        );
+    }
+}
+
+/// `kubectl rollout pause|resume deployment NAME`.
+fn rollout_pause(
+    sim: &mut Simulation,
+    entry: &TimelineEntry,
+    namespace: &str,
+    name: &str,
+    paused: bool,
+) {
+    let Some(d) = find_deployment(sim, namespace, name) else {
+        return not_found(sim, entry, format!("deployments.apps {name:?} not found"));
+    };
+    sim.workloads.deployments[d as usize].spec.paused = paused;
+    sim.request_sync(ControllerRef::Deployment(d));
+}
+
+/// `kubectl patch`: a CronJob's suspend, then the template's images, then the replicas.
+#[allow(clippy::too_many_arguments)]
+fn patch(
+    sim: &mut Simulation,
+    entry: &TimelineEntry,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+    replicas: Option<i32>,
+    images: &[(String, String)],
+    suspend: Option<bool>,
+) {
+    if let Some(suspend) = suspend {
+        match find_cronjob(sim, namespace, name) {
+            Some(c) => cronjob::set_suspend(sim, c, suspend),
+            None => not_found(sim, entry, format!("cronjobs.batch {name:?} not found")),
+        }
+    }
+    if !images.is_empty() {
+        edit_template(sim, entry, kind, namespace, name, |t| set_images(t, images));
+    }
+    if let Some(r) = replicas {
+        scale(sim, entry, kind, namespace, name, r);
     }
 }
