@@ -219,3 +219,24 @@ pub enum Action {
         value: String,
     },
 }
+
+impl Action {
+    /// Whether the action acts on nodes (cordon, drain, label, taint, node and zone faults,
+    /// node additions, random faults) rather than on workloads.
+    pub fn acts_on_nodes(&self) -> bool {
+        matches!(
+            self,
+            Action::Cordon { .. }
+                | Action::Drain { .. }
+                | Action::Label { .. }
+                | Action::Taint { .. }
+                | Action::NodeFail(_)
+                | Action::NodeRecover(_)
+                | Action::NodeAdd { .. }
+                | Action::NodeRemove(_)
+                | Action::ZoneFail { .. }
+                | Action::ZoneRecover { .. }
+                | Action::RandomFaults { .. }
+        )
+    }
+}

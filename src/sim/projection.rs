@@ -21,7 +21,6 @@ use crate::metrics::{NodeSample, Sample};
 use crate::model::cron::{parse_schedule, parse_time_zone};
 use crate::model::thousands::thousands;
 use crate::model::workload::{ConcurrencyPolicy, CronJob, JobSpec, PodManagementPolicy};
-use crate::scenario::action::Action;
 use crate::scenario::object::Object;
 use crate::scenario::Scenario;
 use chrono::{TimeZone, Utc};
@@ -156,22 +155,7 @@ pub fn check(p: &Projection, limits: &Limits, budget: &Budget) -> Result<(), Str
 fn workloads_untouched_ms(sc: &Scenario) -> u64 {
     sc.timeline
         .iter()
-        .filter(|e| {
-            !matches!(
-                e.action,
-                Action::Cordon { .. }
-                    | Action::Drain { .. }
-                    | Action::Label { .. }
-                    | Action::Taint { .. }
-                    | Action::NodeFail(_)
-                    | Action::NodeRecover(_)
-                    | Action::NodeAdd { .. }
-                    | Action::NodeRemove(_)
-                    | Action::ZoneFail { .. }
-                    | Action::ZoneRecover { .. }
-                    | Action::RandomFaults { .. }
-            )
-        })
+        .filter(|e| !e.action.acts_on_nodes())
         .map(|e| e.at.as_millis())
         .min()
         .unwrap_or(u64::MAX)

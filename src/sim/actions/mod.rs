@@ -117,17 +117,7 @@ pub fn apply(sim: &mut Simulation, entry: &TimelineEntry) {
         } => patch(
             sim, entry, kind, namespace, name, *replicas, images, *suspend,
         ),
-        Action::Cordon { .. }
-        | Action::Drain { .. }
-        | Action::Label { .. }
-        | Action::Taint { .. }
-        | Action::NodeFail(_)
-        | Action::NodeRecover(_)
-        | Action::NodeRemove(_)
-        | Action::NodeAdd { .. }
-        | Action::ZoneFail { .. }
-        | Action::ZoneRecover { .. }
-        | Action::RandomFaults { .. } => apply_to_nodes(sim, entry),
+        _ => apply_to_nodes(sim, entry),
     }
 }
 
