@@ -5,6 +5,7 @@
 pub mod changes;
 pub mod divide;
 pub mod pod;
+pub mod pod_metrics;
 pub mod storage;
 pub mod topology;
 

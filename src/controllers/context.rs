@@ -6,6 +6,7 @@
 //! pod counters and indexes stay in the simulation's hands.
 
 use super::{ControllerRef, Workloads};
+use crate::cluster::pod_metrics::PodMetrics;
 use crate::cluster::storage::Storage;
 use crate::cluster::{Cluster, Pod, PodId};
 use crate::engine::SimTime;
@@ -20,6 +21,10 @@ pub trait ControllerContext {
 
     /// Nodes, pods and storage, read-only.
     fn cluster(&self) -> &Cluster;
+
+    /// Pod `p`'s latest sample from the resource metrics API (metrics-server), or `None`
+    /// when it has none: not scraped yet, or no usage is modelled for it.
+    fn pod_metrics(&self, p: PodId) -> Option<PodMetrics>;
 
     /// The state of every controller.
     fn workloads(&self) -> &Workloads;

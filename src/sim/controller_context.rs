@@ -3,6 +3,7 @@
 
 use super::event::Event;
 use super::{scheduling, Simulation};
+use crate::cluster::pod_metrics::PodMetrics;
 use crate::cluster::storage::Storage;
 use crate::cluster::{Cluster, Owner, Pod, PodId};
 use crate::controllers::{ControllerContext, ControllerRef, Workloads};
@@ -19,6 +20,11 @@ impl ControllerContext for Simulation {
 
     fn cluster(&self) -> &Cluster {
         &self.cluster
+    }
+
+    fn pod_metrics(&self, _p: PodId) -> Option<PodMetrics> {
+        // No usage is modelled yet, so metrics-server has nothing to serve.
+        None
     }
 
     fn workloads(&self) -> &Workloads {
