@@ -3,12 +3,14 @@
 
 pub mod direction;
 pub mod fragmentation;
+pub mod node_groups;
 pub mod summary;
 pub mod waits;
 
-use crate::cluster::NodeTable;
+use crate::cluster::Cluster;
 use crate::engine::SimTime;
 use crate::model::events_file::EventsFile;
+use node_groups::NodeGroupLedger;
 use std::collections::BTreeMap;
 
 /// One sample of cluster-wide state.
@@ -108,10 +110,6 @@ pub struct Integrals {
     pub pending: f64,
     /// ∫ scheduling queue length dt.
     pub queue: f64,
-    /// ∫ present nodes dt (node-milliseconds).
-    pub nodes_present: f64,
-    /// ∫ Σ price per hour of present nodes dt (price-milliseconds per hour).
-    pub price: f64,
     /// Largest number of Pending pods held for any time.
     pub pending_max: u64,
     /// Largest scheduling queue length held for any time.
@@ -135,30 +133,17 @@ pub struct Recorder {
     pub events_file: EventsFile,
     /// Time integrals.
     pub integrals: Integrals,
-    /// Price per node-hour by node group (scenario `price_per_hour`); groups absent cost 0.
-    pub price_per_hour: BTreeMap<String, f64>,
-    /// Present nodes and their summed price per hour, counted over the node table.
-    fleet: Fleet,
-}
-
-/// The present nodes, cached because counting them costs a pass over the node table.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Fleet {
-    /// Length of the node table when counted.
-    table_len: usize,
-    /// Present nodes.
-    present: u64,
-    /// Σ price per hour over present nodes.
-    price_per_hour: f64,
+    /// Nodes present per node group, node-hours and cost (see [`node_groups`]).
+    pub node_groups: NodeGroupLedger,
 }
 
 impl Recorder {
-    /// An empty recorder; `sample_nodes` turns per-node samples on, `price_per_hour` prices
-    /// node groups for the cost figure.
-    pub fn new(sample_nodes: bool, price_per_hour: BTreeMap<String, f64>) -> Recorder {
+    /// An empty recorder; `sample_nodes` turns per-node samples on, `cost_per_hour` prices
+    /// node groups for the cost figures.
+    pub fn new(sample_nodes: bool, cost_per_hour: BTreeMap<String, f64>) -> Recorder {
         Recorder {
             sample_nodes,
-            price_per_hour,
+            node_groups: NodeGroupLedger::new(cost_per_hour),
             ..Recorder::default()
         }
     }
@@ -170,47 +155,29 @@ impl Recorder {
         i.pending_max = i.pending_max.max(levels.pending);
         i.queue_max = i.queue_max.max(levels.queue);
         i.nodes_used_max = i.nodes_used_max.max(levels.nodes_used);
-        let dt = now.millis_since(i.last) as f64;
-        if dt > 0.0 {
+        let dt_ms = now.millis_since(i.last);
+        if dt_ms > 0 {
+            let dt = dt_ms as f64;
             i.cpu += levels.cpu * dt;
             i.memory += levels.memory * dt;
             i.gpu += levels.gpu * dt;
             i.nodes_used += levels.nodes_used as f64 * dt;
             i.pending += levels.pending as f64 * dt;
             i.queue += levels.queue as f64 * dt;
-            i.nodes_present += self.fleet.present as f64 * dt;
-            i.price += self.fleet.price_per_hour * dt;
+            self.node_groups.advance(dt_ms);
             i.last = now;
         }
     }
 
-    /// Recounts the present nodes when the node table grew (and always when `force`):
-    /// nodes join by being added to the table; `force` is used at every sample so that a
-    /// node leaving the cluster is seen within one sampling period.
-    pub fn count_fleet(&mut self, nodes: &NodeTable, force: bool) {
-        if !force && nodes.len() == self.fleet.table_len {
-            return;
-        }
-        let mut fleet = Fleet {
-            table_len: nodes.len(),
-            ..Fleet::default()
-        };
-        for n in nodes.indices() {
-            if nodes.present[n.ix()] {
-                fleet.present += 1;
-                fleet.price_per_hour += nodes.group[n.ix()]
-                    .as_ref()
-                    .and_then(|g| self.price_per_hour.get(g))
-                    .copied()
-                    .unwrap_or(0.0);
-            }
-        }
-        self.fleet = fleet;
+    /// Recounts the present nodes of each group when nodes joined or left the cluster
+    /// (called before every event, so membership changes of any cause count exactly).
+    pub fn count_nodes(&mut self, cluster: &Cluster) {
+        self.node_groups.count(cluster);
     }
 
     /// Present nodes as last counted.
     pub fn nodes_present(&self) -> u64 {
-        self.fleet.present
+        self.node_groups.present_total()
     }
 }
 

@@ -118,6 +118,8 @@ pub struct Summary {
     pub node_hours: f64,
     /// ∫ Σ price per hour of present nodes dt; `None` when no node group has a price.
     pub cost: Option<f64>,
+    /// Node-hours and cost per node group (`node_groups.csv`; not a summary.csv column).
+    pub node_groups: Vec<super::node_groups::NodeGroupTotals>,
     /// Fault episodes (faults.csv rows: node, zone and random failures, removals, drains).
     pub faults: u64,
     /// Σ over Deployments and StatefulSets of the time with fewer Ready than desired
@@ -309,13 +311,11 @@ impl Summary {
         self.failed_scheduling_events = count(&["FailedScheduling"]);
         self.preemptions = count(&["Preempted"]);
         self.evictions = count(&["Evicted", "TaintManagerEviction"]);
-        self.node_hours = i.nodes_present / MS_PER_HOUR;
-        self.cost = (!rec.price_per_hour.is_empty()).then_some(i.price / MS_PER_HOUR);
+        self.node_hours = rec.node_groups.node_hours();
+        self.cost = rec.node_groups.cost();
+        self.node_groups = rec.node_groups.totals(end_ms);
     }
 }
-
-/// Milliseconds in an hour.
-const MS_PER_HOUR: f64 = 3_600_000.0;
 
 /// Mean of a sampled quantity taken as holding each sample's value until the next sample:
 /// Σ vᵢ·(tᵢ₊₁ − tᵢ) / (t_last − t_first); the single sample's value when there is one.

@@ -1,6 +1,6 @@
 //! The CSV files of one run: pods.csv, timeseries.csv, nodes_timeseries.csv, summary.csv,
 //! events.csv, unschedulable.csv (plus the per-workload files of `workload_files` and
-//! `wait_files`). Column names are a documented contract
+//! `wait_files`, and the node group files of `node_group_files`). Column names are a documented contract
 //! (docs/metrics.md); new columns are only ever appended.
 
 use crate::engine::SimTime;
@@ -57,6 +57,11 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
     super::availability_files::write_all(sim, dir)?;
     super::workload_files::write_all(sim, dir)?;
     super::wait_files::write_workload_waits(sim, dir)?;
+    super::node_group_files::write_all(
+        &summary.node_groups,
+        &sim.recorder.node_groups.series,
+        dir,
+    )?;
     Ok(())
 }
 

@@ -103,7 +103,7 @@ pub fn comparison_table(cmp: &Comparison) -> String {
 
 /// Renders the summary as an aligned two-column table.
 pub fn summary_table(s: &Summary) -> String {
-    let mut rows: Vec<(&str, String)> = vec![
+    let rows: Vec<(&str, String)> = vec![
         ("scenario", s.scenario.clone()),
         ("scheduler", s.scheduler.clone()),
         ("seed", s.seed.to_string()),
@@ -160,11 +160,52 @@ pub fn summary_table(s: &Summary) -> String {
                 .unwrap_or_else(|| "-".to_string()),
         ),
     ];
-    rows.extend(disruption_rows(s));
+    let mut rows: Vec<(String, String)> =
+        rows.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    rows.extend(cost_rows(s));
+    rows.extend(
+        disruption_rows(s)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v)),
+    );
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     rows.iter()
         .map(|(k, v)| format!("  {k:<width$}  {v}\n"))
         .collect()
+}
+
+/// The node-hours and cost rows of the summary table: the totals, then one row per node
+/// group (nodes average and range, node-hours, cost at its price).
+fn cost_rows(s: &Summary) -> Vec<(String, String)> {
+    let mut rows = vec![
+        ("node-hours".to_owned(), format!("{:.3}", s.node_hours)),
+        (
+            "cost".to_owned(),
+            s.cost.map_or_else(
+                || "- (no node group has a cost_per_hour)".to_owned(),
+                |c| format!("{c:.3}"),
+            ),
+        ),
+    ];
+    for g in &s.node_groups {
+        let label = if g.group.is_empty() {
+            "nodes without a group".to_owned()
+        } else {
+            format!("node group {}", g.group)
+        };
+        let cost = match (g.cost, g.cost_per_hour) {
+            (Some(c), Some(p)) => format!(" · cost {c:.3} at {p} per node-hour"),
+            _ => String::new(),
+        };
+        rows.push((
+            label,
+            format!(
+                "{:.2} nodes avg ({} at start, min {}, max {}) · {:.3} node-hours{cost}",
+                g.nodes_avg, g.nodes_initial, g.nodes_min, g.nodes_max, g.node_hours
+            ),
+        ));
+    }
+    rows
 }
 
 /// The fault and availability rows of the summary table, saying when a warm-up was left out.

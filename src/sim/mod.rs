@@ -289,12 +289,13 @@ impl Simulation {
             pending: self.pod_counts.pending(),
             queue: self.scheduler.queue.len() as u64,
         };
-        self.recorder.count_fleet(&c.nodes, false);
+        self.recorder.count_nodes(c);
         self.recorder.advance(self.engine.now(), levels);
     }
 
     fn sample(&mut self) {
-        self.recorder.count_fleet(&self.cluster.nodes, true);
+        let now = self.engine.now();
+        self.recorder.node_groups.sample(now, &self.cluster);
         let shapes = crate::metrics::fragmentation::minimal_shapes(
             self.scheduler
                 .queue
@@ -305,7 +306,6 @@ impl Simulation {
             crate::metrics::fragmentation::fragmentation_ratios(&self.cluster, &shapes);
         availability::sample(self);
         let c = &self.cluster;
-        let now = self.engine.now();
         let gpu = self
             .gpu
             .map(|g| ratio(c.requested_total.get(g), c.allocatable_total.get(g)))

@@ -1,6 +1,6 @@
 //! The `cluster.nodes` node groups: each group expands into `count` nodes named
-//! `NAME-i` (or one node named `NAME`), with allocatable, labels, taints and a price; and
-//! the image sizes nodes report.
+//! `NAME-i` (or one node named `NAME`), with allocatable, labels, taints and a cost per
+//! node-hour; and the image sizes nodes report.
 
 use super::raw;
 use crate::input::error::InputError;
@@ -66,21 +66,35 @@ pub(super) fn node_groups(
     (nodes, price_per_hour)
 }
 
-/// The group's `price_per_hour`, if given and valid (finite, non-negative).
+/// The group's cost of one node-hour, `cost_per_hour` (or its older spelling
+/// `price_per_hour`; giving both is an error), if given and valid (finite, non-negative).
 fn group_price(
     path: &Path,
     g: &raw::NodeGroup,
     field: &str,
     errors: &mut Vec<InputError>,
 ) -> Option<f64> {
-    let price = g.price_per_hour.as_ref()?;
+    let (key, price) = match (&g.cost_per_hour, &g.price_per_hour) {
+        (Some(cost), Some(price)) => {
+            errors.push(InputError::new(
+                path,
+                Some(price.referenced.line().max(cost.referenced.line())),
+                format!("{field}.cost_per_hour"),
+                "both `cost_per_hour` and `price_per_hour` are given: they are two spellings of one field (`price_per_hour` is the older one), keep `cost_per_hour`",
+            ));
+            return None;
+        }
+        (Some(cost), None) => ("cost_per_hour", cost),
+        (None, Some(price)) => ("price_per_hour", price),
+        (None, None) => return None,
+    };
     if price.value.is_finite() && price.value >= 0.0 {
         return Some(price.value);
     }
     errors.push(InputError::new(
         path,
         Some(price.referenced.line()),
-        format!("{field}.price_per_hour"),
+        format!("{field}.{key}"),
         format!(
             "expected a non-negative price per node-hour, found {}",
             price.value

@@ -53,7 +53,8 @@ pub struct NodeGroup {
     pub unschedulable: bool,
     #[serde(default)]
     pub images: Vec<String>,
-    #[serde(alias = "cost_per_hour")]
+    pub cost_per_hour: Option<Spanned<f64>>,
+    /// The older spelling of `cost_per_hour`.
     pub price_per_hour: Option<Spanned<f64>>,
 }
 

@@ -3,6 +3,7 @@
 mod chart;
 mod heatmap;
 mod latency;
+mod node_groups;
 mod plan;
 mod style;
 mod sweep;
@@ -58,8 +59,9 @@ fn render_all(
 }
 
 /// Draws the plots of a run into `plots_dir` (created if missing): allocation and pods over
-/// time, the scheduling-latency CDF and, when `nodes_timeseries.csv` exists, per-node CPU and
-/// memory heat maps.
+/// time, the scheduling-latency CDF, nodes per group and cost over time (when
+/// `node_groups_timeseries.csv` exists; cost only with priced groups) and, when
+/// `nodes_timeseries.csv` exists, per-node CPU and memory heat maps.
 pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>, ReportError> {
     let mut latencies: Vec<f64> = run
         .pods
@@ -94,6 +96,26 @@ pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>,
             cdf_chart(&latencies),
         ),
     ];
+    if let Some(series) = run
+        .node_group_series
+        .as_ref()
+        .filter(|s| !s.samples.is_empty())
+    {
+        specs.push((
+            "node_groups",
+            "Nodes per node group over time".to_owned(),
+            "Nodes present in each node group (Ready or not: a node is billed from when it joins until it is removed), sampled over simulated time.".to_owned(),
+            node_groups::nodes_chart(series),
+        ));
+        if let Some(chart) = node_groups::cost_chart(series) {
+            specs.push((
+                "cost",
+                "Cost over time by node group".to_owned(),
+                "Cost accumulated since the start: each group's node-hours so far times its cost_per_hour, and their sum.".to_owned(),
+                chart,
+            ));
+        }
+    }
     if let Some(nodes) = &run.nodes {
         specs.push((
             "nodes_cpu_heatmap",

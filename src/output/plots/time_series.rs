@@ -11,7 +11,7 @@ pub(super) const MAX_LINE_POINTS: usize = 2000;
 /// Points of the common time grid of comparison time series.
 const COMPARISON_GRID: usize = 400;
 /// Thins a series to at most about `max` points, keeping each bucket's minimum and maximum.
-fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
+pub(super) fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
     if points.len() <= max {
         return points.to_vec();
     }
@@ -36,7 +36,7 @@ fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
 }
 
 /// Turns samples of a piecewise-constant quantity into the corners of a step line.
-fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+pub(super) fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let mut out = Vec::with_capacity(points.len() * 2);
     for (i, &(x, y)) in points.iter().enumerate() {
         out.push((x, y));

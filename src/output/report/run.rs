@@ -10,6 +10,7 @@ use super::html::{
     push_table, write_file,
 };
 use super::{PLOTS_DIR, REPORT_FILE};
+use crate::metrics::node_groups::NodeGroupTotals;
 use crate::output::plots::{render_run_plots, Plot};
 use crate::output::results_dir::{
     csv_files, CsvTable, EventRecord, PodRecord, ReportError, RunResults, Summary,
@@ -48,6 +49,7 @@ fn run_html(run: &RunResults, plots: &[Plot], csv_names: &[String]) -> String {
     let mut out = String::new();
     push_heading(&mut out, &run.summary);
     push_summary(&mut out, &run.summary);
+    push_node_groups(&mut out, run.node_groups.as_deref());
     push_plots(&mut out, plots);
     push_pods(&mut out, &run.pods);
     push_events(&mut out, run.events.as_deref());
@@ -82,7 +84,8 @@ fn push_heading(out: &mut String, s: &Summary) {
         escape(&get("sim_end_s"))
     );
     out.push_str(
-        "<nav><a href=\"#summary-section\">Summary</a><a href=\"#plots\">Plots</a>\
+        "<nav><a href=\"#summary-section\">Summary</a><a href=\"#node-groups\">Node groups</a>\
+         <a href=\"#plots\">Plots</a>\
          <a href=\"#pods\">Pods</a><a href=\"#events\">Events</a>\
          <a href=\"#tables\">Other tables</a><a href=\"#files\">Data files</a></nav>\n",
     );
@@ -110,6 +113,63 @@ fn push_summary(out: &mut String, s: &Summary) {
         .collect();
     push_table(out, Some("summary"), &["metric", "value", "unit"], &rows);
     out.push_str("</section>\n");
+}
+
+/// The Node groups section (node_groups.csv): each group's sizes, node-hours and cost,
+/// and the total; a note for folders written before the file existed.
+fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
+    out.push_str("<section id=\"node-groups\">\n<h2>Node groups</h2>\n");
+    let Some(groups) = groups else {
+        out.push_str("<p class=\"note\">No node_groups.csv in this folder.</p>\n</section>\n");
+        return;
+    };
+    let opt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
+    let mut rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            vec![
+                g.group.clone(),
+                opt(g.cost_per_hour),
+                g.nodes_initial.to_string(),
+                g.nodes_min.to_string(),
+                g.nodes_max.to_string(),
+                format!("{:.2}", g.nodes_avg),
+                format!("{:.3}", g.node_hours),
+                opt(g.cost),
+            ]
+        })
+        .collect();
+    let priced: Vec<f64> = groups.iter().filter_map(|g| g.cost).collect();
+    rows.push(vec![
+        "total".to_owned(),
+        String::new(),
+        groups
+            .iter()
+            .map(|g| g.nodes_initial)
+            .sum::<u64>()
+            .to_string(),
+        String::new(),
+        String::new(),
+        format!("{:.2}", groups.iter().map(|g| g.nodes_avg).sum::<f64>()),
+        format!("{:.3}", groups.iter().map(|g| g.node_hours).sum::<f64>()),
+        opt((!priced.is_empty()).then(|| priced.iter().sum())),
+    ]);
+    let header = [
+        "group",
+        "cost per node-hour",
+        "nodes at start",
+        "min",
+        "max",
+        "avg",
+        "node-hours",
+        "cost",
+    ];
+    push_table(out, Some("node-groups-table"), &header, &rows);
+    out.push_str(
+        "<p class=\"note\">A node is billed from when it joins the cluster (Ready or not) \
+         until it is removed. Cost is in the currency of <code>cost_per_hour</code>; empty \
+         for groups without one.</p>\n</section>\n",
+    );
 }
 
 /// The Pods section: pods per final phase, then the [`SLOWEST_PODS`] slowest to schedule.

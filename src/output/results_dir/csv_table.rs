@@ -99,7 +99,8 @@ impl CsvTable {
         self.header.iter().position(|h| h == name)
     }
 
-    fn bad(&self, row: &CsvRow, col: usize, expected: &'static str) -> ReportError {
+    /// The error for a field of `row` in column `col` that is not `expected`.
+    pub(super) fn bad(&self, row: &CsvRow, col: usize, expected: &'static str) -> ReportError {
         ReportError::BadValue {
             path: self.path.clone(),
             line: row.line,

@@ -2,6 +2,7 @@
 
 mod comparison;
 mod csv_table;
+mod node_groups;
 mod records;
 mod run;
 
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 
 pub use self::comparison::{discover_runs, read_comparison, Comparison, ComparisonRow};
 pub use self::csv_table::{CsvRow, CsvTable};
+pub use self::node_groups::{read_node_group_series, read_node_groups};
 pub use self::records::{ClusterSample, EventRecord, NodeSample, PodRecord, Summary};
 pub use self::run::{
     csv_files, read_events, read_nodes, read_pods, read_summary, read_timeseries, RunResults,
@@ -121,6 +123,10 @@ pub mod files {
     pub const SUMMARY: &str = "summary.csv";
     /// Kubernetes-style events.
     pub const EVENTS: &str = "events.csv";
+    /// Per node group sizes, node-hours and cost.
+    pub const NODE_GROUPS: &str = "node_groups.csv";
+    /// Per node group nodes and cost over time.
+    pub const NODE_GROUPS_TIMESERIES: &str = "node_groups_timeseries.csv";
     /// Scheduler comparison table of a comparison folder.
     pub const COMPARISON: &str = "comparison.csv";
 }

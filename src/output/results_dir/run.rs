@@ -4,8 +4,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{
-    files, ClusterSample, CsvTable, EventRecord, NodeSample, PodRecord, ReportError, Summary,
+    files, read_node_group_series, read_node_groups, ClusterSample, CsvTable, EventRecord,
+    NodeSample, PodRecord, ReportError, Summary,
 };
+use crate::metrics::node_groups::{NodeGroupSeries, NodeGroupTotals};
 
 /// Everything read from a run folder `results/<scenario>/<scheduler>/seed-<n>/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +24,10 @@ pub struct RunResults {
     pub nodes: Option<Vec<NodeSample>>,
     /// `events.csv`, if present.
     pub events: Option<Vec<EventRecord>>,
+    /// `node_groups.csv`, if present (folders written before it existed have none).
+    pub node_groups: Option<Vec<NodeGroupTotals>>,
+    /// `node_groups_timeseries.csv`, if present.
+    pub node_group_series: Option<NodeGroupSeries>,
     /// Any other CSV file of the folder (e.g. `workloads.csv`), sorted by file name.
     pub extra: Vec<CsvTable>,
 }
@@ -55,7 +61,8 @@ const SUMMARY_COLUMNS: [&str; 24] = [
 
 impl RunResults {
     /// Reads a run folder. `summary.csv`, `pods.csv` and `timeseries.csv` are required;
-    /// `nodes_timeseries.csv` and `events.csv` are optional; other CSVs are read generically.
+    /// `nodes_timeseries.csv`, `events.csv` and the node group files are optional; other
+    /// CSVs are read generically.
     pub fn load(dir: &Path) -> Result<Self, ReportError> {
         if !dir.is_dir() {
             return Err(ReportError::NotResults {
@@ -86,6 +93,12 @@ impl RunResults {
             events: optional(files::EVENTS)
                 .map(|p| read_events(&p))
                 .transpose()?,
+            node_groups: optional(files::NODE_GROUPS)
+                .map(|p| read_node_groups(&p))
+                .transpose()?,
+            node_group_series: optional(files::NODE_GROUPS_TIMESERIES)
+                .map(|p| read_node_group_series(&p))
+                .transpose()?,
             extra: csv_files(dir)?
                 .into_iter()
                 .filter(|name| {
@@ -95,6 +108,8 @@ impl RunResults {
                         files::TIMESERIES,
                         files::NODES_TIMESERIES,
                         files::EVENTS,
+                        files::NODE_GROUPS,
+                        files::NODE_GROUPS_TIMESERIES,
                     ]
                     .contains(&name.as_str())
                 })

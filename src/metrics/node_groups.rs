@@ -1,0 +1,233 @@
+//! Per node group accounting: nodes present and Ready over time, node-hours and cost
+//! (`node_groups.csv`, `node_groups_timeseries.csv`, the total in `summary.csv`).
+//!
+//! A node is billed from the moment it is in the cluster (present, Ready or not: a node
+//! being provisioned or failed still costs) until it is removed. Presence is integrated
+//! exactly, in integer node-milliseconds, at event granularity: a node added or removed
+//! by any cause (scenario, timeline, autoscaler) is seen before the next event.
+
+use crate::cluster::Cluster;
+use crate::engine::SimTime;
+use std::collections::BTreeMap;
+
+/// Milliseconds in an hour.
+pub const MS_PER_HOUR: f64 = 3_600_000.0;
+
+/// One node group over a whole run: a row of `node_groups.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeGroupTotals {
+    /// Group name (`cluster.nodes[].name`); empty for nodes given as Node manifests.
+    pub group: String,
+    /// Cost of one node-hour (`cost_per_hour`), if the group has one.
+    pub cost_per_hour: Option<f64>,
+    /// Nodes present at the start of the run.
+    pub nodes_initial: u64,
+    /// Fewest nodes present at any time.
+    pub nodes_min: u64,
+    /// Most nodes present at any time.
+    pub nodes_max: u64,
+    /// Time-weighted mean of the nodes present.
+    pub nodes_avg: f64,
+    /// ∫ present nodes dt, in hours.
+    pub node_hours: f64,
+    /// `node_hours × cost_per_hour`; `None` when the group has no price.
+    pub cost: Option<f64>,
+}
+
+/// One node group at one sample: a row of `node_groups_timeseries.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeGroupSample {
+    /// When.
+    pub time: SimTime,
+    /// Index of the group in [`NodeGroupSeries::groups`].
+    pub group: u32,
+    /// Nodes of the group present (Ready or not).
+    pub nodes_present: u64,
+    /// Present nodes of the group that are Ready.
+    pub nodes_ready: u64,
+    /// The group's present nodes × its cost per hour; `None` without a price.
+    pub cost_per_hour_total: Option<f64>,
+    /// The group's cost from the start of the run to `time`; `None` without a price.
+    pub cost_so_far: Option<f64>,
+}
+
+/// Every group's samples, groups named once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeGroupSeries {
+    /// Group names, in order of first appearance.
+    pub groups: Vec<String>,
+    /// Samples in time order, groups in their order within one time.
+    pub samples: Vec<NodeGroupSample>,
+}
+
+/// One group's running account.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Account {
+    cost_per_hour: Option<f64>,
+    present: u64,
+    initial: u64,
+    min: u64,
+    max: u64,
+    /// ∫ present nodes dt, node-milliseconds (exact).
+    node_ms: u128,
+}
+
+impl Account {
+    fn cost_so_far(&self) -> Option<f64> {
+        self.cost_per_hour
+            .map(|price| self.node_ms as f64 * price / MS_PER_HOUR)
+    }
+}
+
+/// The running accounts of every node group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeGroupLedger {
+    /// Cost per node-hour by group name.
+    cost_per_hour: BTreeMap<String, f64>,
+    /// Accounts in the order of [`NodeGroupSeries::groups`].
+    accounts: Vec<Account>,
+    /// Per node index of the node table, its group's account.
+    account_of_node: Vec<u32>,
+    /// Present nodes over all groups, as last counted.
+    present_total: u64,
+    /// Whether the first count (the run's start) was taken.
+    started: bool,
+    /// Samples taken by [`NodeGroupLedger::sample`].
+    pub series: NodeGroupSeries,
+}
+
+impl NodeGroupLedger {
+    /// A ledger pricing groups by `cost_per_hour` (groups absent cost nothing).
+    pub fn new(cost_per_hour: BTreeMap<String, f64>) -> NodeGroupLedger {
+        NodeGroupLedger {
+            cost_per_hour,
+            ..NodeGroupLedger::default()
+        }
+    }
+
+    /// Whether some group has a price, i.e. whether the run has a cost.
+    pub fn priced(&self) -> bool {
+        !self.cost_per_hour.is_empty()
+    }
+
+    /// Present nodes as last counted.
+    pub fn present_total(&self) -> u64 {
+        self.present_total
+    }
+
+    /// Recounts the present nodes of each group when the cluster's membership changed
+    /// since the last count (the node table grew or the number of present nodes moved);
+    /// O(1) otherwise. The first call registers the groups and their initial sizes.
+    pub fn count(&mut self, cluster: &Cluster) {
+        let nodes = &cluster.nodes;
+        if self.started
+            && nodes.len() == self.account_of_node.len()
+            && cluster.present_node_count() as u64 == self.present_total
+        {
+            return;
+        }
+        for n in self.account_of_node.len()..nodes.len() {
+            let group = nodes.group[n].as_deref().unwrap_or("");
+            let account = self.account(group);
+            self.account_of_node.push(account);
+        }
+        let mut present = vec![0u64; self.accounts.len()];
+        for (n, &account) in self.account_of_node.iter().enumerate() {
+            present[account as usize] += u64::from(nodes.present[n]);
+        }
+        if !self.started {
+            self.started = true;
+            let unseen: Vec<String> = self
+                .cost_per_hour
+                .keys()
+                .filter(|g| !self.series.groups.contains(g))
+                .cloned()
+                .collect();
+            for g in unseen {
+                self.account(&g);
+                present.push(0);
+            }
+            for (a, &p) in self.accounts.iter_mut().zip(&present) {
+                (a.initial, a.min, a.max) = (p, p, p);
+            }
+        }
+        for (a, p) in self.accounts.iter_mut().zip(present) {
+            a.present = p;
+            a.min = a.min.min(p);
+            a.max = a.max.max(p);
+        }
+        self.present_total = self.accounts.iter().map(|a| a.present).sum();
+    }
+
+    /// The account of `group`, opened (with no node yet) when first seen.
+    fn account(&mut self, group: &str) -> u32 {
+        if let Some(i) = self.series.groups.iter().position(|g| g == group) {
+            return i as u32;
+        }
+        self.series.groups.push(group.to_owned());
+        self.accounts.push(Account {
+            cost_per_hour: self.cost_per_hour.get(group).copied(),
+            ..Account::default()
+        });
+        (self.accounts.len() - 1) as u32
+    }
+
+    /// Adds `dt_ms` milliseconds of the present nodes as last counted.
+    #[inline]
+    pub fn advance(&mut self, dt_ms: u64) {
+        for a in &mut self.accounts {
+            a.node_ms += u128::from(a.present) * u128::from(dt_ms);
+        }
+    }
+
+    /// Recounts, then records every group's nodes present and Ready and its cost so far.
+    pub fn sample(&mut self, now: SimTime, cluster: &Cluster) {
+        self.count(cluster);
+        let nodes = &cluster.nodes;
+        let mut ready = vec![0u64; self.accounts.len()];
+        for (n, &account) in self.account_of_node.iter().enumerate() {
+            ready[account as usize] += u64::from(nodes.present[n] && nodes.ready[n]);
+        }
+        for (i, (a, ready)) in self.accounts.iter().zip(ready).enumerate() {
+            self.series.samples.push(NodeGroupSample {
+                time: now,
+                group: i as u32,
+                nodes_present: a.present,
+                nodes_ready: ready,
+                cost_per_hour_total: a.cost_per_hour.map(|p| a.present as f64 * p),
+                cost_so_far: a.cost_so_far(),
+            });
+        }
+    }
+
+    /// Every group's totals over a run of `end_ms` milliseconds.
+    pub fn totals(&self, end_ms: u64) -> Vec<NodeGroupTotals> {
+        let end = end_ms.max(1) as f64;
+        self.series
+            .groups
+            .iter()
+            .zip(&self.accounts)
+            .map(|(group, a)| NodeGroupTotals {
+                group: group.clone(),
+                cost_per_hour: a.cost_per_hour,
+                nodes_initial: a.initial,
+                nodes_min: a.min,
+                nodes_max: a.max,
+                nodes_avg: a.node_ms as f64 / end,
+                node_hours: a.node_ms as f64 / MS_PER_HOUR,
+                cost: a.cost_so_far(),
+            })
+            .collect()
+    }
+
+    /// ∫ present nodes dt over every group, in hours.
+    pub fn node_hours(&self) -> f64 {
+        self.accounts.iter().map(|a| a.node_ms).sum::<u128>() as f64 / MS_PER_HOUR
+    }
+
+    /// The cost of every priced group, summed; `None` when no group has a price.
+    pub fn cost(&self) -> Option<f64> {
+        self.priced()
+            .then(|| self.accounts.iter().filter_map(Account::cost_so_far).sum())
+    }
+}
