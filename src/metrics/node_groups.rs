@@ -231,3 +231,70 @@ impl NodeGroupLedger {
             .then(|| self.accounts.iter().filter_map(Account::cost_so_far).sum())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::NodeIdx;
+    use crate::model::node::NodeSpec;
+    use crate::model::resources::Resources;
+
+    fn node(name: &str, group: Option<&str>) -> NodeSpec {
+        NodeSpec {
+            name: name.into(),
+            allocatable: Resources::ZERO,
+            labels: Default::default(),
+            taints: Vec::new(),
+            unschedulable: false,
+            images: Vec::new(),
+            group: group.map(str::to_owned),
+        }
+    }
+
+    /// Group `a` (2.0 per hour) has 2 nodes, a Node manifest node has no group, and `idle`
+    /// is priced (0.5) but never has a node. Over 1000 ms `a` loses a node at 400 ms and
+    /// gains one at 700 ms:
+    ///   a: 2 × 400 + 1 × 300 + 2 × 300 = 1700 node-ms; cost 1700 × 2.0 / 3,600,000
+    ///   no group: 1000 node-ms, no cost; idle: 0 node-ms, cost 0.
+    #[test]
+    fn removals_and_additions_are_counted_at_the_event() {
+        let mut cluster = Cluster::default();
+        cluster.add_node(node("a-0", Some("a")));
+        cluster.add_node(node("manual", None));
+        cluster.add_node(node("a-1", Some("a")));
+        let prices = BTreeMap::from([("a".to_owned(), 2.0), ("idle".to_owned(), 0.5)]);
+        let mut ledger = NodeGroupLedger::new(prices);
+        ledger.count(&cluster);
+        assert_eq!(ledger.series.groups, ["a", "", "idle"]);
+        assert_eq!(ledger.present_total(), 3);
+        ledger.advance(400);
+        cluster.set_node_present(NodeIdx(2), false);
+        ledger.count(&cluster);
+        assert_eq!(ledger.present_total(), 2);
+        ledger.advance(300);
+        cluster.add_node(node("a-2", Some("a")));
+        ledger.count(&cluster);
+        ledger.advance(300);
+        let totals = ledger.totals(1000);
+        assert_eq!(totals[0].nodes_initial, 2);
+        assert_eq!((totals[0].nodes_min, totals[0].nodes_max), (1, 2));
+        assert_eq!(totals[0].nodes_avg, 1.7);
+        assert_eq!(totals[0].cost, Some(1700.0 * 2.0 / MS_PER_HOUR));
+        assert_eq!((totals[1].group.as_str(), totals[1].cost), ("", None));
+        assert_eq!(totals[1].node_hours, 1000.0 / MS_PER_HOUR);
+        assert_eq!((totals[2].node_hours, totals[2].cost), (0.0, Some(0.0)));
+        assert_eq!(ledger.node_hours(), 2700.0 / MS_PER_HOUR);
+        assert_eq!(ledger.cost(), Some(1700.0 * 2.0 / MS_PER_HOUR));
+    }
+
+    /// Without any price there is no cost at all (unknown, not 0).
+    #[test]
+    fn no_price_no_cost() {
+        let mut cluster = Cluster::default();
+        cluster.add_node(node("w-0", Some("w")));
+        let mut ledger = NodeGroupLedger::new(BTreeMap::new());
+        ledger.count(&cluster);
+        ledger.advance(3_600_000);
+        assert_eq!((ledger.node_hours(), ledger.cost()), (1.0, None));
+    }
+}

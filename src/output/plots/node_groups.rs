@@ -49,22 +49,24 @@ fn lines(
     out
 }
 
-/// Turns named point lists into coloured series (the total, last, in black).
-fn coloured(
-    lines: Vec<(String, Vec<(f64, f64)>)>,
-    shape: fn(&[(f64, f64)]) -> Vec<(f64, f64)>,
-) -> Vec<Series> {
+/// Turns named point lists into coloured series (the total, last, in black), drawn as
+/// steps when `stepped` (a count that holds between samples) or straight lines between
+/// samples otherwise.
+fn coloured(lines: Vec<(String, Vec<(f64, f64)>)>, stepped: bool) -> Vec<Series> {
     lines
         .into_iter()
         .enumerate()
-        .map(|(i, (name, points))| Series {
-            color: if name == TOTAL {
-                BLACK
-            } else {
-                PALETTE[i % PALETTE.len()]
-            },
-            name,
-            points: shape(&decimate(&points, MAX_LINE_POINTS)),
+        .map(|(i, (name, points))| {
+            let thinned = decimate(&points, MAX_LINE_POINTS);
+            Series {
+                color: if name == TOTAL {
+                    BLACK
+                } else {
+                    PALETTE[i % PALETTE.len()]
+                },
+                name,
+                points: if stepped { steps(&thinned) } else { thinned },
+            }
         })
         .collect()
 }
@@ -74,7 +76,7 @@ fn coloured(
 pub(super) fn nodes_chart(series: &NodeGroupSeries) -> Chart {
     let end = series.samples.last().map_or(0.0, |s| s.time.as_secs_f64());
     let (div, x_label) = time_unit(end);
-    let series = coloured(lines(series, div, |s| Some(s.nodes_present as f64)), steps);
+    let series = coloured(lines(series, div, |s| Some(s.nodes_present as f64)), true);
     Chart::Lines(LineChart {
         title: "Nodes per node group over time".into(),
         x_label: x_label.into(),
@@ -95,7 +97,7 @@ pub(super) fn cost_chart(series: &NodeGroupSeries) -> Option<Chart> {
     if lines.is_empty() {
         return None;
     }
-    let series = coloured(lines, <[(f64, f64)]>::to_vec);
+    let series = coloured(lines, false);
     Some(Chart::Lines(LineChart {
         title: "Cost over time by node group".into(),
         x_label: x_label.into(),
