@@ -162,65 +162,28 @@ fn sync_ended(ctx: &mut impl ControllerContext, j: u32) -> bool {
     true
 }
 
-/// Reconciles Job `j`.
+/// Reconciles Job `j`: counts its pods, fails it (FailJob rule, backoff limit, deadline),
+/// completes it, or brings its active pods to what it wants (suspend, scale down, create
+/// after the failure back-off).
 pub fn sync(ctx: &mut impl ControllerContext, j: u32) {
     if sync_ended(ctx, j) {
         return;
     }
-    let st = &ctx.workloads().jobs[j as usize];
-    let spec = st.spec.clone();
-    let n_indexes = st.tally.done.len();
-    let indexed = spec.completion_mode == CompletionMode::Indexed;
-    let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
+    let spec = ctx.workloads().jobs[j as usize].spec.clone();
+    let n_indexes = ctx.workloads().jobs[j as usize].tally.done.len();
+    let counted = count_pods(ctx, j, &spec);
+    let succeeded = record_status(ctx, j, &spec, &counted);
     let Counted {
         active,
         restarts,
-        all_restarts,
         fail_job,
-    } = count_pods(ctx, j, &spec);
-    let st = &mut ctx.workloads_mut().jobs[j as usize];
-    let succeeded = if indexed {
-        st.tally.done_count as i32
-    } else {
-        st.tally.succeeded
-    };
-    st.succeeded = succeeded;
-    st.failed = st.tally.failed + if on_failure { all_restarts as i32 } else { 0 };
-    st.max_active = st.max_active.max(active.len() as i32);
-    let name = st.name.clone();
-
+        ..
+    } = counted;
     if failed_now(ctx, j, &spec, fail_job, restarts) {
         return;
     }
-    // backoffLimitPerIndex: an index whose failures exceed the limit is failed and not
-    // retried; the global backoffLimit does not apply.
-    let failed_indexes = ctx.workloads().jobs[j as usize]
-        .tally
-        .failed_indexes(spec.backoff_limit_per_index);
-    let any_failed_index = !failed_indexes.is_empty();
-    let remaining_indexes = (n_indexes
-        - ctx.workloads().jobs[j as usize].tally.done_count
-        - failed_indexes.len()) as i32;
-    let complete = match spec.completions {
-        Some(c) if indexed => remaining_indexes == 0 && c as usize == n_indexes,
-        Some(c) => succeeded >= c,
-        // Work-queue Jobs complete once any pod succeeded and none is active.
-        None => succeeded > 0 && active.is_empty(),
-    };
-    if complete && any_failed_index {
-        if active.is_empty() {
-            finish(
-                ctx,
-                j,
-                JobOutcome::Failed,
-                "FailedIndexes",
-                "Job has failed indexes",
-            );
-        }
-        return;
-    }
-    if complete {
-        finish(ctx, j, JobOutcome::Complete, "Completed", "Job completed");
+    let progress = index_progress(ctx, j, &spec, n_indexes);
+    if finish_if_complete(ctx, j, &spec, succeeded, &active, &progress) {
         return;
     }
     if spec.suspend {
@@ -229,19 +192,9 @@ pub fn sync(ctx: &mut impl ControllerContext, j: u32) {
         }
         return;
     }
-    let want_active = match spec.completions {
-        Some(_) if indexed => spec.parallelism.min(remaining_indexes),
-        Some(c) => spec.parallelism.min(c - succeeded),
-        None if succeeded > 0 => 0,
-        None => spec.parallelism,
-    };
-    let to_create = want_active - active.len() as i32;
+    let to_create = want_active(&spec, succeeded, progress.remaining) - active.len() as i32;
     if to_create < 0 {
-        let mut extra = active;
-        extra.sort_by_key(|p| std::cmp::Reverse(ctx.cluster().pods[p.ix()].times.created));
-        for p in extra.into_iter().take((-to_create) as usize) {
-            ctx.delete_pod(p, "SuccessfulDelete");
-        }
+        delete_newest(ctx, active, (-to_create) as usize);
         return;
     }
     if to_create > 0 {
@@ -250,19 +203,149 @@ pub fn sync(ctx: &mut impl ControllerContext, j: u32) {
             return;
         }
     }
-    let indexes: Vec<Option<i32>> = if indexed {
+    create_pods(ctx, j, &spec, to_create as usize, &progress.failed_indexes);
+    record_max_active(ctx, j);
+}
+
+/// Writes the Job's status counts from its tally and `counted` (OnFailure restarts count
+/// as failures); returns its succeeded count (completed indexes for an Indexed Job).
+fn record_status(
+    ctx: &mut impl ControllerContext,
+    j: u32,
+    spec: &JobSpec,
+    counted: &Counted,
+) -> i32 {
+    let indexed = spec.completion_mode == CompletionMode::Indexed;
+    let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
+    let st = &mut ctx.workloads_mut().jobs[j as usize];
+    let succeeded = if indexed {
+        st.tally.done_count as i32
+    } else {
+        st.tally.succeeded
+    };
+    st.succeeded = succeeded;
+    st.failed = st.tally.failed
+        + if on_failure {
+            counted.all_restarts as i32
+        } else {
+            0
+        };
+    st.max_active = st.max_active.max(counted.active.len() as i32);
+    succeeded
+}
+
+/// Where the Job's indexes stand (none for a NonIndexed Job).
+struct IndexProgress {
+    /// Indexes failed past backoffLimitPerIndex: not retried.
+    failed_indexes: std::collections::BTreeSet<u32>,
+    /// Indexes neither done nor failed.
+    remaining: i32,
+    /// Number of indexes.
+    count: usize,
+}
+
+/// backoffLimitPerIndex: an index whose failures exceed the limit is failed and not
+/// retried; the global backoffLimit does not apply.
+fn index_progress(
+    ctx: &impl ControllerContext,
+    j: u32,
+    spec: &JobSpec,
+    n_indexes: usize,
+) -> IndexProgress {
+    let tally = &ctx.workloads().jobs[j as usize].tally;
+    let failed_indexes = tally.failed_indexes(spec.backoff_limit_per_index);
+    let remaining = (n_indexes - tally.done_count - failed_indexes.len()) as i32;
+    IndexProgress {
+        failed_indexes,
+        remaining,
+        count: n_indexes,
+    }
+}
+
+/// Finishes the Job when its completions are reached: Complete, or Failed
+/// (`FailedIndexes`) once no pod is active when some index failed; true when there is
+/// nothing more to do this sync.
+fn finish_if_complete(
+    ctx: &mut impl ControllerContext,
+    j: u32,
+    spec: &JobSpec,
+    succeeded: i32,
+    active: &[PodId],
+    progress: &IndexProgress,
+) -> bool {
+    let complete = match spec.completions {
+        Some(c) if spec.completion_mode == CompletionMode::Indexed => {
+            progress.remaining == 0 && c as usize == progress.count
+        }
+        Some(c) => succeeded >= c,
+        // Work-queue Jobs complete once any pod succeeded and none is active.
+        None => succeeded > 0 && active.is_empty(),
+    };
+    if !complete {
+        return false;
+    }
+    if progress.failed_indexes.is_empty() {
+        finish(ctx, j, JobOutcome::Complete, "Completed", "Job completed");
+    } else if active.is_empty() {
+        finish(
+            ctx,
+            j,
+            JobOutcome::Failed,
+            "FailedIndexes",
+            "Job has failed indexes",
+        );
+    }
+    true
+}
+
+/// How many pods the Job wants active: parallelism, capped by the completions (or
+/// indexes) left; a work-queue Job wants none once a pod succeeded.
+fn want_active(spec: &JobSpec, succeeded: i32, remaining_indexes: i32) -> i32 {
+    match spec.completions {
+        Some(_) if spec.completion_mode == CompletionMode::Indexed => {
+            spec.parallelism.min(remaining_indexes)
+        }
+        Some(c) => spec.parallelism.min(c - succeeded),
+        None if succeeded > 0 => 0,
+        None => spec.parallelism,
+    }
+}
+
+/// Deletes the `count` most recently created of the `active` pods.
+fn delete_newest(ctx: &mut impl ControllerContext, mut active: Vec<PodId>, count: usize) {
+    active.sort_by_key(|p| std::cmp::Reverse(ctx.cluster().pods[p.ix()].times.created));
+    for p in active.into_iter().take(count) {
+        ctx.delete_pod(p, "SuccessfulDelete");
+    }
+}
+
+/// Creates `count` pods, each on the next free index of an Indexed Job (skipping
+/// `failed_indexes`).
+fn create_pods(
+    ctx: &mut impl ControllerContext,
+    j: u32,
+    spec: &JobSpec,
+    count: usize,
+    failed_indexes: &std::collections::BTreeSet<u32>,
+) {
+    let name = ctx.workloads().jobs[j as usize].name.clone();
+    let indexes: Vec<Option<i32>> = if spec.completion_mode == CompletionMode::Indexed {
         ctx.workloads_mut().jobs[j as usize]
             .tally
-            .take_indexes(to_create.max(0) as usize, &failed_indexes)
+            .take_indexes(count, failed_indexes)
             .into_iter()
             .map(|i| Some(i as i32))
             .collect()
     } else {
-        vec![None; to_create.max(0) as usize]
+        vec![None; count]
     };
     for index in indexes {
         create_pod(ctx, j, &name, index);
     }
+}
+
+/// Raises the Job's highest number of active pods to the count after this sync.
+fn record_max_active(ctx: &mut impl ControllerContext, j: u32) {
     let (cluster, workloads) = ctx.cluster_and_workloads_mut();
     let st = &mut workloads.jobs[j as usize];
     let active_now = st
