@@ -102,7 +102,7 @@ fn node_group_files_round_trip() {
     );
     let series = std::fs::read_to_string(dir.join("node_groups_timeseries.csv")).unwrap();
     assert!(series.starts_with(&format!(
-        "{NODE_GROUPS_TIMESERIES_HEADER}\n0.000,a,2,2,2.000000,0.000000\n0.000,b,1,1,0.250000,0.000000\n"
+        "{NODE_GROUPS_TIMESERIES_HEADER}\n0.000,a,2,2,2.000000,0.000000,0\n0.000,b,1,1,0.250000,0.000000,0\n"
     )));
     let run = RunResults::load(&dir).unwrap();
     assert_eq!(

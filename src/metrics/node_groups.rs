@@ -1,10 +1,13 @@
 //! Per node group accounting: nodes present and Ready over time, node-hours and cost
 //! (`node_groups.csv`, `node_groups_timeseries.csv`, the total in `summary.csv`).
 //!
-//! A node is billed from the moment it is in the cluster (present, Ready or not: a node
-//! being provisioned or failed still costs) until it is removed. Presence is integrated
-//! exactly, in integer node-milliseconds, at event granularity: a node added or removed
-//! by any cause (scenario, timeline, autoscaler) is seen before the next event.
+//! A node is billed from the moment it is created until it is removed: from when it joins
+//! the cluster (present, Ready or not: a failed node still costs), or earlier, from the
+//! scale-up request, when an autoscaler reports the machines it is provisioning
+//! ([`NodeGroupLedger::provisioning_started`], as clouds bill a VM from its creation, before
+//! it registers as a Node). Billed time is integrated exactly, in integer node-milliseconds,
+//! at event granularity: a node added or removed by any cause (scenario, timeline,
+//! autoscaler) is seen before the next event.
 
 use crate::cluster::Cluster;
 use crate::engine::SimTime;
@@ -26,9 +29,9 @@ pub struct NodeGroupTotals {
     pub nodes_min: u64,
     /// Most nodes present at any time.
     pub nodes_max: u64,
-    /// Time-weighted mean of the nodes present.
+    /// Time-weighted mean of the nodes billed (present, or provisioning).
     pub nodes_avg: f64,
-    /// ∫ present nodes dt, in hours.
+    /// ∫ billed nodes dt, in hours.
     pub node_hours: f64,
     /// `node_hours × cost_per_hour`; `None` when the group has no price.
     pub cost: Option<f64>,
@@ -45,10 +48,13 @@ pub struct NodeGroupSample {
     pub nodes_present: u64,
     /// Present nodes of the group that are Ready.
     pub nodes_ready: u64,
-    /// The group's present nodes × its cost per hour; `None` without a price.
+    /// The group's billed nodes (present and provisioning) × its cost per hour; `None`
+    /// without a price.
     pub cost_per_hour_total: Option<f64>,
     /// The group's cost from the start of the run to `time`; `None` without a price.
     pub cost_so_far: Option<f64>,
+    /// Machines an autoscaler asked for that have not registered as Nodes yet (billed).
+    pub nodes_provisioning: u64,
 }
 
 /// Every group's samples, groups named once.
@@ -65,14 +71,20 @@ pub struct NodeGroupSeries {
 struct Account {
     cost_per_hour: Option<f64>,
     present: u64,
+    /// Machines being provisioned, not yet Nodes.
+    provisioning: u64,
     initial: u64,
     min: u64,
     max: u64,
-    /// ∫ present nodes dt, node-milliseconds (exact).
+    /// ∫ billed (present + provisioning) nodes dt, node-milliseconds (exact).
     node_ms: u128,
 }
 
 impl Account {
+    fn billed(&self) -> u64 {
+        self.present + self.provisioning
+    }
+
     fn cost_so_far(&self) -> Option<f64> {
         self.cost_per_hour
             .map(|price| self.node_ms as f64 * price / MS_PER_HOUR)
@@ -172,11 +184,26 @@ impl NodeGroupLedger {
         (self.accounts.len() - 1) as u32
     }
 
-    /// Adds `dt_ms` milliseconds of the present nodes as last counted.
+    /// A machine of `group` was requested (an autoscaler's scale-up): billed from now until
+    /// [`NodeGroupLedger::provisioning_ended`].
+    pub fn provisioning_started(&mut self, group: &str) {
+        let a = self.account(group) as usize;
+        self.accounts[a].provisioning += 1;
+    }
+
+    /// A machine of `group` asked for earlier registered as a Node (it is then billed as
+    /// present) or was given up (a provisioning time-out).
+    pub fn provisioning_ended(&mut self, group: &str) {
+        let a = self.account(group) as usize;
+        let n = &mut self.accounts[a].provisioning;
+        *n = n.saturating_sub(1);
+    }
+
+    /// Adds `dt_ms` milliseconds of the billed nodes as last counted.
     #[inline]
     pub fn advance(&mut self, dt_ms: u64) {
         for a in &mut self.accounts {
-            a.node_ms += u128::from(a.present) * u128::from(dt_ms);
+            a.node_ms += u128::from(a.billed()) * u128::from(dt_ms);
         }
     }
 
@@ -194,8 +221,9 @@ impl NodeGroupLedger {
                 group: i as u32,
                 nodes_present: a.present,
                 nodes_ready: ready,
-                cost_per_hour_total: a.cost_per_hour.map(|p| a.present as f64 * p),
+                cost_per_hour_total: a.cost_per_hour.map(|p| a.billed() as f64 * p),
                 cost_so_far: a.cost_so_far(),
+                nodes_provisioning: a.provisioning,
             });
         }
     }
@@ -220,7 +248,7 @@ impl NodeGroupLedger {
             .collect()
     }
 
-    /// ∫ present nodes dt over every group, in hours.
+    /// ∫ billed nodes dt over every group, in hours.
     pub fn node_hours(&self) -> f64 {
         self.accounts.iter().map(|a| a.node_ms).sum::<u128>() as f64 / MS_PER_HOUR
     }
@@ -285,6 +313,34 @@ mod tests {
         assert_eq!((totals[2].node_hours, totals[2].cost), (0.0, Some(0.0)));
         assert_eq!(ledger.node_hours(), 2700.0 / MS_PER_HOUR);
         assert_eq!(ledger.cost(), Some(1700.0 * 2.0 / MS_PER_HOUR));
+    }
+
+    /// A machine asked for at 100 ms that registers at 600 ms and stays is billed from
+    /// 100 ms: 1 × 1000 + 1 × (1000 − 100) = 1900 node-ms; a second one asked for at 200 ms
+    /// and given up at 500 ms adds 300: 2200 node-ms in all.
+    #[test]
+    fn provisioning_machines_are_billed_from_the_request() {
+        let mut cluster = Cluster::default();
+        cluster.add_node(node("w-0", Some("w")));
+        let mut ledger = NodeGroupLedger::new(BTreeMap::from([("w".to_owned(), 1.0)]));
+        ledger.count(&cluster);
+        ledger.advance(100);
+        ledger.provisioning_started("w");
+        ledger.advance(100);
+        ledger.provisioning_started("w");
+        ledger.advance(300);
+        ledger.provisioning_ended("w");
+        ledger.advance(100);
+        cluster.add_node(node("w-1", Some("w")));
+        ledger.provisioning_ended("w");
+        ledger.count(&cluster);
+        ledger.sample(SimTime::from_millis(600), &cluster);
+        let s = ledger.series.samples.last().unwrap();
+        assert_eq!((s.nodes_present, s.nodes_provisioning), (2, 0));
+        ledger.advance(400);
+        assert_eq!(ledger.node_hours(), 2200.0 / MS_PER_HOUR);
+        let t = &ledger.totals(1000)[0];
+        assert_eq!((t.nodes_min, t.nodes_max, t.nodes_avg), (1, 2, 2.2));
     }
 
     /// Without any price there is no cost at all (unknown, not 0).

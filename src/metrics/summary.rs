@@ -114,9 +114,10 @@ pub struct Summary {
     pub jobs_failed: u64,
     /// Completion time of completed Jobs: Job creation -> Complete (s).
     pub job_completion: LatencyStats,
-    /// ∫ present nodes dt, in node-hours.
+    /// ∫ billed nodes (present, or being provisioned) dt, in node-hours.
     pub node_hours: f64,
-    /// ∫ Σ price per hour of present nodes dt; `None` when no node group has a price.
+    /// Σ over node groups of node-hours × `cost_per_hour`; `None` when no node group has a
+    /// price.
     pub cost: Option<f64>,
     /// Node-hours and cost per node group (`node_groups.csv`; not a summary.csv column).
     pub node_groups: Vec<super::node_groups::NodeGroupTotals>,

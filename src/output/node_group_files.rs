@@ -1,5 +1,6 @@
 //! node_groups.csv (per node group: sizes, node-hours, cost) and node_groups_timeseries.csv
-//! (per sample and group: nodes present and Ready, cost rate, cost so far); docs/metrics.md,
+//! (per sample and group: nodes present and Ready, cost rate, cost so far, machines being
+//! provisioned); docs/metrics.md,
 //! "Cost".
 
 use super::decimal::fixed;
@@ -13,7 +14,7 @@ pub const NODE_GROUPS_HEADER: &str =
     "group,cost_per_hour,nodes_initial,nodes_min,nodes_max,nodes_avg,node_hours,cost";
 /// Header of node_groups_timeseries.csv.
 pub const NODE_GROUPS_TIMESERIES_HEADER: &str =
-    "time_s,group,nodes_present,nodes_ready,cost_per_hour_total,cost_so_far";
+    "time_s,group,nodes_present,nodes_ready,cost_per_hour_total,cost_so_far,nodes_provisioning";
 
 /// A figure with six decimals, empty when unknown (a group without a price).
 fn opt(v: Option<f64>) -> String {
@@ -58,13 +59,14 @@ fn write_series(series: &NodeGroupSeries, path: &Path) -> std::io::Result<()> {
     for s in &series.samples {
         writeln!(
             w,
-            "{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{}",
             s.time,
             q(&series.groups[s.group as usize]),
             s.nodes_present,
             s.nodes_ready,
             opt(s.cost_per_hour_total),
-            opt(s.cost_so_far)
+            opt(s.cost_so_far),
+            s.nodes_provisioning
         )?;
     }
     w.flush()

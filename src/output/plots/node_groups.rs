@@ -122,6 +122,7 @@ mod tests {
             nodes_ready: present,
             cost_per_hour_total: None,
             cost_so_far: cost,
+            nodes_provisioning: 0,
         }
     }
 

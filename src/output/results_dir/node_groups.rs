@@ -40,13 +40,14 @@ pub fn read_node_groups(path: &Path) -> Result<Vec<NodeGroupTotals>, ReportError
 /// Reads `node_groups_timeseries.csv`: groups are numbered in order of first appearance.
 pub fn read_node_group_series(path: &Path) -> Result<NodeGroupSeries, ReportError> {
     let t = CsvTable::read(path)?;
-    let [time, group, present, ready, rate, so_far] = t.columns([
+    let [time, group, present, ready, rate, so_far, provisioning] = t.columns([
         "time_s",
         "group",
         "nodes_present",
         "nodes_ready",
         "cost_per_hour_total",
         "cost_so_far",
+        "nodes_provisioning",
     ])?;
     let mut series = NodeGroupSeries::default();
     for r in &t.rows {
@@ -65,6 +66,7 @@ pub fn read_node_group_series(path: &Path) -> Result<NodeGroupSeries, ReportErro
             nodes_ready: t.u64(r, ready)?,
             cost_per_hour_total: t.opt_f64(r, rate)?,
             cost_so_far: t.opt_f64(r, so_far)?,
+            nodes_provisioning: t.u64(r, provisioning)?,
         });
     }
     Ok(series)
