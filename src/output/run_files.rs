@@ -57,6 +57,7 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
     super::availability_files::write_all(sim, dir)?;
     super::workload_files::write_all(sim, dir)?;
     super::wait_files::write_workload_waits(sim, dir)?;
+    super::autoscaler_file::write(sim, dir)?;
     Ok(())
 }
 
