@@ -49,6 +49,9 @@ pub trait AutoscalerContext {
     /// Taints node `n` `ToBeDeletedByClusterAutoscaler:NoSchedule`.
     fn taint_to_be_deleted(&mut self, n: NodeIdx);
 
+    /// Takes the `ToBeDeletedByClusterAutoscaler` taint off node `n` again.
+    fn untaint_to_be_deleted(&mut self, n: NodeIdx);
+
     /// Evicts pod `p` through the eviction API with `grace_period_s`; false if a PDB refuses.
     fn evict(&mut self, p: PodId, grace_period_s: i64) -> bool;
 

@@ -31,11 +31,10 @@ impl Autoscaler {
         self.registered(cluster, g).len() as u32 + self.upcoming(g)
     }
 
-    /// Nodes in every autoscaled group (for `--max-nodes-total`).
+    /// Nodes in the cluster plus upcoming ones (for `--max-nodes-total`, which counts
+    /// every node).
     pub fn total_size(&self, cluster: &Cluster) -> u32 {
-        (0..self.spec.groups.len())
-            .map(|g| self.target_size(cluster, g))
-            .sum()
+        cluster.present_node_count() as u32 + self.requests.iter().filter(|r| r.open).count() as u32
     }
 
     /// The group index of node `n`, if it belongs to an autoscaled group.

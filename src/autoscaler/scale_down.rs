@@ -92,7 +92,21 @@ fn pods_to_move(ctx: &impl AutoscalerContext, n: NodeIdx) -> Vec<PodId> {
         .collect()
 }
 
-/// Whether node `n` is unneeded now; its pods then move in `snapshot`.
+/// Whether node `n` may be looked at: Ready, not being deleted, scale-down not disabled,
+/// and its requested utilization under the threshold.
+fn candidate(ca: &Autoscaler, ctx: &impl AutoscalerContext, n: NodeIdx) -> bool {
+    let c = ctx.cluster();
+    c.nodes.ready[n.ix()]
+        && !ca.deleting.contains(&n)
+        && c.nodes.labels[n.ix()]
+            .get(SCALE_DOWN_DISABLED)
+            .map(String::as_str)
+            != Some("true")
+        && utilization(ctx, n) < ca.spec.scale_down_utilization_threshold
+}
+
+/// Whether candidate node `n` is unneeded now: its pods may move and fit elsewhere; they
+/// then move in `snapshot`.
 fn unneeded(
     ca: &Autoscaler,
     ctx: &impl AutoscalerContext,
@@ -100,16 +114,6 @@ fn unneeded(
     removed: &mut [bool],
     n: NodeIdx,
 ) -> bool {
-    let c = ctx.cluster();
-    if !c.nodes.ready[n.ix()]
-        || c.nodes.labels[n.ix()]
-            .get(SCALE_DOWN_DISABLED)
-            .map(String::as_str)
-            == Some("true")
-        || utilization(ctx, n) >= ca.spec.scale_down_utilization_threshold
-    {
-        return false;
-    }
     let pods = pods_to_move(ctx, n);
     if pods.iter().any(|p| blocking_reason(ca, ctx, *p).is_some()) || !ctx.pdbs_allow(&pods) {
         return false;
@@ -147,14 +151,16 @@ fn unneeded(
 /// Updates the unneeded nodes, then deletes those unneeded long enough unless in cooldown.
 pub fn run(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, scaled_up: bool) {
     let now = ctx.now();
-    let mut snapshot = Snapshot::of(ctx);
-    let mut removed = vec![false; ctx.cluster().nodes.len()];
+    let candidates: Vec<NodeIdx> = (0..ca.spec.groups.len())
+        .flat_map(|g| ca.registered(ctx.cluster(), g))
+        .filter(|n| candidate(ca, ctx, *n))
+        .collect();
     let mut still = std::collections::BTreeMap::new();
-    for g in 0..ca.spec.groups.len() {
-        for n in ca.registered(ctx.cluster(), g) {
-            if ca.deleting.contains(&n) {
-                continue;
-            }
+    if !candidates.is_empty() {
+        // The what-if copy is only made when some node is under the threshold.
+        let mut snapshot = Snapshot::of(ctx);
+        let mut removed = vec![false; ctx.cluster().nodes.len()];
+        for n in candidates {
             if unneeded(ca, ctx, &mut snapshot, &mut removed, n) {
                 let since = ca.unneeded_since.get(&n).copied().unwrap_or(now);
                 still.insert(n, since);
@@ -211,7 +217,10 @@ fn delete_unneeded(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, now: S
         }
         let before = sizes[g];
         sizes[g] -= 1;
-        start_deletion(ca, ctx, n, empty);
+        if !start_deletion(ca, ctx, n, empty) {
+            sizes[g] += 1;
+            continue;
+        }
         let reason = if empty { "empty" } else { "underutilized" };
         ca.record(
             now,
@@ -225,9 +234,13 @@ fn delete_unneeded(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, now: S
 
 /// Starts deleting node `n`: an empty node goes at once; a node with pods is tainted, its
 /// pods evicted (grace capped by `--max-graceful-termination-sec`) and the node deleted
-/// when their grace period is over; an eviction a PDB refuses is a failed scale-down
-/// (`--scale-down-delay-after-failure`), the node is deleted all the same.
-fn start_deletion(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, n: NodeIdx, empty: bool) {
+/// when their grace period is over. False if a PodDisruptionBudget refused an eviction.
+fn start_deletion(
+    ca: &mut Autoscaler,
+    ctx: &mut impl AutoscalerContext,
+    n: NodeIdx,
+    empty: bool,
+) -> bool {
     let now = ctx.now();
     let name = ctx.cluster().nodes.names[n.ix()].clone();
     ca.unneeded_since.remove(&n);
@@ -242,7 +255,7 @@ fn start_deletion(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, n: Node
             format!("Scale-down: removing empty node {name:?}"),
         );
         delete_node(ctx, n, &name);
-        return;
+        return true;
     }
     ctx.record_event(
         "Node",
@@ -265,14 +278,8 @@ fn start_deletion(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, n: Node
             "deleting pod for node scale down".to_string(),
         );
         if !ctx.evict(p, grace_s) {
-            ca.last_failure = Some(now);
-            ctx.record_event(
-                "Node",
-                &name,
-                "Warning",
-                "ScaleDownFailed",
-                format!("failed to drain the node: cannot evict {pod_name}"),
-            );
+            drain_failed(ca, ctx, n, &name, &pod_name);
+            return false;
         }
         longest_ms = longest_ms.max(grace_s as u64 * 1000);
     }
@@ -280,6 +287,27 @@ fn start_deletion(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, n: Node
     ctx.timer_at(
         SimTime::from_millis(now.as_millis() + longest_ms),
         Timer::DeleteNode(n),
+    );
+    true
+}
+
+/// A PodDisruptionBudget refused an eviction: the node stays (untainted; pods already
+/// evicted stay evicted) and scale-down waits `--scale-down-delay-after-failure`.
+fn drain_failed(
+    ca: &mut Autoscaler,
+    ctx: &mut impl AutoscalerContext,
+    n: NodeIdx,
+    name: &str,
+    pod_name: &str,
+) {
+    ca.last_failure = Some(ctx.now());
+    ctx.untaint_to_be_deleted(n);
+    ctx.record_event(
+        "Node",
+        name,
+        "Warning",
+        "ScaleDownFailed",
+        format!("failed to drain the node, aborting ScaleDown: cannot evict {pod_name}"),
     );
 }
 

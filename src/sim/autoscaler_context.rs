@@ -121,6 +121,13 @@ impl AutoscalerContext for Simulation {
         self.cluster.set_taints(n, taints);
     }
 
+    fn untaint_to_be_deleted(&mut self, n: NodeIdx) {
+        let mut taints = self.cluster.nodes.taints[n.ix()].clone();
+        taints.retain(|t| t.key != TO_BE_DELETED_TAINT);
+        self.cluster.set_taints(n, taints);
+        scheduling::cluster_changed(self);
+    }
+
     fn evict(&mut self, p: PodId, grace_period_s: i64) -> bool {
         drain::evict(self, p, grace_period_s)
     }
