@@ -59,12 +59,36 @@ pub trait AutoscalerContext {
     fn delete_node(&mut self, n: NodeIdx);
 
     /// Records a Kubernetes-style event.
-    fn record_event(
-        &mut self,
-        object_kind: &'static str,
-        object: &str,
-        kind: &'static str,
-        reason: &str,
-        message: String,
-    );
+    fn record_event(&mut self, event: CaEvent<'_>);
+}
+
+/// An event the Cluster Autoscaler records, in its own words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaEvent<'a> {
+    /// Kind of the object it is about (`Pod`, `Node`, `ConfigMap`).
+    pub object_kind: &'static str,
+    /// Name of the object.
+    pub object: &'a str,
+    /// `Normal` or `Warning`.
+    pub kind: &'static str,
+    /// Reason (`TriggeredScaleUp`, `ScaleDown`, ...).
+    pub reason: &'static str,
+    /// Message.
+    pub message: String,
+}
+
+/// The ConfigMap CA writes its status to and records cluster-wide events on.
+pub const STATUS_CONFIGMAP: &str = "cluster-autoscaler-status";
+
+impl CaEvent<'static> {
+    /// An event on CA's status ConfigMap.
+    pub fn status(kind: &'static str, reason: &'static str, message: String) -> Self {
+        CaEvent {
+            object_kind: "ConfigMap",
+            object: STATUS_CONFIGMAP,
+            kind,
+            reason,
+            message,
+        }
+    }
 }

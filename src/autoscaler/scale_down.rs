@@ -8,6 +8,7 @@
 //! the delays after a scale-up, a deletion or a failure: empty nodes in bulk (up to
 //! `--max-empty-bulk-delete`), a node with pods one at a time, drained first.
 
+use super::context::CaEvent;
 use super::estimate::Snapshot;
 use super::{Autoscaler, AutoscalerContext, Timer};
 use crate::cluster::{NodeIdx, Owner, PodId};
@@ -247,36 +248,34 @@ fn start_deletion(
     ca.last_delete = Some(now);
     ctx.taint_to_be_deleted(n);
     if empty {
-        ctx.record_event(
-            "ConfigMap",
-            "cluster-autoscaler-status",
+        ctx.record_event(CaEvent::status(
             "Normal",
             "ScaleDownEmpty",
             format!("Scale-down: removing empty node {name:?}"),
-        );
+        ));
         delete_node(ctx, n, &name);
         return true;
     }
-    ctx.record_event(
-        "Node",
-        &name,
-        "Normal",
-        "ScaleDown",
-        "marked the node as toBeDeleted/unschedulable".to_string(),
-    );
+    ctx.record_event(CaEvent {
+        object_kind: "Node",
+        object: &name,
+        kind: "Normal",
+        reason: "ScaleDown",
+        message: "marked the node as toBeDeleted/unschedulable".to_string(),
+    });
     let mut longest_ms = 0;
     for p in pods_to_move(ctx, n) {
         let pod = &ctx.cluster().pods[p.ix()];
         let grace_s =
             ((pod.spec.termination_grace_ms / 1000) as i64).min(ca.spec.max_graceful_termination_s);
         let pod_name = pod.name.clone();
-        ctx.record_event(
-            "Pod",
-            &pod_name,
-            "Normal",
-            "ScaleDown",
-            "deleting pod for node scale down".to_string(),
-        );
+        ctx.record_event(CaEvent {
+            object_kind: "Pod",
+            object: &pod_name,
+            kind: "Normal",
+            reason: "ScaleDown",
+            message: "deleting pod for node scale down".to_string(),
+        });
         if !ctx.evict(p, grace_s) {
             drain_failed(ca, ctx, n, &name, &pod_name);
             return false;
@@ -302,24 +301,24 @@ fn drain_failed(
 ) {
     ca.last_failure = Some(ctx.now());
     ctx.untaint_to_be_deleted(n);
-    ctx.record_event(
-        "Node",
-        name,
-        "Warning",
-        "ScaleDownFailed",
-        format!("failed to drain the node, aborting ScaleDown: cannot evict {pod_name}"),
-    );
+    ctx.record_event(CaEvent {
+        object_kind: "Node",
+        object: name,
+        kind: "Warning",
+        reason: "ScaleDownFailed",
+        message: format!("failed to drain the node, aborting ScaleDown: cannot evict {pod_name}"),
+    });
 }
 
 /// Deletes node `n` and records CA's event on it.
 fn delete_node(ctx: &mut impl AutoscalerContext, n: NodeIdx, name: &str) {
-    ctx.record_event(
-        "Node",
-        name,
-        "Normal",
-        "ScaleDown",
-        "nodes removed by cluster autoscaler".to_string(),
-    );
+    ctx.record_event(CaEvent {
+        object_kind: "Node",
+        object: name,
+        kind: "Normal",
+        reason: "ScaleDown",
+        message: "nodes removed by cluster autoscaler".to_string(),
+    });
     ctx.delete_node(n);
 }
 

@@ -4,6 +4,7 @@
 //! nodes are asked for and register after the group's provisioning time, or count as
 //! failed after `--max-node-provision-time` (the group is then backed off).
 
+use super::context::CaEvent;
 use super::estimate::{binpack, filter_out_schedulable, Estimate, Snapshot};
 use super::expander::{choose, ScaleUpOption};
 use super::{Autoscaler, AutoscalerContext, ProvisionRequest, Timer};
@@ -150,7 +151,13 @@ fn not_triggered(
         }
         ca.last_no_scale_up.insert(*p, message.clone());
         let name = ctx.cluster().pods[p.ix()].name.clone();
-        ctx.record_event("Pod", &name, "Normal", "NotTriggerScaleUp", message);
+        ctx.record_event(CaEvent {
+            object_kind: "Pod",
+            object: &name,
+            kind: "Normal",
+            reason: "NotTriggerScaleUp",
+            message,
+        });
     }
 }
 
@@ -185,26 +192,21 @@ fn execute(
         "[{{{} {before}->{after} (max: {})}}]",
         group.name, group.max
     );
-    ctx.record_event(
-        "ConfigMap",
-        "cluster-autoscaler-status",
-        "Normal",
-        "ScaledUpGroup",
-        format!(
-            "Scale-up: setting group {} size to {after} instead of {before} (max: {})",
-            group.name, group.max
-        ),
+    let message = format!(
+        "Scale-up: setting group {} size to {after} instead of {before} (max: {})",
+        group.name, group.max
     );
+    ctx.record_event(CaEvent::status("Normal", "ScaledUpGroup", message));
     for p in pods {
         let name = ctx.cluster().pods[p.ix()].name.clone();
         ca.last_no_scale_up.remove(p);
-        ctx.record_event(
-            "Pod",
-            &name,
-            "Normal",
-            "TriggeredScaleUp",
-            format!("pod triggered scale-up: {info}"),
-        );
+        ctx.record_event(CaEvent {
+            object_kind: "Pod",
+            object: &name,
+            kind: "Normal",
+            reason: "TriggeredScaleUp",
+            message: format!("pod triggered scale-up: {info}"),
+        });
     }
     ca.last_scale_up = Some(now);
     ca.record(
@@ -240,13 +242,11 @@ pub fn provision_timed_out(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext
     );
     let name = ca.spec.groups[g].name.clone();
     let within_s = ca.spec.max_node_provision_ms / 1000;
-    ctx.record_event(
-        "ConfigMap",
-        "cluster-autoscaler-status",
+    ctx.record_event(CaEvent::status(
         "Warning",
         "ScaleUpTimedOut",
         format!("Nodes added to group {name} failed to register within {within_s}s"),
-    );
+    ));
     ca.record(
         now,
         g,

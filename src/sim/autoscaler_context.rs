@@ -3,6 +3,7 @@
 
 use super::event::Event;
 use super::{drain, node_lifecycle, scheduling, Simulation};
+use crate::autoscaler::context::CaEvent;
 use crate::autoscaler::{AutoscalerContext, Timer};
 use crate::cluster::{Cluster, NodeIdx, Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
@@ -137,14 +138,7 @@ impl AutoscalerContext for Simulation {
         scheduling::cluster_changed(self);
     }
 
-    fn record_event(
-        &mut self,
-        object_kind: &'static str,
-        object: &str,
-        kind: &'static str,
-        reason: &str,
-        message: String,
-    ) {
-        Simulation::record_event(self, object_kind, object, kind, reason, message);
+    fn record_event(&mut self, e: CaEvent<'_>) {
+        Simulation::record_event(self, e.object_kind, e.object, e.kind, e.reason, e.message);
     }
 }
