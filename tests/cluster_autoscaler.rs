@@ -13,8 +13,13 @@ use std::path::Path;
 
 /// A Deployment `web` of `replicas` pods of 1 cpu (with `annotations` on its template).
 fn web(replicas: u32, annotations: &str) -> String {
+    web_in("default", replicas, annotations, "")
+}
+
+/// [`web`] in `namespace`, with `spec` lines added to the pod spec.
+fn web_in(namespace: &str, replicas: u32, annotations: &str, spec: &str) -> String {
     format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}, annotations: {{{annotations}}}}}\n    spec:\n      containers:\n        - name: c\n          image: nginx\n          resources: {{requests: {{cpu: \"1\", memory: 100Mi}}}}\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web, namespace: {namespace}}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}, annotations: {{{annotations}}}}}\n    spec:\n{spec}      containers:\n        - name: c\n          image: nginx\n          resources: {{requests: {{cpu: \"1\", memory: 100Mi}}}}\n"
     )
 }
 
@@ -156,13 +161,6 @@ fn a_pod_not_safe_to_evict_keeps_its_node() {
     let group = "      count: 2\n      autoscaling: {min: 1, max: 3}\n";
     let text = scenario(group, "", "15m").replace("cpu: \"2\"", "cpu: \"4\"");
     let movable = run(&text, &web(2, ""));
-    let downs = |sim: &Simulation| {
-        records(sim)
-            .iter()
-            .filter(|r| r.1 == "scale_down")
-            .map(|r| (r.0, r.2, r.3))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(downs(&movable), vec![(600_000, 2, 1)]);
     let pinned = run(
         &text,
@@ -173,6 +171,109 @@ fn a_pod_not_safe_to_evict_keeps_its_node() {
     );
     assert_eq!(downs(&pinned), vec![]);
     assert_eq!(present_nodes(&pinned), 2);
+}
+
+/// The scale-downs of a run: (time ms, size before, size after).
+fn downs(sim: &Simulation) -> Vec<(u64, u32, u32)> {
+    records(sim)
+        .iter()
+        .filter(|r| r.1 == "scale_down")
+        .map(|r| (r.0, r.2, r.3))
+        .collect()
+}
+
+/// Two 4-cpu nodes as in [`a_pod_not_safe_to_evict_keeps_its_node`], with `manifest`:
+/// each row's pods keep their node (FAQ: "What types of pods can prevent CA from removing
+/// a node?"), so nothing is removed in 15 min.
+#[test]
+fn pods_ca_will_not_move_keep_their_nodes() {
+    let group = "      count: 2\n      autoscaling: {min: 1, max: 3}\n";
+    let text = scenario(group, "", "15m").replace("cpu: \"2\"", "cpu: \"4\"");
+    let pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  minAvailable: 2\n  selector: {matchLabels: {app: web}}\n";
+    let empty_dir = "      volumes:\n        - name: scratch\n          emptyDir: {}\n";
+    let table = [
+        ("restrictive PDB", format!("{}{pdb}", web(2, ""))),
+        ("kube-system without PDB", web_in("kube-system", 2, "", "")),
+        ("local storage", web_in("default", 2, "", empty_dir)),
+    ];
+    for (case, manifest) in table {
+        let sim = run(&text, &manifest);
+        assert_eq!(downs(&sim), vec![], "{case}");
+    }
+    // The local volume listed in safe-to-evict-local-volumes no longer blocks.
+    let listed = web_in(
+        "default",
+        2,
+        "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes: scratch",
+        empty_dir,
+    );
+    assert_eq!(downs(&run(&text, &listed)), vec![(600_000, 2, 1)]);
+}
+
+/// A bare pod (no controller) keeps its node; the other, empty node goes after 10 m.
+#[test]
+fn a_bare_pod_keeps_its_node_an_empty_node_goes() {
+    let group = "      count: 2\n      autoscaling: {min: 0, max: 3}\n";
+    let text = scenario(group, "", "15m");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: lone}\nspec:\n  containers:\n    - name: c\n      image: nginx\n      resources: {requests: {cpu: 500m}}\n";
+    let sim = run(&text, pod);
+    assert_eq!(downs(&sim), vec![(600_000, 2, 1)]);
+    let lone = sim.cluster.pods.iter().find(|p| p.name == "lone").unwrap();
+    assert!(sim.cluster.nodes.present[lone.node.unwrap().ix()]);
+}
+
+/// Nodes that take 20 m to provision never register within max_node_provision_time
+/// (15 m): at 10 s + 900 s = 910 s the three requests fail and the group is backed off
+/// for 5 m; the pods get "in backoff after failed scale-up"; at 1210 s CA tries again.
+#[test]
+fn nodes_not_ready_within_max_provision_time_fail_and_back_off() {
+    let group = "      count: 1\n      autoscaling: {min: 1, max: 10}\n      provisioning: 20m\n";
+    let sim = run(&scenario(group, "", "1300s"), &web(7, ""));
+    assert_eq!(
+        records(&sim),
+        vec![
+            (10_000, "scale_up", 1, 4),
+            (910_000, "failed", 4, 3),
+            (910_000, "failed", 3, 2),
+            (910_000, "failed", 2, 1),
+            (1_210_000, "scale_up", 1, 4),
+        ]
+    );
+    assert!(sim
+        .recorder
+        .events
+        .iter()
+        .any(|e| e.reason == "NotTriggerScaleUp"
+            && e.message == "pod didn't trigger scale-up: 1 in backoff after failed scale-up"));
+    assert!(sim
+        .recorder
+        .events
+        .iter()
+        .any(|e| e.reason == "ScaleUpTimedOut"));
+}
+
+/// max_nodes_total 3 counts every node: 1 -> 3 although the group's max is 10.
+#[test]
+fn max_nodes_total_caps_the_cluster() {
+    let extra = "autoscaler:\n  max_nodes_total: 3\n";
+    let sim = run(&scenario(POOL_1_10, extra, "2m"), &web(7, ""));
+    assert_eq!(records(&sim), vec![(10_000, "scale_up", 1, 3)]);
+}
+
+/// The priority expander takes the group of the highest tier, least-waste (the default)
+/// the group whose new nodes stay fullest: 5 pods of 1 cpu need 3 nodes of 2 cpu
+/// (waste 1/6 cpu) or 2 of 4 cpu (waste 3/8 cpu); memory 8Gi vs 16Gi per node.
+#[test]
+fn expanders_choose_the_group() {
+    let groups = "      count: 1\n      autoscaling: {min: 1, max: 10}\n    - name: big\n      count: 0\n      allocatable: {cpu: \"4\", memory: 16Gi}\n      autoscaling: {min: 0, max: 10}\n";
+    let least_waste = run(&scenario(groups, "", "2m"), &web(7, ""));
+    let group_of = |sim: &Simulation| sim.autoscaler.as_ref().unwrap().records[0].group.clone();
+    assert_eq!(group_of(&least_waste), "pool");
+    let extra =
+        "autoscaler:\n  expander: priority\n  priorities:\n    10: [\"^big$\"]\n    1: [\".*\"]\n";
+    let priority = run(&scenario(groups, extra, "2m"), &web(7, ""));
+    assert_eq!(group_of(&priority), "big");
+    assert_eq!(records(&priority), vec![(10_000, "scale_up", 0, 2)]);
 }
 
 /// A run without an autoscaled group has no Cluster Autoscaler at all.

@@ -82,7 +82,12 @@ fn blocking_reason(
 
 /// The pods CA would move off node `n` (not DaemonSet pods, not finished or leaving).
 fn pods_to_move(ctx: &impl AutoscalerContext, n: NodeIdx) -> Vec<PodId> {
-    let c = ctx.cluster();
+    pods_to_move_in(ctx.cluster(), n)
+}
+
+/// [`pods_to_move`] in cluster `c` (the real one, or the what-if copy where pods of
+/// earlier candidates have moved in).
+fn pods_to_move_in(c: &crate::cluster::Cluster, n: NodeIdx) -> Vec<PodId> {
     c.nodes.pods[n.ix()]
         .iter()
         .copied()
@@ -115,7 +120,7 @@ fn unneeded(
     removed: &mut [bool],
     n: NodeIdx,
 ) -> bool {
-    let pods = pods_to_move(ctx, n);
+    let pods = pods_to_move_in(&snapshot.cluster, n);
     if pods.iter().any(|p| blocking_reason(ca, ctx, *p).is_some()) || !ctx.pdbs_allow(&pods) {
         return false;
     }

@@ -13,6 +13,10 @@ use crate::engine::SimTime;
 use crate::model::resources::Resources;
 use std::collections::BTreeMap;
 
+/// `--node-group-backoff-reset-timeout` (3h): a failure this long after the last back-off
+/// ended starts again from the initial back-off.
+pub const BACKOFF_RESET_MS: u64 = 3 * 3_600_000;
+
 /// Runs scale-up; true if nodes were asked for.
 pub fn run(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext) -> bool {
     let now = ctx.now().as_millis();
@@ -223,23 +227,29 @@ pub fn node_ready(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, r: u32)
     let request = &mut ca.requests[r as usize];
     request.open = false;
     let g = request.group;
-    ca.backoff[g].1 = ca.spec.initial_backoff_ms;
     let template = ca.spec.groups[g].template.clone();
     ctx.add_node(&template);
 }
 
 /// Request `r`'s node did not register within `--max-node-provision-time`: the group's
-/// target size drops back and the group is backed off (5 min doubling to 30 min).
+/// target size drops back and the group is backed off (5 min doubling to 30 min, back to
+/// 5 min after [`BACKOFF_RESET_MS`] without failures).
 pub fn provision_timed_out(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, r: u32) {
     let g = ca.requests[r as usize].group;
     let before = ca.target_size(ctx.cluster(), g);
     ca.requests[r as usize].open = false;
     let now = ctx.now();
-    let (_, length) = ca.backoff[g];
-    ca.backoff[g] = (
-        SimTime::from_millis(now.as_millis() + length),
-        (length * 2).min(ca.spec.max_backoff_ms),
-    );
+    // Nodes of one scale-up time out together: the group is backed off once.
+    let (until, mut length) = ca.backoff[g];
+    if now.as_millis() >= until.as_millis() + BACKOFF_RESET_MS {
+        length = ca.spec.initial_backoff_ms;
+    }
+    if now >= until {
+        ca.backoff[g] = (
+            SimTime::from_millis(now.as_millis() + length),
+            (length * 2).min(ca.spec.max_backoff_ms),
+        );
+    }
     let name = ca.spec.groups[g].name.clone();
     let within_s = ca.spec.max_node_provision_ms / 1000;
     ctx.record_event(CaEvent::status(
