@@ -3,6 +3,7 @@
 //! Data flows one way: `input` (scenario, manifests) -> `model` (typed, validated) ->
 //! `sim` (engine + cluster + controllers + kubelet + scheduler) -> `metrics` -> `output`.
 
+pub mod autoscaler;
 pub mod cli;
 pub mod cluster;
 pub mod controllers;

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["cluster", "scenario"],
     &["metrics", "scheduler"],
     // Act on the cluster through their narrow contexts.
-    &["controllers", "kubelet"],
+    &["controllers", "kubelet", "autoscaler"],
     &["sim"],
     // Readers of files, and the sweep's plain data.
     &["input", "sweep"],

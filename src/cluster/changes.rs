@@ -23,6 +23,18 @@ pub struct NodeChangeLog {
     entries: Vec<NodeIdx>,
 }
 
+impl Clone for NodeChangeLog {
+    /// A copy of the entries under a new identity: a cache filled from the original must
+    /// not take the copy for it.
+    fn clone(&self) -> Self {
+        NodeChangeLog {
+            id: NEXT_LOG_ID.fetch_add(1, Ordering::Relaxed),
+            base: self.base,
+            entries: self.entries.clone(),
+        }
+    }
+}
+
 impl Default for NodeChangeLog {
     fn default() -> Self {
         NodeChangeLog {

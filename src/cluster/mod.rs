@@ -49,7 +49,7 @@ pub struct CpuMemRow {
 
 /// Nodes as parallel vectors (struct of arrays) so that scheduler loops touch only the
 /// columns they need.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct NodeTable {
     /// Names.
     pub names: Vec<String>,
@@ -157,7 +157,9 @@ pub fn normalized_image_name(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The whole simulated cluster.
-#[derive(Debug, Default)]
+/// Cloning gives an independent what-if copy (the Cluster Autoscaler's snapshot) with its
+/// own change-log identity.
+#[derive(Debug, Default, Clone)]
 pub struct Cluster {
     /// Nodes.
     pub nodes: NodeTable,

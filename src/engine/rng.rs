@@ -21,6 +21,8 @@ pub enum Stream {
     PodFaults,
     /// How long containers take to exit after SIGTERM.
     Termination,
+    /// Cluster Autoscaler: provisioning times and the random expander.
+    Autoscaler,
 }
 
 /// The seeded source of all randomness in a simulation.

@@ -27,6 +27,9 @@ pub struct PodTemplate {
     pub annotations: Labels,
     /// The spec, shared by every pod created from it.
     pub spec: Arc<PodSpec>,
+    /// Names of the pod's local volumes (emptyDir, hostPath): the Cluster Autoscaler does
+    /// not move such pods unless told to.
+    pub local_volumes: Vec<String>,
     /// A stable hash of the template (Deployment's pod-template-hash), 10 chars max.
     pub hash: String,
 }

@@ -2,6 +2,7 @@
 //! report, the terminal summary, atomic results folders.
 
 pub mod atomic;
+pub mod autoscaler_file;
 pub mod availability_files;
 pub mod comparison_files;
 pub mod decimal;

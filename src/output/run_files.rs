@@ -62,6 +62,7 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
         &sim.recorder.node_groups.series,
         dir,
     )?;
+    super::autoscaler_file::write(sim, dir)?;
     Ok(())
 }
 

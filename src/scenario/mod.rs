@@ -3,6 +3,7 @@
 //! `sim` instantiates. No IO and no serde here.
 
 pub mod action;
+pub mod autoscaler;
 pub mod object;
 
 use crate::engine::{Budget, Limits, SimTime};
@@ -70,6 +71,8 @@ pub struct Scenario {
     /// Image sizes in bytes by image name (`cluster.image_sizes`), as nodes report them in
     /// `status.images[].sizeBytes`; ImageLocality assumes 500 MiB for others.
     pub image_sizes: BTreeMap<String, i64>,
+    /// The Cluster Autoscaler, when a node group has `autoscaling`.
+    pub autoscaler: Option<autoscaler::AutoscalerSpec>,
     /// Check every invariant after every event (`k8sim run --check`, the randomised
     /// scenario tests); not a scenario-file field.
     pub check_invariants: bool,

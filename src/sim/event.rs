@@ -65,6 +65,8 @@ pub enum Event {
     },
     /// `kubectl drain` retries evictions.
     DrainRetry(u32),
+    /// A Cluster Autoscaler timer (scan, node provisioned or timed out, drained node).
+    Autoscaler(crate::autoscaler::Timer),
     /// A Permit plugin's wait for a pod may have run out.
     PermitTimeout {
         /// Pod.
@@ -76,7 +78,7 @@ pub enum Event {
 
 impl Event {
     /// Number of event kinds (each controller kind's sync counts as its own kind).
-    pub const KINDS: usize = 26;
+    pub const KINDS: usize = 27;
 
     /// This event's kind, an index below [`Event::KINDS`].
     pub fn kind_index(&self) -> usize {
@@ -111,6 +113,7 @@ impl Event {
             Event::RandomFault { .. } => 20,
             Event::DrainRetry(_) => 21,
             Event::PermitTimeout { .. } => 24,
+            Event::Autoscaler(_) => 26,
         }
     }
 
@@ -144,6 +147,7 @@ impl Event {
             "ContainerRestart",
             "PermitTimeout",
             "ImagePullDone",
+            "ClusterAutoscaler",
         ];
         (NAMES[index], index < 6)
     }

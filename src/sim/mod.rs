@@ -2,6 +2,7 @@
 //! scheduler together and dispatches the closed set of events.
 
 pub mod actions;
+mod autoscaler_context;
 pub mod availability;
 mod budget;
 mod controller_context;
@@ -69,6 +70,8 @@ pub struct Simulation {
     pub lifecycle: node_lifecycle::NodeLifecycle,
     /// Pods in phase Pending and in phase Running (not being deleted).
     pub pod_counts: pod_counts::PodCounts,
+    /// The Cluster Autoscaler, when a node group is autoscaled.
+    pub autoscaler: Option<Box<crate::autoscaler::Autoscaler>>,
     /// The liveness guard.
     pub liveness: liveness::Liveness,
     /// The invariant checker (cheap checks always, every invariant under `--check`).
@@ -419,6 +422,12 @@ impl Simulation {
                 node_lifecycle::random_fault(self, node, model, fail)
             }
             Event::DrainRetry(d) => drain::step(self, d),
+            Event::Autoscaler(timer) => {
+                if let Some(mut ca) = self.autoscaler.take() {
+                    ca.on_timer(self, timer);
+                    self.autoscaler = Some(ca);
+                }
+            }
         }
     }
 

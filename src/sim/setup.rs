@@ -144,6 +144,10 @@ impl Simulation {
             seed,
             gpu: scenario.resources.lookup("nvidia.com/gpu"),
             pod_counts: Default::default(),
+            autoscaler: scenario
+                .autoscaler
+                .clone()
+                .map(|spec| Box::new(crate::autoscaler::Autoscaler::new(spec, &streams))),
             timeline: scenario.timeline.clone(),
             sample_every_ms: scenario.sample_every_ms,
             warmup: SimTime::from_millis(scenario.warmup_ms),
@@ -160,6 +164,10 @@ impl Simulation {
             source: scenario.source.clone(),
         };
         sim.engine.schedule_in(0, Event::Sample);
+        if sim.autoscaler.is_some() {
+            sim.engine
+                .schedule_in(0, Event::Autoscaler(crate::autoscaler::Timer::Scan));
+        }
         sim.engine
             .schedule_in(UNSCHEDULABLE_FLUSH_MS, Event::UnschedulableFlush);
         for (i, entry) in scenario.timeline.iter().enumerate() {

@@ -2,8 +2,8 @@
 //! error before giving up.
 
 use super::{
-    budget, check_projected_size, duration_field, entries, metrics_settings, nodes, objects, raw,
-    replay, runtime, Source, DEFAULT_START_EPOCH_S,
+    autoscaler, budget, check_projected_size, duration_field, entries, metrics_settings, nodes,
+    objects, raw, replay, runtime, Source, DEFAULT_START_EPOCH_S,
 };
 
 use crate::engine::{Limits, SimTime};
@@ -43,8 +43,9 @@ pub(super) fn load_from(
     let duration_ms = scenario_duration_ms(path, &raw.duration, &replays, &mut errors);
 
     // Cluster: node groups, then Node manifests.
-    let (mut nodes, price_per_hour) =
+    let (mut nodes, price_per_hour, templates) =
         nodes::node_groups(path, &raw.cluster.nodes, &mut resources, &mut errors);
+    let autoscaler = autoscaler::autoscaler(path, &raw, &templates, &price_per_hour, &mut errors);
     let image_sizes =
         nodes::image_sizes(path, &raw.cluster.image_sizes, &mut resources, &mut errors);
     let files = ScenarioFiles {
@@ -107,6 +108,7 @@ pub(super) fn load_from(
         source: path.to_path_buf(),
         price_per_hour,
         image_sizes,
+        autoscaler,
         check_invariants: false,
     })
 }

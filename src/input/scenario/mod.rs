@@ -1,6 +1,7 @@
 //! The scenario file: cluster, scheduler, workloads, runtime model, timeline, metrics,
 //! seed, start and duration. Raw serde structs first, then validation into [`Scenario`].
 
+mod autoscaler;
 mod entries;
 mod load;
 mod nodes;

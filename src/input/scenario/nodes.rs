@@ -14,14 +14,20 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Expands the node groups into nodes; also returns each priced group's price per hour.
+/// The expanded nodes, each priced group's price per hour, and each group's template node
+/// (named after the group, in group order).
+pub(super) type NodeGroups = (Vec<NodeSpec>, BTreeMap<String, f64>, Vec<NodeSpec>);
+
+/// Expands the node groups into nodes; also returns each priced group's price per hour
+/// and each group's template node.
 pub(super) fn node_groups(
     path: &Path,
     groups: &[raw::NodeGroup],
     resources: &mut ResourceNames,
     errors: &mut Vec<InputError>,
-) -> (Vec<NodeSpec>, BTreeMap<String, f64>) {
+) -> NodeGroups {
     let mut nodes = Vec::new();
+    let mut templates = Vec::new();
     let mut price_per_hour = BTreeMap::new();
     for (gi, g) in groups.iter().enumerate() {
         let field = format!("cluster.nodes[{gi}]");
@@ -43,6 +49,17 @@ pub(super) fn node_groups(
             ));
             break;
         }
+        let mut template_labels = g.labels.clone();
+        template_labels.insert("kubernetes.io/hostname".to_string(), g.name.value.clone());
+        templates.push(NodeSpec {
+            name: g.name.value.clone(),
+            allocatable,
+            labels: template_labels,
+            taints: taints.clone(),
+            unschedulable: false,
+            images: g.images.clone(),
+            group: Some(g.name.value.clone()),
+        });
         let single = g.count.is_none();
         for i in 0..count {
             let node_name = if single {
@@ -63,7 +80,7 @@ pub(super) fn node_groups(
             });
         }
     }
-    (nodes, price_per_hour)
+    (nodes, price_per_hour, templates)
 }
 
 /// The group's cost of one node-hour, `cost_per_hour` (or its older spelling

@@ -25,6 +25,41 @@ pub struct Scenario {
     pub metrics: Metrics,
     #[serde(default)]
     pub limits: LimitsRaw,
+    pub autoscaler: Option<Spanned<Autoscaler>>,
+}
+
+/// The `autoscaler:` section: cluster-autoscaler flags, snake_case.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Autoscaler {
+    pub scan_interval: Option<Spanned<String>>,
+    pub expander: Option<Spanned<String>>,
+    pub max_nodes_total: Option<Spanned<i64>>,
+    pub max_node_provision_time: Option<Spanned<String>>,
+    pub initial_node_group_backoff_duration: Option<Spanned<String>>,
+    pub max_node_group_backoff_duration: Option<Spanned<String>>,
+    pub scale_down_enabled: Option<bool>,
+    pub scale_down_utilization_threshold: Option<Spanned<f64>>,
+    pub scale_down_unneeded_time: Option<Spanned<String>>,
+    pub scale_down_delay_after_add: Option<Spanned<String>>,
+    pub scale_down_delay_after_delete: Option<Spanned<String>>,
+    pub scale_down_delay_after_failure: Option<Spanned<String>>,
+    pub new_pod_scale_up_delay: Option<Spanned<String>>,
+    pub max_empty_bulk_delete: Option<Spanned<i64>>,
+    pub max_graceful_termination_sec: Option<Spanned<i64>>,
+    pub skip_nodes_with_local_storage: Option<bool>,
+    pub skip_nodes_with_system_pods: Option<bool>,
+    /// The priority expander's tiers: priority -> group name regexes.
+    #[serde(default)]
+    pub priorities: BTreeMap<i64, Spanned<Vec<String>>>,
+}
+
+/// A node group's `autoscaling: {min, max}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Autoscaling {
+    pub min: Spanned<i64>,
+    pub max: Spanned<i64>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -56,6 +91,8 @@ pub struct NodeGroup {
     pub cost_per_hour: Option<Spanned<f64>>,
     /// The older spelling of `cost_per_hour`.
     pub price_per_hour: Option<Spanned<f64>>,
+    pub autoscaling: Option<Spanned<Autoscaling>>,
+    pub provisioning: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -75,20 +75,28 @@ pub fn add_nodes(sim: &mut Simulation, group: &str, count: u32) {
             images: Vec::new(),
             group: Some(group.to_string()),
         };
-        sim.cluster.add_node(spec);
-        let workers = sim.runtime.image_pull_workers;
-        sim.kubelets
-            .pullers
-            .push(crate::kubelet::images::NodePuller::new(workers));
-        crate::controllers::daemonset::nodes_changed(sim);
-        sim.lifecycle.node_added();
-        sim.record_event(
-            "Node",
-            &name,
-            "Normal",
-            "RegisteredNode",
-            format!("Node {name} event: Registered Node {name} in Controller"),
-        );
+        register_node(sim, spec);
     }
     crate::sim::scheduling::cluster_changed(sim);
+}
+
+/// A node registers (Ready) with its kubelet, DaemonSet pods and lifecycle state; the
+/// caller tells the scheduler the cluster changed.
+pub fn register_node(sim: &mut Simulation, spec: crate::model::node::NodeSpec) -> NodeIdx {
+    let name = spec.name.clone();
+    let n = sim.cluster.add_node(spec);
+    let workers = sim.runtime.image_pull_workers;
+    sim.kubelets
+        .pullers
+        .push(crate::kubelet::images::NodePuller::new(workers));
+    crate::controllers::daemonset::nodes_changed(sim);
+    sim.lifecycle.node_added();
+    sim.record_event(
+        "Node",
+        &name,
+        "Normal",
+        "RegisteredNode",
+        format!("Node {name} event: Registered Node {name} in Controller"),
+    );
+    n
 }

@@ -213,6 +213,12 @@ pub fn pod_template(
         labels,
         annotations,
         spec: Arc::new(spec),
+        local_volumes: s
+            .volumes
+            .iter()
+            .filter(|v| v.empty_dir_.is_some() || v.host_path_.is_some())
+            .map(|v| v.name.clone())
+            .collect(),
         hash,
     }
 }
