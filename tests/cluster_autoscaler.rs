@@ -359,3 +359,18 @@ fn bad_autoscaling_input_names_file_line_and_field() {
         .to_string();
     assert!(e.contains("cluster.nodes[0].allocatable.cpu"), "{e}");
 }
+
+/// The cloud bills a machine from the scale-up request, not from when it registers
+/// (docs/autoscaling.md): the case above with the group priced at 1 per node-hour over
+/// 5 min. The first node is billed 300 s; the 3 machines asked for at 10 s are billed
+/// 290 s each, 60 s of it provisioning: 300 + 3 × 290 = 1,170 node-seconds = 0.325 h.
+#[test]
+fn machines_are_billed_from_the_scale_up_request() {
+    let group = "      count: 1\n      autoscaling: {min: 1, max: 10}\n      provisioning: 60s\n      cost_per_hour: 1.0\n";
+    let sim = run(&scenario(group, "", "5m"), &web(7, ""));
+    let totals = sim.recorder.node_groups.totals(300_000);
+    assert_eq!(totals.len(), 1);
+    assert!((totals[0].node_hours - 0.325).abs() < 1e-9, "{totals:?}");
+    assert_eq!(totals[0].cost, Some(totals[0].node_hours));
+    assert_eq!((totals[0].nodes_min, totals[0].nodes_max), (1, 4));
+}

@@ -43,6 +43,14 @@ pub trait AutoscalerContext {
     /// Arms `timer` at `at` (not in the past).
     fn timer_at(&mut self, at: SimTime, timer: Timer);
 
+    /// A machine of `group` was asked for: the cloud bills it from now until
+    /// [`AutoscalerContext::machine_request_closed`].
+    fn machine_requested(&mut self, group: &str);
+
+    /// A machine asked for earlier registered as a node (billed as a node from now) or
+    /// was given up after `--max-node-provision-time`.
+    fn machine_request_closed(&mut self, group: &str);
+
     /// A node of a group registers, Ready, from the group's template.
     fn add_node(&mut self, template: &NodeSpec) -> NodeIdx;
 

@@ -184,6 +184,7 @@ fn execute(
             group: g,
             open: true,
         });
+        ctx.machine_requested(&group.name);
         let delay = ctx.sample_ms(&group.provisioning, &mut ca.rng);
         let (at, timer) = if delay <= ca.spec.max_node_provision_ms {
             (delay, Timer::NodeReady(id))
@@ -228,6 +229,7 @@ pub fn node_ready(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, r: u32)
     request.open = false;
     let g = request.group;
     let template = ca.spec.groups[g].template.clone();
+    ctx.machine_request_closed(&ca.spec.groups[g].name);
     ctx.add_node(&template);
 }
 
@@ -238,6 +240,7 @@ pub fn provision_timed_out(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext
     let g = ca.requests[r as usize].group;
     let before = ca.target_size(ctx.cluster(), g);
     ca.requests[r as usize].open = false;
+    ctx.machine_request_closed(&ca.spec.groups[g].name);
     let now = ctx.now();
     // Nodes of one scale-up time out together: the group is backed off once.
     let (until, mut length) = ca.backoff[g];

@@ -94,6 +94,14 @@ impl AutoscalerContext for Simulation {
             .expect("an autoscaler timer is not in the past");
     }
 
+    fn machine_requested(&mut self, group: &str) {
+        self.recorder.node_groups.provisioning_started(group);
+    }
+
+    fn machine_request_closed(&mut self, group: &str) {
+        self.recorder.node_groups.provisioning_ended(group);
+    }
+
     fn add_node(&mut self, template: &NodeSpec) -> NodeIdx {
         let group = template.group.clone().unwrap_or_default();
         let k = self
