@@ -2,21 +2,14 @@
 //! as one step. A function runs from its `fn` line to the `}` at the same indentation
 //! (rustfmt's layout); one-line functions and trait declarations are skipped.
 
-use std::path::{Path, PathBuf};
+#[allow(dead_code)]
+mod common;
+
+use common::rust_files;
+use std::path::Path;
 
 /// Most lines a function may span, its signature and closing brace included.
 const MAX_FUNCTION_LINES: usize = 100;
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The indentation and name of a line that starts a function, if it does.
 fn function_start(line: &str) -> Option<(&str, &str)> {

@@ -4,8 +4,12 @@
 //! between top-level modules. It reads every `crate::X` path in `src/` (comments left out,
 //! unit-test modules included: a test does not get to import upwards either).
 
+#[allow(dead_code)]
+mod common;
+
+use common::rust_files;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The layers, lowest first. Each top-level module of `src/` is in exactly one.
 const LAYERS: &[&[&str]] = &[
@@ -40,17 +44,6 @@ fn layer_of(module: &str) -> usize {
         .iter()
         .position(|layer| layer.contains(&module))
         .unwrap_or_else(|| panic!("top-level module `{module}` is in no layer of this test"))
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The top-level module a file of `src/` belongs to (`None` for `lib.rs` and `main.rs`).
