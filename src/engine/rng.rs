@@ -21,6 +21,8 @@ pub enum Stream {
     PodFaults,
     /// How long containers take to exit after SIGTERM.
     Termination,
+    /// Noise on pods' resource usage (a key per run, hashed with each pod and instant).
+    Usage,
 }
 
 /// The seeded source of all randomness in a simulation.

@@ -11,9 +11,9 @@ use std::io::Write;
 use std::path::Path;
 
 /// Header of pods.csv.
-pub const PODS_HEADER: &str = "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis";
+pub const PODS_HEADER: &str = "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis,cpu_usage_peak_millis,memory_usage_peak_bytes,cpu_throttled_s,last_termination_reason";
 /// Header of timeseries.csv.
-pub const TIMESERIES_HEADER: &str = "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,sched_queue_len,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present";
+pub const TIMESERIES_HEADER: &str = "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,sched_queue_len,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present,cpu_used_ratio,memory_used_ratio";
 /// Header of nodes_timeseries.csv.
 pub const NODES_HEADER: &str =
     "time_s,node,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio";
@@ -74,9 +74,12 @@ fn write_pods(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             .map(|n| sim.cluster.nodes.names[n.ix()].as_str())
             .unwrap_or("");
         let gpu = sim.gpu.map(|g| p.spec.requests.get(g) * 1000).unwrap_or(0);
+        let id = crate::cluster::PodId(i as u32);
+        let usage = sim.usage.as_ref().and_then(|u| u.pods.get(&id));
+        let reason = sim.kubelets.status.get(&id).and_then(|s| s.last.as_ref());
         writeln!(
             w,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             q(&p.name),
             q(&p.namespace),
             kind,
@@ -92,7 +95,15 @@ fn write_pods(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             p.restarts,
             p.spec.requests.get(crate::model::resources::CPU),
             p.spec.requests.get(crate::model::resources::MEMORY),
-            gpu
+            gpu,
+            usage
+                .map(|u| u.cpu_peak_millis.to_string())
+                .unwrap_or_default(),
+            usage
+                .map(|u| u.memory_peak_bytes.to_string())
+                .unwrap_or_default(),
+            usage.map(|u| f(u.throttled_s())).unwrap_or_default(),
+            reason.map(|r| q(&r.reason)).unwrap_or_default()
         )?;
     }
     w.flush()
@@ -104,7 +115,7 @@ fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
     for s in &sim.recorder.samples {
         writeln!(
             w,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             s.time,
             s.pods_pending,
             s.pods_running,
@@ -116,7 +127,9 @@ fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             s.sched_queue_len,
             f(s.fragmentation_cpu_ratio),
             f(s.fragmentation_memory_ratio),
-            s.nodes_present
+            s.nodes_present,
+            f(s.cpu_used_ratio),
+            f(s.memory_used_ratio)
         )?;
     }
     w.flush()

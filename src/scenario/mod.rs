@@ -70,6 +70,9 @@ pub struct Scenario {
     /// Image sizes in bytes by image name (`cluster.image_sizes`), as nodes report them in
     /// `status.images[].sizeBytes`; ImageLocality assumes 500 MiB for others.
     pub image_sizes: BTreeMap<String, i64>,
+    /// Resource usage by workload (or bare pod) name (`usage:` and the usage
+    /// annotations); empty when no usage is modelled.
+    pub usage: BTreeMap<String, crate::model::usage::UsageSpec>,
     /// Check every invariant after every event (`k8sim run --check`, the randomised
     /// scenario tests); not a scenario-file field.
     pub check_invariants: bool,

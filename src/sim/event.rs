@@ -72,11 +72,13 @@ pub enum Event {
         /// Which wait of the pod (a pod may wait at Permit again after a rejection).
         wait: u32,
     },
+    /// The kubelets evaluate resource usage (only when usage is modelled).
+    UsageTick,
 }
 
 impl Event {
     /// Number of event kinds (each controller kind's sync counts as its own kind).
-    pub const KINDS: usize = 26;
+    pub const KINDS: usize = 27;
 
     /// This event's kind, an index below [`Event::KINDS`].
     pub fn kind_index(&self) -> usize {
@@ -111,6 +113,7 @@ impl Event {
             Event::RandomFault { .. } => 20,
             Event::DrainRetry(_) => 21,
             Event::PermitTimeout { .. } => 24,
+            Event::UsageTick => 26,
         }
     }
 
@@ -144,6 +147,7 @@ impl Event {
             "ContainerRestart",
             "PermitTimeout",
             "ImagePullDone",
+            "UsageTick",
         ];
         (NAMES[index], index < 6)
     }

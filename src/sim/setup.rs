@@ -158,8 +158,10 @@ impl Simulation {
             budget: super::budget::BudgetWatch::new(scenario.budget),
             partial: None,
             source: scenario.source.clone(),
+            usage: super::usage::UsageModel::new(&scenario.usage, &streams),
         };
         sim.engine.schedule_in(0, Event::Sample);
+        super::usage::start(&mut sim);
         sim.engine
             .schedule_in(UNSCHEDULABLE_FLUSH_MS, Event::UnschedulableFlush);
         for (i, entry) in scenario.timeline.iter().enumerate() {

@@ -25,6 +25,8 @@ pub struct Scenario {
     pub metrics: Metrics,
     #[serde(default)]
     pub limits: LimitsRaw,
+    #[serde(default)]
+    pub usage: BTreeMap<String, Spanned<super::usage::RawUsage>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
