@@ -96,6 +96,7 @@ fn a_percentage_of_the_request_then_a_step_over_the_limit_is_throttled() {
     assert_eq!((u.cpu_demand_millis, u.cpu_used_millis), (1500, 1000));
     assert_eq!(u.cpu_peak_millis, 1000);
     assert!((u.throttled_s() - 90.0).abs() < 1e-9, "{}", u.throttled_s());
+    assert!((sim.summary().cpu_throttled_s - 90.0).abs() < 1e-9);
     // The last scrape (300 s) served the minute before it at the 1000m cap.
     let served = sim.usage.as_ref().unwrap().pod_metrics(p).unwrap();
     assert_eq!(served.cpu_millis, 1000);
@@ -129,6 +130,7 @@ fn memory_over_the_limit_is_an_oom_kill_restarted_with_back_off() {
         backoffs as u32,
         pod.restarts + u32::from(st.waiting_until.is_some())
     );
+    assert_eq!(sim.summary().oom_kills, u64::from(backoffs as u32));
     // The working set never exceeds the limit.
     let u = &sim.usage.as_ref().unwrap().pods[&p];
     assert_eq!(u.memory_peak_bytes, 256 * 1024 * 1024);

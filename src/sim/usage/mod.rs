@@ -68,6 +68,8 @@ pub struct UsageModel {
     pub used_cpu_millis: i64,
     /// Memory used by all pods at the last evaluation, bytes.
     pub used_memory_bytes: i64,
+    /// Containers OOM-killed so far.
+    pub oom_kills: u64,
 }
 
 /// The pod's limit of `r`: the sum over its containers when every container sets one.
@@ -104,6 +106,7 @@ impl UsageModel {
             noise_key: streams.stream(Stream::Usage).random(),
             used_cpu_millis: 0,
             used_memory_bytes: 0,
+            oom_kills: 0,
         })
     }
 
@@ -176,6 +179,7 @@ pub fn tick(sim: &mut Simulation) {
     if now.as_millis() % METRIC_RESOLUTION_MS == 0 {
         scrape(&mut model, now);
     }
+    model.oom_kills += oom.len() as u64;
     let next = model.next_eval(now.as_millis());
     sim.usage = Some(model);
     for p in oom {
