@@ -23,6 +23,8 @@ pub enum Stream {
     Termination,
     /// Cluster Autoscaler: provisioning times and the random expander.
     Autoscaler,
+    /// Noise on pods' resource usage (a key per run, hashed with each pod and instant).
+    Usage,
 }
 
 /// The seeded source of all randomness in a simulation.

@@ -6,6 +6,7 @@ mod describe;
 mod format;
 mod get;
 mod selector;
+mod top;
 
 use crate::sim::Simulation;
 pub use format::human_duration;
@@ -112,25 +113,6 @@ pub fn parse(words: &[String]) -> Result<Request, String> {
     Ok(req)
 }
 
-/// `kubectl top nodes|pods`. The simulation models what pods request, never what they
-/// use, so there is no Metrics API to read: like kubectl against a cluster without
-/// metrics-server ("error: Metrics API not available"), this is an error rather than
-/// requests passed off as usage.
-fn top(req: &Request) -> Result<String, String> {
-    match req.args.first().map(|w| w.to_ascii_lowercase()).as_deref() {
-        Some("node" | "nodes" | "no" | "pod" | "pods" | "po") => Err(
-            "error: Metrics API not available: metrics not available: usage is not modelled \
-             (k8sim simulates resource requests, not consumption; see `get`/`describe node` \
-             for allocated requests)"
-                .to_string(),
-        ),
-        Some(other) => Err(format!(
-            "error: unknown command {other:?} for \"kubectl top\": expected node or pod"
-        )),
-        None => Err("error: kubectl top needs a resource: node or pod".to_string()),
-    }
-}
-
 /// Renders `req` against the simulation at its current time.
 pub fn render(sim: &Simulation, req: &Request) -> Result<String, String> {
     let selector = match &req.selector {
@@ -142,7 +124,7 @@ pub fn render(sim: &Simulation, req: &Request) -> Result<String, String> {
         "describe" => describe::describe(sim, req),
         "logs" => describe::logs(sim, req),
         "rollout" => describe::rollout_history(sim, req),
-        "top" => top(req),
+        "top" => top::top(sim, req),
         other => Err(format!(
             "unsupported kubectl view {other:?}: expected get, describe, logs, rollout history or top"
         )),

@@ -309,7 +309,6 @@ pub fn container_started(ctx: &mut impl KubeletContext, pod: PodId) {
 /// The pod's container exited with a failure: under `Never` the pod fails; otherwise the
 /// kubelet waits out the restart back-off (CrashLoopBackOff) and starts it again.
 pub fn container_crashed(ctx: &mut impl KubeletContext, pod: PodId) {
-    let now = ctx.now();
     let p = &ctx.cluster().pods[pod.ix()];
     if p.phase != PodPhase::Running {
         return;
@@ -321,6 +320,26 @@ pub fn container_crashed(ctx: &mut impl KubeletContext, pod: PodId) {
         .or_else(|| ctx.runtime().crashes.get(&p.name))
         .cloned()
         .expect("only pods with a crash model crash");
+    container_terminated(ctx, pod, crash.exit_code, &crash.reason);
+}
+
+/// Exit code of a container the kernel's OOM killer ended (128 + SIGKILL).
+pub const OOM_KILLED_EXIT_CODE: i32 = 137;
+
+/// The pod's memory went over its container limit: the container is OOM-killed (reason
+/// `OOMKilled`, exit code 137) and restarted as a crash is ([`container_crashed`]).
+pub fn container_oom_killed(ctx: &mut impl KubeletContext, pod: PodId) {
+    if ctx.cluster().pods[pod.ix()].phase != PodPhase::Running {
+        return;
+    }
+    container_terminated(ctx, pod, OOM_KILLED_EXIT_CODE, "OOMKilled");
+}
+
+/// A running container exited with `exit_code` for `reason`: under `Never` the pod
+/// fails; otherwise the crash-loop back-off, then a restart.
+fn container_terminated(ctx: &mut impl KubeletContext, pod: PodId, exit_code: i32, reason: &str) {
+    let now = ctx.now();
+    let p = &ctx.cluster().pods[pod.ix()];
     let name = p.name.clone();
     let namespace = p.namespace.clone();
     let restart = p.spec.restart_policy;
@@ -333,8 +352,8 @@ pub fn container_crashed(ctx: &mut impl KubeletContext, pod: PodId) {
     let st = ctx.kubelets().status.entry(pod).or_default();
     let started = st.running_since.unwrap_or(now);
     st.last = Some(Termination {
-        exit_code: crash.exit_code,
-        reason: crash.reason.clone(),
+        exit_code,
+        reason: reason.to_string(),
         started,
         finished: now,
     });

@@ -42,6 +42,10 @@ pub struct Sample {
     pub fragmentation_memory_ratio: f64,
     /// Nodes present in the cluster (whatever their readiness).
     pub nodes_present: u64,
+    /// CPU used by pods / allocatable cpu over present nodes (0 without usage).
+    pub cpu_used_ratio: f64,
+    /// Memory used by pods / allocatable memory (0 without usage).
+    pub memory_used_ratio: f64,
 }
 
 /// Per-node allocation at a sample time.

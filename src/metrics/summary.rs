@@ -141,6 +141,10 @@ pub struct Summary {
     /// How long pods waited for a node, never-scheduled pods counted until the end
     /// (see [`super::waits`]).
     pub waits: WaitStats,
+    /// CPU demand over the pods' limits, CPU-seconds (0 without usage).
+    pub cpu_throttled_s: f64,
+    /// Containers OOM-killed for memory over their limit (0 without usage).
+    pub oom_kills: u64,
     /// Initial period left out of the availability figures (`metrics.warmup`, s); not a
     /// summary.csv column.
     pub warmup_s: f64,
@@ -288,6 +292,8 @@ impl Summary {
             ("pending_age_p95_s", Secs(self.waits.wait.p95)),
             ("pending_age_p99_s", Secs(self.waits.wait.p99)),
             ("pending_age_max_s", Secs(self.waits.wait.max)),
+            ("cpu_throttled_s", Secs(self.cpu_throttled_s)),
+            ("oom_kills", Count(self.oom_kills)),
         ]
     }
 

@@ -23,4 +23,5 @@ pub mod quantity;
 pub mod resources;
 pub mod runtime;
 pub mod thousands;
+pub mod usage;
 pub mod workload;

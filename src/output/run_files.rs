@@ -11,14 +11,14 @@ use std::io::Write;
 use std::path::Path;
 
 /// Header of pods.csv.
-pub const PODS_HEADER: &str = "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis";
+pub const PODS_HEADER: &str = "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis,cpu_usage_peak_millis,memory_usage_peak_bytes,cpu_throttled_s,last_termination_reason";
 /// Header of timeseries.csv.
-pub const TIMESERIES_HEADER: &str = "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,sched_queue_len,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present";
+pub const TIMESERIES_HEADER: &str = "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,sched_queue_len,fragmentation_cpu_ratio,fragmentation_memory_ratio,nodes_present,cpu_used_ratio,memory_used_ratio";
 /// Header of nodes_timeseries.csv.
 pub const NODES_HEADER: &str =
     "time_s,node,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio";
 /// Header of summary.csv.
-pub const SUMMARY_HEADER: &str = "scenario,scheduler,seed,pods_created,pods_scheduled,pods_unschedulable,pods_succeeded,pods_failed,sched_latency_mean_s,sched_latency_p50_s,sched_latency_p95_s,sched_latency_p99_s,sched_latency_max_s,startup_latency_mean_s,startup_latency_p50_s,startup_latency_p95_s,startup_latency_p99_s,cpu_allocated_avg,memory_allocated_avg,gpu_allocated_avg,nodes_used_avg,makespan_s,events_processed,sim_end_s,startup_latency_max_s,ready_latency_mean_s,ready_latency_p50_s,ready_latency_p95_s,ready_latency_p99_s,ready_latency_max_s,pods_pending_avg,pods_pending_max,sched_queue_len_avg,sched_queue_len_max,nodes_used_max,fragmentation_cpu_avg,fragmentation_memory_avg,failed_scheduling_events,preemptions,evictions,jobs_completed,jobs_failed,job_completion_mean_s,job_completion_p50_s,job_completion_p95_s,job_completion_p99_s,job_completion_max_s,node_hours,cost,faults,workload_below_desired_s,replicas_lost_to_faults,time_to_recover_max_s,time_to_recover_mean_s,faults_unrecovered,pods_evicted_by_faults,service_outage_s,pods_never_scheduled,pending_age_p50_s,pending_age_p95_s,pending_age_p99_s,pending_age_max_s";
+pub const SUMMARY_HEADER: &str = "scenario,scheduler,seed,pods_created,pods_scheduled,pods_unschedulable,pods_succeeded,pods_failed,sched_latency_mean_s,sched_latency_p50_s,sched_latency_p95_s,sched_latency_p99_s,sched_latency_max_s,startup_latency_mean_s,startup_latency_p50_s,startup_latency_p95_s,startup_latency_p99_s,cpu_allocated_avg,memory_allocated_avg,gpu_allocated_avg,nodes_used_avg,makespan_s,events_processed,sim_end_s,startup_latency_max_s,ready_latency_mean_s,ready_latency_p50_s,ready_latency_p95_s,ready_latency_p99_s,ready_latency_max_s,pods_pending_avg,pods_pending_max,sched_queue_len_avg,sched_queue_len_max,nodes_used_max,fragmentation_cpu_avg,fragmentation_memory_avg,failed_scheduling_events,preemptions,evictions,jobs_completed,jobs_failed,job_completion_mean_s,job_completion_p50_s,job_completion_p95_s,job_completion_p99_s,job_completion_max_s,node_hours,cost,faults,workload_below_desired_s,replicas_lost_to_faults,time_to_recover_max_s,time_to_recover_mean_s,faults_unrecovered,pods_evicted_by_faults,service_outage_s,pods_never_scheduled,pending_age_p50_s,pending_age_p95_s,pending_age_p99_s,pending_age_max_s,cpu_throttled_s,oom_kills";
 /// Header of events.csv.
 pub const EVENTS_HEADER: &str = "time_s,type,reason,object_kind,object,message";
 /// Header of unschedulable.csv.
@@ -80,9 +80,12 @@ fn write_pods(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             .map(|n| sim.cluster.nodes.names[n.ix()].as_str())
             .unwrap_or("");
         let gpu = sim.gpu.map(|g| p.spec.requests.get(g) * 1000).unwrap_or(0);
+        let id = crate::cluster::PodId(i as u32);
+        let usage = sim.usage.as_ref().and_then(|u| u.pods.get(&id));
+        let reason = sim.kubelets.status.get(&id).and_then(|s| s.last.as_ref());
         writeln!(
             w,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             q(&p.name),
             q(&p.namespace),
             kind,
@@ -98,7 +101,15 @@ fn write_pods(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             p.restarts,
             p.spec.requests.get(crate::model::resources::CPU),
             p.spec.requests.get(crate::model::resources::MEMORY),
-            gpu
+            gpu,
+            usage
+                .map(|u| u.cpu_peak_millis.to_string())
+                .unwrap_or_default(),
+            usage
+                .map(|u| u.memory_peak_bytes.to_string())
+                .unwrap_or_default(),
+            usage.map(|u| f(u.throttled_s())).unwrap_or_default(),
+            reason.map(|r| q(&r.reason)).unwrap_or_default()
         )?;
     }
     w.flush()
@@ -110,7 +121,7 @@ fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
     for s in &sim.recorder.samples {
         writeln!(
             w,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             s.time,
             s.pods_pending,
             s.pods_running,
@@ -122,7 +133,9 @@ fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
             s.sched_queue_len,
             f(s.fragmentation_cpu_ratio),
             f(s.fragmentation_memory_ratio),
-            s.nodes_present
+            s.nodes_present,
+            f(s.cpu_used_ratio),
+            f(s.memory_used_ratio)
         )?;
     }
     w.flush()

@@ -73,6 +73,9 @@ pub struct Scenario {
     pub image_sizes: BTreeMap<String, i64>,
     /// The Cluster Autoscaler, when a node group has `autoscaling`.
     pub autoscaler: Option<autoscaler::AutoscalerSpec>,
+    /// Resource usage by workload (or bare pod) name (`usage:` and the usage
+    /// annotations); empty when no usage is modelled.
+    pub usage: BTreeMap<String, crate::model::usage::UsageSpec>,
     /// Check every invariant after every event (`k8sim run --check`, the randomised
     /// scenario tests); not a scenario-file field.
     pub check_invariants: bool,

@@ -22,9 +22,8 @@ impl ControllerContext for Simulation {
         &self.cluster
     }
 
-    fn pod_metrics(&self, _p: PodId) -> Option<PodMetrics> {
-        // No usage is modelled yet, so metrics-server has nothing to serve.
-        None
+    fn pod_metrics(&self, p: PodId) -> Option<PodMetrics> {
+        self.usage.as_ref().and_then(|u| u.pod_metrics(p))
     }
 
     fn workloads(&self) -> &Workloads {

@@ -74,11 +74,13 @@ pub enum Event {
         /// Which wait of the pod (a pod may wait at Permit again after a rejection).
         wait: u32,
     },
+    /// The kubelets evaluate resource usage (only when usage is modelled).
+    UsageTick,
 }
 
 impl Event {
     /// Number of event kinds (each controller kind's sync counts as its own kind).
-    pub const KINDS: usize = 27;
+    pub const KINDS: usize = 28;
 
     /// This event's kind, an index below [`Event::KINDS`].
     pub fn kind_index(&self) -> usize {
@@ -114,6 +116,7 @@ impl Event {
             Event::DrainRetry(_) => 21,
             Event::PermitTimeout { .. } => 24,
             Event::Autoscaler(_) => 26,
+            Event::UsageTick => 27,
         }
     }
 
@@ -148,6 +151,7 @@ impl Event {
             "PermitTimeout",
             "ImagePullDone",
             "ClusterAutoscaler",
+            "UsageTick",
         ];
         (NAMES[index], index < 6)
     }

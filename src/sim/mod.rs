@@ -19,6 +19,7 @@ mod run_error;
 mod run_summary;
 pub mod scheduling;
 pub mod setup;
+pub mod usage;
 pub mod waits;
 
 use crate::cluster::{Cluster, Owner, Pod, PodId, PodPhase};
@@ -83,6 +84,8 @@ pub struct Simulation {
     pub partial: Option<String>,
     /// The scenario file, for the command that reproduces a stopped run.
     pub source: std::path::PathBuf,
+    /// Resource usage, when the scenario models it.
+    pub usage: Option<usage::UsageModel>,
     timeline: Vec<TimelineEntry>,
     sample_every_ms: u64,
     warmup: SimTime,
@@ -335,6 +338,12 @@ impl Simulation {
             fragmentation_cpu_ratio: frag_cpu,
             fragmentation_memory_ratio: frag_memory,
             nodes_present: self.recorder.nodes_present(),
+            cpu_used_ratio: self.usage.as_ref().map_or(0.0, |u| {
+                ratio(u.used_cpu_millis, c.allocatable_total.get(CPU))
+            }),
+            memory_used_ratio: self.usage.as_ref().map_or(0.0, |u| {
+                ratio(u.used_memory_bytes, c.allocatable_total.get(MEMORY))
+            }),
         });
         if self.recorder.sample_nodes {
             for n in c.nodes.indices() {
@@ -428,6 +437,7 @@ impl Simulation {
                     self.autoscaler = Some(ca);
                 }
             }
+            Event::UsageTick => usage::tick(self),
         }
     }
 

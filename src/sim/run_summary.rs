@@ -80,6 +80,10 @@ impl Simulation {
         availability::fill_summary(self, &mut summary);
         let pod_waits: Vec<_> = waits::pod_waits(self).into_iter().map(|(_, w)| w).collect();
         summary.waits = crate::metrics::waits::WaitStats::of(&pod_waits);
+        if let Some(u) = &self.usage {
+            summary.cpu_throttled_s = u.pods.values().map(|p| p.throttled_s()).sum();
+            summary.oom_kills = u.oom_kills;
+        }
         summary
     }
 }

@@ -162,12 +162,14 @@ impl Simulation {
             budget: super::budget::BudgetWatch::new(scenario.budget),
             partial: None,
             source: scenario.source.clone(),
+            usage: super::usage::UsageModel::new(&scenario.usage, &streams),
         };
         sim.engine.schedule_in(0, Event::Sample);
         if sim.autoscaler.is_some() {
             sim.engine
                 .schedule_in(0, Event::Autoscaler(crate::autoscaler::Timer::Scan));
         }
+        super::usage::start(&mut sim);
         sim.engine
             .schedule_in(UNSCHEDULABLE_FLUSH_MS, Event::UnschedulableFlush);
         for (i, entry) in scenario.timeline.iter().enumerate() {

@@ -3,7 +3,7 @@
 
 use super::{
     autoscaler, budget, check_projected_size, duration_field, entries, metrics_settings, nodes,
-    objects, raw, replay, runtime, Source, DEFAULT_START_EPOCH_S,
+    objects, raw, replay, runtime, usage, Source, DEFAULT_START_EPOCH_S,
 };
 
 use crate::engine::{Limits, SimTime};
@@ -74,9 +74,15 @@ pub(super) fn load_from(
     );
     timeline.extend(replays.entries);
     timeline.sort_by_key(|e| (e.at, e.index));
+    let mut usage = Default::default();
     if errors.is_empty() {
         // Only on otherwise valid input: a manifest with errors contributes no objects.
         check_run_duration_keys(path, &raw, &known, &timeline, &mut errors);
+        let applied = timeline.iter().flat_map(|e| match &e.action {
+            Action::Apply { objects, .. } => objects.as_slice(),
+            _ => &[],
+        });
+        usage = usage::usage_specs(path, &source, &raw.usage, &known, applied, &mut errors);
     }
     let (sample_every_ms, warmup_ms, events_file) =
         metrics_settings(path, &raw.metrics, duration_ms, &mut errors);
@@ -109,6 +115,7 @@ pub(super) fn load_from(
         price_per_hour,
         image_sizes,
         autoscaler,
+        usage,
         check_invariants: false,
     })
 }

@@ -9,6 +9,8 @@ mod objects;
 mod raw;
 mod replay;
 mod runtime;
+mod usage;
+mod usage_series;
 
 pub use crate::model::runtime::{CrashModel, RuntimeModel};
 pub use entries::ZONE_LABEL;

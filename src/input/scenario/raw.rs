@@ -26,6 +26,8 @@ pub struct Scenario {
     #[serde(default)]
     pub limits: LimitsRaw,
     pub autoscaler: Option<Spanned<Autoscaler>>,
+    #[serde(default)]
+    pub usage: BTreeMap<String, Spanned<super::usage::RawUsage>>,
 }
 
 /// The `autoscaler:` section: cluster-autoscaler flags, snake_case.
