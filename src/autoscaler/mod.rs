@@ -119,11 +119,12 @@ impl Autoscaler {
         }
     }
 
-    /// One CA loop: scale up if pods need it; otherwise look at scale-down.
+    /// One CA loop (core/static_autoscaler.go RunOnce): scale up if pods need it; a loop
+    /// that scaled up does no scale-down.
     fn scan(&mut self, ctx: &mut impl AutoscalerContext) {
         let scaled_up = scale_up::run(self, ctx);
-        if self.spec.scale_down_enabled {
-            scale_down::run(self, ctx, scaled_up);
+        if self.spec.scale_down_enabled && !scaled_up {
+            scale_down::run(self, ctx);
         }
     }
 

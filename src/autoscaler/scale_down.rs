@@ -155,7 +155,7 @@ fn unneeded(
 }
 
 /// Updates the unneeded nodes, then deletes those unneeded long enough unless in cooldown.
-pub fn run(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, scaled_up: bool) {
+pub fn run(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext) {
     let now = ctx.now();
     let candidates: Vec<NodeIdx> = (0..ca.spec.groups.len())
         .flat_map(|g| ca.registered(ctx.cluster(), g))
@@ -174,7 +174,7 @@ pub fn run(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, scaled_up: boo
         }
     }
     ca.unneeded_since = still;
-    if scaled_up || in_cooldown(ca, now) {
+    if in_cooldown(ca, now) {
         return;
     }
     delete_unneeded(ca, ctx, now);

@@ -129,67 +129,10 @@ pub const DEFAULT_PROVISIONING_MS: u64 = 90_000;
 
 /// The section's flags over CA's defaults.
 fn flags(path: &Path, r: &raw::Autoscaler, errors: &mut Vec<InputError>) -> AutoscalerSpec {
-    let d = AutoscalerSpec::default();
-    let mut dur = |v: &Option<Spanned<String>>, key: &str, default: u64| {
-        duration_field(path, errors, v, &format!("autoscaler.{key}"), default)
-    };
-    let mut spec = AutoscalerSpec {
-        scan_interval_ms: dur(&r.scan_interval, "scan_interval", d.scan_interval_ms),
-        max_node_provision_ms: dur(
-            &r.max_node_provision_time,
-            "max_node_provision_time",
-            d.max_node_provision_ms,
-        ),
-        initial_backoff_ms: dur(
-            &r.initial_node_group_backoff_duration,
-            "initial_node_group_backoff_duration",
-            d.initial_backoff_ms,
-        ),
-        max_backoff_ms: dur(
-            &r.max_node_group_backoff_duration,
-            "max_node_group_backoff_duration",
-            d.max_backoff_ms,
-        ),
-        scale_down_unneeded_ms: dur(
-            &r.scale_down_unneeded_time,
-            "scale_down_unneeded_time",
-            d.scale_down_unneeded_ms,
-        ),
-        scale_down_delay_after_add_ms: dur(
-            &r.scale_down_delay_after_add,
-            "scale_down_delay_after_add",
-            d.scale_down_delay_after_add_ms,
-        ),
-        scale_down_delay_after_delete_ms: dur(
-            &r.scale_down_delay_after_delete,
-            "scale_down_delay_after_delete",
-            d.scale_down_delay_after_delete_ms,
-        ),
-        scale_down_delay_after_failure_ms: dur(
-            &r.scale_down_delay_after_failure,
-            "scale_down_delay_after_failure",
-            d.scale_down_delay_after_failure_ms,
-        ),
-        new_pod_scale_up_delay_ms: dur(
-            &r.new_pod_scale_up_delay,
-            "new_pod_scale_up_delay",
-            d.new_pod_scale_up_delay_ms,
-        ),
-        scale_down_enabled: r.scale_down_enabled.unwrap_or(d.scale_down_enabled),
-        skip_nodes_with_local_storage: r.skip_nodes_with_local_storage.unwrap_or(true),
-        skip_nodes_with_system_pods: r.skip_nodes_with_system_pods.unwrap_or(true),
-        ..d
-    };
-    if spec.scan_interval_ms == 0 {
-        let line = r.scan_interval.as_ref().map(|s| s.referenced.line());
-        errors.push(InputError::new(
-            path,
-            line,
-            "autoscaler.scan_interval",
-            "expected a positive duration",
-        ));
-        spec.scan_interval_ms = 10_000;
-    }
+    let mut spec = durations(path, r, errors);
+    spec.scale_down_enabled = r.scale_down_enabled.unwrap_or(spec.scale_down_enabled);
+    spec.skip_nodes_with_local_storage = r.skip_nodes_with_local_storage.unwrap_or(true);
+    spec.skip_nodes_with_system_pods = r.skip_nodes_with_system_pods.unwrap_or(true);
     if let Some(t) = &r.scale_down_utilization_threshold {
         if (0.0..=1.0).contains(&t.value) {
             spec.scale_down_utilization_threshold = t.value;
@@ -215,19 +158,92 @@ fn flags(path: &Path, r: &raw::Autoscaler, errors: &mut Vec<InputError>) -> Auto
         Some(n) => n.value,
         None => default,
     };
-    spec.max_nodes_total =
-        count(&r.max_nodes_total, "max_nodes_total", 0).min(u32::MAX as i64) as u32;
+    let small = |v: i64| v.min(u32::MAX as i64) as u32;
+    spec.max_nodes_total = small(count(&r.max_nodes_total, "max_nodes_total", 0));
     spec.max_empty_bulk_delete =
-        count(&r.max_empty_bulk_delete, "max_empty_bulk_delete", 10).min(u32::MAX as i64) as u32;
-    spec.max_graceful_termination_s = count(
-        &r.max_graceful_termination_sec,
-        "max_graceful_termination_sec",
-        600,
-    );
+        small(count(&r.max_empty_bulk_delete, "max_empty_bulk_delete", 10));
+    let grace = &r.max_graceful_termination_sec;
+    spec.max_graceful_termination_s = count(grace, "max_graceful_termination_sec", 600);
     if let Some(e) = &r.expander {
         spec.expanders = expanders(path, e, errors);
     }
     spec.priorities = priorities(path, &r.priorities, errors);
+    spec
+}
+
+/// The duration flags over CA's defaults (`scan_interval` positive).
+fn durations(path: &Path, r: &raw::Autoscaler, errors: &mut Vec<InputError>) -> AutoscalerSpec {
+    let d = AutoscalerSpec::default();
+    let mut dur = |v: &Option<Spanned<String>>, key: &str, default: u64| {
+        duration_field(path, errors, v, &format!("autoscaler.{key}"), default)
+    };
+    let rows: [(&Option<Spanned<String>>, &str, u64); 9] = [
+        (&r.scan_interval, "scan_interval", d.scan_interval_ms),
+        (
+            &r.max_node_provision_time,
+            "max_node_provision_time",
+            d.max_node_provision_ms,
+        ),
+        (
+            &r.initial_node_group_backoff_duration,
+            "initial_node_group_backoff_duration",
+            d.initial_backoff_ms,
+        ),
+        (
+            &r.max_node_group_backoff_duration,
+            "max_node_group_backoff_duration",
+            d.max_backoff_ms,
+        ),
+        (
+            &r.scale_down_unneeded_time,
+            "scale_down_unneeded_time",
+            d.scale_down_unneeded_ms,
+        ),
+        (
+            &r.scale_down_delay_after_add,
+            "scale_down_delay_after_add",
+            d.scale_down_delay_after_add_ms,
+        ),
+        (
+            &r.scale_down_delay_after_delete,
+            "scale_down_delay_after_delete",
+            d.scale_down_delay_after_delete_ms,
+        ),
+        (
+            &r.scale_down_delay_after_failure,
+            "scale_down_delay_after_failure",
+            d.scale_down_delay_after_failure_ms,
+        ),
+        (
+            &r.new_pod_scale_up_delay,
+            "new_pod_scale_up_delay",
+            d.new_pod_scale_up_delay_ms,
+        ),
+    ];
+    let ms = rows.map(|(v, key, default)| dur(v, key, default));
+    let mut spec = AutoscalerSpec {
+        scan_interval_ms: ms[0],
+        max_node_provision_ms: ms[1],
+        initial_backoff_ms: ms[2],
+        max_backoff_ms: ms[3],
+        scale_down_unneeded_ms: ms[4],
+        scale_down_delay_after_add_ms: ms[5],
+        scale_down_delay_after_delete_ms: ms[6],
+        scale_down_delay_after_failure_ms: ms[7],
+        new_pod_scale_up_delay_ms: ms[8],
+        ..d
+    };
+    if spec.scan_interval_ms == 0 {
+        let line = r.scan_interval.as_ref().map(|s| s.referenced.line());
+        let field = "autoscaler.scan_interval";
+        errors.push(InputError::new(
+            path,
+            line,
+            field,
+            "expected a positive duration",
+        ));
+        spec.scan_interval_ms = 10_000;
+    }
     spec
 }
 
