@@ -76,7 +76,7 @@ pub enum Event {
 
 impl Event {
     /// Number of event kinds (each controller kind's sync counts as its own kind).
-    pub const KINDS: usize = 26;
+    pub const KINDS: usize = 27;
 
     /// This event's kind, an index below [`Event::KINDS`].
     pub fn kind_index(&self) -> usize {
@@ -88,6 +88,7 @@ impl Event {
                 ControllerRef::Job(_) => 3,
                 ControllerRef::CronJob(_) => 4,
                 ControllerRef::DaemonSet(_) => 5,
+                ControllerRef::Hpa(_) => 26,
             },
             Event::SchedulerCycle => 6,
             Event::BackoffFlush => 7,
@@ -144,7 +145,8 @@ impl Event {
             "ContainerRestart",
             "PermitTimeout",
             "ImagePullDone",
+            "HorizontalPodAutoscaler",
         ];
-        (NAMES[index], index < 6)
+        (NAMES[index], index < 6 || index == 26)
     }
 }
