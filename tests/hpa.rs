@@ -787,3 +787,85 @@ fn replicas_below_min_are_raised_at_the_first_sync() {
     assert_eq!(h.status.last_scale_time, Some(SimTime::ZERO));
     assert_eq!(h.status.current_replicas, 3);
 }
+
+fn kubectl(sim: &Simulation, words: &str) -> String {
+    let words: Vec<String> = words.split_whitespace().map(String::from).collect();
+    let req = k8sim::kubectl::parse(&words).unwrap();
+    k8sim::kubectl::render(sim, &req).unwrap_or_else(|e| e)
+}
+
+#[test]
+fn kubectl_get_and_describe_hpa_and_hpa_csv() {
+    let sim = run("views", &format!("{DEPLOYMENT}{}", hpa_yaml("web", 3)));
+    // The run ends at 2m: the HPA (created at 0) is 2m old; no metrics: <unknown>.
+    let get = kubectl(&sim, "get hpa");
+    let lines: Vec<&str> = get.lines().collect();
+    let cells: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        cells,
+        [
+            "NAME",
+            "REFERENCE",
+            "TARGETS",
+            "MINPODS",
+            "MAXPODS",
+            "REPLICAS",
+            "AGE"
+        ]
+    );
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        row,
+        [
+            "web",
+            "Deployment/web",
+            "cpu:",
+            "<unknown>/80%",
+            "3",
+            "10",
+            "3",
+            "2m"
+        ]
+    );
+    let d = kubectl(&sim, "describe hpa web");
+    assert!(
+        d.contains("Reference:") && d.contains("Deployment/web"),
+        "{d}"
+    );
+    assert!(
+        d.contains("resource cpu on pods  (as a percentage of request):  <unknown> / 80%"),
+        "{d}"
+    );
+    assert!(
+        d.contains("Deployment pods:") && d.contains("3 current / 3 desired"),
+        "{d}"
+    );
+    assert!(
+        d.contains("ScalingActive") && d.contains("FailedGetResourceMetric"),
+        "{d}"
+    );
+    assert!(
+        d.contains("SuccessfulRescale")
+            && d.contains("New size: 3; reason: Current number of replicas below Spec.MinReplicas"),
+        "{d}"
+    );
+    assert!(kubectl(&sim, "describe hpa nope").contains("NotFound"));
+    // hpa.csv: one row per sync and metric; 9 syncs (0, 15, ..., 120 s).
+    let dir = std::env::temp_dir().join(format!("k8sim-hpa-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    k8sim::output::hpa_file::write_hpa(&sim, &dir.join("hpa.csv")).unwrap();
+    let csv = std::fs::read_to_string(dir.join("hpa.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], k8sim::output::hpa_file::HPA_HEADER);
+    assert_eq!(rows.len(), 1 + 9);
+    // At 0 the target had 0 pods; desired 3 (raised to minReplicas); no metric yet.
+    assert_eq!(
+        rows[1],
+        "0.000,default,web,Deployment/web,0,3,cpu_utilization_percent,,80"
+    );
+    assert!(
+        rows[9].starts_with("120.000,default,web,Deployment/web,3,3,"),
+        "{}",
+        rows[9]
+    );
+}

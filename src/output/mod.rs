@@ -7,6 +7,7 @@ pub mod comparison_files;
 pub mod decimal;
 pub mod decision;
 pub mod fit_answer;
+pub mod hpa_file;
 pub mod plots;
 pub mod report;
 pub mod results_dir;
