@@ -63,38 +63,37 @@ pub struct Normalized {
     pub limited: bool,
 }
 
-const READY: Reason = Reason {
-    reason: "ReadyForNewScale",
-    message: "recommended size matches current size",
-};
-const UP_STABILIZED: Reason = Reason {
-    reason: "ScaleUpStabilized",
-    message: "recent recommendations were lower than current one, applying the lowest recent recommendation",
-};
-const DOWN_STABILIZED: Reason = Reason {
-    reason: "ScaleDownStabilized",
-    message: "recent recommendations were higher than current one, applying the highest recent recommendation",
-};
-const WITHIN_RANGE: Reason = Reason {
-    reason: "DesiredWithinRange",
-    message: "the desired count is within the acceptable range",
-};
-const TOO_MANY: Reason = Reason {
-    reason: "TooManyReplicas",
-    message: "the desired replica count is more than the maximum replica count",
-};
-const TOO_FEW: Reason = Reason {
-    reason: "TooFewReplicas",
-    message: "the desired replica count is less than the minimum replica count",
-};
-const UP_LIMIT: Reason = Reason {
-    reason: "ScaleUpLimit",
-    message: "the desired replica count is increasing faster than the maximum scale rate",
-};
-const DOWN_LIMIT: Reason = Reason {
-    reason: "ScaleDownLimit",
-    message: "the desired replica count is decreasing faster than the maximum scale rate",
-};
+/// A condition reason and its message.
+const fn reason(reason: &'static str, message: &'static str) -> Reason {
+    Reason { reason, message }
+}
+
+const READY: Reason = reason("ReadyForNewScale", "recommended size matches current size");
+const UP_STABILIZED: Reason = reason(
+    "ScaleUpStabilized",
+    "recent recommendations were lower than current one, applying the lowest recent recommendation",
+);
+const DOWN_STABILIZED: Reason = reason("ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation");
+const WITHIN_RANGE: Reason = reason(
+    "DesiredWithinRange",
+    "the desired count is within the acceptable range",
+);
+const TOO_MANY: Reason = reason(
+    "TooManyReplicas",
+    "the desired replica count is more than the maximum replica count",
+);
+const TOO_FEW: Reason = reason(
+    "TooFewReplicas",
+    "the desired replica count is less than the minimum replica count",
+);
+const UP_LIMIT: Reason = reason(
+    "ScaleUpLimit",
+    "the desired replica count is increasing faster than the maximum scale rate",
+);
+const DOWN_LIMIT: Reason = reason(
+    "ScaleDownLimit",
+    "the desired replica count is decreasing faster than the maximum scale rate",
+);
 
 /// The bounds a normalization works within.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

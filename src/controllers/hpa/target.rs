@@ -29,25 +29,27 @@ pub fn find(
     let w = ctx.workloads();
     let name = target.name.as_str();
     let found = match target.kind {
-        TargetKind::Deployment => w
-            .deployments
-            .iter()
-            .position(|d| {
-                !d.deleted && d.spec.meta.namespace == namespace && d.spec.meta.name == name
-            })
-            .map(|i| Target::Deployment(i as u32)),
-        TargetKind::StatefulSet => w
-            .statefulsets
-            .iter()
-            .position(|s| {
-                !s.deleted && s.spec.meta.namespace == namespace && s.spec.meta.name == name
-            })
-            .map(|i| Target::StatefulSet(i as u32)),
-        TargetKind::ReplicaSet => w
-            .replicasets
-            .iter()
-            .position(|r| !r.deleted && r.namespace == namespace && r.name == name)
-            .map(|i| Target::ReplicaSet(i as u32)),
+        TargetKind::Deployment => live(
+            &w.deployments,
+            |d| (d.deleted, &d.spec.meta.namespace, &d.spec.meta.name),
+            namespace,
+            name,
+        )
+        .map(Target::Deployment),
+        TargetKind::StatefulSet => live(
+            &w.statefulsets,
+            |s| (s.deleted, &s.spec.meta.namespace, &s.spec.meta.name),
+            namespace,
+            name,
+        )
+        .map(Target::StatefulSet),
+        TargetKind::ReplicaSet => live(
+            &w.replicasets,
+            |r| (r.deleted, &r.namespace, &r.name),
+            namespace,
+            name,
+        )
+        .map(Target::ReplicaSet),
     };
     found.ok_or_else(|| {
         let resource = match target.kind {
@@ -57,6 +59,23 @@ pub fn find(
         };
         format!("{resource} {name:?} not found")
     })
+}
+
+/// The index of the live (not deleted) item named `namespace/name`; `key` gives an
+/// item's (deleted, namespace, name).
+fn live<T>(
+    items: &[T],
+    key: impl Fn(&T) -> (bool, &String, &String),
+    namespace: &str,
+    name: &str,
+) -> Option<u32> {
+    items
+        .iter()
+        .position(|item| {
+            let (deleted, ns, n) = key(item);
+            !deleted && ns == namespace && n == name
+        })
+        .map(|i| i as u32)
 }
 
 /// The target's spec.replicas.
