@@ -869,3 +869,40 @@ fn kubectl_get_and_describe_hpa_and_hpa_csv() {
         rows[9]
     );
 }
+
+/// `kubectl apply` of an HPA that exists changes its spec (one HPA, not two): minReplicas
+/// 3 applied at 30 s raises the Deployment from 1 to 3 at the next sync.
+#[test]
+fn reapplying_an_hpa_updates_it() {
+    let dir = std::env::temp_dir().join(format!("k8sim-hpa-{}-reapply", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("objects.yaml"),
+        format!("{DEPLOYMENT}{}", hpa_yaml("web", 1)),
+    )
+    .unwrap();
+    std::fs::write(dir.join("hpa3.yaml"), hpa_yaml("web", 3)).unwrap();
+    let scenario =
+        format!("{SCENARIO}timeline:\n  - at: 30s\n    kubectl: kubectl apply -f hpa3.yaml\n");
+    std::fs::write(dir.join("scenario.yaml"), scenario).unwrap();
+    let sc = load(&dir.join("scenario.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = Simulation::new(&sc, sc.seed, &sc.scheduler).unwrap();
+    sim.run().unwrap();
+    assert_eq!(sim.workloads.hpas.len(), 1);
+    assert_eq!(sim.workloads.hpas[0].spec.min_replicas, 3);
+    assert_eq!(sim.workloads.deployments[0].spec.replicas, 3);
+    let e = sim
+        .recorder
+        .events
+        .iter()
+        .find(|e| e.reason == "SuccessfulRescale")
+        .unwrap();
+    // Syncs at 0, 15, 30, 45 s: the apply at 30 s lands after or before the 30 s sync;
+    // the rescale is at 30 or 45 s, never before the apply.
+    assert!(
+        e.time >= SimTime::from_secs(30) && e.time <= SimTime::from_secs(45),
+        "{:?}",
+        e.time
+    );
+}
