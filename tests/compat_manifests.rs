@@ -88,11 +88,11 @@ fn replication_controller_selector_must_match() {
 }
 
 /// Built-in kinds that do not affect scheduling are counted, whatever their apiVersion
-/// (autoscaling/v2 HPA, networking.k8s.io/v1beta1 Ingress, removed PSP); a policy/v1
+/// (ConfigMap, networking.k8s.io/v1beta1 Ingress, removed PSP); a policy/v1
 /// PodDisruptionBudget is simulated (drain respects it).
 #[test]
 fn not_simulated_builtin_kinds_are_counted() {
-    let text = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: a}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: b}\n---\napiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: c}\n---\napiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: d}\n---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: e}\n";
+    let text = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: c}\n---\napiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: d}\n---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: e}\n";
     let set = load(text).unwrap();
     assert_eq!(set.not_simulated.values().sum::<usize>(), 4);
     assert_eq!(set.objects.len(), 1, "the PodDisruptionBudget is simulated");

@@ -107,6 +107,7 @@ fn is_deleted(ctx: &impl ControllerContext, owner: ControllerRef) -> bool {
         ControllerRef::DaemonSet(i) => w.daemonsets[i as usize].deleted,
         ControllerRef::Job(i) => w.jobs[i as usize].deleted,
         ControllerRef::CronJob(i) => w.cronjobs[i as usize].deleted,
+        ControllerRef::Hpa(i) => w.hpas[i as usize].deleted,
     }
 }
 
@@ -123,6 +124,7 @@ fn mark_deleted(ctx: &mut impl ControllerContext, owner: ControllerRef) {
             w.cronjobs[i as usize].deleted = true;
             w.cronjobs[i as usize].spec.suspend = true;
         }
+        ControllerRef::Hpa(i) => w.hpas[i as usize].deleted = true,
     }
 }
 
@@ -168,6 +170,7 @@ fn dependents(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<Depende
         ControllerRef::StatefulSet(i) => Owner::StatefulSet(i),
         ControllerRef::DaemonSet(i) => Owner::DaemonSet(i),
         ControllerRef::Job(i) => Owner::Job(i),
+        ControllerRef::Hpa(_) => return Vec::new(),
     };
     owned_pods(ctx, owner)
         .into_iter()
@@ -193,7 +196,9 @@ fn owned_pods(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<PodId> 
             .map(|(_, p)| *p)
             .collect(),
         ControllerRef::Job(i) => w.jobs[i as usize].pods.clone(),
-        ControllerRef::Deployment(_) | ControllerRef::CronJob(_) => Vec::new(),
+        ControllerRef::Deployment(_) | ControllerRef::CronJob(_) | ControllerRef::Hpa(_) => {
+            Vec::new()
+        }
     }
 }
 

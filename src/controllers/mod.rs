@@ -7,6 +7,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod garbage_collector;
+pub mod hpa;
 pub mod job;
 pub mod job_tally;
 pub mod replicaset;
@@ -34,6 +35,8 @@ pub enum ControllerRef {
     CronJob(u32),
     /// A DaemonSet.
     DaemonSet(u32),
+    /// A HorizontalPodAutoscaler.
+    Hpa(u32),
 }
 
 /// Controller state for every workload in the simulation.
@@ -51,6 +54,8 @@ pub struct Workloads {
     pub cronjobs: Vec<cronjob::CronJobState>,
     /// DaemonSets.
     pub daemonsets: Vec<daemonset::DaemonSetState>,
+    /// HorizontalPodAutoscalers.
+    pub hpas: Vec<hpa::HpaState>,
     /// Owners deleted in the foreground, waiting for their dependents.
     pub gc: garbage_collector::GarbageCollector,
 }
@@ -93,6 +98,10 @@ impl Workloads {
             ControllerRef::DaemonSet(i) => {
                 let m = &self.daemonsets[i as usize].spec.meta;
                 ("DaemonSet", &m.namespace, &m.name)
+            }
+            ControllerRef::Hpa(i) => {
+                let m = &self.hpas[i as usize].spec.meta;
+                ("HorizontalPodAutoscaler", &m.namespace, &m.name)
             }
         }
     }

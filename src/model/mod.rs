@@ -14,6 +14,7 @@ macro_rules! kubernetes_version {
 /// The one Kubernetes release k8sim follows (see [`kubernetes_version!`]).
 pub const KUBERNETES_VERSION: &str = kubernetes_version!();
 
+pub mod autoscaling;
 pub mod cron;
 pub mod events_file;
 pub mod labels;

@@ -9,6 +9,7 @@ pub mod decimal;
 pub mod decision;
 pub mod fit_answer;
 pub mod node_group_files;
+pub mod hpa_file;
 pub mod plots;
 pub mod report;
 pub mod results_dir;

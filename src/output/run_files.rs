@@ -1,5 +1,5 @@
 //! The CSV files of one run: pods.csv, timeseries.csv, nodes_timeseries.csv, summary.csv,
-//! events.csv, unschedulable.csv (plus the per-workload files of `workload_files` and
+//! events.csv, unschedulable.csv, hpa.csv (plus the per-workload files of `workload_files` and
 //! `wait_files`, and the node group files of `node_group_files`). Column names are a documented contract
 //! (docs/metrics.md); new columns are only ever appended.
 
@@ -54,6 +54,7 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
         write_events(sim, &dir.join("events.csv"))?;
     }
     write_unschedulable(sim, &dir.join("unschedulable.csv"))?;
+    super::hpa_file::write_hpa(sim, &dir.join("hpa.csv"))?;
     super::availability_files::write_all(sim, dir)?;
     super::workload_files::write_all(sim, dir)?;
     super::wait_files::write_workload_waits(sim, dir)?;

@@ -1,6 +1,7 @@
 //! The objects a scenario brings: workloads, storage, priority classes, nodes, Services
 //! and PodDisruptionBudgets, as the manifest reader made them, with where each was written.
 
+use crate::model::autoscaling::HorizontalPodAutoscaler;
 use crate::model::node::NodeSpec;
 use crate::model::workload::*;
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub enum Object {
     Service(Service),
     /// A PodDisruptionBudget.
     PodDisruptionBudget(PodDisruptionBudget),
+    /// A HorizontalPodAutoscaler.
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler),
 }
 
 impl Object {
@@ -56,6 +59,7 @@ impl Object {
             Object::Node(_) => "Node",
             Object::Service(_) => "Service",
             Object::PodDisruptionBudget(_) => "PodDisruptionBudget",
+            Object::HorizontalPodAutoscaler(_) => "HorizontalPodAutoscaler",
         }
     }
 
@@ -76,6 +80,7 @@ impl Object {
             Object::Node(o) => ("", &o.name),
             Object::Service(o) => (&o.meta.namespace, &o.meta.name),
             Object::PodDisruptionBudget(o) => (&o.meta.namespace, &o.meta.name),
+            Object::HorizontalPodAutoscaler(o) => (&o.meta.namespace, &o.meta.name),
         }
     }
 }

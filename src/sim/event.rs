@@ -80,7 +80,7 @@ pub enum Event {
 
 impl Event {
     /// Number of event kinds (each controller kind's sync counts as its own kind).
-    pub const KINDS: usize = 28;
+    pub const KINDS: usize = 29;
 
     /// This event's kind, an index below [`Event::KINDS`].
     pub fn kind_index(&self) -> usize {
@@ -92,6 +92,7 @@ impl Event {
                 ControllerRef::Job(_) => 3,
                 ControllerRef::CronJob(_) => 4,
                 ControllerRef::DaemonSet(_) => 5,
+                ControllerRef::Hpa(_) => 28,
             },
             Event::SchedulerCycle => 6,
             Event::BackoffFlush => 7,
@@ -152,7 +153,8 @@ impl Event {
             "ImagePullDone",
             "ClusterAutoscaler",
             "UsageTick",
+            "HorizontalPodAutoscaler",
         ];
-        (NAMES[index], index < 6)
+        (NAMES[index], index < 6 || index == 26)
     }
 }

@@ -404,6 +404,7 @@ impl Simulation {
                     ControllerRef::Job(i) => controllers::job::sync(self, i),
                     ControllerRef::CronJob(i) => controllers::cronjob::sync(self, i),
                     ControllerRef::DaemonSet(i) => controllers::daemonset::sync(self, i),
+                    ControllerRef::Hpa(i) => controllers::hpa::sync(self, i),
                 }
             }
             Event::CronTick(c) => controllers::cronjob::tick(self, c),

@@ -263,6 +263,9 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
         Object::PriorityClass(_) | Object::Node(_) => {}
         Object::Service(s) => sim.lifecycle.services.push(s.clone()),
         Object::PodDisruptionBudget(p) => sim.lifecycle.pdbs.push(p.clone()),
+        Object::HorizontalPodAutoscaler(h) => {
+            crate::controllers::hpa::add(sim, h.clone());
+        }
     }
     let _ = SimTime::ZERO;
     Ok(())

@@ -7,7 +7,6 @@ pub(super) const NOT_SIMULATED: &[&str] = &[
     "Secret",
     "Ingress",
     "IngressClass",
-    "HorizontalPodAutoscaler",
     "VerticalPodAutoscaler",
     "ServiceAccount",
     "Role",
@@ -114,6 +113,7 @@ pub(super) fn accepted_versions(
         "PriorityClass" => &[("scheduling.k8s.io/v1", None)],
         "Service" => &[("v1", None)],
         "PodDisruptionBudget" => &[("policy/v1", None)],
+        "HorizontalPodAutoscaler" => &[("autoscaling/v2", None), ("autoscaling/v1", None)],
         _ => return None,
     })
 }

@@ -134,7 +134,7 @@ fn load_document(
         resources,
         errors: Vec::new(),
     };
-    let object = match convert_kind(&mut ctx, &header.kind, doc) {
+    let object = match convert_kind(&mut ctx, &header.kind, &header.api_version, doc) {
         Ok(o) => o,
         Err(e) => {
             errors.push(e);
@@ -263,7 +263,12 @@ fn check_api_version(
     Ok(())
 }
 
-fn convert_kind(ctx: &mut Ctx, kind: &str, doc: &Document<'_>) -> Result<Object, InputError> {
+fn convert_kind(
+    ctx: &mut Ctx,
+    kind: &str,
+    api_version: &str,
+    doc: &Document<'_>,
+) -> Result<Object, InputError> {
     let path = ctx.file;
     Ok(match kind {
         "Pod" => Object::Pod(kinds::pod(ctx, &parse_document(path, doc)?)),
@@ -293,6 +298,12 @@ fn convert_kind(ctx: &mut Ctx, kind: &str, doc: &Document<'_>) -> Result<Object,
         "Service" => Object::Service(kinds::service(ctx, &parse_document(path, doc)?)),
         "PodDisruptionBudget" => {
             Object::PodDisruptionBudget(kinds::pdb(ctx, &parse_document(path, doc)?))
+        }
+        "HorizontalPodAutoscaler" if api_version == "autoscaling/v1" => {
+            Object::HorizontalPodAutoscaler(kinds::hpa_v1(ctx, &parse_document(path, doc)?))
+        }
+        "HorizontalPodAutoscaler" => {
+            Object::HorizontalPodAutoscaler(kinds::hpa_v2(ctx, &parse_document(path, doc)?))
         }
         other => unreachable!("kind {other} has accepted versions but no converter"),
     })

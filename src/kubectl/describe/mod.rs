@@ -1,7 +1,8 @@
-//! `kubectl describe pod|node`, `kubectl logs` and `kubectl rollout history deployment`.
+//! `kubectl describe pod|node|hpa`, `kubectl logs` and `kubectl rollout history deployment`.
 //! The layout shared by both describe pages is here; each page has a module of its own.
 
 mod events;
+mod hpa;
 mod node;
 mod pod;
 
@@ -112,8 +113,17 @@ pub fn describe(sim: &Simulation, req: &Request) -> Result<String, String> {
                 })?;
             Ok(node::describe_node(sim, n.ix()))
         }
+        "hpa" | "horizontalpodautoscaler" | "horizontalpodautoscalers" => sim
+            .workloads
+            .hpas
+            .iter()
+            .find(|h| !h.deleted && h.spec.meta.name == *name && h.spec.meta.namespace == req.namespace)
+            .map(|h| hpa::describe_hpa(sim, h))
+            .ok_or_else(|| {
+                format!("Error from server (NotFound): horizontalpodautoscalers.autoscaling {name:?} not found")
+            }),
         other => Err(format!(
-            "describe: k8sim describes pods and nodes, not {other:?}"
+            "describe: k8sim describes pods, nodes and hpa, not {other:?}"
         )),
     }
 }

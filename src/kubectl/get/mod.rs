@@ -1,5 +1,6 @@
-//! `kubectl get` of pods, nodes, deployments, statefulsets, jobs, cronjobs and pvc.
+//! `kubectl get` of pods, nodes, deployments, statefulsets, jobs, cronjobs, pvc and hpa.
 
+pub mod autoscaling;
 mod core_v1;
 mod workloads;
 
@@ -77,6 +78,7 @@ fn kind_of(word: &str) -> Option<&'static str> {
         "job" | "jobs" => "jobs",
         "cronjob" | "cronjobs" | "cj" => "cronjobs",
         "persistentvolumeclaim" | "persistentvolumeclaims" | "pvc" => "pvc",
+        "horizontalpodautoscaler" | "horizontalpodautoscalers" | "hpa" => "hpa",
         _ => return None,
     })
 }
@@ -106,6 +108,7 @@ pub fn get(sim: &Simulation, req: &Request, selector: Option<&Selector>) -> Resu
         "statefulsets" => workloads::statefulsets(sim, req, selector),
         "jobs" => workloads::jobs(sim, req, selector),
         "cronjobs" => workloads::cronjobs(sim, req, selector),
+        "hpa" => autoscaling::hpas(sim, req, selector),
         _ => core_v1::pvcs(sim, req),
     };
     if let Some(n) = name {

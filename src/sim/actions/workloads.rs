@@ -120,6 +120,19 @@ pub(super) fn apply_object(sim: &mut Simulation, entry: &TimelineEntry, o: &Obje
         Object::CronJob(_) if find_cronjob(sim, ns, name).is_some() => {
             return;
         }
+        Object::HorizontalPodAutoscaler(h) => {
+            // Re-applying an HPA changes its spec; its status and histories stay.
+            if let Some(st) = sim
+                .workloads
+                .hpas
+                .iter_mut()
+                .find(|s| !s.deleted && s.spec.meta.namespace == ns && s.spec.meta.name == name)
+            {
+                st.status.current_metrics.resize(h.metrics.len(), None);
+                st.spec = h.clone();
+                return;
+            }
+        }
         Object::ReplicaSet(r) => {
             if let Some(i) = find_replicaset(sim, ns, name) {
                 sim.workloads.replicasets[i as usize].replicas = r.replicas;

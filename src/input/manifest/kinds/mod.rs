@@ -1,10 +1,12 @@
 //! One converter per Kubernetes kind: raw document -> typed model object.
 
 mod apps;
+mod autoscaling;
 mod batch;
 mod cluster;
 
 pub use apps::*;
+pub use autoscaling::*;
 pub use batch::*;
 pub use cluster::*;
 

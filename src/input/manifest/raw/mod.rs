@@ -7,10 +7,12 @@ use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
+mod autoscaling;
 mod cluster;
 mod pod;
 mod workloads;
 
+pub use autoscaling::*;
 pub use cluster::*;
 pub use pod::*;
 pub use workloads::*;
