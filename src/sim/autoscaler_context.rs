@@ -142,7 +142,7 @@ impl AutoscalerContext for Simulation {
     }
 
     fn delete_node(&mut self, n: NodeIdx) {
-        node_lifecycle::remove_node(self, n);
+        node_lifecycle::delete_node_object(self, n);
         scheduling::cluster_changed(self);
     }
 

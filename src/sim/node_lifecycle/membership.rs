@@ -5,13 +5,23 @@ use super::{TAINT_NOT_READY, TAINT_UNREACHABLE};
 use crate::cluster::NodeIdx;
 use crate::sim::Simulation;
 
-/// The Node object is deleted: pod garbage collection force-deletes its pods.
+/// The Node object is deleted (`node: {remove: ...}` on the timeline): a fault record
+/// of cause `node-remove`, then [`delete_node_object`].
 pub fn remove_node(sim: &mut Simulation, n: NodeIdx) {
     if !sim.cluster.nodes.present[n.ix()] {
         return;
     }
     open_fault(sim, n, FaultCause::Removed);
     close_fault(sim, n);
+    delete_node_object(sim, n);
+}
+
+/// The Node object is deleted: pod garbage collection force-deletes its pods. The
+/// Cluster Autoscaler's scale-down ends here directly: a planned removal, not a fault.
+pub fn delete_node_object(sim: &mut Simulation, n: NodeIdx) {
+    if !sim.cluster.nodes.present[n.ix()] {
+        return;
+    }
     for p in sim.cluster.nodes.pods[n.ix()].clone() {
         if sim.cluster.pods[p.ix()].deleting {
             finish_termination(sim, p);

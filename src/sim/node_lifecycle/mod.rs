@@ -15,7 +15,7 @@ mod termination;
 pub use health::{
     apply_no_execute, fail_node, node_not_ready, recover_node, taint_evict, toleration_ms,
 };
-pub use membership::{add_nodes, register_node, remove_node};
+pub use membership::{add_nodes, delete_node_object, register_node, remove_node};
 pub use random::{random_fault, start_random_faults};
 pub use termination::{begin_termination, finish_termination, grace_ms, pod_terminated};
 
