@@ -25,6 +25,12 @@ fn load(text: &str, files: &[(&str, &[u8])]) -> Result<Scenario, String> {
     load_in_memory(Path::new("/s/usage.yaml"), text, files).map_err(|e| e.to_string())
 }
 
+/// The scenario of `web(replicas, limits)` with `usage` and `timeline`.
+fn web_scenario(replicas: u32, limits: &str, usage: &str, timeline: &str) -> Scenario {
+    let w = web(replicas, limits);
+    load(&scenario(usage, timeline), &[("web.yaml", w.as_bytes())]).unwrap()
+}
+
 fn run(sc: &Scenario) -> Simulation {
     let mut sim = Simulation::new(sc, 1, "default").unwrap();
     sim.run().unwrap();
@@ -43,14 +49,10 @@ fn running(sim: &Simulation) -> Vec<PodId> {
 
 #[test]
 fn a_total_is_shared_by_the_ready_pods_and_scaling_up_halves_each_share() {
-    let big = web(3, "{cpu: \"2\", memory: 1Gi}");
+    let limits = "{cpu: \"2\", memory: 1Gi}";
+    let usage = "  web: {total_cpu: \"3\", memory: 200Mi}\n";
     // total_cpu 3 over 3 Ready pods: 1000m each.
-    let sc = load(
-        &scenario("  web: {total_cpu: \"3\", memory: 200Mi}\n", ""),
-        &[("web.yaml", big.as_bytes())],
-    )
-    .unwrap();
-    let sim = run(&sc);
+    let sim = run(&web_scenario(3, limits, usage, ""));
     let pods = running(&sim);
     assert_eq!(pods.len(), 3);
     for p in &pods {
@@ -64,12 +66,7 @@ fn a_total_is_shared_by_the_ready_pods_and_scaling_up_halves_each_share() {
     }
     // Scaled to 6 at 1 min: 3000m / 6 = 500m each.
     let timeline = "timeline:\n  - at: 1m\n    kubectl: scale deployment web --replicas=6\n";
-    let sc = load(
-        &scenario("  web: {total_cpu: \"3\", memory: 200Mi}\n", timeline),
-        &[("web.yaml", big.as_bytes())],
-    )
-    .unwrap();
-    let sim = run(&sc);
+    let sim = run(&web_scenario(3, limits, usage, timeline));
     let pods = running(&sim);
     assert_eq!(pods.len(), 6);
     for p in &pods {
@@ -88,9 +85,7 @@ fn a_percentage_of_the_request_then_a_step_over_the_limit_is_throttled() {
     // 1000m used, 500m throttled for the 180 s from 120 s to the end at 300 s = 90 CPU-s.
     let usage =
         "  web:\n    cpu: 60%\n    memory: 100Mi\n    steps:\n      - {at: 2m, cpu: \"1.5\"}\n";
-    let w = web(1, "{cpu: \"1\", memory: 1Gi}");
-    let sc = load(&scenario(usage, ""), &[("web.yaml", w.as_bytes())]).unwrap();
-    let sim = run(&sc);
+    let sim = run(&web_scenario(1, "{cpu: \"1\", memory: 1Gi}", usage, ""));
     let p = running(&sim)[0];
     let u = &sim.usage.as_ref().unwrap().pods[&p];
     assert_eq!((u.cpu_demand_millis, u.cpu_used_millis), (1500, 1000));
@@ -106,13 +101,8 @@ fn a_percentage_of_the_request_then_a_step_over_the_limit_is_throttled() {
 fn memory_over_the_limit_is_an_oom_kill_restarted_with_back_off() {
     // 300Mi used against a 256Mi limit: OOMKilled at the first evaluation, then again after
     // every restart, with the back-off doubling (10 s, 20 s, 40 s, ...).
-    let w = web(1, "{cpu: \"1\", memory: 256Mi}");
-    let sc = load(
-        &scenario("  web: {cpu: 100m, memory: 300Mi}\n", ""),
-        &[("web.yaml", w.as_bytes())],
-    )
-    .unwrap();
-    let sim = run(&sc);
+    let usage = "  web: {cpu: 100m, memory: 300Mi}\n";
+    let sim = run(&web_scenario(1, "{cpu: \"1\", memory: 256Mi}", usage, ""));
     let p = PodId(0);
     let pod = &sim.cluster.pods[p.ix()];
     assert!(pod.restarts >= 2, "restarts {}", pod.restarts);
@@ -138,12 +128,8 @@ fn memory_over_the_limit_is_an_oom_kill_restarted_with_back_off() {
 
 #[test]
 fn kubectl_top_shows_metrics_servers_last_scrape() {
-    let big = web(2, "{cpu: \"2\", memory: 1Gi}");
-    let sc = load(
-        &scenario("  web: {total_cpu: \"3\", memory: 200Mi}\n", ""),
-        &[("web.yaml", big.as_bytes())],
-    )
-    .unwrap();
+    let usage = "  web: {total_cpu: \"3\", memory: 200Mi}\n";
+    let sc = web_scenario(2, "{cpu: \"2\", memory: 1Gi}", usage, "");
     let top = |what: &str| {
         let words: Vec<String> = what.split(' ').map(String::from).collect();
         k8sim::cli::kubectl::view(&sc, 1, "default", 300_000, &words).unwrap()

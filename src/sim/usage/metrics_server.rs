@@ -41,7 +41,7 @@ impl PodStore {
         };
         let age = new.at.millis_since(started);
         let prev =
-            if started < new.at && age < METRIC_RESOLUTION_MS && age >= FRESH_CONTAINER_MIN_MS {
+            if started < new.at && (FRESH_CONTAINER_MIN_MS..METRIC_RESOLUTION_MS).contains(&age) {
                 // A fresh container: a zero point at its start.
                 Some(Point {
                     at: started,

@@ -176,7 +176,7 @@ pub fn tick(sim: &mut Simulation) {
     };
     account(&mut model, &sim.cluster, now);
     let oom = evaluate(&mut model, sim, now);
-    if now.as_millis() % METRIC_RESOLUTION_MS == 0 {
+    if now.as_millis().is_multiple_of(METRIC_RESOLUTION_MS) {
         scrape(&mut model, now);
     }
     model.oom_kills += oom.len() as u64;
