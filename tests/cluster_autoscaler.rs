@@ -135,7 +135,11 @@ fn an_emptied_node_goes_after_the_unneeded_time_and_not_before() {
     );
     assert_eq!(present_nodes(&sim), 1);
     // A planned removal is not a fault: faults.csv and the `faults` figure stay empty.
-    assert!(sim.lifecycle.faults.is_empty(), "{:?}", sim.lifecycle.faults);
+    assert!(
+        sim.lifecycle.faults.is_empty(),
+        "{:?}",
+        sim.lifecycle.faults
+    );
     let before = run(&scenario(POOL_1_10, SCALE_IN_AT_5M, "909s"), &web(7, ""));
     assert_eq!(present_nodes(&before), 4);
 }
