@@ -5,6 +5,7 @@ mod heatmap;
 mod latency;
 mod node_groups;
 mod plan;
+mod replicas;
 mod style;
 mod sweep;
 mod time_series;
@@ -60,7 +61,8 @@ fn render_all(
 
 /// Draws the plots of a run into `plots_dir` (created if missing): allocation and pods over
 /// time, the scheduling-latency CDF, nodes per group and cost over time (when
-/// `node_groups_timeseries.csv` exists; cost only with priced groups) and, when
+/// `node_groups_timeseries.csv` exists; cost only with priced groups), replicas of HPA
+/// targets (when hpa.csv has rows) and, when
 /// `nodes_timeseries.csv` exists, per-node CPU and memory heat maps.
 pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>, ReportError> {
     let mut latencies: Vec<f64> = run
@@ -115,6 +117,15 @@ pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>,
                 chart,
             ));
         }
+    }
+    let hpa = run.extra.iter().find(|t| t.path.ends_with("hpa.csv"));
+    if let Some(chart) = hpa.map(replicas::replicas_chart).transpose()?.flatten() {
+        specs.push((
+            "replicas",
+            "Replicas of HPA targets over time".to_owned(),
+            "Replicas of each HorizontalPodAutoscaler's target as the HPA found them at each sync (hpa.csv): replicas follow the load.".to_owned(),
+            chart,
+        ));
     }
     if let Some(nodes) = &run.nodes {
         specs.push((
