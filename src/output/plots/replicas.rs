@@ -8,12 +8,15 @@ use super::style::{nice_max, time_unit, x_span, PALETTE};
 use super::time_series::{decimate, steps, MAX_LINE_POINTS};
 use crate::output::results_dir::{CsvTable, ReportError};
 
+/// A line's name and its `(x, y)` points.
+type NamedPoints = (String, Vec<(f64, f64)>);
+
 /// Per HPA target (`Deployment/web`, in order of first appearance), the points
 /// `(time in seconds, current replicas)` of its syncs (one per sync, whatever the number
 /// of metrics).
-fn replica_lines(hpa: &CsvTable) -> Result<Vec<(String, Vec<(f64, f64)>)>, ReportError> {
+fn replica_lines(hpa: &CsvTable) -> Result<Vec<NamedPoints>, ReportError> {
     let [time, target, current] = hpa.columns(["time_s", "target", "current_replicas"])?;
-    let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    let mut lines: Vec<NamedPoints> = Vec::new();
     for r in &hpa.rows {
         let name = hpa.text(r, target);
         let point = (hpa.f64(r, time)?, hpa.u64(r, current)? as f64);
