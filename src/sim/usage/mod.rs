@@ -221,28 +221,42 @@ fn container_running(sim: &Simulation, p: PodId) -> Option<SimTime> {
 }
 
 /// Ready pods per usage key (the pods a total is shared by).
-fn ready_counts(model: &UsageModel, cluster: &Cluster) -> BTreeMap<String, u32> {
+fn ready_counts<'c>(
+    model: &UsageModel,
+    cluster: &'c Cluster,
+    bound: &[PodId],
+) -> BTreeMap<&'c str, u32> {
     let mut counts = BTreeMap::new();
-    for (i, pod) in cluster.pods.iter().enumerate() {
+    for &p in bound {
+        let pod = &cluster.pods[p.ix()];
         if pod.ready && !pod.deleting && pod.phase == PodPhase::Running {
-            if let Some(k) = model.key_of(cluster, PodId(i as u32)) {
-                *counts.entry(k.to_string()).or_insert(0) += 1;
+            if let Some(k) = model.key_of(cluster, p) {
+                *counts.entry(k).or_insert(0) += 1;
             }
         }
     }
     counts
 }
 
+/// The pods bound to a node, in pod order: only they can run, so an evaluation costs the
+/// live pods, not every pod ever created.
+fn bound_pods(cluster: &Cluster) -> Vec<PodId> {
+    let mut bound: Vec<PodId> = cluster.nodes.pods.iter().flatten().copied().collect();
+    bound.sort_unstable();
+    bound
+}
+
 /// Works out every running pod's levels at `now`; returns the pods to OOM-kill.
 fn evaluate(model: &mut UsageModel, sim: &Simulation, now: SimTime) -> Vec<PodId> {
-    let ready = ready_counts(model, &sim.cluster);
+    let bound = bound_pods(&sim.cluster);
+    let ready = ready_counts(model, &sim.cluster, &bound);
     for u in model.pods.values_mut() {
         u.running = false;
     }
     let (mut cpu_total, mut memory_total) = (0, 0);
     let mut oom = Vec::new();
-    for i in 0..sim.cluster.pods.len() {
-        let p = PodId(i as u32);
+    for p in bound {
+        let i = p.ix();
         let Some(key) = model.key_of(&sim.cluster, p) else {
             continue;
         };
