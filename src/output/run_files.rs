@@ -4,6 +4,7 @@
 //! (docs/metrics.md); new columns are only ever appended.
 
 use crate::engine::SimTime;
+use crate::metrics::pod_record::PodRecord;
 use crate::metrics::summary::Summary;
 use crate::sim::Simulation;
 use std::collections::BTreeMap;
@@ -74,46 +75,44 @@ fn writer(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
 fn write_pods(sim: &Simulation, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{PODS_HEADER}")?;
-    for (i, p) in sim.cluster.pods.iter().enumerate() {
-        let (kind, owner) = sim.owner_of(crate::cluster::PodId(i as u32));
-        let node = p
-            .node
-            .map(|n| sim.cluster.nodes.names[n.ix()].as_str())
-            .unwrap_or("");
-        let gpu = sim.gpu.map(|g| p.spec.requests.get(g) * 1000).unwrap_or(0);
-        let id = crate::cluster::PodId(i as u32);
-        let usage = sim.usage.as_ref().and_then(|u| u.pods.get(&id));
-        let reason = sim.kubelets.status.get(&id).and_then(|s| s.last.as_ref());
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            q(&p.name),
-            q(&p.namespace),
-            kind,
-            q(owner),
-            q(node),
-            p.times.created,
-            t(p.times.scheduled),
-            t(p.times.started),
-            t(p.times.ready),
-            t(p.times.finished),
-            p.phase.as_str(),
-            p.attempts,
-            p.restarts,
-            p.spec.requests.get(crate::model::resources::CPU),
-            p.spec.requests.get(crate::model::resources::MEMORY),
-            gpu,
-            usage
-                .map(|u| u.cpu_peak_millis.to_string())
-                .unwrap_or_default(),
-            usage
-                .map(|u| u.memory_peak_bytes.to_string())
-                .unwrap_or_default(),
-            usage.map(|u| f(u.throttled_s())).unwrap_or_default(),
-            reason.map(|r| q(&r.reason)).unwrap_or_default()
-        )?;
-    }
+    sim.pod_records()
+        .try_for_each(|r| write_pod_row(&mut w, r))?;
     w.flush()
+}
+
+/// Writes one row of pods.csv.
+fn write_pod_row(w: &mut impl Write, r: &PodRecord) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        q(&r.name),
+        q(&r.namespace),
+        r.owner_kind,
+        q(&r.owner),
+        q(r.node.as_deref().unwrap_or("")),
+        r.created,
+        t(r.scheduled),
+        t(r.started),
+        t(r.ready),
+        t(r.finished),
+        r.phase.as_str(),
+        r.attempts,
+        r.restarts,
+        r.cpu_request_millis,
+        r.memory_request_bytes,
+        r.gpu_request_millis,
+        r.usage
+            .map(|u| u.cpu_peak_millis.to_string())
+            .unwrap_or_default(),
+        r.usage
+            .map(|u| u.memory_peak_bytes.to_string())
+            .unwrap_or_default(),
+        r.usage.map(|u| f(u.throttled_s())).unwrap_or_default(),
+        r.last_termination_reason
+            .as_deref()
+            .map(q)
+            .unwrap_or_default()
+    )
 }
 
 fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {

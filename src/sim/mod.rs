@@ -14,6 +14,7 @@ mod kubelet_context;
 pub mod liveness;
 pub mod node_lifecycle;
 pub mod pod_counts;
+mod pod_record;
 pub mod projection;
 mod run_error;
 mod run_summary;

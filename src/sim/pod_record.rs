@@ -1,0 +1,54 @@
+//! Detaches one pod of the run into a [`PodRecord`]: its owner's name, its node's name, its
+//! usage peaks and last termination, as pods.csv reports them.
+
+use super::Simulation;
+use crate::cluster::PodId;
+use crate::metrics::pod_record::{PodRecord, PodRecords, PodUsagePeaks};
+use crate::model::resources::{CPU, MEMORY};
+
+impl Simulation {
+    /// Every pod of the run as a record, in pod id order.
+    pub fn pod_records(&self) -> PodRecords {
+        let mut records = PodRecords::new();
+        for i in 0..self.cluster.pods.len() {
+            records.push(self.pod_record(PodId(i as u32)));
+        }
+        records
+    }
+
+    /// Pod `id` as a record, as it stands now.
+    pub fn pod_record(&self, id: PodId) -> PodRecord {
+        let p = &self.cluster.pods[id.ix()];
+        let (owner_kind, owner) = self.owner_of(id);
+        let usage = self.usage.as_ref().and_then(|u| u.pods.get(&id));
+        PodRecord {
+            name: p.name.clone(),
+            namespace: p.namespace.clone(),
+            owner_kind: owner_kind.to_string(),
+            owner: owner.to_string(),
+            node: p.node.map(|n| self.cluster.nodes.names[n.ix()].clone()),
+            created: p.times.created,
+            scheduled: p.times.scheduled,
+            started: p.times.started,
+            ready: p.times.ready,
+            finished: p.times.finished,
+            phase: p.phase,
+            attempts: p.attempts,
+            restarts: p.restarts,
+            cpu_request_millis: p.spec.requests.get(CPU),
+            memory_request_bytes: p.spec.requests.get(MEMORY),
+            gpu_request_millis: self.gpu.map(|g| p.spec.requests.get(g) * 1000).unwrap_or(0),
+            usage: usage.map(|u| PodUsagePeaks {
+                cpu_peak_millis: u.cpu_peak_millis,
+                memory_peak_bytes: u.memory_peak_bytes,
+                throttled_millicore_ms: u.throttled_millicore_ms,
+            }),
+            last_termination_reason: self
+                .kubelets
+                .status
+                .get(&id)
+                .and_then(|s| s.last.as_ref())
+                .map(|t| t.reason.clone()),
+        }
+    }
+}
