@@ -95,8 +95,8 @@ impl PodRecords {
     /// Calls `visit` with every record in pod id order, stopping at the first error.
     pub fn try_for_each<E>(
         &self,
-        mut visit: impl FnMut(&PodRecord) -> Result<(), E>,
+        visit: impl FnMut(&PodRecord) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.rows.iter().try_for_each(|r| visit(r))
+        self.rows.iter().try_for_each(visit)
     }
 }
