@@ -48,6 +48,7 @@ pub fn view(
     limits.end_time = crate::engine::SimTime::from_millis(at_ms);
     let mut sim =
         Simulation::with_registry_and_limits(sc, seed, scheduler, super::registry(), limits)?;
+    sim.recorder.events.keep_all();
     sim.run()?;
     kubectl::render(&sim, &req).map_err(|e| anyhow!("{e}"))
 }

@@ -2,6 +2,7 @@
 //! piecewise-constant quantities, and the Kubernetes-style event log.
 
 pub mod direction;
+pub mod event_log;
 pub mod fragmentation;
 pub mod node_groups;
 pub mod pod_record;
@@ -10,7 +11,7 @@ pub mod waits;
 
 use crate::cluster::Cluster;
 use crate::engine::SimTime;
-use crate::model::events_file::EventsFile;
+use event_log::EventLog;
 use node_groups::NodeGroupLedger;
 use std::collections::BTreeMap;
 
@@ -132,10 +133,8 @@ pub struct Recorder {
     pub node_samples: Vec<NodeSample>,
     /// Whether per-node samples are taken.
     pub sample_nodes: bool,
-    /// Event log.
-    pub events: Vec<EventRecord>,
-    /// Whether the event log goes to events.csv.
-    pub events_file: EventsFile,
+    /// Event log (see [`event_log`]).
+    pub events: EventLog,
     /// Time integrals.
     pub integrals: Integrals,
     /// Nodes present per node group, node-hours and cost (see [`node_groups`]).

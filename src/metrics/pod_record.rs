@@ -93,10 +93,7 @@ impl PodRecords {
     }
 
     /// Calls `visit` with every record in pod id order, stopping at the first error.
-    pub fn try_for_each<E>(
-        &self,
-        visit: impl FnMut(&PodRecord) -> Result<(), E>,
-    ) -> Result<(), E> {
+    pub fn try_for_each<E>(&self, visit: impl FnMut(&PodRecord) -> Result<(), E>) -> Result<(), E> {
         self.rows.iter().try_for_each(visit)
     }
 }

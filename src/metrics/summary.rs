@@ -309,15 +309,9 @@ impl Summary {
         self.nodes_used_max = i.nodes_used_max;
         self.fragmentation_cpu_avg = step_mean(&rec.samples, |s| s.fragmentation_cpu_ratio);
         self.fragmentation_memory_avg = step_mean(&rec.samples, |s| s.fragmentation_memory_ratio);
-        let count = |reasons: &[&str]| {
-            rec.events
-                .iter()
-                .filter(|e| reasons.contains(&e.reason.as_str()))
-                .count() as u64
-        };
-        self.failed_scheduling_events = count(&["FailedScheduling"]);
-        self.preemptions = count(&["Preempted"]);
-        self.evictions = count(&["Evicted", "TaintManagerEviction"]);
+        self.failed_scheduling_events = rec.events.failed_scheduling();
+        self.preemptions = rec.events.preemptions();
+        self.evictions = rec.events.evictions();
         self.node_hours = rec.node_groups.node_hours();
         self.cost = rec.node_groups.cost();
         self.node_groups = rec.node_groups.totals(end_ms);

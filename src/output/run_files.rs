@@ -7,7 +7,6 @@ use crate::engine::SimTime;
 use crate::metrics::pod_record::PodRecord;
 use crate::metrics::summary::Summary;
 use crate::sim::Simulation;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -51,7 +50,7 @@ pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Re
         write_nodes(sim, &dir.join("nodes_timeseries.csv"))?;
     }
     write_summary(summary, &dir.join("summary.csv"))?;
-    if sim.recorder.events_file.writes(sim.recorder.events.len()) {
+    if sim.recorder.events.writes_file() {
         write_events(sim, &dir.join("events.csv"))?;
     }
     write_unschedulable(sim, &dir.join("unschedulable.csv"))?;
@@ -178,61 +177,21 @@ pub fn write_summary(s: &Summary, path: &Path) -> std::io::Result<()> {
     w.flush()
 }
 
-/// One pod's FailedScheduling history, gathered from the event log.
-struct Unschedulable<'a> {
-    first_failed: SimTime,
-    last_failed: SimTime,
-    failed_attempts: u64,
-    scheduled: Option<SimTime>,
-    last_message: &'a str,
-}
-
 /// unschedulable.csv: one row per pod that had at least one FailedScheduling event, in
 /// order of its first failure, with when (if ever) it was scheduled afterwards.
 fn write_unschedulable(sim: &Simulation, path: &Path) -> std::io::Result<()> {
-    let mut order: Vec<&str> = Vec::new();
-    let mut by_pod: BTreeMap<&str, Unschedulable> = BTreeMap::new();
-    for e in &sim.recorder.events {
-        if e.object_kind != "Pod" {
-            continue;
-        }
-        match e.reason.as_str() {
-            "FailedScheduling" => {
-                let entry = by_pod.entry(&e.object).or_insert_with(|| {
-                    order.push(&e.object);
-                    Unschedulable {
-                        first_failed: e.time,
-                        last_failed: e.time,
-                        failed_attempts: 0,
-                        scheduled: None,
-                        last_message: "",
-                    }
-                });
-                entry.last_failed = e.time;
-                entry.failed_attempts += 1;
-                entry.last_message = &e.message;
-            }
-            "Scheduled" => {
-                if let Some(u) = by_pod.get_mut(e.object.as_str()) {
-                    u.scheduled.get_or_insert(e.time);
-                }
-            }
-            _ => {}
-        }
-    }
     let mut w = writer(path)?;
     writeln!(w, "{UNSCHEDULABLE_HEADER}")?;
-    for pod in order {
-        let u = &by_pod[pod];
+    for u in sim.recorder.events.unschedulable() {
         writeln!(
             w,
             "{},{},{},{},{},{}",
-            q(pod),
+            q(&u.pod),
             u.first_failed,
             u.last_failed,
             u.failed_attempts,
             t(u.scheduled),
-            q(u.last_message)
+            q(&u.last_message)
         )?;
     }
     w.flush()
@@ -241,7 +200,7 @@ fn write_unschedulable(sim: &Simulation, path: &Path) -> std::io::Result<()> {
 fn write_events(sim: &Simulation, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{EVENTS_HEADER}")?;
-    for e in &sim.recorder.events {
+    for e in sim.recorder.events.iter() {
         writeln!(
             w,
             "{},{},{},{},{},{}",

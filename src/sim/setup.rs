@@ -124,7 +124,7 @@ impl Simulation {
             samples * scenario.nodes.len() as u64 <= MAX_NODE_SAMPLES,
             scenario.price_per_hour.clone(),
         );
-        recorder.events_file = scenario.events_file;
+        recorder.events = crate::metrics::event_log::EventLog::new(scenario.events_file);
         let mut sim = Simulation {
             engine: Engine::new(limits),
             kubelets: Kubelets::new(
