@@ -133,3 +133,23 @@ fn metrics_events_none_leaves_out_events_csv_only() {
         }
     }
 }
+
+/// Issue 14, "never frozen for more than a second": the run reports its progress every
+/// `PROGRESS_EVERY_EVENTS` events (the bar throttles by wall time), not every 65,536, so
+/// a run whose events are slow still moves its figures.
+#[test]
+fn a_run_reports_progress_every_few_events() {
+    use k8sim::sim::{Simulation, PROGRESS_EVERY_EVENTS};
+    let sc = k8sim::input::scenario::load(std::path::Path::new("scenarios/seed.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = Simulation::new(&sc, sc.seed, &sc.scheduler).unwrap();
+    let mut calls = Vec::new();
+    sim.run_with_progress(|_, events| calls.push(events))
+        .unwrap();
+    let processed = sim.engine.processed();
+    assert!(processed > 10 * PROGRESS_EVERY_EVENTS, "{processed} events");
+    assert_eq!(calls.len() as u64, processed / PROGRESS_EVERY_EVENTS);
+    assert!(calls
+        .windows(2)
+        .all(|w| w[1] - w[0] == PROGRESS_EVERY_EVENTS));
+}

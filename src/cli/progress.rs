@@ -82,6 +82,7 @@ impl Progress {
             progress: self,
             sim_ms: 0,
             events: 0,
+            forwarded_at: None,
         }
     }
 
@@ -154,11 +155,34 @@ pub struct RunTracker<'a> {
     progress: &'a Progress,
     sim_ms: u64,
     events: u64,
+    /// When the last increment was forwarded (the bar is redrawn at most every
+    /// [`FORWARD_EVERY`]).
+    forwarded_at: Option<Instant>,
 }
 
+/// Least wall time between two increments a run forwards to the bar.
+const FORWARD_EVERY: Duration = Duration::from_millis(100);
+
 impl RunTracker<'_> {
-    /// The run reached simulated time `now` after `events` events.
+    /// The run reached simulated time `now` after `events` events; forwarded to the bar
+    /// at most every 100 ms of wall time.
     pub fn update(&mut self, now: SimTime, events: u64) {
+        self.update_at(now, events, Instant::now());
+    }
+
+    /// [`RunTracker::update`] at wall-clock instant `wall`.
+    fn update_at(&mut self, now: SimTime, events: u64, wall: Instant) {
+        if self
+            .forwarded_at
+            .is_some_and(|at| wall.duration_since(at) < FORWARD_EVERY)
+        {
+            return;
+        }
+        self.forwarded_at = Some(wall);
+        self.forward(now, events);
+    }
+
+    fn forward(&mut self, now: SimTime, events: u64) {
         let now_ms = now.as_millis();
         self.progress.add(
             now_ms.saturating_sub(self.sim_ms),
@@ -171,7 +195,7 @@ impl RunTracker<'_> {
     /// The run ended at `end_ms` after `events` events in all.
     pub fn done(mut self, end_ms: u64, events: u64) {
         self.progress.runs_done.fetch_add(1, Ordering::Relaxed);
-        self.update(SimTime::from_millis(end_ms), events);
+        self.forward(SimTime::from_millis(end_ms), events);
     }
 }
 
@@ -203,6 +227,25 @@ fn human(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Updates closer than 100 ms of wall time are held back, but nothing is lost: the
+    /// next forwarded update and `done` carry every event and the whole simulated time.
+    #[test]
+    fn updates_are_throttled_without_losing_counts() {
+        let p = Progress::quiet(1, 60_000);
+        let mut t = p.run_tracker();
+        let start = Instant::now();
+        for i in 0..1_000 {
+            // One update per wall millisecond: forwarded at 0, 100, ..., 900 ms.
+            let wall = start + Duration::from_millis(i);
+            t.update_at(SimTime::from_millis(i * 10), i * 64, wall);
+        }
+        assert_eq!(p.events.load(Ordering::Relaxed), 900 * 64);
+        assert_eq!(p.bar.position(), 9_000);
+        t.done(60_000, 70_000);
+        assert_eq!(p.events.load(Ordering::Relaxed), 70_000);
+        assert_eq!(p.bar.position(), 60_000);
+    }
 
     #[test]
     fn rates_are_short() {
