@@ -76,7 +76,10 @@ fn kube_scheduler_configuration_file_drives_a_run() {
     .unwrap();
     let path = write_scenario(&dir, "binpack.yaml", None);
     let sc = scenario::load(&path).expect("scenario loads");
-    let mut sim = Simulation::new(&sc, 3, "binpack.yaml").expect("config builds");
+    // The input layer reads the file; building the simulation reads nothing.
+    let scheduler =
+        k8sim::input::scheduler_config::resolve(&sc, "binpack.yaml").expect("config reads");
+    let mut sim = Simulation::new(&sc, 3, scheduler).expect("config builds");
     let profile = &sim.scheduler.profiles[0];
     let scores: Vec<(&str, i64)> = profile
         .scores

@@ -2,7 +2,7 @@
 //! writes every run's folder plus a comparison folder with `comparison.csv` and a report.
 
 use super::progress::Progress;
-use super::run::{load_scenario, parse_overrides, run_into};
+use super::run::{load_scenario, parse_overrides, resolve_scheduler, run_into};
 use crate::metrics::summary::Summary;
 use crate::output::atomic::AtomicDir;
 use crate::output::decision::{self, Gate};
@@ -110,9 +110,12 @@ pub fn compare_scenario(
         );
     }
     // Fail on an unknown scheduler before spending time on the others.
+    let mut choices = std::collections::BTreeMap::new();
     for s in &unique {
-        Simulation::with_registry(sc, seeds[0], s, super::registry())
+        let choice = resolve_scheduler(sc, s).with_context(|| format!("scheduler {s:?}"))?;
+        Simulation::with_registry(sc, seeds[0], choice.clone(), super::registry())
             .with_context(|| format!("scheduler {s:?}"))?;
+        choices.insert(s.clone(), choice);
     }
     preflight(sc, &unique, seeds, out)?;
     let jobs: Vec<(String, u64)> = unique
@@ -126,7 +129,7 @@ pub fn compare_scenario(
         .map(|(s, seed)| {
             let target =
                 results_path::run_dir(out, &sc.name, s, *seed).map_err(anyhow::Error::msg)?;
-            run_into(sc, *seed, s, &target, progress, false)
+            run_into(sc, *seed, &choices[s], &target, progress, false)
         })
         .collect();
     let mut summaries = Vec::with_capacity(jobs.len());

@@ -70,7 +70,8 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<()> {
         Some(t) => parse_duration_ms(t).map_err(|e| anyhow::anyhow!("--at {t:?}: {e}"))?,
         None => 0,
     };
-    let mut sim = Simulation::with_registry(&sc, seed, &scheduler, super::registry())?;
+    let scheduler = super::run::resolve_scheduler(&sc, &scheduler)?;
+    let mut sim = Simulation::with_registry(&sc, seed, scheduler, super::registry())?;
     let attempts = record_attempts(&mut sim, &args.pod, at_ms)?;
     if attempts.is_empty() {
         anyhow::bail!(

@@ -120,10 +120,11 @@ pub fn fit_output(args: &FitArgs) -> anyhow::Result<String> {
         .scheduler
         .clone()
         .unwrap_or_else(|| sc.scheduler.clone());
+    let scheduler = super::run::resolve_scheduler(&sc, &scheduler)?;
     let mut limits = sc.limits;
     limits.end_time = crate::engine::SimTime::from_millis(at_ms);
     let mut sim =
-        Simulation::with_registry_and_limits(&sc, seed, &scheduler, super::registry(), limits)?;
+        Simulation::with_registry_and_limits(&sc, seed, scheduler, super::registry(), limits)?;
     sim.run()?;
     let report = fit_copies(&mut sim, &pod.name, &pod.namespace, &pod.template, args.max)?;
     let answer = FitAnswer {

@@ -44,6 +44,7 @@ pub fn view(
             end as f64 / 1000.0
         );
     }
+    let scheduler = super::run::resolve_scheduler(sc, scheduler)?;
     let mut limits = sc.limits;
     limits.end_time = crate::engine::SimTime::from_millis(at_ms);
     let mut sim =

@@ -12,6 +12,7 @@ use crate::model::resources::ResourceNames;
 use crate::output::atomic::AtomicDir;
 use crate::output::{results_path, run_files, terminal};
 use crate::scenario::Scenario;
+use crate::scheduler::choice::SchedulerChoice;
 use crate::scheduler::config::build_profiles;
 use crate::scheduler::plugins::registry::Registry;
 use crate::scheduler::ConfigError;
@@ -113,7 +114,7 @@ pub fn run_scenario_with(
     run_into(
         sc,
         seed,
-        scheduler,
+        &resolve_scheduler(sc, scheduler)?,
         &target,
         progress,
         outputs == Outputs::All,
@@ -125,18 +126,24 @@ pub fn run_scenario_with(
 /// or `limits.max_wall` ceiling before its end time.
 pub const PARTIAL_FILE: &str = "partial.txt";
 
+/// Resolves a run's `scheduler` for `sc`: a built-in name, or a KubeSchedulerConfiguration
+/// file read and parsed here, once (building a simulation reads no file).
+pub fn resolve_scheduler(sc: &Scenario, scheduler: &str) -> anyhow::Result<SchedulerChoice> {
+    Ok(scheduler_config::resolve(sc, scheduler)?)
+}
+
 /// Runs a loaded scenario and writes its CSVs (and, with `report`, its plots and
 /// report.html) into `target`, replacing it only once everything is written. Returns the
 /// summary, the run folder and the wall-clock cost of the scheduling decisions.
 pub fn run_into(
     sc: &Scenario,
     seed: u64,
-    scheduler: &str,
+    scheduler: &SchedulerChoice,
     target: &Path,
     progress: Option<&Progress>,
     report: bool,
 ) -> anyhow::Result<(Summary, PathBuf, DecisionCost)> {
-    let mut sim = Simulation::with_registry(sc, seed, scheduler, super::registry())?;
+    let mut sim = Simulation::with_registry(sc, seed, scheduler.clone(), super::registry())?;
     // Everything about the destination is checked before simulating (issue 18): a file in
     // the way, an unwritable folder.
     let dir = AtomicDir::create(target)
@@ -293,11 +300,11 @@ fn validate_scheduler_config(f: &Path) -> Result<(), String> {
 /// A scenario loaded and its `scheduler:` resolved into profiles, as `run` does.
 fn validate_scenario(f: &Path, text: &str) -> Result<(), String> {
     let sc = scenario::load(f).map_err(|e| e.to_string())?;
-    scheduler_profiles(&sc, &sc.scheduler, super::registry())
+    let scheduler = scheduler_config::resolve(&sc, &sc.scheduler).map_err(|e| e.to_string())?;
+    scheduler_profiles(&sc, &scheduler, super::registry())
         .and_then(|_| check_size(&sc, &sc.limits))
         .map(|()| println!("projected: {}", projection::project(&sc)))
         .map_err(|e| match e {
-            SetupError::Input(errors) => errors.to_string(),
             SetupError::TooLarge(message) => message,
             // Names its own file and line (the KubeSchedulerConfiguration's).
             SetupError::Scheduler(e @ ConfigError::Invalid { .. }) => format!("error: {e}"),

@@ -2,7 +2,7 @@
 //! `k8sim merge` (shard folders into the `sweep.csv` and `sweep_summary.csv` one machine
 //! would have written).
 
-use super::run::{load_scenario, run_into};
+use super::run::{load_scenario, resolve_scheduler, run_into};
 use crate::input::overrides::Override;
 use crate::input::sweep::{self, SweepSpec};
 use crate::output::plots::{render_sweep_plots, SweepCells};
@@ -10,12 +10,14 @@ use crate::output::report::PLOTS_DIR;
 use crate::output::results_path;
 use crate::output::sweep_files::{self, Plan, PlanCell, SWEEP_CSV, SWEEP_SUMMARY_CSV};
 use crate::scenario::Scenario;
+use crate::scheduler::choice::SchedulerChoice;
 use crate::sim::Simulation;
 use crate::sweep::grid;
 use crate::sweep::shard::Shard;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -67,6 +69,8 @@ pub struct Prepared {
     pub scenarios: Vec<Scenario>,
     /// Every cell (this shard's plan).
     pub plan: Plan,
+    /// Each (combination, scheduler name)'s resolved scheduler.
+    pub schedulers: BTreeMap<(usize, String), SchedulerChoice>,
 }
 
 /// Reads a sweep file, loads the scenario of every parameter combination (an override
@@ -117,9 +121,19 @@ pub fn prepare(file: &Path, shard: Shard) -> anyhow::Result<Prepared> {
         );
         scenarios.push(sc);
     }
-    for s in &spec.schedulers {
-        Simulation::with_registry(&scenarios[0], spec.seeds[0], s, super::registry())
-            .with_context(|| format!("{}: scheduler {s:?}", file.display()))?;
+    // Each combination's scheduler resolved once (a configuration file is read here, not
+    // per run), and checked before any run starts.
+    let mut choices = BTreeMap::new();
+    for (k, sc) in scenarios.iter().enumerate() {
+        for s in &spec.schedulers {
+            let choice = resolve_scheduler(sc, s)
+                .with_context(|| format!("{}: scheduler {s:?}", file.display()))?;
+            if k == 0 {
+                Simulation::with_registry(sc, spec.seeds[0], choice.clone(), super::registry())
+                    .with_context(|| format!("{}: scheduler {s:?}", file.display()))?;
+            }
+            choices.insert((k, s.clone()), choice);
+        }
     }
     let cells = grid::cells(combos.len(), spec.schedulers.len(), &spec.seeds)
         .into_iter()
@@ -152,6 +166,7 @@ pub fn prepare(file: &Path, shard: Shard) -> anyhow::Result<Prepared> {
         spec,
         scenarios,
         plan,
+        schedulers: choices,
     })
 }
 
@@ -220,7 +235,7 @@ pub fn run_cells(prepared: &Prepared, out: &Path, resume: bool) -> anyhow::Resul
             let r = run_into(
                 sc,
                 c.seed,
-                &c.scheduler,
+                &prepared.schedulers[&(c.combination, c.scheduler.clone())],
                 &out.join(&c.dir),
                 None,
                 prepared.spec.run_plots,

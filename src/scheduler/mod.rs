@@ -2,6 +2,7 @@
 //! profiles selected by `spec.schedulerName`, built from the in-tree plugin registry,
 //! a built-in policy name or a KubeSchedulerConfiguration.
 
+pub mod choice;
 pub mod config;
 pub mod cycle;
 pub mod framework;

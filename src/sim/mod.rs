@@ -521,7 +521,11 @@ impl Simulation {
             if let Err(v) = self.check_after_event(sampled) {
                 return Err(self.broken(v, kind));
             }
-            if self.engine.processed().is_multiple_of(PROGRESS_EVERY_EVENTS) {
+            if self
+                .engine
+                .processed()
+                .is_multiple_of(PROGRESS_EVERY_EVENTS)
+            {
                 progress(self.engine.now(), self.engine.processed());
             }
             // The budget is checked on the first event and every 65,536 after it.

@@ -8,11 +8,11 @@ use crate::controllers::{
     cronjob, daemonset, deployment, job, replicaset, statefulset, volume, Workloads,
 };
 use crate::engine::{Engine, RngStreams, SimTime, Stream};
-use crate::input::scheduler_config;
 use crate::kubelet::Kubelets;
 use crate::metrics::Recorder;
 use crate::scenario::object::Object;
 use crate::scenario::Scenario;
+use crate::scheduler::choice::SchedulerChoice;
 use crate::scheduler::plugins::registry::Registry;
 use crate::scheduler::{self, ConfigError};
 use std::collections::BTreeSet;
@@ -26,9 +26,6 @@ pub enum SetupError {
     /// Bad scheduler choice.
     #[error(transparent)]
     Scheduler(#[from] ConfigError),
-    /// A KubeSchedulerConfiguration file could not be read or is invalid.
-    #[error(transparent)]
-    Input(#[from] crate::input::error::InputErrors),
     /// A workload that passed loading cannot be instantiated.
     #[error("{0}")]
     Workload(String),
@@ -45,37 +42,40 @@ pub fn check_size(scenario: &Scenario, limits: &crate::engine::Limits) -> Result
         .map_err(|e| SetupError::TooLarge(format!("error: {}: {e}", scenario.source.display())))
 }
 
-/// The scheduler profiles `scheduler` names for `scenario`: a built-in policy name
-/// (optionally `+drf`) or a KubeSchedulerConfiguration file relative to the scenario file.
+/// The scheduler profiles of `scheduler` for `scenario`: a built-in policy's, or those of
+/// a parsed KubeSchedulerConfiguration (`input::scheduler_config::resolve` reads the file).
 /// `k8sim validate` calls it too, so it rejects exactly what a run rejects.
 pub fn scheduler_profiles(
     scenario: &Scenario,
-    scheduler: &str,
+    scheduler: &SchedulerChoice,
     registry: &Registry,
 ) -> Result<Vec<scheduler::profile::Profile>, SetupError> {
-    if scheduler::is_builtin(scheduler) {
-        Ok(vec![scheduler::builtin_profile_with(
-            scheduler,
-            &scenario.resources,
-            registry,
-        )?])
-    } else if scheduler_config::looks_like_file(scheduler) {
-        let mut resources = scenario.resources.clone();
-        let config = scheduler_config::load_relative(scheduler, &scenario.source, &mut resources)
-            .map_err(SetupError::Input)?;
-        Ok(scheduler::config::build_profiles(
-            &config, registry, &resources,
-        )?)
-    } else {
-        Err(ConfigError::UnknownProfile(scheduler.to_string()).into())
+    match scheduler {
+        SchedulerChoice::Named(name) if scheduler::is_builtin(name) => {
+            Ok(vec![scheduler::builtin_profile_with(
+                name,
+                &scenario.resources,
+                registry,
+            )?])
+        }
+        SchedulerChoice::Named(name) => Err(ConfigError::UnknownProfile(name.clone()).into()),
+        SchedulerChoice::Configured {
+            config, resources, ..
+        } => Ok(scheduler::config::build_profiles(
+            config, registry, resources,
+        )?),
     }
 }
 
 impl Simulation {
     /// Builds a simulation of `scenario` with `seed`, using `scheduler`: a built-in
-    /// policy name (optionally `+drf`) or a KubeSchedulerConfiguration file (relative to
-    /// the scenario file).
-    pub fn new(scenario: &Scenario, seed: u64, scheduler: &str) -> Result<Simulation, SetupError> {
+    /// policy name (optionally `+drf`, as `&str`) or a parsed KubeSchedulerConfiguration
+    /// (see [`SchedulerChoice`]). Reads no file.
+    pub fn new(
+        scenario: &Scenario,
+        seed: u64,
+        scheduler: impl Into<SchedulerChoice>,
+    ) -> Result<Simulation, SetupError> {
         Simulation::with_registry(scenario, seed, scheduler, &Registry::in_tree())
     }
 
@@ -83,10 +83,10 @@ impl Simulation {
     pub fn with_registry(
         scenario: &Scenario,
         seed: u64,
-        scheduler: &str,
+        scheduler: impl Into<SchedulerChoice>,
         registry: &Registry,
     ) -> Result<Simulation, SetupError> {
-        Simulation::build(scenario, seed, scheduler, registry, scenario.limits)
+        Simulation::build(scenario, seed, scheduler.into(), registry, scenario.limits)
     }
 
     /// As [`Simulation::with_registry`] with other engine limits (`k8sim plan` looks at
@@ -94,22 +94,22 @@ impl Simulation {
     pub fn with_registry_and_limits(
         scenario: &Scenario,
         seed: u64,
-        scheduler: &str,
+        scheduler: impl Into<SchedulerChoice>,
         registry: &Registry,
         limits: crate::engine::Limits,
     ) -> Result<Simulation, SetupError> {
-        Simulation::build(scenario, seed, scheduler, registry, limits)
+        Simulation::build(scenario, seed, scheduler.into(), registry, limits)
     }
 
     fn build(
         scenario: &Scenario,
         seed: u64,
-        scheduler: &str,
+        scheduler: SchedulerChoice,
         registry: &Registry,
         limits: crate::engine::Limits,
     ) -> Result<Simulation, SetupError> {
         let streams = RngStreams::new(seed);
-        let profiles = scheduler_profiles(scenario, scheduler, registry)?;
+        let profiles = scheduler_profiles(scenario, &scheduler, registry)?;
         check_size(scenario, &limits)?;
         let mut cluster = Cluster::default();
         for (image, bytes) in &scenario.image_sizes {
@@ -140,7 +140,7 @@ impl Simulation {
             recorder,
             start_epoch_s: scenario.start_epoch_s,
             scenario_name: scenario.name.clone(),
-            scheduler_name: scheduler.to_string(),
+            scheduler_name: scheduler.name().to_string(),
             seed,
             gpu: scenario.resources.lookup("nvidia.com/gpu"),
             pod_counts: Default::default(),

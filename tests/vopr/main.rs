@@ -12,7 +12,7 @@ mod generator;
 #[path = "../common/mod.rs"]
 mod common;
 
-use k8sim::cli::run::run_into;
+use k8sim::cli::run::{resolve_scheduler, run_into};
 use k8sim::input::scenario::load;
 use k8sim::sim::projection::project;
 use std::fs;
@@ -39,7 +39,8 @@ fn run_seed(seed: u64, root: &Path) -> Result<u64, String> {
     let mut sc = load(&dir.join("scenario.yaml")).map_err(|e| format!("does not load: {e}"))?;
     sc.check_invariants = true;
     let once = |out: &str| {
-        run_into(&sc, sc.seed, &sc.scheduler, &dir.join(out), None, false)
+        let scheduler = resolve_scheduler(&sc, &sc.scheduler).map_err(|e| format!("{e:#}"))?;
+        run_into(&sc, sc.seed, &scheduler, &dir.join(out), None, false)
             .map(|(summary, _, _)| (summary, common::files(&dir.join(out))))
             .map_err(|e| format!("{e:#}"))
     };

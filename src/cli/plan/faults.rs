@@ -6,6 +6,7 @@ use crate::input::duration::parse_duration_ms;
 use crate::model::resources::CPU;
 use crate::scenario::action::Action;
 use crate::scenario::{Scenario, TimelineEntry};
+use crate::scheduler::choice::SchedulerChoice;
 use crate::sim::Simulation;
 use anyhow::{bail, Context};
 
@@ -55,13 +56,18 @@ pub(super) fn push_fault(sc: &mut Scenario, at_ms: u64, action: Action) {
 pub(super) fn busiest_node(
     sc: &Scenario,
     seed: u64,
-    scheduler: &str,
+    scheduler: &SchedulerChoice,
     at_ms: u64,
 ) -> anyhow::Result<String> {
     let mut limits = sc.limits;
     limits.end_time = SimTime::from_millis(at_ms);
-    let mut sim =
-        Simulation::with_registry_and_limits(sc, seed, scheduler, crate::cli::registry(), limits)?;
+    let mut sim = Simulation::with_registry_and_limits(
+        sc,
+        seed,
+        scheduler.clone(),
+        crate::cli::registry(),
+        limits,
+    )?;
     sim.run()?;
     let nodes = &sim.cluster.nodes;
     (0..nodes.names.len())
@@ -72,8 +78,12 @@ pub(super) fn busiest_node(
 }
 
 /// The time of the largest CPU allocation of a run of `sc` (first seed), ms.
-pub(super) fn busiest_moment(sc: &Scenario, seed: u64, scheduler: &str) -> anyhow::Result<u64> {
-    let mut sim = Simulation::with_registry(sc, seed, scheduler, crate::cli::registry())?;
+pub(super) fn busiest_moment(
+    sc: &Scenario,
+    seed: u64,
+    scheduler: &SchedulerChoice,
+) -> anyhow::Result<u64> {
+    let mut sim = Simulation::with_registry(sc, seed, scheduler.clone(), crate::cli::registry())?;
     sim.run().context("the baseline run for --fault-at")?;
     let best = sim
         .recorder
@@ -93,7 +103,7 @@ pub(super) fn busiest_moment(sc: &Scenario, seed: u64, scheduler: &str) -> anyho
 pub(super) fn fault_cases(
     args: &PlanArgs,
     sc: &Scenario,
-    scheduler: &str,
+    scheduler: &SchedulerChoice,
     seed: u64,
 ) -> anyhow::Result<Vec<FaultCase>> {
     let end = sc.limits.end_time.as_millis();

@@ -183,7 +183,11 @@ fn prepare(args: &PlanArgs) -> anyhow::Result<(Planner<'_>, Scenario, PathBuf)> 
         .scheduler
         .clone()
         .unwrap_or_else(|| base.scheduler.clone());
-    Simulation::with_registry(&base, seeds[0], &scheduler, crate::cli::registry())
+    let scheduler = crate::cli::run::resolve_scheduler(&base, &scheduler)
+        .and_then(|choice| {
+            Simulation::with_registry(&base, seeds[0], choice.clone(), crate::cli::registry())?;
+            Ok(choice)
+        })
         .with_context(|| format!("scheduler {scheduler:?}"))?;
     let target = results_path::plan_dir(&args.out, &base.name).map_err(anyhow::Error::msg)?;
     let faults = fault_cases(args, &base, &scheduler, seeds[0])?;

@@ -8,6 +8,7 @@ use crate::plan::slo::{RunFigures, Slo};
 use crate::plan::{search, SearchOutcome};
 use crate::scenario::action::Action;
 use crate::scenario::Scenario;
+use crate::scheduler::choice::SchedulerChoice;
 use crate::sim::waits::pod_waits;
 use crate::sim::Simulation;
 use anyhow::{bail, Context};
@@ -37,7 +38,7 @@ pub(super) struct CaseResult {
 pub(super) struct Planner<'a> {
     pub(super) args: &'a PlanArgs,
     pub(super) overrides: Vec<Override>,
-    pub(super) scheduler: String,
+    pub(super) scheduler: SchedulerChoice,
     pub(super) seeds: Vec<u64>,
     pub(super) slos: Vec<Slo>,
     pub(super) faults: Vec<FaultCase>,
@@ -95,7 +96,7 @@ impl Planner<'_> {
             }
         }
         let mut sim =
-            Simulation::with_registry(&sc, seed, &self.scheduler, crate::cli::registry())?;
+            Simulation::with_registry(&sc, seed, self.scheduler.clone(), crate::cli::registry())?;
         sim.run()
             .with_context(|| format!("run of {counts:?} with seed {seed}"))?;
         let figures = RunFigures {

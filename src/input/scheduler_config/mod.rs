@@ -5,6 +5,8 @@
 use super::error::{InputError, InputErrors};
 use super::yaml;
 use crate::model::resources::ResourceNames;
+use crate::scenario::Scenario;
+use crate::scheduler::choice::SchedulerChoice;
 use crate::scheduler::config::{
     EnabledPlugin, Origin, PluginArgs, PluginSet, ProfileConfig, SchedulerConfig, EXTENSION_POINTS,
 };
@@ -263,4 +265,20 @@ fn percentage(cx: &mut Ctx<'_>, v: &Option<Spanned<i64>>, field: &str) -> Option
         return None;
     }
     Some(v.value as u32)
+}
+
+/// Resolves a run's `scheduler` (the scenario's `scheduler:` or `--scheduler`): a built-in
+/// policy name stays a name; anything that looks like a file is read (relative to the
+/// scenario file) and parsed here, once, so that building the simulation reads nothing.
+pub fn resolve(scenario: &Scenario, scheduler: &str) -> Result<SchedulerChoice, InputErrors> {
+    if crate::scheduler::is_builtin(scheduler) || !looks_like_file(scheduler) {
+        return Ok(SchedulerChoice::Named(scheduler.to_string()));
+    }
+    let mut resources = scenario.resources.clone();
+    let config = load_relative(scheduler, &scenario.source, &mut resources)?;
+    Ok(SchedulerChoice::Configured {
+        name: scheduler.to_string(),
+        config,
+        resources,
+    })
 }
