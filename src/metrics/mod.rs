@@ -5,6 +5,7 @@ pub mod direction;
 pub mod fragmentation;
 pub mod node_groups;
 pub mod pod_record;
+pub mod run_record;
 pub mod summary;
 pub mod waits;
 

@@ -17,6 +17,7 @@ pub mod pod_counts;
 mod pod_record;
 pub mod projection;
 mod run_error;
+mod run_record;
 mod run_summary;
 pub mod scheduling;
 pub mod setup;

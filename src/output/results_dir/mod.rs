@@ -2,6 +2,7 @@
 
 mod comparison;
 mod csv_table;
+mod from_record;
 mod node_groups;
 mod records;
 mod run;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 pub use self::comparison::{discover_runs, read_comparison, Comparison, ComparisonRow};
 pub use self::csv_table::{CsvRow, CsvTable};
 pub use self::node_groups::{read_node_group_series, read_node_groups};
-pub use self::records::{ClusterSample, EventRecord, NodeSample, PodRecord, Summary};
+pub use self::records::{ClusterSample, EventRecord, NodeSample, Summary};
 pub use self::run::{
     csv_files, read_events, read_nodes, read_pods, read_summary, read_timeseries, RunResults,
 };

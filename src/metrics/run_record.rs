@@ -1,0 +1,35 @@
+//! The record a run ends in: everything its CSV files, plots and report show, as plain data
+//! detached from the live simulation, so writers and the report read it in memory.
+
+use super::node_groups::NodeGroupSeries;
+use super::pod_record::PodRecords;
+use super::summary::Summary;
+use super::{EventRecord, NodeSample, Sample};
+
+/// One finished run: summary, samples, pods and events.
+#[derive(Debug, Clone)]
+pub struct RunRecord {
+    /// The one-row summary (with the node group totals).
+    pub summary: Summary,
+    /// Cluster-wide samples in time order (timeseries.csv).
+    pub samples: Vec<Sample>,
+    /// Per-node samples in time order (nodes_timeseries.csv), when the run sampled nodes.
+    pub node_samples: Option<Vec<NodeSample>>,
+    /// Node names by node index, for [`NodeSample::node`].
+    pub node_names: Vec<String>,
+    /// Every pod in pod id order (pods.csv).
+    pub pods: PodRecords,
+    /// Every event in time order (unschedulable.csv reads them all).
+    pub events: Vec<EventRecord>,
+    /// Whether events.csv is written (`metrics.events` and the number of events).
+    pub events_written: bool,
+    /// Nodes and cost per node group over time (node_groups_timeseries.csv).
+    pub node_group_series: NodeGroupSeries,
+}
+
+impl RunRecord {
+    /// The name of the node of a per-node sample.
+    pub fn node_name(&self, sample: &NodeSample) -> &str {
+        &self.node_names[sample.node as usize]
+    }
+}
