@@ -37,7 +37,7 @@ fn run(tag: &str, scenario: &str, manifests: &[(&str, &str)]) -> (Scenario, Summ
     let out = path.parent().unwrap().join("out");
     fs::create_dir_all(&out).unwrap();
     let record = sim.take_record(sim.summary());
-    k8sim::output::run_files::write_all(&record, &sim, &out).unwrap();
+    k8sim::output::run_files::write_all(&record, &out).unwrap();
     (sc, record.summary, out)
 }
 

@@ -160,7 +160,7 @@ pub fn run_into(
     }
     let summary = sim.summary();
     let record = sim.take_record(summary);
-    run_files::write_all(&record, &sim, dir.path())
+    run_files::write_all(&record, dir.path())
         .with_context(|| format!("cannot write results into {}", target.display()))?;
     if report {
         crate::output::report::render_record_report(&record, dir.path())

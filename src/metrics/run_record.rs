@@ -3,10 +3,15 @@
 
 use super::node_groups::NodeGroupSeries;
 use super::pod_record::PodRecords;
+use super::run_tables::{
+    AvailabilityRow, CronJobRunRow, FaultRow, HpaRow, JobRow, PvcRow, ScaleRecord, ServiceRow,
+    ServiceSample, WorkloadRow,
+};
 use super::summary::Summary;
+use super::waits::{WaitStats, WorkloadKey};
 use super::{EventRecord, NodeSample, Sample};
 
-/// One finished run: summary, samples, pods and events.
+/// One finished run: summary, samples, pods, events and the rows of every other file.
 #[derive(Debug, Clone)]
 pub struct RunRecord {
     /// The one-row summary (with the node group totals).
@@ -25,6 +30,28 @@ pub struct RunRecord {
     pub events_written: bool,
     /// Nodes and cost per node group over time (node_groups_timeseries.csv).
     pub node_group_series: NodeGroupSeries,
+    /// Per workload, its pods' waits for a node (workload_waits.csv).
+    pub workload_waits: Vec<(WorkloadKey, WaitStats)>,
+    /// Deployments, StatefulSets and DaemonSets (workloads.csv, workloads_timeseries.csv).
+    pub workloads: Vec<WorkloadRow>,
+    /// Jobs (jobs.csv).
+    pub jobs: Vec<JobRow>,
+    /// CronJob runs (cronjobs.csv).
+    pub cronjob_runs: Vec<CronJobRunRow>,
+    /// Claims (pvcs.csv).
+    pub pvcs: Vec<PvcRow>,
+    /// HPA syncs, a row per metric (hpa.csv).
+    pub hpa: Vec<HpaRow>,
+    /// Workload availability (availability.csv).
+    pub availability: Vec<AvailabilityRow>,
+    /// Node fault episodes (faults.csv).
+    pub faults: Vec<FaultRow>,
+    /// Services (services.csv).
+    pub services: Vec<ServiceRow>,
+    /// Services' ready endpoints over time (services_timeseries.csv).
+    pub service_samples: Vec<ServiceSample>,
+    /// The Cluster Autoscaler's actions, when a group is autoscaled (autoscaler.csv).
+    pub autoscaler: Option<Vec<ScaleRecord>>,
 }
 
 impl RunRecord {

@@ -8,7 +8,6 @@ use crate::metrics::pod_record::PodRecord;
 use crate::metrics::run_record::RunRecord;
 use crate::metrics::summary::Summary;
 use crate::metrics::NodeSample;
-use crate::sim::Simulation;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -45,9 +44,8 @@ pub(super) fn q(field: &str) -> String {
     }
 }
 
-/// Writes all CSVs of a run into `dir`: those of its `record`, and the workload, HPA,
-/// availability and autoscaler files still read from the finished `sim`.
-pub fn write_all(record: &RunRecord, sim: &Simulation, dir: &Path) -> std::io::Result<()> {
+/// Writes all CSVs of the run of `record` into `dir`.
+pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
     let summary = &record.summary;
     write_pods(record, &dir.join("pods.csv"))?;
     write_timeseries(record, &dir.join("timeseries.csv"))?;
@@ -59,12 +57,12 @@ pub fn write_all(record: &RunRecord, sim: &Simulation, dir: &Path) -> std::io::R
         write_events(record, &dir.join("events.csv"))?;
     }
     write_unschedulable(record, &dir.join("unschedulable.csv"))?;
-    super::hpa_file::write_hpa(sim, &dir.join("hpa.csv"))?;
-    super::availability_files::write_all(sim, dir)?;
-    super::workload_files::write_all(sim, dir)?;
-    super::wait_files::write_workload_waits(sim, dir)?;
+    super::hpa_file::write_hpa(record, &dir.join("hpa.csv"))?;
+    super::availability_files::write_all(record, dir)?;
+    super::workload_files::write_all(record, dir)?;
+    super::wait_files::write_workload_waits(record, dir)?;
     super::node_group_files::write_all(&summary.node_groups, &record.node_group_series, dir)?;
-    super::autoscaler_file::write(sim, dir)?;
+    super::autoscaler_file::write(record, dir)?;
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub mod projection;
 mod run_error;
 mod run_record;
 mod run_summary;
+mod run_tables;
 pub mod scheduling;
 pub mod setup;
 pub mod usage;
