@@ -36,9 +36,9 @@ fn run(tag: &str, scenario: &str, manifests: &[(&str, &str)]) -> (Scenario, Summ
     sim.run().unwrap();
     let out = path.parent().unwrap().join("out");
     fs::create_dir_all(&out).unwrap();
-    let summary = sim.summary();
-    k8sim::output::run_files::write_all(&sim, &summary, &out).unwrap();
-    (sc, summary, out)
+    let record = sim.take_record(sim.summary());
+    k8sim::output::run_files::write_all(&record, &out).unwrap();
+    (sc, record.summary, out)
 }
 
 /// The rows of a CSV as maps column -> value.

@@ -329,7 +329,8 @@ fn kubectl_get_pods_at_a_time_matches_the_pods_csv_state_at_that_time() {
     sim.run().unwrap();
     let out = path.parent().unwrap().join("out");
     fs::create_dir_all(&out).unwrap();
-    k8sim::output::run_files::write_all(&sim, &sim.summary(), &out).unwrap();
+    let record = sim.take_record(sim.summary());
+    k8sim::output::run_files::write_all(&record, &out).unwrap();
     let csv = fs::read_to_string(out.join("pods.csv")).unwrap();
     let rows: Vec<Vec<String>> = csv
         .lines()
@@ -420,7 +421,8 @@ fn availability_csvs_count_the_outage_of_a_service_whose_only_pod_was_on_a_faile
     sim.run().unwrap();
     let out = path.parent().unwrap().join("out");
     fs::create_dir_all(&out).unwrap();
-    k8sim::output::run_files::write_all(&sim, &sim.summary(), &out).unwrap();
+    let record = sim.take_record(sim.summary());
+    k8sim::output::run_files::write_all(&record, &out).unwrap();
     // No endpoint in the first 10 s sample (db-0 not started yet), then none from the
     // NotReady at 110 s until the sample after the recovered node restarts db-0 at 1200 s.
     let services = fs::read_to_string(out.join("services.csv")).unwrap();

@@ -796,7 +796,7 @@ fn kubectl(sim: &Simulation, words: &str) -> String {
 
 #[test]
 fn kubectl_get_and_describe_hpa_and_hpa_csv() {
-    let sim = run("views", &format!("{DEPLOYMENT}{}", hpa_yaml("web", 3)));
+    let mut sim = run("views", &format!("{DEPLOYMENT}{}", hpa_yaml("web", 3)));
     // The run ends at 2m: the HPA (created at 0) is 2m old; no metrics: <unknown>.
     let get = kubectl(&sim, "get hpa");
     let lines: Vec<&str> = get.lines().collect();
@@ -853,7 +853,8 @@ fn kubectl_get_and_describe_hpa_and_hpa_csv() {
     // hpa.csv: one row per sync and metric; 9 syncs (0, 15, ..., 120 s).
     let dir = std::env::temp_dir().join(format!("k8sim-hpa-csv-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    k8sim::output::hpa_file::write_hpa(&sim, &dir.join("hpa.csv")).unwrap();
+    let record = sim.take_record(sim.summary());
+    k8sim::output::hpa_file::write_hpa(&record, &dir.join("hpa.csv")).unwrap();
     let csv = std::fs::read_to_string(dir.join("hpa.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], k8sim::output::hpa_file::HPA_HEADER);

@@ -108,8 +108,7 @@ fn run(tag: &str, base: String, timeline: &str, later: &[(&str, String)]) -> Sim
         }),
     );
     let config = dir.join("gang.yaml");
-    let scheduler =
-        k8sim::input::scheduler_config::resolve(&sc, config.to_str().unwrap()).unwrap();
+    let scheduler = k8sim::input::scheduler_config::resolve(&sc, config.to_str().unwrap()).unwrap();
     let mut sim = Simulation::with_registry(&sc, sc.seed, scheduler, &registry).unwrap();
     sim.run().unwrap();
     sim

@@ -224,7 +224,10 @@ fn non_numeric_value_names_file_line_and_column() {
         "{text}"
     );
     assert!(
-        text.contains("pods.csv:3:6: column `created_s`: \"two\" is not a number"),
+        // Times read exactly into milliseconds, so the column says what a time looks like.
+        text.contains(
+            "pods.csv:3:6: column `created_s`: \"two\" is not seconds with at most three decimals (e.g. 12.345)"
+        ),
         "{text}"
     );
 

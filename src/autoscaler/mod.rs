@@ -33,22 +33,8 @@ pub enum Timer {
     DeleteNode(NodeIdx),
 }
 
-/// What happened to a group, one row of `autoscaler.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScaleRecord {
-    /// When.
-    pub time: SimTime,
-    /// Node group.
-    pub group: String,
-    /// `scale_up`, `scale_down` or `failed`.
-    pub action: &'static str,
-    /// Group size (registered plus upcoming nodes) before.
-    pub nodes_before: u32,
-    /// Group size after.
-    pub nodes_after: u32,
-    /// Why.
-    pub reason: String,
-}
+/// What happened to a group, one row of `autoscaler.csv` (a record of the run).
+pub use crate::metrics::run_tables::ScaleRecord;
 
 /// One node asked of the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! The command line: `k8sim run`, `compare`, `sweep`, `merge`, `validate`, `report`, ...
 
 pub mod compare;
+pub mod experiment;
 pub mod explain;
 pub mod fit;
 pub mod kubectl;
@@ -92,9 +93,7 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Some(Command::Fit(args)) => fit::fit(args),
         Some(Command::Plan(args)) => plan::plan(args),
         Some(Command::Report { dir }) => report(dir),
-        Some(Command::Experiment(Experiment::Fgd(args))) => {
-            crate::gpu::experiment::run_experiment(args)
-        }
+        Some(Command::Experiment(Experiment::Fgd(args))) => experiment::run_experiment(args),
     }
 }
 

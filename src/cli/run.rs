@@ -166,10 +166,11 @@ pub fn run_into(
         p.set_phase("writing outputs", false);
     }
     let summary = sim.summary();
-    run_files::write_all(&sim, &summary, dir.path())
+    let record = sim.take_record(summary);
+    run_files::write_all(&record, dir.path())
         .with_context(|| format!("cannot write results into {}", target.display()))?;
     if report {
-        crate::output::report::render_report(dir.path())
+        crate::output::report::render_record_report(&record, dir.path())
             .with_context(|| format!("cannot render the report of {}", target.display()))?;
     }
     if let Some(reason) = &sim.partial {
@@ -188,7 +189,7 @@ pub fn run_into(
             path.display()
         );
     }
-    Ok((summary, path, sim.scheduler.decision_cost))
+    Ok((record.summary, path, sim.scheduler.decision_cost))
 }
 
 /// `k8sim run`.

@@ -32,6 +32,20 @@ impl SimTime {
         self.0 as f64 / 1000.0
     }
 
+    /// Parses seconds as [`SimTime`]'s `Display` writes them (`12.345`, also `12` or
+    /// `12.5`): exact integer milliseconds, `None` for anything else (a sign, an exponent,
+    /// more than three decimals, overflow).
+    pub fn parse_secs(text: &str) -> Option<SimTime> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || (text.contains('.') && !digits(fraction)) || fraction.len() > 3 {
+            return None;
+        }
+        let millis = format!("{fraction:0<3}").parse::<u64>().ok()?;
+        let secs = whole.parse::<u64>().ok()?;
+        secs.checked_mul(1000)?.checked_add(millis).map(SimTime)
+    }
+
     /// `self + ms`, saturating at [`SimTime::MAX`].
     pub fn plus_millis(self, ms: u64) -> SimTime {
         SimTime(self.0.saturating_add(ms))
@@ -53,6 +67,38 @@ impl fmt::Display for SimTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_secs_inverts_display() {
+        // "12.345" is 12 * 1000 + 345 ms; "12.5" pads to 500 ms; "7" is 7000 ms.
+        for (text, ms) in [
+            ("12.345", 12_345),
+            ("12.5", 12_500),
+            ("7", 7_000),
+            ("0.000", 0),
+        ] {
+            assert_eq!(SimTime::parse_secs(text), Some(SimTime(ms)), "{text}");
+        }
+        for ms in [0, 1, 999, 1_000, 86_400_001] {
+            assert_eq!(
+                SimTime::parse_secs(&SimTime(ms).to_string()),
+                Some(SimTime(ms))
+            );
+        }
+        for bad in [
+            "",
+            ".5",
+            "1.",
+            "-1",
+            "1e3",
+            "1.2345",
+            "x",
+            "1.2.3",
+            "99999999999999999999",
+        ] {
+            assert_eq!(SimTime::parse_secs(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn display_has_millisecond_precision() {

@@ -1,17 +1,15 @@
 //! The FGD paper's main experiment (Fig. 9(a)): GPU allocation vs arrived GPU request, per policy.
 //!
 //! `k8sim experiment fgd --trace default --policies fgd,bestfit --seeds 42..51` loads the openb GPU
-//! nodes and a pod-list variant, runs every (policy, seed) pair in parallel with rayon, and writes
-//! `results.csv` (`workload,policy,seed,x_arrived_pct,alloc_pct,frag_pct`) plus `fig9a.png` and
-//! `fig9a.svg` (mean ± std over seeds) into `<out>/fgd-<trace>/`, atomically (temp dir + rename).
+//! nodes and a pod-list variant and runs every (policy, seed) pair in parallel with rayon;
+//! [`write_outputs`] hands `results.csv` (`workload,policy,seed,x_arrived_pct,alloc_pct,frag_pct`)
+//! and Fig. 9(a)'s bands (mean ± std over seeds) to `output::fgd_files`, which writes
+//! `<out>/fgd-<trace>/` all or nothing; `cli/experiment.rs` runs it and prints.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Once;
 
-use anyhow::Context as _;
-use plotters::prelude::*;
 use rayon::prelude::*;
 
 use super::frag::{typical_pods, FragModel};
@@ -19,12 +17,12 @@ use super::model::{GpuModels, NodeSpec, PodSpec};
 use super::openb::{load_nodes, load_pods, parse_nodes, parse_pods};
 use super::policies::Policy;
 use super::sim::{bucket_by_arrival, build_workload, run};
+use crate::output::fgd_files::{write_fig9a, BandSeries};
 
 /// Node list file name inside a data directory.
 pub const NODE_FILE: &str = "openb_node_list_gpu_node.csv";
 const DEFAULT_NODES: &str = include_str!("../../data/openb/openb_node_list_gpu_node.csv");
 const DEFAULT_PODS: &str = include_str!("../../data/openb/openb_pod_list_default.csv");
-const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// The authors' means over seeds 42–51 at x = 100 for the `default` trace, in percent of GPU
 /// capacity allocated: columns `100` of `experiments/analysis/expected_results/
@@ -255,93 +253,28 @@ pub fn curves_csv(workload: &str, curves: &[Curve]) -> String {
     s
 }
 
-fn color(p: Policy) -> RGBColor {
+fn color(p: Policy) -> (u8, u8, u8) {
     match p {
-        Policy::Random => RGBColor(127, 127, 127),
-        Policy::DotProd => RGBColor(31, 119, 180),
-        Policy::GpuClustering => RGBColor(44, 160, 44),
-        Policy::GpuPacking => RGBColor(148, 103, 189),
-        Policy::BestFit => RGBColor(255, 127, 14),
-        Policy::Fgd => RGBColor(214, 39, 40),
+        Policy::Random => (127, 127, 127),
+        Policy::DotProd => (31, 119, 180),
+        Policy::GpuClustering => (44, 160, 44),
+        Policy::GpuPacking => (148, 103, 189),
+        Policy::BestFit => (255, 127, 14),
+        Policy::Fgd => (214, 39, 40),
     }
 }
 
-fn register_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The font is embedded at compile time, so this cannot fail at run time.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
-    });
-}
-
-/// `(x, mean, std)` of one point of a plotted curve.
-type Band = (i64, f64, f64);
-
-/// Draws Fig. 9(a): mean ± std of alloc_pct over seeds vs x, one line per policy.
-pub fn draw<DB: DrawingBackend>(
-    root: DrawingArea<DB, plotters::coord::Shift>,
-    title: &str,
-    curves: &[Curve],
-    policies: &[Policy],
-) -> anyhow::Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    register_font();
-    root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let (x0, x1) = (70i64, 130i64);
-    let mut series: Vec<(Policy, Vec<Band>)> = Vec::new();
-    let mut y_min = 100.0f64;
-    for &p in policies {
-        let pts: Vec<Band> = (x0..=x1)
-            .filter_map(|x| alloc_at(curves, p, x).map(|(m, s)| (x, m, s)))
-            .collect();
-        for &(_, m, s) in &pts {
-            y_min = y_min.min(m - s);
-        }
-        series.push((p, pts));
-    }
-    let y0 = ((y_min / 5.0).floor() * 5.0).clamp(0.0, 95.0);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(56)
-        .build_cartesian_2d(x0 as f64..x1 as f64, y0..100.0)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    chart
-        .configure_mesh()
-        .x_desc("Arrived GPU request (% of capacity)")
-        .y_desc("GPU allocated (% of capacity)")
-        .label_style(("sans-serif", 14))
-        .draw()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (p, pts) in &series {
-        let c = color(*p);
-        let mut band: Vec<(f64, f64)> = pts.iter().map(|&(x, m, s)| (x as f64, m + s)).collect();
-        band.extend(pts.iter().rev().map(|&(x, m, s)| (x as f64, m - s)));
-        chart
-            .draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        chart
-            .draw_series(LineSeries::new(
-                pts.iter().map(|&(x, m, _)| (x as f64, m)),
-                c.stroke_width(2),
-            ))
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .label(p.label())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(())
+/// Fig. 9(a)'s lines: per policy, mean ± std of alloc_pct over seeds at x = 70..=130.
+pub fn fig9a_series(curves: &[Curve], policies: &[Policy]) -> Vec<BandSeries> {
+    (policies.iter())
+        .map(|&p| BandSeries {
+            label: p.label(),
+            color: color(p),
+            points: (70..=130)
+                .filter_map(|x| alloc_at(curves, p, x).map(|(m, s)| (x, m, s)))
+                .collect(),
+        })
+        .collect()
 }
 
 /// Writes CSV, PNG and SVG for `curves` into `<out>/fgd-<variant>/`, all or nothing.
@@ -351,68 +284,13 @@ pub fn write_outputs(
     curves: &[Curve],
     policies: &[Policy],
 ) -> anyhow::Result<PathBuf> {
-    let final_dir = out.join(format!("fgd-{variant}"));
-    // Written to a temporary sibling and swapped into place; removed on error or Ctrl-C.
-    let dir = crate::output::atomic::AtomicDir::create(&final_dir)
-        .with_context(|| format!("cannot write results to {}", final_dir.display()))?;
-    let tmp = dir.path();
-    std::fs::write(tmp.join("results.csv"), curves_csv(variant, curves))?;
     let title = format!("openb {variant}: GPU allocation (mean ± std over seeds)");
-    draw(
-        BitMapBackend::new(&tmp.join("fig9a.png"), (900, 600)).into_drawing_area(),
+    write_fig9a(
+        &out.join(format!("fgd-{variant}")),
+        &curves_csv(variant, curves),
         &title,
-        curves,
-        policies,
-    )?;
-    draw(
-        SVGBackend::new(&tmp.join("fig9a.svg"), (900, 600)).into_drawing_area(),
-        &title,
-        curves,
-        policies,
-    )?;
-    dir.commit()
-        .with_context(|| format!("cannot move results into {}", final_dir.display()))
-}
-
-/// Entry point of `k8sim experiment fgd`.
-pub fn run_experiment(args: &ExperimentArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(!args.policies.is_empty(), "no policies given");
-    anyhow::ensure!(
-        args.ratio.is_finite() && args.ratio >= 0.0,
-        "--ratio {}: expected a finite, non-negative multiple of the cluster's GPU capacity",
-        args.ratio
-    );
-    let trace = load_trace(args.data.as_deref(), &args.trace)?;
-    // Check the destination before the experiment runs, not after.
-    let final_dir = args.out.join(format!("fgd-{}", trace.variant));
-    crate::output::atomic::AtomicDir::preflight(&final_dir)
-        .with_context(|| format!("cannot write results to {}", final_dir.display()))?;
-    let start = std::time::Instant::now();
-    let curves = run_curves(
-        &trace,
-        &args.policies,
-        &args.seeds.0,
-        args.ratio,
-        args.typical_pct,
-    );
-    let elapsed = start.elapsed();
-    let dir = write_outputs(&args.out, &trace.variant, &curves, &args.policies)?;
-    println!(
-        "fgd-{}: {} nodes, {} pods, {} runs in {:.2}s -> {}",
-        trace.variant,
-        trace.nodes.len(),
-        trace.pods.len(),
-        curves.len(),
-        elapsed.as_secs_f64(),
-        dir.display()
-    );
-    println!("policy,alloc_pct_at_x100_mean,std");
-    for &p in &args.policies {
-        if let Some((m, s)) = alloc_at(&curves, p, 100) {
-            println!("{},{m:.2},{s:.2}", p.label());
-        }
-    }
-    Ok(())
+        &fig9a_series(curves, policies),
+    )
 }
 
 #[cfg(test)]

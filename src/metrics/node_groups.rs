@@ -66,6 +66,19 @@ pub struct NodeGroupSeries {
     pub samples: Vec<NodeGroupSample>,
 }
 
+impl NodeGroupSeries {
+    /// The index of group `name`, named now if it is new.
+    pub fn group_index(&mut self, name: &str) -> u32 {
+        match self.groups.iter().position(|g| g == name) {
+            Some(i) => i as u32,
+            None => {
+                self.groups.push(name.to_owned());
+                (self.groups.len() - 1) as u32
+            }
+        }
+    }
+}
+
 /// One group's running account.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Account {

@@ -46,6 +46,16 @@ pub struct PodRecord {
     pub last_termination_reason: Option<String>,
 }
 
+impl PodRecord {
+    /// Scheduling latency in seconds (bound minus created), if the pod was bound. Computed
+    /// from the two times in seconds, as a reader of pods.csv computes it, so reports from
+    /// memory and from a folder agree to the last bit.
+    pub fn sched_latency_s(&self) -> Option<f64> {
+        self.scheduled
+            .map(|s| s.as_secs_f64() - self.created.as_secs_f64())
+    }
+}
+
 /// What a run with a usage model reports of one pod's usage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PodUsagePeaks {

@@ -2,7 +2,7 @@
 //! scale-up, scale-down and failed node (written only when a group is autoscaled).
 
 use super::run_files::q;
-use crate::sim::Simulation;
+use crate::metrics::run_record::RunRecord;
 use std::io::Write;
 use std::path::Path;
 
@@ -10,13 +10,13 @@ use std::path::Path;
 pub const AUTOSCALER_HEADER: &str = "time_s,group,action,nodes_before,nodes_after,reason";
 
 /// Writes `autoscaler.csv` into `dir` if the run has a Cluster Autoscaler.
-pub fn write(sim: &Simulation, dir: &Path) -> std::io::Result<()> {
-    let Some(ca) = &sim.autoscaler else {
+pub fn write(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
+    let Some(records) = &record.autoscaler else {
         return Ok(());
     };
     let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("autoscaler.csv"))?);
     writeln!(w, "{AUTOSCALER_HEADER}")?;
-    for r in &ca.records {
+    for r in records {
         writeln!(
             w,
             "{:.3},{},{},{},{},{}",

@@ -2,10 +2,7 @@
 //! faults.csv (per fault episode), services.csv and services_timeseries.csv (per Service).
 //! Times come from the availability samples, so they are exact to the sampling period.
 
-use crate::sim::availability::{
-    below_desired, replicas_lost, service_outage, time_to_recover, workloads,
-};
-use crate::sim::Simulation;
+use crate::metrics::run_record::RunRecord;
 use std::io::Write;
 use std::path::Path;
 
@@ -24,54 +21,55 @@ fn secs(ms: u64) -> String {
 }
 
 /// Writes the availability CSVs into `dir`.
-pub fn write_all(sim: &Simulation, dir: &Path) -> std::io::Result<()> {
-    let samples = &sim.lifecycle.availability;
-    let faults = &sim.lifecycle.faults;
+pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("availability.csv"))?);
     writeln!(w, "{AVAILABILITY_HEADER}")?;
-    for (wr, kind, ns, name, desired) in workloads(sim) {
-        let lost = replicas_lost(sim, wr);
-        let (total, longest) = below_desired(samples, sim.warmup(), wr);
-        let recover = if longest > 0 {
-            secs(longest)
-        } else {
-            String::new()
-        };
+    for a in &record.availability {
         writeln!(
             w,
-            "{kind},{ns},{name},{desired},{},{lost},{recover}",
-            secs(total)
+            "{},{},{},{},{},{},{}",
+            a.kind,
+            a.namespace,
+            a.name,
+            a.desired,
+            secs(a.below_desired_ms),
+            a.replicas_lost,
+            a.time_to_recover_ms.map(secs).unwrap_or_default()
         )?;
     }
     w.flush()?;
 
     let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("faults.csv"))?);
     writeln!(w, "{FAULTS_HEADER}")?;
-    for f in faults {
-        let back = time_to_recover(sim, f).map(secs).unwrap_or_default();
+    for f in &record.faults {
         writeln!(
             w,
-            "{},{},{},{},{},{},{back}",
-            sim.cluster.nodes.names[f.node.ix()],
-            f.cause.as_str(),
+            "{},{},{},{},{},{},{}",
+            f.node,
+            f.cause,
             secs(f.start.as_millis()),
             f.end.map(|e| secs(e.as_millis())).unwrap_or_default(),
-            f.pods_lost.len(),
-            f.pods_evicted.len(),
+            f.pods_lost,
+            f.pods_evicted,
+            f.time_to_running_ms.map(secs).unwrap_or_default()
         )?;
     }
     w.flush()?;
+    write_services(record, dir)
+}
 
+/// services.csv and services_timeseries.csv.
+fn write_services(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("services.csv"))?);
     writeln!(w, "{SERVICES_HEADER}")?;
-    for (i, svc) in sim.lifecycle.services.iter().enumerate() {
-        let (min, outage) = service_outage(sim, i);
+    for svc in &record.services {
         writeln!(
             w,
-            "{},{},{min},{}",
-            svc.meta.namespace,
-            svc.meta.name,
-            secs(outage)
+            "{},{},{},{}",
+            svc.namespace,
+            svc.name,
+            svc.min_ready_endpoints,
+            secs(svc.outage_ms)
         )?;
     }
     w.flush()?;
@@ -79,15 +77,15 @@ pub fn write_all(sim: &Simulation, dir: &Path) -> std::io::Result<()> {
     let mut w =
         std::io::BufWriter::new(std::fs::File::create(dir.join("services_timeseries.csv"))?);
     writeln!(w, "{SERVICES_TIMESERIES_HEADER}")?;
-    for s in samples {
-        for (i, svc) in sim.lifecycle.services.iter().enumerate() {
+    for s in &record.service_samples {
+        for (i, svc) in record.services.iter().enumerate() {
             writeln!(
                 w,
                 "{},{},{},{}",
                 s.time,
-                svc.meta.namespace,
-                svc.meta.name,
-                s.services.get(i).copied().unwrap_or(0)
+                svc.namespace,
+                svc.name,
+                s.ready_endpoints.get(i).copied().unwrap_or(0)
             )?;
         }
     }

@@ -33,6 +33,12 @@ pub fn fixed(v: f64, places: usize) -> String {
     out
 }
 
+/// The value a reader gets back from a CSV field written with six decimals
+/// (`fixed(v, 6)`), for views of a run in memory that must match views of its folder.
+pub fn as_written(v: f64) -> f64 {
+    fixed(v, 6).parse().unwrap_or(v)
+}
+
 /// Appends `format!("{v:.places}")` to `out` (see [`fixed`]).
 pub fn push_fixed(out: &mut String, v: f64, places: usize) {
     if let Some(scaled) = fast_scaled(v, places) {

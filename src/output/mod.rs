@@ -7,6 +7,7 @@ pub mod availability_files;
 pub mod comparison_files;
 pub mod decimal;
 pub mod decision;
+pub mod fgd_files;
 pub mod fit_answer;
 pub mod hpa_file;
 pub mod node_group_files;

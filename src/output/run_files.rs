@@ -5,8 +5,9 @@
 
 use crate::engine::SimTime;
 use crate::metrics::pod_record::PodRecord;
+use crate::metrics::run_record::RunRecord;
 use crate::metrics::summary::Summary;
-use crate::sim::Simulation;
+use crate::metrics::NodeSample;
 use std::io::Write;
 use std::path::Path;
 
@@ -42,28 +43,25 @@ pub(super) fn q(field: &str) -> String {
     }
 }
 
-/// Writes all CSVs of `sim` (with its `summary`) into `dir`.
-pub fn write_all(sim: &Simulation, summary: &Summary, dir: &Path) -> std::io::Result<()> {
-    write_pods(sim, &dir.join("pods.csv"))?;
-    write_timeseries(sim, &dir.join("timeseries.csv"))?;
-    if sim.recorder.sample_nodes {
-        write_nodes(sim, &dir.join("nodes_timeseries.csv"))?;
+/// Writes all CSVs of the run of `record` into `dir`.
+pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
+    let summary = &record.summary;
+    write_pods(record, &dir.join("pods.csv"))?;
+    write_timeseries(record, &dir.join("timeseries.csv"))?;
+    if let Some(samples) = &record.node_samples {
+        write_nodes(record, samples, &dir.join("nodes_timeseries.csv"))?;
     }
     write_summary(summary, &dir.join("summary.csv"))?;
-    if sim.recorder.events.writes_file() {
-        write_events(sim, &dir.join("events.csv"))?;
+    if record.events_written {
+        write_events(record, &dir.join("events.csv"))?;
     }
-    write_unschedulable(sim, &dir.join("unschedulable.csv"))?;
-    super::hpa_file::write_hpa(sim, &dir.join("hpa.csv"))?;
-    super::availability_files::write_all(sim, dir)?;
-    super::workload_files::write_all(sim, dir)?;
-    super::wait_files::write_workload_waits(sim, dir)?;
-    super::node_group_files::write_all(
-        &summary.node_groups,
-        &sim.recorder.node_groups.series,
-        dir,
-    )?;
-    super::autoscaler_file::write(sim, dir)?;
+    write_unschedulable(record, &dir.join("unschedulable.csv"))?;
+    super::hpa_file::write_hpa(record, &dir.join("hpa.csv"))?;
+    super::availability_files::write_all(record, dir)?;
+    super::workload_files::write_all(record, dir)?;
+    super::wait_files::write_workload_waits(record, dir)?;
+    super::node_group_files::write_all(&summary.node_groups, &record.node_group_series, dir)?;
+    super::autoscaler_file::write(record, dir)?;
     Ok(())
 }
 
@@ -71,11 +69,10 @@ fn writer(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
     Ok(std::io::BufWriter::new(std::fs::File::create(path)?))
 }
 
-fn write_pods(sim: &Simulation, path: &Path) -> std::io::Result<()> {
+fn write_pods(record: &RunRecord, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{PODS_HEADER}")?;
-    sim.pod_records()
-        .try_for_each(|r| write_pod_row(&mut w, r))?;
+    record.pods.try_for_each(|r| write_pod_row(&mut w, r))?;
     w.flush()
 }
 
@@ -114,10 +111,10 @@ fn write_pod_row(w: &mut impl Write, r: &PodRecord) -> std::io::Result<()> {
     )
 }
 
-fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
+fn write_timeseries(record: &RunRecord, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{TIMESERIES_HEADER}")?;
-    for s in &sim.recorder.samples {
+    for s in &record.samples {
         writeln!(
             w,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
@@ -140,15 +137,15 @@ fn write_timeseries(sim: &Simulation, path: &Path) -> std::io::Result<()> {
     w.flush()
 }
 
-fn write_nodes(sim: &Simulation, path: &Path) -> std::io::Result<()> {
+fn write_nodes(record: &RunRecord, samples: &[NodeSample], path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{NODES_HEADER}")?;
-    for s in &sim.recorder.node_samples {
+    for s in samples {
         writeln!(
             w,
             "{},{},{},{},{}",
             s.time,
-            q(&sim.cluster.nodes.names[s.node as usize]),
+            q(record.node_name(s)),
             f(s.cpu_allocated_ratio),
             f(s.memory_allocated_ratio),
             f(s.gpu_allocated_ratio)
@@ -179,10 +176,10 @@ pub fn write_summary(s: &Summary, path: &Path) -> std::io::Result<()> {
 
 /// unschedulable.csv: one row per pod that had at least one FailedScheduling event, in
 /// order of its first failure, with when (if ever) it was scheduled afterwards.
-fn write_unschedulable(sim: &Simulation, path: &Path) -> std::io::Result<()> {
+fn write_unschedulable(record: &RunRecord, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{UNSCHEDULABLE_HEADER}")?;
-    for u in sim.recorder.events.unschedulable() {
+    for u in record.events.unschedulable() {
         writeln!(
             w,
             "{},{},{},{},{},{}",
@@ -197,10 +194,10 @@ fn write_unschedulable(sim: &Simulation, path: &Path) -> std::io::Result<()> {
     w.flush()
 }
 
-fn write_events(sim: &Simulation, path: &Path) -> std::io::Result<()> {
+fn write_events(record: &RunRecord, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{EVENTS_HEADER}")?;
-    for e in sim.recorder.events.iter() {
+    for e in record.events.iter() {
         writeln!(
             w,
             "{},{},{},{},{},{}",

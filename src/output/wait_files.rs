@@ -2,9 +2,7 @@
 //! pods counted until the end of the run (docs/metrics.md, "Waiting for a node").
 
 use super::run_files::q;
-use crate::metrics::waits::by_workload;
-use crate::sim::waits::pod_waits;
-use crate::sim::Simulation;
+use crate::metrics::run_record::RunRecord;
 use std::io::Write;
 use std::path::Path;
 
@@ -14,11 +12,11 @@ pub const WORKLOAD_WAITS_HEADER: &str =
 
 /// Writes workload_waits.csv into `dir`: one row per top-level workload, in (kind,
 /// namespace, name) order.
-pub fn write_workload_waits(sim: &Simulation, dir: &Path) -> std::io::Result<()> {
+pub fn write_workload_waits(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
     let path = dir.join("workload_waits.csv");
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
     writeln!(w, "{WORKLOAD_WAITS_HEADER}")?;
-    for (key, s) in by_workload(&pod_waits(sim)) {
+    for (key, s) in &record.workload_waits {
         writeln!(
             w,
             "{},{},{},{},{},{:.3},{:.3},{:.3}",

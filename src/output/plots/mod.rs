@@ -65,11 +65,11 @@ fn render_all(
 /// targets (when hpa.csv has rows) and, when
 /// `nodes_timeseries.csv` exists, per-node CPU and memory heat maps.
 pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>, ReportError> {
-    let mut latencies: Vec<f64> = run
-        .pods
-        .iter()
-        .filter_map(|p| p.sched_latency_s())
-        .collect();
+    let mut latencies: Vec<f64> = Vec::new();
+    let _ = run.pods.try_for_each(|p| {
+        latencies.extend(p.sched_latency_s());
+        Ok::<(), std::convert::Infallible>(())
+    });
     latencies.sort_by(f64::total_cmp);
     let fmt_q = |q| quantile(&latencies, q).map_or("–".to_owned(), |v| format!("{v:.3} s"));
     let mut specs = vec![

@@ -9,7 +9,7 @@ mod run;
 pub use comparison::{render_comparison, render_comparison_with_runs};
 pub use html::escape;
 pub use plan::render_plan_report;
-pub use run::render_report;
+pub use run::{render_record_report, render_report};
 
 /// Name of the report file written into a results folder.
 pub const REPORT_FILE: &str = "report.html";

@@ -1,6 +1,7 @@
 //! The report page of a run folder `results/<scenario>/<scheduler>/seed-<n>/`: summary
 //! cards and table, plots, pods, event counts and the other CSV tables.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,10 +12,13 @@ use super::html::{
 };
 use super::{PLOTS_DIR, REPORT_FILE};
 use crate::metrics::node_groups::NodeGroupTotals;
+use crate::metrics::pod_record::{PodRecord, PodRecords};
+use crate::metrics::run_record::RunRecord;
 use crate::output::plots::{render_run_plots, Plot};
 use crate::output::results_dir::{
-    csv_files, CsvTable, EventRecord, PodRecord, ReportError, RunResults, Summary,
+    csv_files, CsvTable, EventRecord, ReportError, RunResults, Summary,
 };
+use std::convert::Infallible;
 
 /// Number of slowest-to-schedule pods listed.
 const SLOWEST_PODS: usize = 10;
@@ -38,10 +42,21 @@ const CARDS: [(&str, &str); 8] = [
 /// CSV files, writes the plots as PNG and SVG into `dir/plots/` and a self-contained
 /// `dir/report.html`. The same CSV files always give the same bytes.
 pub fn render_report(dir: &Path) -> Result<(), ReportError> {
-    let run = RunResults::load(dir)?;
-    let plots = render_run_plots(&run, &dir.join(PLOTS_DIR))?;
-    let html = run_html(&run, &plots, &csv_files(dir)?);
-    write_file(&dir.join(REPORT_FILE), &html)
+    render(&RunResults::load(dir)?)
+}
+
+/// Renders the report of the run of `record` into `dir`, where its CSV files were just
+/// written: the same bytes as [`render_report`] of that folder, without reading back the
+/// pods, samples and events.
+pub fn render_record_report(record: &RunRecord, dir: &Path) -> Result<(), ReportError> {
+    render(&RunResults::from_record(record, dir)?)
+}
+
+/// Writes the plots and report.html of `run` into its folder.
+fn render(run: &RunResults) -> Result<(), ReportError> {
+    let plots = render_run_plots(run, &run.dir.join(PLOTS_DIR))?;
+    let html = run_html(run, &plots, &csv_files(&run.dir)?);
+    write_file(&run.dir.join(REPORT_FILE), &html)
 }
 
 /// Builds the HTML of a run report from its results and rendered plots.
@@ -173,27 +188,26 @@ fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
 }
 
 /// The Pods section: pods per final phase, then the [`SLOWEST_PODS`] slowest to schedule.
-fn push_pods(out: &mut String, pods: &[PodRecord]) {
+fn push_pods(out: &mut String, pods: &PodRecords) {
     out.push_str("<section id=\"pods\">\n<h2>Pods</h2>\n<h3>Final phase</h3>\n");
     let mut phases: BTreeMap<&str, u64> = BTreeMap::new();
-    for p in pods {
+    let mut slow: Vec<(f64, PodRecord)> = Vec::with_capacity(SLOWEST_PODS + 1);
+    let _ = pods.try_for_each(|p| {
         *phases.entry(p.phase.as_str()).or_default() += 1;
-    }
+        if let Some(l) = p.sched_latency_s() {
+            offer_slow(&mut slow, l, p);
+        }
+        Ok::<(), Infallible>(())
+    });
     let rows: Vec<Vec<String>> = phases
         .iter()
         .map(|(k, v)| vec![(*k).to_owned(), v.to_string()])
         .collect();
     push_table(out, Some("phases"), &["phase", "pods"], &rows);
-    let mut slow: Vec<(f64, &PodRecord)> = pods
-        .iter()
-        .filter_map(|p| p.sched_latency_s().map(|l| (l, p)))
-        .collect();
-    slow.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     if !slow.is_empty() {
         let _ = writeln!(out, "<h3>Slowest to schedule (top {SLOWEST_PODS})</h3>");
         let rows: Vec<Vec<String>> = slow
             .iter()
-            .take(SLOWEST_PODS)
             .map(|(l, p)| {
                 vec![
                     p.name.clone(),
@@ -208,6 +222,25 @@ fn push_pods(out: &mut String, pods: &[PodRecord]) {
         push_table(out, None, &header, &rows);
     }
     out.push_str("</section>\n");
+}
+
+/// Slowest to schedule first, then by name.
+fn slow_order(a: (f64, &str), b: (f64, &str)) -> Ordering {
+    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
+}
+
+/// Keeps `slow` the [`SLOWEST_PODS`] slowest pods offered so far in [`slow_order`] (pods
+/// equal in order stay in the order offered), copying only those that enter it.
+fn offer_slow(slow: &mut Vec<(f64, PodRecord)>, latency_s: f64, pod: &PodRecord) {
+    let key = (latency_s, pod.name.as_str());
+    if let Some((l, worst)) = slow.last().filter(|_| slow.len() == SLOWEST_PODS) {
+        if slow_order(key, (*l, &worst.name)) != Ordering::Less {
+            return;
+        }
+    }
+    let at = slow.partition_point(|(l, p)| slow_order((*l, &p.name), key) != Ordering::Greater);
+    slow.insert(at, (latency_s, pod.clone()));
+    slow.truncate(SLOWEST_PODS);
 }
 
 /// The Events section: events per type and reason with the first time each was seen,

@@ -4,6 +4,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::ReportError;
+use crate::engine::SimTime;
+
+/// What a time column holds.
+const TIME_EXPECTED: &str = "seconds with at most three decimals (e.g. 12.345)";
 
 /// A CSV file read as text, every row checked to have as many fields as the header.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +139,45 @@ impl CsvTable {
             .trim()
             .parse::<u64>()
             .map_err(|_| self.bad(row, col, "a non-negative integer"))
+    }
+
+    /// Parses a field as seconds with at most millisecond precision, exactly.
+    pub fn time(&self, row: &CsvRow, col: usize) -> Result<SimTime, ReportError> {
+        self.opt_time(row, col)?
+            .ok_or_else(|| self.bad(row, col, TIME_EXPECTED))
+    }
+
+    /// Parses a field as seconds with at most millisecond precision, an empty field giving
+    /// `None`.
+    pub fn opt_time(&self, row: &CsvRow, col: usize) -> Result<Option<SimTime>, ReportError> {
+        let text = row.fields[col].trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        SimTime::parse_secs(text)
+            .map(Some)
+            .ok_or_else(|| self.bad(row, col, TIME_EXPECTED))
+    }
+
+    /// Parses a field as an integer of type `T`, an empty field giving `None`.
+    pub fn opt_int<T: std::str::FromStr>(
+        &self,
+        row: &CsvRow,
+        col: usize,
+    ) -> Result<Option<T>, ReportError> {
+        let text = row.fields[col].trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse::<T>()
+            .map(Some)
+            .map_err(|_| self.bad(row, col, "an integer in range"))
+    }
+
+    /// Parses a field as an integer of type `T`.
+    pub fn int<T: std::str::FromStr>(&self, row: &CsvRow, col: usize) -> Result<T, ReportError> {
+        self.opt_int(row, col)?
+            .ok_or_else(|| self.bad(row, col, "an integer in range"))
     }
 
     /// Returns a field as text.

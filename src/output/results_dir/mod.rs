@@ -2,6 +2,7 @@
 
 mod comparison;
 mod csv_table;
+mod from_record;
 mod node_groups;
 mod records;
 mod run;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 pub use self::comparison::{discover_runs, read_comparison, Comparison, ComparisonRow};
 pub use self::csv_table::{CsvRow, CsvTable};
 pub use self::node_groups::{read_node_group_series, read_node_groups};
-pub use self::records::{ClusterSample, EventRecord, NodeSample, PodRecord, Summary};
+pub use self::records::{ClusterSample, EventRecord, NodeSample, Summary};
 pub use self::run::{
     csv_files, read_events, read_nodes, read_pods, read_summary, read_timeseries, RunResults,
 };
@@ -177,6 +178,36 @@ mod tests {
         let t = CsvTable::read(&p).unwrap();
         let e = t.columns(["a", "c"]).unwrap_err().to_string();
         assert!(e.contains("t.csv:1: header lacks column `c`"), "{e}");
+    }
+
+    #[test]
+    fn times_read_exactly_and_bad_times_name_line_and_column() {
+        let p = write_tmp("times", "t,u\n12.345,a\n,b\n1.2345,c\n");
+        let t = CsvTable::read(&p).unwrap();
+        // 12.345 s is 12 * 1000 + 345 = 12345 ms, exactly.
+        assert_eq!(t.time(&t.rows[0], 0).unwrap().as_millis(), 12_345);
+        assert_eq!(t.opt_time(&t.rows[1], 0).unwrap(), None);
+        let e = t.time(&t.rows[2], 0).unwrap_err().to_string();
+        assert!(
+            e.ends_with("t.csv:4:1: column `t`: \"1.2345\" is not seconds with at most three decimals (e.g. 12.345)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn pods_with_a_bad_phase_name_line_and_column() {
+        let header = "name,namespace,owner_kind,owner,node,created_s,scheduled_s,started_s,ready_s,finished_s,phase,attempts,restarts,cpu_request_millis,memory_request_bytes,gpu_request_millis";
+        let p = write_tmp(
+            "phase",
+            &format!("{header}\np,default,,,,0.000,,,,,Lost,0,0,100,0,0\n"),
+        );
+        let e = read_pods(&p).unwrap_err().to_string();
+        assert!(
+            e.ends_with(
+                "t.csv:2:11: column `phase`: \"Lost\" is not Pending, Running, Succeeded or Failed"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-use super::{CsvRow, CsvTable, ReportError};
-use crate::engine::SimTime;
+use super::{CsvTable, ReportError};
 use crate::metrics::node_groups::{NodeGroupSample, NodeGroupSeries, NodeGroupTotals};
 
 /// Reads `node_groups.csv`: one row per node group.
@@ -51,17 +50,10 @@ pub fn read_node_group_series(path: &Path) -> Result<NodeGroupSeries, ReportErro
     ])?;
     let mut series = NodeGroupSeries::default();
     for r in &t.rows {
-        let name = t.text(r, group);
-        let index = match series.groups.iter().position(|g| *g == name) {
-            Some(i) => i,
-            None => {
-                series.groups.push(name);
-                series.groups.len() - 1
-            }
-        };
+        let index = series.group_index(&r.fields[group]);
         series.samples.push(NodeGroupSample {
-            time: sim_time(&t, r, time)?,
-            group: index as u32,
+            time: t.time(r, time)?,
+            group: index,
             nodes_present: t.u64(r, present)?,
             nodes_ready: t.u64(r, ready)?,
             cost_per_hour_total: t.opt_f64(r, rate)?,
@@ -70,13 +62,4 @@ pub fn read_node_group_series(path: &Path) -> Result<NodeGroupSeries, ReportErro
         });
     }
     Ok(series)
-}
-
-/// A `time_s` field (seconds with millisecond decimals) as simulated time.
-fn sim_time(t: &CsvTable, r: &CsvRow, col: usize) -> Result<SimTime, ReportError> {
-    let seconds = t.f64(r, col)?;
-    if seconds < 0.0 {
-        return Err(t.bad(r, col, "a non-negative number of seconds"));
-    }
-    Ok(SimTime::from_millis((seconds * 1000.0).round() as u64))
 }

@@ -1,48 +1,5 @@
-//! Typed rows of a run folder's CSV files: pods, cluster and node samples, events, summary.
-
-/// One pod of `pods.csv`; times in seconds of simulated time, `None` when it did not happen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PodRecord {
-    /// Pod name.
-    pub name: String,
-    /// Namespace.
-    pub namespace: String,
-    /// Kind of the owning object (e.g. `Deployment`, `Job`), may be empty.
-    pub owner_kind: String,
-    /// Name of the owning object, may be empty.
-    pub owner: String,
-    /// Node it was bound to.
-    pub node: Option<String>,
-    /// Creation time.
-    pub created_s: f64,
-    /// Binding time.
-    pub scheduled_s: Option<f64>,
-    /// Container start time.
-    pub started_s: Option<f64>,
-    /// Readiness time.
-    pub ready_s: Option<f64>,
-    /// Completion or deletion time.
-    pub finished_s: Option<f64>,
-    /// Final phase.
-    pub phase: String,
-    /// Scheduling attempts.
-    pub attempts: u64,
-    /// Container restarts.
-    pub restarts: u64,
-    /// CPU request in millicores.
-    pub cpu_request_millis: u64,
-    /// Memory request in bytes.
-    pub memory_request_bytes: u64,
-    /// GPU request in milli-GPUs.
-    pub gpu_request_millis: u64,
-}
-
-impl PodRecord {
-    /// Scheduling latency (`scheduled_s - created_s`), if the pod was scheduled.
-    pub fn sched_latency_s(&self) -> Option<f64> {
-        self.scheduled_s.map(|s| s - self.created_s)
-    }
-}
+//! Typed rows of a run folder's CSV files: cluster and node samples, events, summary (pods
+//! read into [`crate::metrics::pod_record::PodRecord`]).
 
 /// One sample of `timeseries.csv`.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,23 +1,28 @@
 //! Loading a run folder: its required and optional CSV files parsed into [`RunResults`].
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{
-    files, read_node_group_series, read_node_groups, ClusterSample, CsvTable, EventRecord,
-    NodeSample, PodRecord, ReportError, Summary,
+    files, read_node_group_series, read_node_groups, ClusterSample, CsvRow, CsvTable, EventRecord,
+    NodeSample, ReportError, Summary,
 };
+use crate::cluster::PodPhase;
 use crate::metrics::node_groups::{NodeGroupSeries, NodeGroupTotals};
+use crate::metrics::pod_record::{PodRecord, PodRecords, PodUsagePeaks};
 
-/// Everything read from a run folder `results/<scenario>/<scheduler>/seed-<n>/`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunResults {
+/// Everything read from a run folder `results/<scenario>/<scheduler>/seed-<n>/`, or taken
+/// from the [`RunRecord`](crate::metrics::run_record::RunRecord) of the run that writes it
+/// (then the pods are borrowed).
+#[derive(Debug, Clone)]
+pub struct RunResults<'a> {
     /// The folder.
     pub dir: PathBuf,
     /// `summary.csv`.
     pub summary: Summary,
     /// `pods.csv`.
-    pub pods: Vec<PodRecord>,
+    pub pods: Cow<'a, PodRecords>,
     /// `timeseries.csv`, in file order.
     pub timeseries: Vec<ClusterSample>,
     /// `nodes_timeseries.csv`, if present.
@@ -59,7 +64,7 @@ const SUMMARY_COLUMNS: [&str; 24] = [
     "sim_end_s",
 ];
 
-impl RunResults {
+impl RunResults<'static> {
     /// Reads a run folder. `summary.csv`, `pods.csv` and `timeseries.csv` are required;
     /// `nodes_timeseries.csv`, `events.csv` and the node group files are optional; other
     /// CSVs are read generically.
@@ -85,7 +90,7 @@ impl RunResults {
         Ok(Self {
             dir: dir.to_path_buf(),
             summary: read_summary(&dir.join(files::SUMMARY))?,
-            pods: read_pods(&dir.join(files::PODS))?,
+            pods: Cow::Owned(read_pods(&dir.join(files::PODS))?),
             timeseries: read_timeseries(&dir.join(files::TIMESERIES))?,
             nodes: optional(files::NODES_TIMESERIES)
                 .map(|p| read_nodes(&p))
@@ -99,24 +104,29 @@ impl RunResults {
             node_group_series: optional(files::NODE_GROUPS_TIMESERIES)
                 .map(|p| read_node_group_series(&p))
                 .transpose()?,
-            extra: csv_files(dir)?
-                .into_iter()
-                .filter(|name| {
-                    ![
-                        files::SUMMARY,
-                        files::PODS,
-                        files::TIMESERIES,
-                        files::NODES_TIMESERIES,
-                        files::EVENTS,
-                        files::NODE_GROUPS,
-                        files::NODE_GROUPS_TIMESERIES,
-                    ]
-                    .contains(&name.as_str())
-                })
-                .map(|name| CsvTable::read(&dir.join(name)))
-                .collect::<Result<_, _>>()?,
+            extra: read_extra(dir)?,
         })
     }
+}
+
+/// The files [`RunResults`] holds typed; the others are its `extra` tables.
+const TYPED_FILES: [&str; 7] = [
+    files::SUMMARY,
+    files::PODS,
+    files::TIMESERIES,
+    files::NODES_TIMESERIES,
+    files::EVENTS,
+    files::NODE_GROUPS,
+    files::NODE_GROUPS_TIMESERIES,
+];
+
+/// Reads every CSV file of `dir` but the [`TYPED_FILES`], sorted by name.
+pub(super) fn read_extra(dir: &Path) -> Result<Vec<CsvTable>, ReportError> {
+    csv_files(dir)?
+        .into_iter()
+        .filter(|name| !TYPED_FILES.contains(&name.as_str()))
+        .map(|name| CsvTable::read(&dir.join(name)))
+        .collect()
 }
 
 /// Lists the `*.csv` file names of a folder, sorted.
@@ -158,8 +168,10 @@ pub fn read_summary(path: &Path) -> Result<Summary, ReportError> {
     })
 }
 
-/// Reads `pods.csv`.
-pub fn read_pods(path: &Path) -> Result<Vec<PodRecord>, ReportError> {
+/// Reads `pods.csv` into the records the run wrote it from. Times parse exactly into
+/// milliseconds; the usage and termination columns, absent from folders written before they
+/// existed, read as empty.
+pub fn read_pods(path: &Path) -> Result<PodRecords, ReportError> {
     let t = CsvTable::read(path)?;
     let [name, namespace, owner_kind, owner, node, created, scheduled, started, ready, finished, phase, attempts, restarts, cpu, mem, gpu] =
         t.columns([
@@ -180,29 +192,79 @@ pub fn read_pods(path: &Path) -> Result<Vec<PodRecord>, ReportError> {
             "memory_request_bytes",
             "gpu_request_millis",
         ])?;
-    t.rows
-        .iter()
-        .map(|r| {
-            Ok(PodRecord {
-                name: t.text(r, name),
-                namespace: t.text(r, namespace),
-                owner_kind: t.text(r, owner_kind),
-                owner: t.text(r, owner),
-                node: t.opt_text(r, node),
-                created_s: t.f64(r, created)?,
-                scheduled_s: t.opt_f64(r, scheduled)?,
-                started_s: t.opt_f64(r, started)?,
-                ready_s: t.opt_f64(r, ready)?,
-                finished_s: t.opt_f64(r, finished)?,
-                phase: t.text(r, phase),
-                attempts: t.u64(r, attempts)?,
-                restarts: t.u64(r, restarts)?,
-                cpu_request_millis: t.u64(r, cpu)?,
-                memory_request_bytes: t.u64(r, mem)?,
-                gpu_request_millis: t.u64(r, gpu)?,
-            })
+    let usage = UsageColumns::find(&t);
+    let reason = t.column("last_termination_reason");
+    let mut pods = PodRecords::new();
+    for r in &t.rows {
+        pods.push(PodRecord {
+            name: t.text(r, name),
+            namespace: t.text(r, namespace),
+            owner_kind: t.text(r, owner_kind),
+            owner: t.text(r, owner),
+            node: t.opt_text(r, node),
+            created: t.time(r, created)?,
+            scheduled: t.opt_time(r, scheduled)?,
+            started: t.opt_time(r, started)?,
+            ready: t.opt_time(r, ready)?,
+            finished: t.opt_time(r, finished)?,
+            phase: read_phase(&t, r, phase)?,
+            attempts: t.int(r, attempts)?,
+            restarts: t.int(r, restarts)?,
+            cpu_request_millis: t.int(r, cpu)?,
+            memory_request_bytes: t.int(r, mem)?,
+            gpu_request_millis: t.int(r, gpu)?,
+            usage: usage.map(|u| u.read(&t, r)).transpose()?.flatten(),
+            last_termination_reason: reason.and_then(|c| t.opt_text(r, c)),
+        });
+    }
+    Ok(pods)
+}
+
+/// A pod phase as pods.csv spells it.
+fn read_phase(t: &CsvTable, r: &CsvRow, col: usize) -> Result<PodPhase, ReportError> {
+    let phases = [
+        PodPhase::Pending,
+        PodPhase::Running,
+        PodPhase::Succeeded,
+        PodPhase::Failed,
+    ];
+    phases
+        .into_iter()
+        .find(|p| p.as_str() == r.fields[col])
+        .ok_or_else(|| t.bad(r, col, "Pending, Running, Succeeded or Failed"))
+}
+
+/// The usage columns of pods.csv, when the file has them.
+#[derive(Clone, Copy)]
+struct UsageColumns {
+    cpu_peak: usize,
+    memory_peak: usize,
+    throttled: usize,
+}
+
+impl UsageColumns {
+    fn find(t: &CsvTable) -> Option<UsageColumns> {
+        Some(UsageColumns {
+            cpu_peak: t.column("cpu_usage_peak_millis")?,
+            memory_peak: t.column("memory_usage_peak_bytes")?,
+            throttled: t.column("cpu_throttled_s")?,
         })
-        .collect()
+    }
+
+    /// A row's usage peaks: all three columns empty (no usage model) or all filled. The
+    /// throttling is written in CPU-seconds with six decimals, so it reads back exactly in
+    /// millicore-ms (1 CPU-second = 10^6 millicore-ms).
+    fn read(self, t: &CsvTable, r: &CsvRow) -> Result<Option<PodUsagePeaks>, ReportError> {
+        let Some(cpu_peak_millis) = t.opt_int(r, self.cpu_peak)? else {
+            return Ok(None);
+        };
+        let throttled_s = t.f64(r, self.throttled)?;
+        Ok(Some(PodUsagePeaks {
+            cpu_peak_millis,
+            memory_peak_bytes: t.int(r, self.memory_peak)?,
+            throttled_millicore_ms: (throttled_s * 1e6).round() as u64,
+        }))
+    }
 }
 
 /// Reads `timeseries.csv`.

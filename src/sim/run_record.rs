@@ -1,0 +1,50 @@
+//! Ends a run in its [`RunRecord`]: the samples and events leave the recorder, the pods and
+//! every other object are detached into records (`run_tables.rs`).
+
+use super::waits::pod_waits;
+use super::Simulation;
+use crate::metrics::run_record::RunRecord;
+use crate::metrics::run_tables::ServiceSample;
+use crate::metrics::summary::Summary;
+use crate::metrics::waits::by_workload;
+
+impl Simulation {
+    /// The record of the run so far with its `summary` (from [`Simulation::summary`]). The
+    /// recorder's samples and events move into the record; the rest is copied.
+    pub fn take_record(&mut self, summary: Summary) -> RunRecord {
+        let service_samples = (self.lifecycle.availability.iter())
+            .map(|s| ServiceSample {
+                time: s.time,
+                ready_endpoints: s.services.clone(),
+            })
+            .collect();
+        let mut record = RunRecord {
+            summary,
+            samples: Vec::new(),
+            node_samples: None,
+            node_names: self.cluster.nodes.names.clone(),
+            pods: self.pod_records(),
+            events: Default::default(),
+            events_written: false,
+            node_group_series: self.recorder.node_groups.series.clone(),
+            workload_waits: by_workload(&pod_waits(self)),
+            workloads: self.workload_rows(),
+            jobs: self.job_rows(),
+            cronjob_runs: self.cronjob_rows(),
+            pvcs: self.pvc_rows(),
+            hpa: self.hpa_rows(),
+            availability: self.availability_rows(),
+            faults: self.fault_rows(),
+            services: self.service_rows(),
+            service_samples,
+            autoscaler: self.autoscaler.as_ref().map(|ca| ca.records.clone()),
+        };
+        let recorder = &mut self.recorder;
+        record.events_written = recorder.events.writes_file();
+        record.samples = std::mem::take(&mut recorder.samples);
+        record.node_samples =
+            (recorder.sample_nodes).then(|| std::mem::take(&mut recorder.node_samples));
+        record.events = std::mem::take(&mut recorder.events);
+        record
+    }
+}
