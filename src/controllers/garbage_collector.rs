@@ -182,11 +182,12 @@ fn dependents(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<Depende
         .collect()
 }
 
-/// Every pod a pod-owning controller created.
+/// Every pod a pod-owning controller created that may not be gone yet (a ReplicaSet's
+/// pruned list; gone pods are filtered by the caller either way).
 fn owned_pods(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<PodId> {
     let w = ctx.workloads();
     match owner {
-        ControllerRef::ReplicaSet(i) => w.replicasets[i as usize].pods.clone(),
+        ControllerRef::ReplicaSet(i) => w.replicasets[i as usize].live.clone(),
         ControllerRef::StatefulSet(i) => {
             w.statefulsets[i as usize].pods.values().copied().collect()
         }
