@@ -6,6 +6,7 @@
 
 use k8sim::input::scenario::load_in_memory;
 use k8sim::input::scheduler_config::looks_like_file;
+use k8sim::scheduler::choice::SchedulerChoice;
 use k8sim::scheduler::plugins::registry::Registry;
 use k8sim::sim::setup::scheduler_profiles;
 use k8sim_fuzz::Bundle;
@@ -22,7 +23,8 @@ fuzz_target!(|data: &[u8]| {
         // A KubeSchedulerConfiguration file would be read from the disk: its own target
         // covers it.
         if !looks_like_file(&sc.scheduler) {
-            let _ = scheduler_profiles(&sc, &sc.scheduler, &Registry::in_tree());
+            let scheduler = SchedulerChoice::from(&sc.scheduler);
+            let _ = scheduler_profiles(&sc, &scheduler, &Registry::in_tree());
         }
     }
 });
