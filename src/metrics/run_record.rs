@@ -28,8 +28,6 @@ pub struct RunRecord {
     /// The event log: the events in time order while they were kept (see
     /// [`super::event_log`]), their counts and unschedulable.csv's tally.
     pub events: EventLog,
-    /// Whether events.csv is written (`metrics.events` and the number of events).
-    pub events_written: bool,
     /// Nodes and cost per node group over time (node_groups_timeseries.csv).
     pub node_group_series: NodeGroupSeries,
     /// Per workload, its pods' waits for a node (workload_waits.csv).

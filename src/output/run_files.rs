@@ -52,7 +52,7 @@ pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
         write_nodes(record, samples, &dir.join("nodes_timeseries.csv"))?;
     }
     write_summary(summary, &dir.join("summary.csv"))?;
-    if record.events_written {
+    if record.events.writes_file() {
         write_events(record, &dir.join("events.csv"))?;
     }
     write_unschedulable(record, &dir.join("unschedulable.csv"))?;

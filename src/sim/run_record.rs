@@ -25,7 +25,6 @@ impl Simulation {
             node_names: self.cluster.nodes.names.clone(),
             pods: self.pod_records(),
             events: Default::default(),
-            events_written: false,
             node_group_series: self.recorder.node_groups.series.clone(),
             workload_waits: by_workload(&pod_waits(self)),
             workloads: self.workload_rows(),
@@ -40,7 +39,6 @@ impl Simulation {
             autoscaler: self.autoscaler.as_ref().map(|ca| ca.records.clone()),
         };
         let recorder = &mut self.recorder;
-        record.events_written = recorder.events.writes_file();
         record.samples = std::mem::take(&mut recorder.samples);
         record.node_samples =
             (recorder.sample_nodes).then(|| std::mem::take(&mut recorder.node_samples));

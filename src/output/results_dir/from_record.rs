@@ -32,8 +32,7 @@ impl<'a> RunResults<'a> {
                     .map(|s| node_sample(record.node_name(s), s))
                     .collect()
             }),
-            events: record
-                .events_written
+            events: (record.events.writes_file())
                 .then(|| record.events.iter().map(event).collect()),
             node_groups: Some(record.summary.node_groups.iter().map(totals).collect()),
             node_group_series: Some(series(&record.node_group_series)),
