@@ -84,7 +84,6 @@ fn new_replicaset(ctx: &mut impl ControllerContext, d: u32) -> u32 {
         deployment: Some(d),
         revision: max_revision + 1,
         pods: Vec::new(),
-        live: Vec::new(),
         deleted: false,
         created: ctx.now(),
         workload: st.spec.meta.name.clone(),

@@ -182,12 +182,11 @@ fn dependents(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<Depende
         .collect()
 }
 
-/// Every pod a pod-owning controller created that may not be gone yet (a ReplicaSet's
-/// pruned list; gone pods are filtered by the caller either way).
+/// Every pod a pod-owning controller created.
 fn owned_pods(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<PodId> {
     let w = ctx.workloads();
     match owner {
-        ControllerRef::ReplicaSet(i) => w.replicasets[i as usize].live.clone(),
+        ControllerRef::ReplicaSet(i) => w.replicasets[i as usize].pods.clone(),
         ControllerRef::StatefulSet(i) => {
             w.statefulsets[i as usize].pods.values().copied().collect()
         }

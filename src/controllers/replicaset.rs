@@ -26,11 +26,6 @@ pub struct ReplicaSetState {
     pub revision: i64,
     /// Pods it created (including terminated ones).
     pub pods: Vec<PodId>,
-    /// Its pods not yet gone from the API, in creation order, pruned at each sync: all that
-    /// counting, syncing, availability sampling and garbage collection need to look at (a
-    /// gone pod is neither active nor terminating), so their cost follows the live pods,
-    /// not every pod the ReplicaSet ever had.
-    pub live: Vec<PodId>,
     /// Deleted (deletionTimestamp set): the garbage collector handles its pods.
     pub deleted: bool,
     /// When it was created.
@@ -63,7 +58,7 @@ pub fn counts(ctx: &impl ControllerContext, rs: u32) -> ReplicaCounts {
     let st = &ctx.workloads().replicasets[rs as usize];
     let now = ctx.now();
     let mut c = ReplicaCounts::default();
-    for p in &st.live {
+    for p in &st.pods {
         let pod = &ctx.cluster().pods[p.ix()];
         if pod.is_terminating() && !pod.phase.is_terminal() {
             c.terminating += 1;
@@ -92,13 +87,12 @@ pub fn sync(ctx: &mut impl ControllerContext, rs: u32) {
         return;
     }
     let desired = st.replicas;
-    let live: Vec<PodId> = (st.live.iter().copied())
-        .filter(|p| !ctx.cluster().pods[p.ix()].gone)
-        .collect();
-    let active: Vec<PodId> = (live.iter().copied())
+    let active: Vec<PodId> = st
+        .pods
+        .iter()
+        .copied()
         .filter(|p| ctx.cluster().pods[p.ix()].is_active())
         .collect();
-    ctx.workloads_mut().replicasets[rs as usize].live = live;
     let diff = active.len() as i32 - desired;
     if diff < 0 {
         for _ in 0..(-diff) {
@@ -185,9 +179,7 @@ fn create_pod(ctx: &mut impl ControllerContext, rs: u32) {
         .iter()
         .all(|(k, v)| pod.labels.get(k) == Some(v)));
     let id = ctx.create_pod(pod, "ReplicaSet", &prefix);
-    let st = &mut ctx.workloads_mut().replicasets[rs as usize];
-    st.pods.push(id);
-    st.live.push(id);
+    ctx.workloads_mut().replicasets[rs as usize].pods.push(id);
 }
 
 /// Adds a ReplicaSet and returns its index.

@@ -39,7 +39,7 @@ pub fn sample(sim: &mut Simulation) {
             let ready = d
                 .replicasets
                 .iter()
-                .flat_map(|r| sim.workloads.replicasets[*r as usize].live.iter())
+                .flat_map(|r| sim.workloads.replicasets[*r as usize].pods.iter())
                 .filter(|p| ready_active(sim, p))
                 .count() as i32;
             (ready, d.spec.replicas)

@@ -221,7 +221,6 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
                     deployment: None,
                     revision: 1,
                     pods: Vec::new(),
-                    live: Vec::new(),
                     deleted: false,
                     created: sim.engine.now(),
                     workload: r.meta.name.clone(),

@@ -96,10 +96,10 @@ pub fn pods(ctx: &impl ControllerContext, t: Target) -> Vec<PodId> {
         Target::Deployment(i) => w.deployments[i as usize]
             .replicasets
             .iter()
-            .flat_map(|r| w.replicasets[*r as usize].live.iter().copied())
+            .flat_map(|r| w.replicasets[*r as usize].pods.iter().copied())
             .collect(),
         Target::StatefulSet(i) => w.statefulsets[i as usize].pods.values().copied().collect(),
-        Target::ReplicaSet(i) => w.replicasets[i as usize].live.clone(),
+        Target::ReplicaSet(i) => w.replicasets[i as usize].pods.clone(),
     };
     pods.retain(|p| !ctx.cluster().pods[p.ix()].gone);
     pods.sort();
