@@ -104,7 +104,7 @@ fn rolling_update_max_surge_1_max_unavailable_0_keeps_desired_ready() {
     assert_eq!(new_ready, 4);
     // At most desired + maxSurge pods at once.
     let mut points: Vec<(u64, i32)> = Vec::new();
-    for p in &sim.cluster.pods {
+    for p in sim.cluster.pods.values() {
         points.push((p.times.created.as_millis(), 1));
         if let Some(f) = p.times.finished {
             points.push((f.as_millis(), -1));
@@ -123,7 +123,7 @@ fn rolling_update_max_surge_1_max_unavailable_0_keeps_desired_ready() {
         .map(|r| r.template.hash.clone())
         .collect();
     assert_eq!(hashes.len(), 2);
-    for p in &sim.cluster.pods {
+    for p in sim.cluster.pods.values() {
         let rest = p.name.strip_prefix("web-").unwrap();
         let (hash, suffix) = rest.rsplit_once('-').unwrap();
         assert!(hashes.contains(&hash.to_string()));
@@ -229,11 +229,11 @@ spec:
     let nodes: Vec<&str> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .map(|p| sim.cluster.nodes.names[p.node.unwrap().ix()].as_str())
         .collect();
     assert_eq!(nodes, vec!["w-0", "w-1"]);
-    assert!(sim.cluster.pods.iter().all(|p| p.is_active()));
+    assert!(sim.cluster.pods.values().all(|p| p.is_active()));
     assert!(sim.cluster.pods[0].name.starts_with("agent-"));
 }
 
@@ -259,7 +259,7 @@ fn cassandra_statefulset_end_to_end() {
     let Some(sim) = real("cassandra", "k8s-examples-cassandra-statefulset.yaml") else {
         return;
     };
-    let mut names: Vec<&str> = sim.cluster.pods.iter().map(|p| p.name.as_str()).collect();
+    let mut names: Vec<&str> = sim.cluster.pods.values().map(|p| p.name.as_str()).collect();
     names.sort();
     assert_eq!(names, vec!["cassandra-0", "cassandra-1", "cassandra-2"]);
     for n in 0..3 {
@@ -274,13 +274,13 @@ fn cassandra_statefulset_end_to_end() {
     let c0 = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .find(|p| p.name == "cassandra-0")
         .unwrap();
     let c1 = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .find(|p| p.name == "cassandra-1")
         .unwrap();
     assert!(c1.times.created >= c0.times.ready.unwrap());

@@ -136,7 +136,7 @@ fn delete_f_of_a_deployment_file_cascades() {
         &[("old.yaml", OLD)],
     );
     assert!(!present(&sim, ControllerRef::Deployment(0)));
-    assert!(sim.cluster.pods.iter().all(|p| p.deleting && p.released));
+    assert!(sim.cluster.pods.values().all(|p| p.deleting && p.released));
     assert_eq!(sim.cluster.pods.len(), 1);
 }
 
@@ -312,7 +312,7 @@ timeline:
     assert_eq!(sim.now(), SimTime::from_secs(300));
     let cutoff = SimTime::from_secs(150);
     let mut owners_seen = std::collections::BTreeSet::new();
-    for p in &sim.cluster.pods {
+    for p in sim.cluster.pods.values() {
         owners_seen.insert(
             format!("{:?}", p.owner)
                 .split('(')
@@ -543,7 +543,7 @@ timeline:
     assert!(
         sim.cluster
             .pods
-            .iter()
+            .values()
             .filter(|p| p.workload == "web")
             .count()
             > 2
@@ -691,7 +691,7 @@ cluster:
 workloads: [job.yaml]
 ";
     let sim = run("never-cap", scenario, &[("job.yaml", job)]);
-    let pods = &sim.cluster.pods;
+    let pods: Vec<_> = sim.cluster.pods.values().collect();
     assert_eq!(pods.len(), 8);
     let gaps: Vec<u64> = pods
         .windows(2)

@@ -109,7 +109,7 @@ spec:
 #[test]
 fn ordered_ready_creates_web_1_only_after_web_0_is_ready() {
     let sim = run("ordered", &cluster("2m"), WEB_STS);
-    let pod = |n: &str| sim.cluster.pods.iter().find(|p| p.name == n).unwrap();
+    let pod = |n: &str| sim.cluster.pods.values().find(|p| p.name == n).unwrap();
     let (w0, w1, w2) = (pod("web-0"), pod("web-1"), pod("web-2"));
     assert!(w1.times.created >= w0.times.ready.unwrap());
     assert!(w2.times.created >= w1.times.ready.unwrap());
@@ -144,7 +144,7 @@ fn the_pvc_www_web_1_is_reused_by_the_new_web_1() {
     let web1: Vec<_> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.name == "web-1")
         .collect();
     assert_eq!(web1.len(), 2, "web-1 was replaced under the same name");
@@ -218,7 +218,7 @@ fn rolling_update_with_partition_goes_in_reverse_ordinal_order() {
     let order: Vec<&str> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.times.created.as_millis() >= 60_000)
         .map(|p| p.name.as_str())
         .collect();
@@ -226,7 +226,7 @@ fn rolling_update_with_partition_goes_in_reverse_ordinal_order() {
     let live = |n: &str| {
         sim.cluster
             .pods
-            .iter()
+            .values()
             .rfind(|p| p.name == n)
             .unwrap()
             .spec
@@ -239,7 +239,7 @@ fn rolling_update_with_partition_goes_in_reverse_ordinal_order() {
 
     let shifted = WEB_STS.replace("  replicas: 3\n", "  replicas: 2\n  ordinals: {start: 5}\n");
     let sim = run("ordinals", &cluster("1m"), &shifted);
-    let names: Vec<&str> = sim.cluster.pods.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = sim.cluster.pods.values().map(|p| p.name.as_str()).collect();
     assert_eq!(names, vec!["web-5", "web-6"]);
 }
 
@@ -338,7 +338,7 @@ spec:
         "labels: {topology.kubernetes.io/zone: zone-b, kubernetes.io/hostname: b}",
     );
     let sim = run("pin", &scenario, objects);
-    for p in &sim.cluster.pods {
+    for p in sim.cluster.pods.values() {
         assert_eq!(
             sim.cluster.nodes.names[p.node.unwrap().ix()],
             "b",

@@ -104,7 +104,7 @@ fn a_node_failure_evicts_its_deployment_pods_after_300s_and_they_come_back_on_ot
     let active: Vec<_> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.is_active() && p.ready)
         .collect();
     assert_eq!(active.len(), 3);
@@ -113,7 +113,7 @@ fn a_node_failure_evicts_its_deployment_pods_after_300s_and_they_come_back_on_ot
     let terminating = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.deleting && !p.released && p.node == Some(failed))
         .count();
     assert_eq!(terminating, evictions.len());
@@ -130,7 +130,7 @@ fn a_statefulset_pod_on_a_failed_node_is_not_duplicated_until_the_node_recovers(
     let db_pods: Vec<_> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| matches!(p.owner, Owner::StatefulSet(_)))
         .collect();
     assert_eq!(event_times(&sim, "TaintManagerEviction"), vec![410.0]);
@@ -163,7 +163,7 @@ spec:
     assert_eq!(
         sim.cluster
             .pods
-            .iter()
+            .values()
             .filter(|p| p.is_active() && p.node == Some(a))
             .count(),
         2
@@ -180,7 +180,7 @@ fn rollout_undo_to_revision_restores_that_template() {
     let images: Vec<&str> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.is_active())
         .map(|p| p.spec.containers[0].image.as_str())
         .collect();
@@ -189,7 +189,7 @@ fn rollout_undo_to_revision_restores_that_template() {
     assert!(sim
         .cluster
         .pods
-        .iter()
+        .values()
         .any(|p| p.spec.containers[0].image == "nginx:1.29"));
 }
 
@@ -456,7 +456,7 @@ fn a_daemonset_gets_a_pod_on_a_node_added_by_the_timeline() {
     let running = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.name.starts_with("agent-") && p.is_active() && p.node.is_some())
         .count();
     assert_eq!(running, 3);

@@ -4,7 +4,6 @@
 
 use k8sim::cli::fit::{fit_output, FitArgs, Format};
 use k8sim::input::scenario;
-use k8sim::metrics::waits::by_workload;
 use k8sim::scheduler::plugins::registry::Registry;
 use k8sim::sim::waits::pod_waits;
 use k8sim::sim::Simulation;
@@ -87,7 +86,7 @@ fn never_scheduled_after_scaling_to(n: u64) -> u64 {
     let sc = scenario::load(&dir.join("fit.yaml")).unwrap_or_else(|e| panic!("{e}"));
     let mut sim = Simulation::new(&sc, sc.seed, "default").unwrap();
     sim.run().unwrap();
-    let rows = by_workload(&pod_waits(&sim));
+    let rows = pod_waits(&sim).by_workload();
     let extra = rows
         .iter()
         .find(|(k, _)| k.name == "extra")
@@ -112,7 +111,7 @@ fn fit_agrees_with_a_run_that_adds_the_replicas() {
             .unwrap();
     sim.run().unwrap();
     let mut free = [4000i64; 3];
-    for p in sim.cluster.pods.iter().filter(|p| p.is_active()) {
+    for p in sim.cluster.pods.values().filter(|p| p.is_active()) {
         let node = p.node.expect("web is running at 60 s");
         free[node.ix()] -= p.spec.requests.get(k8sim::model::resources::CPU);
     }

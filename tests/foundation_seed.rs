@@ -25,7 +25,7 @@ fn nginx_has_five_running_pods_after_the_scale() {
     let running: Vec<_> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.name.starts_with("nginx-deployment-basic-") && p.phase == PodPhase::Running)
         .collect();
     assert_eq!(running.len(), 5);
@@ -54,7 +54,7 @@ fn one_stateful_pod_with_its_ordinal_name() {
     let sts: Vec<_> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| matches!(p.owner, Owner::StatefulSet(_)))
         .collect();
     assert_eq!(sts.len(), 1);

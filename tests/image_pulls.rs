@@ -57,7 +57,7 @@ fn pods(list: &[(&str, &str, &str)]) -> String {
 fn started(sim: &Simulation) -> Vec<(String, Option<f64>)> {
     sim.cluster
         .pods
-        .iter()
+        .values()
         .map(|p| (p.name.clone(), p.times.started.map(|t| t.as_secs_f64())))
         .collect()
 }
@@ -78,7 +78,7 @@ fn twenty_replicas_on_one_node_share_one_pull() {
     let starts: Vec<Option<f64>> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .map(|p| p.times.started.map(|t| t.as_secs_f64()))
         .collect();
     assert_eq!(starts, vec![Some(31.0); 20]);

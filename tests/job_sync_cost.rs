@@ -45,9 +45,13 @@ fn a_100000_completion_job_keeps_only_its_active_pods_open() {
     let sim = run("nonindexed", "NonIndexed", "0,0,1,0");
     let job = &sim.workloads.jobs[0];
     assert!(job.pods.len() > 1000, "{} pods created", job.pods.len());
-    assert!(job.tally.open.len() <= 50, "{} open", job.tally.open.len());
     assert!(
-        job.tally.done.is_empty(),
+        job.tally().open.len() <= 50,
+        "{} open",
+        job.tally().open.len()
+    );
+    assert!(
+        job.tally().done.is_empty(),
         "no per-index table for NonIndexed"
     );
     let (succeeded, failed) = recount(&sim);
@@ -59,12 +63,16 @@ fn a_100000_completion_job_keeps_only_its_active_pods_open() {
 fn an_indexed_100000_completion_job_picks_indexes_without_scanning() {
     let sim = run("indexed", "Indexed", "0,1,0,0,0");
     let job = &sim.workloads.jobs[0];
-    assert!(job.tally.open.len() <= 50, "{} open", job.tally.open.len());
+    assert!(
+        job.tally().open.len() <= 50,
+        "{} open",
+        job.tally().open.len()
+    );
     let (succeeded, failed) = recount(&sim);
     assert_eq!((job.succeeded, job.failed), (succeeded, failed));
     // Failed indexes were retried: every index below the first never used has a
     // succeeded pod, or is open, or waits in the retry set.
-    let mut covered = vec![false; job.tally.next_fresh as usize];
+    let mut covered = vec![false; job.tally().next_fresh as usize];
     for p in &job.pods {
         let pod = &sim.cluster.pods[p.ix()];
         let i = pod.index.unwrap() as usize;
@@ -72,12 +80,12 @@ fn an_indexed_100000_completion_job_picks_indexes_without_scanning() {
             covered[i] = true;
         }
     }
-    for i in &job.tally.retry {
+    for i in &job.tally().retry {
         covered[*i as usize] = true;
     }
     assert!(covered.iter().all(|c| *c), "an index was lost");
     assert_eq!(
-        job.tally.done_count,
-        job.tally.done.iter().filter(|d| **d).count()
+        job.tally().done_count,
+        job.tally().done.iter().filter(|d| **d).count()
     );
 }

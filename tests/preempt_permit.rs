@@ -39,7 +39,7 @@ impl PermitPlugin for Gang {
         };
         let assumed = cluster
             .pods
-            .iter()
+            .values()
             .filter(|p| {
                 p.node.is_some()
                     && !p.deleting

@@ -19,7 +19,7 @@ fn every_builtin_policy_runs_the_seed_scenario() {
                 panic!("{policy}: {e} (k8sim run --scheduler {policy} --seed 7)")
             });
             sim.run().unwrap_or_else(|e| panic!("{policy}: {e}"));
-            let bound = sim.cluster.pods.iter().filter(|p| p.node.is_some()).count();
+            let bound = sim.cluster.pods.values().filter(|p| p.node.is_some()).count();
             assert!(bound > 0, "{policy}: no pod was scheduled");
         }
     }
@@ -33,7 +33,7 @@ fn first_fit_packs_onto_the_lowest_node() {
     let first = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter_map(|p| p.node)
         .min()
         .unwrap();

@@ -143,7 +143,7 @@ fn dsb_deployments_end_with_the_last_recorded_replicas() {
     let running = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.phase == PodPhase::Running && !p.deleting)
         .count() as i32;
     assert_eq!(running, last.values().sum::<i32>());
@@ -158,7 +158,7 @@ fn bare_pods_run_for_their_recorded_lifetimes() {
         let p = sim
             .cluster
             .pods
-            .iter()
+            .values()
             .find(|p| p.name == name)
             .unwrap_or_else(|| panic!("pod {name} was created"));
         (p.phase, p.times.started, p.times.finished)
@@ -187,7 +187,7 @@ fn bare_pods_run_for_their_recorded_lifetimes() {
 #[test]
 fn cronjob_pods_run_30s_and_stop_after_the_recorded_delete() {
     let (_, sim) = replay("cronjob.sktrace", "");
-    let pods: Vec<_> = sim.cluster.pods.iter().collect();
+    let pods: Vec<_> = sim.cluster.pods.values().collect();
     assert!(pods.len() >= 3, "{} pods", pods.len());
     for p in &pods {
         if let (Some(s), Some(f)) = (p.times.started, p.times.finished) {

@@ -51,7 +51,7 @@ const SET_IMAGE_AT_60S: &str = "  - at: 60s\n    kubectl: set image deployment/w
 fn created_with(sim: &Simulation, image: &str) -> Vec<f64> {
     sim.cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.spec.containers[0].image == image)
         .map(|p| p.times.created.as_secs_f64())
         .collect()
@@ -82,7 +82,7 @@ fn recreate_waits_for_old_pods_to_exit_before_creating_new_ones() {
     let terminating = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.is_terminating())
         .count();
     assert_eq!(terminating, 2);
@@ -154,7 +154,7 @@ fn a_rollout_counts_terminating_pods_and_their_resources_stay_held() {
     let pending: Vec<_> = mid
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.node.is_none() && p.phase == PodPhase::Pending)
         .collect();
     assert_eq!(pending.len(), 1, "the replacement waits for the cpu");
@@ -162,7 +162,7 @@ fn a_rollout_counts_terminating_pods_and_their_resources_stay_held() {
     let mut new_pods: Vec<(f64, f64)> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .filter(|p| p.spec.containers[0].image == "nginx:2")
         .map(|p| {
             (
@@ -204,7 +204,7 @@ fn preemption_victims_free_their_node_when_their_containers_exit() {
     let urgent = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .find(|p| p.name == "urgent")
         .unwrap();
     assert_eq!(urgent.times.scheduled.map(|t| t.as_secs_f64()), Some(65.0));
@@ -223,7 +223,7 @@ fn a_daemon_pod_is_replaced_once_the_terminating_one_is_gone() {
     let created: Vec<f64> = sim
         .cluster
         .pods
-        .iter()
+        .values()
         .map(|p| p.times.created.as_secs_f64())
         .collect();
     assert_eq!(created, vec![0.0, 64.0]);

@@ -6,6 +6,8 @@ pub mod changes;
 pub mod divide;
 pub mod pod;
 pub mod pod_metrics;
+pub mod pod_table;
+pub mod retire;
 pub mod storage;
 pub mod topology;
 
@@ -15,6 +17,7 @@ use crate::model::node::NodeSpec;
 use crate::model::resources::{Resources, MAX_RESOURCES};
 pub use divide::ExactDiv;
 pub use pod::{Owner, Pod, PodId, PodPhase};
+pub use pod_table::PodTable;
 use std::collections::BTreeMap;
 
 /// Index of a node in [`NodeTable`].
@@ -163,8 +166,9 @@ pub fn normalized_image_name(name: &str) -> std::borrow::Cow<'_, str> {
 pub struct Cluster {
     /// Nodes.
     pub nodes: NodeTable,
-    /// Every pod ever created (terminated and deleted ones included, for the record).
-    pub pods: Vec<Pod>,
+    /// Every pod created and not yet retired (terminated and deleted ones included until
+    /// their record is taken, see [`retire`]).
+    pub pods: PodTable,
     /// Live pods by (namespace, name).
     pub pod_names: BTreeMap<(String, String), PodId>,
     /// Node index by name.
@@ -201,6 +205,8 @@ pub struct Cluster {
     /// evaluate a selector once per class per cycle. Pod labels are fixed at `add_pod`.
     pub pod_label_class: Vec<u32>,
     label_classes: BTreeMap<(String, Labels), u32>,
+    /// Per label class, its pods not yet retired (a class with none is released).
+    class_pods: Vec<u32>,
     /// Per-topology-key node domains and per-(label class, domain) pod counts; kept in step
     /// by `bind`, `unbind`, `mark_deleting`, `set_node_labels` and `set_node_present`,
     /// the only writers of the pod and node fields it depends on.
@@ -482,11 +488,15 @@ impl Cluster {
         let key = (pod.namespace.clone(), pod.name.clone());
         let previous = self.pod_names.insert(key, id);
         assert!(previous.is_none(), "duplicate live pod name {}", pod.name);
-        let next = self.label_classes.len() as u32;
+        let next = self.class_pods.len() as u32;
         let class = *self
             .label_classes
             .entry((pod.namespace.clone(), pod.labels.clone()))
             .or_insert(next);
+        if class == next {
+            self.class_pods.push(0);
+        }
+        self.class_pods[class as usize] += 1;
         self.pod_label_class.push(class);
         self.topology.add_pod(id, class);
         let spec = pod.spec.clone();
@@ -511,9 +521,9 @@ impl Cluster {
         if self.topology.has_key(key) {
             return;
         }
-        let counted: Vec<(u32, NodeIdx)> = (0..self.pods.len())
-            .filter(|i| self.topology.counted[*i])
-            .filter_map(|i| Some((self.pod_label_class[i], self.pods[i].node?)))
+        let counted: Vec<(u32, NodeIdx)> = (self.pods.iter())
+            .filter(|(id, _)| self.topology.counted[id.ix()])
+            .filter_map(|(id, p)| Some((self.pod_label_class[id.ix()], p.node?)))
             .collect();
         self.topology.add_key(
             key,
@@ -604,9 +614,9 @@ impl Cluster {
         }
     }
 
-    /// Number of distinct (namespace, labels) classes in `pod_label_class`.
+    /// Number of label class ids ever given out (the bound of `pod_label_class`).
     pub fn label_class_count(&self) -> usize {
-        self.label_classes.len()
+        self.class_pods.len()
     }
 
     /// Forgets the name of pod `p` so that a replacement may reuse it (StatefulSet).

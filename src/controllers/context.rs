@@ -64,6 +64,10 @@ pub trait ControllerContext {
     /// Removes pod `p`'s owner reference (an orphaning delete of its owner).
     fn orphan_pod(&mut self, p: PodId);
 
+    /// Retires gone pod `p` that its owner no longer tracks: it leaves the pod table as a
+    /// record. False when it has to stay a while longer (see `Cluster::retire_pod`).
+    fn retire_pod(&mut self, p: PodId) -> bool;
+
     /// Asks controller `c` to reconcile now (deduplicated).
     fn request_sync(&mut self, c: ControllerRef);
 

@@ -20,7 +20,9 @@ pub struct CronJobState {
     pub cron: Cron,
     /// The time zone the schedule is evaluated in.
     pub tz: Tz,
-    /// Jobs created, oldest first.
+    /// The jobTemplate's spec, shared by every Job it creates.
+    pub job_spec: std::sync::Arc<crate::model::workload::JobSpec>,
+    /// Jobs it created that still exist in the API, oldest first.
     pub jobs: Vec<u32>,
     /// Scheduled times and what happened at each.
     pub runs: Vec<CronRun>,
@@ -81,6 +83,7 @@ fn next_after(ctx: &impl ControllerContext, c: u32, after: DateTime<Tz>) -> Opti
 pub fn add(ctx: &mut impl ControllerContext, spec: CronJob, cron: Cron, tz: Tz) -> u32 {
     let idx = ctx.workloads().cronjobs.len() as u32;
     ctx.workloads_mut().cronjobs.push(CronJobState {
+        job_spec: std::sync::Arc::new(spec.job.clone()),
         spec,
         cron,
         tz,
@@ -138,8 +141,13 @@ pub fn tick(ctx: &mut impl ControllerContext, c: u32) {
 /// Returns true if the row is new or changed.
 fn record_run(ctx: &mut impl ControllerContext, c: u32, run: CronRun, replace: bool) -> bool {
     let runs = &mut ctx.workloads_mut().cronjobs[c as usize].runs;
-    // Rows are in scheduled order and only recent ones change: search from the end.
-    match runs.iter_mut().rev().find(|r| r.scheduled == run.scheduled) {
+    // Rows are in scheduled order and only recent ones change: search the rows from the
+    // end down to the first one scheduled earlier (O(1) for a new run, however long the
+    // history).
+    let same = (runs.iter_mut().rev())
+        .take_while(|r| r.scheduled >= run.scheduled)
+        .find(|r| r.scheduled == run.scheduled);
+    match same {
         Some(existing) if replace && *existing != run => {
             *existing = run;
             true
@@ -270,7 +278,7 @@ fn start_job(ctx: &mut impl ControllerContext, c: u32, scheduled: SimTime, outco
     let scheduled_minutes =
         (ctx.start_epoch_s() * 1000 + scheduled.as_millis() as i64).div_euclid(60_000);
     let job_name = format!("{name}-{scheduled_minutes}");
-    let spec = st.spec.job.clone();
+    let spec = st.job_spec.clone();
     let namespace = st.spec.meta.namespace.clone();
     let j = job::add(
         ctx,
@@ -311,6 +319,16 @@ pub fn set_suspend(ctx: &mut impl ControllerContext, c: u32, suspend: bool) {
 }
 
 /// A Job of CronJob `c` changed: enforce the history limits, then start the most recent
+/// Drops the Jobs gone from the API from the CronJob's list (the controller lists the Jobs
+/// that exist), so a sync costs the history it keeps, not every Job it ever ran.
+fn forget_deleted_jobs(ctx: &mut impl ControllerContext, c: u32) {
+    let jobs = std::mem::take(&mut ctx.workloads_mut().cronjobs[c as usize].jobs);
+    let present: Vec<u32> = (jobs.into_iter())
+        .filter(|j| garbage_collector::present(ctx, ControllerRef::Job(*j)))
+        .collect();
+    ctx.workloads_mut().cronjobs[c as usize].jobs = present;
+}
+
 /// unmet scheduled time if it may start now (a Forbid skip waiting for the active Job).
 pub fn sync(ctx: &mut impl ControllerContext, c: u32) {
     let st = &ctx.workloads().cronjobs[c as usize];
@@ -318,6 +336,8 @@ pub fn sync(ctx: &mut impl ControllerContext, c: u32) {
         garbage_collector::deleted_owner_synced(ctx, ControllerRef::CronJob(c));
         return;
     }
+    forget_deleted_jobs(ctx, c);
+    let st = &ctx.workloads().cronjobs[c as usize];
     let (keep_ok, keep_failed) = (
         st.spec.successful_jobs_history_limit.max(0) as usize,
         st.spec.failed_jobs_history_limit.max(0) as usize,

@@ -12,6 +12,7 @@ use crate::cluster::{Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::model::pod::RestartPolicy;
 use crate::model::workload::{CompletionMode, JobSpec, PodFailureAction, PropagationPolicy};
+use std::sync::Arc;
 
 /// How a Job ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,21 +30,26 @@ pub struct JobState {
     pub name: String,
     /// Namespace.
     pub namespace: String,
-    /// The spec.
-    pub spec: JobSpec,
+    /// The spec (shared with the CronJob's other Jobs).
+    pub spec: Arc<JobSpec>,
     /// Owning CronJob, if any.
     pub cronjob: Option<u32>,
     /// Top-level workload name (the CronJob's for CronJob Jobs), for run durations.
     pub workload: String,
-    /// Pods it created.
+    /// Pods it created and has not retired.
     pub pods: Vec<PodId>,
+    /// Number of pods it created.
+    pub pods_created: usize,
+    /// Earliest container start among its retired pods.
+    pub retired_first_start: Option<SimTime>,
     /// Pods that succeeded.
     pub succeeded: i32,
     /// Pods that failed.
     pub failed: i32,
     /// Totals over its finished pods and the pods still open, so a sync costs
-    /// O(open pods), not O(completions).
-    pub tally: JobTally,
+    /// O(open pods), not O(completions); none once the Job is deleted and its pods are
+    /// retired (nothing counts any more).
+    tally: Option<Box<JobTally>>,
     /// When it started.
     pub start: SimTime,
     /// When it finished.
@@ -54,6 +60,20 @@ pub struct JobState {
     pub max_active: i32,
     /// Container runs started so far (indexes `spec.exit_codes`).
     pub runs: u32,
+}
+
+impl JobState {
+    /// Totals over its finished pods and its open pods. Panics once the Job is deleted
+    /// and its pods retired (its controller no longer counts anything).
+    pub fn tally(&self) -> &JobTally {
+        self.tally.as_deref().expect("a retired Job has no tally")
+    }
+
+    fn tally_mut(&mut self) -> &mut JobTally {
+        self.tally
+            .as_deref_mut()
+            .expect("a retired Job has no tally")
+    }
 }
 
 /// First delay before re-creating a failed pod (DefaultJobPodFailureBackOff: 10 s).
@@ -90,7 +110,7 @@ pub fn add(
     ctx: &mut impl ControllerContext,
     name: String,
     namespace: String,
-    spec: JobSpec,
+    spec: Arc<JobSpec>,
     cronjob: Option<u32>,
     workload: String,
 ) -> u32 {
@@ -107,9 +127,11 @@ pub fn add(
         cronjob,
         workload,
         pods: Vec::new(),
+        pods_created: 0,
+        retired_first_start: None,
         succeeded: 0,
         failed: 0,
-        tally: JobTally::new(indexes),
+        tally: Some(Box::new(JobTally::new(indexes))),
         start: now,
         finished: None,
         deleted: false,
@@ -124,6 +146,35 @@ pub fn add(
 pub fn is_active(ctx: &impl ControllerContext, j: u32) -> bool {
     let st = &ctx.workloads().jobs[j as usize];
     st.finished.is_none() && !st.deleted
+}
+
+/// A deleted Job counts nothing any more: its pods that are gone from the API retire,
+/// newest first (a label class's representative, its oldest pod, goes last).
+fn retire_gone_pods(ctx: &mut impl ControllerContext, j: u32) {
+    let pods = std::mem::take(&mut ctx.workloads_mut().jobs[j as usize].pods);
+    let mut kept = Vec::new();
+    let mut first_start = ctx.workloads().jobs[j as usize].retired_first_start;
+    for &p in pods.iter().rev() {
+        let pod = &ctx.cluster().pods[p.ix()];
+        let started = pod.times.started;
+        if pod.gone && ctx.retire_pod(p) {
+            first_start = match (first_start, started) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        } else {
+            kept.push(p);
+        }
+    }
+    kept.reverse();
+    let st = &mut ctx.workloads_mut().jobs[j as usize];
+    if kept.is_empty() {
+        st.tally = None;
+    } else if let Some(tally) = st.tally.as_mut() {
+        tally.open.retain(|p| kept.contains(p));
+    }
+    st.pods = kept;
+    st.retired_first_start = first_start;
 }
 
 /// The podFailurePolicy rule matching exit code `code`, with its index.
@@ -144,6 +195,7 @@ fn sync_ended(ctx: &mut impl ControllerContext, j: u32) -> bool {
     if st.deleted {
         // Its pods are the garbage collector's.
         garbage_collector::deleted_owner_synced(ctx, ControllerRef::Job(j));
+        retire_gone_pods(ctx, j);
         return true;
     }
     let Some((at, _)) = st.finished else {
@@ -170,7 +222,7 @@ pub fn sync(ctx: &mut impl ControllerContext, j: u32) {
         return;
     }
     let spec = ctx.workloads().jobs[j as usize].spec.clone();
-    let n_indexes = ctx.workloads().jobs[j as usize].tally.done.len();
+    let n_indexes = ctx.workloads().jobs[j as usize].tally().done.len();
     let counted = count_pods(ctx, j, &spec);
     let succeeded = record_status(ctx, j, &spec, &counted);
     let Counted {
@@ -219,12 +271,12 @@ fn record_status(
     let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
     let st = &mut ctx.workloads_mut().jobs[j as usize];
     let succeeded = if indexed {
-        st.tally.done_count as i32
+        st.tally().done_count as i32
     } else {
-        st.tally.succeeded
+        st.tally().succeeded
     };
     st.succeeded = succeeded;
-    st.failed = st.tally.failed
+    st.failed = st.tally().failed
         + if on_failure {
             counted.all_restarts as i32
         } else {
@@ -252,7 +304,7 @@ fn index_progress(
     spec: &JobSpec,
     n_indexes: usize,
 ) -> IndexProgress {
-    let tally = &ctx.workloads().jobs[j as usize].tally;
+    let tally = ctx.workloads().jobs[j as usize].tally();
     let failed_indexes = tally.failed_indexes(spec.backoff_limit_per_index);
     let remaining = (n_indexes - tally.done_count - failed_indexes.len()) as i32;
     IndexProgress {
@@ -331,7 +383,7 @@ fn create_pods(
     let name = ctx.workloads().jobs[j as usize].name.clone();
     let indexes: Vec<Option<i32>> = if spec.completion_mode == CompletionMode::Indexed {
         ctx.workloads_mut().jobs[j as usize]
-            .tally
+            .tally_mut()
             .take_indexes(count, failed_indexes)
             .into_iter()
             .map(|i| Some(i as i32))
@@ -349,7 +401,7 @@ fn record_max_active(ctx: &mut impl ControllerContext, j: u32) {
     let (cluster, workloads) = ctx.cluster_and_workloads_mut();
     let st = &mut workloads.jobs[j as usize];
     let active_now = st
-        .tally
+        .tally()
         .open
         .iter()
         .filter(|p| cluster.pods[p.ix()].is_active())
@@ -375,7 +427,7 @@ fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Count
     let now = ctx.now();
     let (cluster, workloads) = ctx.cluster_and_workloads_mut();
     let st = &mut workloads.jobs[j as usize];
-    let open = std::mem::take(&mut st.tally.open);
+    let open = std::mem::take(&mut st.tally_mut().open);
     let mut counted = Counted {
         active: Vec::new(),
         restarts: 0,
@@ -384,7 +436,7 @@ fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Count
     };
     for p in open {
         let pod = &cluster.pods[p.ix()];
-        let tally = &mut st.tally;
+        let tally = st.tally_mut();
         match pod.phase {
             PodPhase::Succeeded => tally.fold_success(pod, pod.times.finished.unwrap_or(now)),
             PodPhase::Failed => {
@@ -422,7 +474,7 @@ fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Count
             }
         }
     }
-    counted.all_restarts = counted.restarts + st.tally.restarts;
+    counted.all_restarts = counted.restarts + st.tally().restarts;
     counted
 }
 
@@ -436,7 +488,7 @@ fn failed_now(
     restarts: u32,
 ) -> bool {
     let now = ctx.now();
-    let failed = ctx.workloads().jobs[j as usize].tally.failed;
+    let failed = ctx.workloads().jobs[j as usize].tally().failed;
     let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
     if let Some(message) = fail_job {
         finish(ctx, j, JobOutcome::Failed, "PodFailurePolicy", &message);
@@ -487,7 +539,7 @@ fn failed_now(
 /// the last success delay new pods by 10 s, 20 s, 40 s ... up to 10 min. The instant new
 /// pods may start, when that is later than now.
 fn backoff_until(ctx: &impl ControllerContext, j: u32) -> Option<SimTime> {
-    let tally = &ctx.workloads().jobs[j as usize].tally;
+    let tally = ctx.workloads().jobs[j as usize].tally();
     let failures = tally.failures_since_success.len() as u32;
     let last_failure = tally.failures_since_success.iter().max()?;
     let ready_at = last_failure.plus_millis(failure_backoff_ms(failures));
@@ -568,5 +620,6 @@ fn create_pod(ctx: &mut impl ControllerContext, j: u32, job_name: &str, index: O
     let id = ctx.create_pod(pod, "Job", job_name);
     let st = &mut ctx.workloads_mut().jobs[j as usize];
     st.pods.push(id);
-    st.tally.open.push(id);
+    st.pods_created += 1;
+    st.tally_mut().open.push(id);
 }

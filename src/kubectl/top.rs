@@ -4,7 +4,6 @@
 
 use super::format::table;
 use super::Request;
-use crate::cluster::PodId;
 use crate::model::resources::{CPU, MEMORY};
 use crate::sim::usage::UsageModel;
 use crate::sim::Simulation;
@@ -45,11 +44,11 @@ pub fn top(sim: &Simulation, req: &Request) -> Result<String, String> {
 
 fn top_pods(sim: &Simulation, usage: &UsageModel, req: &Request) -> Result<String, String> {
     let mut rows: Vec<(String, String, Vec<String>)> = Vec::new();
-    for (i, p) in sim.cluster.pods.iter().enumerate() {
+    for (id, p) in sim.cluster.pods.iter() {
         if !(req.all_namespaces || req.namespace == p.namespace) || p.gone {
             continue;
         }
-        if let Some(m) = usage.pod_metrics(PodId(i as u32)) {
+        if let Some(m) = usage.pod_metrics(id) {
             let cells = vec![p.name.clone(), cpu(m.cpu_millis), memory(m.memory_bytes)];
             rows.push((p.namespace.clone(), p.name.clone(), cells));
         }

@@ -65,6 +65,21 @@ pub enum KubeletTimer {
     },
 }
 
+impl KubeletTimer {
+    /// The pod the timer belongs to (none for a node's image pull).
+    pub fn pod(&self) -> Option<PodId> {
+        match *self {
+            KubeletTimer::ImagePullDone { .. } => None,
+            KubeletTimer::ImagePulled { pod, .. }
+            | KubeletTimer::ContainerStarted { pod, .. }
+            | KubeletTimer::PodReady { pod, .. }
+            | KubeletTimer::PodFinished { pod, .. }
+            | KubeletTimer::ContainerCrashed { pod, .. }
+            | KubeletTimer::ContainerRestart { pod, .. } => Some(pod),
+        }
+    }
+}
+
 /// The narrow view of the simulation the kubelet model works with.
 pub trait KubeletContext {
     /// The current simulated time.

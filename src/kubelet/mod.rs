@@ -73,6 +73,13 @@ pub struct Kubelets {
 }
 
 impl Kubelets {
+    /// Drops every entry of pod `p` (a retired pod).
+    pub fn forget_pod(&mut self, p: PodId) {
+        self.never_pull.remove(&p);
+        self.status.remove(&p);
+        self.recorded.remove(&p);
+    }
+
     /// Kubelets for `nodes` nodes with `pull_workers` image pull workers each (`None`:
     /// unlimited), drawing durations from `streams`.
     pub fn new(

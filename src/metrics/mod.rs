@@ -6,6 +6,7 @@ pub mod event_log;
 pub mod fragmentation;
 pub mod node_groups;
 pub mod pod_record;
+pub mod pod_records;
 pub mod run_record;
 pub mod run_tables;
 pub mod summary;

@@ -74,36 +74,4 @@ impl PodUsagePeaks {
     }
 }
 
-/// The pods of a run as records, in creation (pod id) order. Readers visit them with
-/// [`PodRecords::try_for_each`], which leaves the store free to keep them anywhere.
-#[derive(Debug, Default, Clone)]
-pub struct PodRecords {
-    rows: Vec<PodRecord>,
-}
-
-impl PodRecords {
-    /// An empty store.
-    pub fn new() -> PodRecords {
-        PodRecords::default()
-    }
-
-    /// Appends the record of the next pod id.
-    pub fn push(&mut self, record: PodRecord) {
-        self.rows.push(record);
-    }
-
-    /// Number of pods recorded.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// True when no pod was recorded.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    /// Calls `visit` with every record in pod id order, stopping at the first error.
-    pub fn try_for_each<E>(&self, visit: impl FnMut(&PodRecord) -> Result<(), E>) -> Result<(), E> {
-        self.rows.iter().try_for_each(visit)
-    }
-}
+pub use super::pod_records::PodRecords;

@@ -2,7 +2,7 @@
 //! "Waiting for a node"): the run-wide pending-age figures and the per-workload table.
 
 use super::summary::LatencyStats;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One pod's wait for a node.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,27 +37,71 @@ pub struct WaitStats {
     pub wait: LatencyStats,
 }
 
-impl WaitStats {
-    /// Statistics of `waits` (any order).
-    pub fn of(waits: &[PodWait]) -> WaitStats {
-        WaitStats {
-            pods: waits.len() as u64,
-            never_scheduled: waits.iter().filter(|w| w.never_scheduled).count() as u64,
-            wait: LatencyStats::of(waits.iter().map(|w| w.wait_s).collect()),
-        }
+/// The waits of a run's pods grouped by workload, added pod by pod (a retired pod's as it
+/// leaves the pod table, the others at the end); each pod costs one number.
+#[derive(Debug, Default, Clone)]
+pub struct WaitLog {
+    groups: BTreeMap<WorkloadKey, WorkloadWaits>,
+}
+
+/// The waits of one workload's pods.
+#[derive(Debug, Default, Clone)]
+struct WorkloadWaits {
+    waits_s: Vec<f64>,
+    never_scheduled: u64,
+}
+
+impl WaitLog {
+    /// Adds one pod's wait under its workload.
+    pub fn add(&mut self, key: WorkloadKey, wait: PodWait) {
+        let group = match self.groups.get_mut(&key) {
+            Some(g) => g,
+            None => self.groups.entry(key).or_default(),
+        };
+        group.waits_s.push(wait.wait_s);
+        group.never_scheduled += wait.never_scheduled as u64;
+    }
+
+    /// Per workload, in (kind, namespace, name) order: the wait statistics of its pods.
+    pub fn by_workload(&self) -> Vec<(WorkloadKey, WaitStats)> {
+        WaitLog::by_workload_of(&[self])
+    }
+
+    /// The statistics over every pod.
+    pub fn overall(&self) -> WaitStats {
+        WaitLog::overall_of(&[self])
+    }
+
+    /// [`WaitLog::by_workload`] over the pods of all `logs` together.
+    pub fn by_workload_of(logs: &[&WaitLog]) -> Vec<(WorkloadKey, WaitStats)> {
+        let keys: BTreeSet<&WorkloadKey> = logs.iter().flat_map(|l| l.groups.keys()).collect();
+        (keys.into_iter())
+            .map(|key| {
+                let groups = || logs.iter().filter_map(|l| l.groups.get(key));
+                (key.clone(), WorkloadWaits::stats_of(groups()))
+            })
+            .collect()
+    }
+
+    /// [`WaitLog::overall`] over the pods of all `logs` together.
+    pub fn overall_of(logs: &[&WaitLog]) -> WaitStats {
+        WorkloadWaits::stats_of(logs.iter().flat_map(|l| l.groups.values()))
     }
 }
 
-/// Per workload, in (kind, namespace, name) order: the wait statistics of its pods.
-pub fn by_workload(pods: &[(WorkloadKey, PodWait)]) -> Vec<(WorkloadKey, WaitStats)> {
-    let mut groups: BTreeMap<&WorkloadKey, Vec<PodWait>> = BTreeMap::new();
-    for (key, wait) in pods {
-        groups.entry(key).or_default().push(*wait);
+impl WorkloadWaits {
+    /// The statistics over the pods of `groups` together.
+    fn stats_of<'a>(groups: impl Iterator<Item = &'a WorkloadWaits> + Clone) -> WaitStats {
+        let waits_s: Vec<f64> = groups
+            .clone()
+            .flat_map(|g| g.waits_s.iter().copied())
+            .collect();
+        WaitStats {
+            pods: waits_s.len() as u64,
+            never_scheduled: groups.map(|g| g.never_scheduled).sum(),
+            wait: LatencyStats::of(waits_s),
+        }
     }
-    groups
-        .into_iter()
-        .map(|(key, waits)| (key.clone(), WaitStats::of(&waits)))
-        .collect()
 }
 
 #[cfg(test)]
@@ -75,7 +119,16 @@ mod tests {
     /// 2nd value (0), p95 the 3rd (1800).
     #[test]
     fn never_scheduled_pod_sets_the_tail() {
-        let s = WaitStats::of(&[w(1800.0, true), w(0.0, false), w(0.0, false)]);
+        let key = WorkloadKey {
+            kind: "Job",
+            namespace: "default".into(),
+            name: "batch".into(),
+        };
+        let mut log = WaitLog::default();
+        for wait in [w(1800.0, true), w(0.0, false), w(0.0, false)] {
+            log.add(key.clone(), wait);
+        }
+        let s = log.overall();
         assert_eq!((s.pods, s.never_scheduled), (3, 1));
         assert_eq!((s.wait.p50, s.wait.p95, s.wait.max), (0.0, 1800.0, 1800.0));
     }
@@ -87,11 +140,13 @@ mod tests {
             namespace: "default".into(),
             name: name.into(),
         };
-        let rows = by_workload(&[
-            (key("StatefulSet", "db"), w(5.0, false)),
-            (key("Deployment", "web"), w(1.0, false)),
-            (key("Deployment", "web"), w(9.0, true)),
-        ]);
+        let mut log = WaitLog::default();
+        log.add(key("StatefulSet", "db"), w(5.0, false));
+        log.add(key("Deployment", "web"), w(1.0, false));
+        log.add(key("Deployment", "web"), w(9.0, true));
+        let rows = log.by_workload();
+        let all = log.overall();
+        assert_eq!((all.pods, all.never_scheduled, all.wait.max), (3, 1, 9.0));
         let names: Vec<_> = rows
             .iter()
             .map(|(k, _)| (k.kind, k.name.as_str()))

@@ -327,6 +327,10 @@ impl Nominator {
 
     /// Sets (or with `None` clears) the nomination of pod `p`.
     pub fn set(&mut self, p: PodId, node: Option<NodeIdx>) {
+        if node.is_none() && self.by_pod.len() <= p.ix() {
+            // Never nominated: nothing to clear (and no slot to add for it).
+            return;
+        }
         if self.by_pod.len() <= p.ix() {
             self.by_pod.resize(p.ix() + 1, None);
         }

@@ -31,15 +31,14 @@ impl AutoscalerContext for Simulation {
         self.cluster
             .pods
             .iter()
-            .enumerate()
-            .filter(|(i, p)| {
-                failed.get(*i).copied().unwrap_or(false)
+            .filter(|(id, p)| {
+                failed.get(id.ix()).copied().unwrap_or(false)
                     && p.node.is_none()
                     && !p.deleting
                     && !p.gone
                     && p.phase == PodPhase::Pending
             })
-            .map(|(i, _)| PodId(i as u32))
+            .map(|(id, _)| id)
             .collect()
     }
 

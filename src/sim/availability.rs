@@ -68,7 +68,7 @@ pub fn sample(sim: &mut Simulation) {
             sim.cluster
                 .pods
                 .iter()
-                .filter(|p| {
+                .filter(|(_, p)| {
                     p.namespace == svc.meta.namespace
                         && p.ready
                         && p.is_active()

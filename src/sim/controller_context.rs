@@ -70,6 +70,10 @@ impl ControllerContext for Simulation {
         self.cluster.pods[p.ix()].owner = Owner::None;
     }
 
+    fn retire_pod(&mut self, p: PodId) -> bool {
+        Simulation::retire_pod(self, p)
+    }
+
     fn request_sync(&mut self, c: ControllerRef) {
         Simulation::request_sync(self, c);
     }

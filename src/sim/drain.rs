@@ -75,14 +75,13 @@ pub fn covered_pods(sim: &Simulation, pdb: &PodDisruptionBudget) -> Vec<PodId> {
     sim.cluster
         .pods
         .iter()
-        .enumerate()
         .filter(|(_, p)| {
             p.namespace == pdb.meta.namespace
                 && !p.phase.is_terminal()
                 && !p.gone
                 && pdb.selector.matches(&p.labels)
         })
-        .map(|(i, _)| PodId(i as u32))
+        .map(|(id, _)| id)
         .collect()
 }
 

@@ -82,6 +82,19 @@ impl Event {
     /// Number of event kinds (each controller kind's sync counts as its own kind).
     pub const KINDS: usize = 29;
 
+    /// The pod this event is about, if any (a timer of a pod that has since been retired
+    /// finds nothing to do).
+    pub fn pod(&self) -> Option<PodId> {
+        match *self {
+            Event::Bind { pod, .. }
+            | Event::TaintEvict { pod, .. }
+            | Event::PodTerminated { pod, .. }
+            | Event::PermitTimeout { pod, .. } => Some(pod),
+            Event::Kubelet(timer) => timer.pod(),
+            _ => None,
+        }
+    }
+
     /// This event's kind, an index below [`Event::KINDS`].
     pub fn kind_index(&self) -> usize {
         match self {

@@ -203,8 +203,8 @@ fn check_bindings(sim: &Simulation) -> Result<(), Violation> {
             ));
         }
     }
-    for (i, pod) in c.pods.iter().enumerate() {
-        if pod.node.is_some() && !pod.released && !on_node.contains_key(&PodId(i as u32)) {
+    for (id, pod) in c.pods.iter() {
+        if pod.node.is_some() && !pod.released && !on_node.contains_key(&id) {
             return Err(Violation::new(
                 "a bound pod is on its node's list",
                 format!("pod {} is bound but on no node's list", pod.name),
@@ -217,7 +217,7 @@ fn check_bindings(sim: &Simulation) -> Result<(), Violation> {
 /// The Pending and Running counters equal a recount (pods being deleted are neither).
 fn check_counters(sim: &Simulation) -> Result<(), Violation> {
     let (mut pending, mut running) = (0u64, 0u64);
-    for pod in sim.cluster.pods.iter().filter(|p| !p.deleting) {
+    for (_, pod) in sim.cluster.pods.iter().filter(|(_, p)| !p.deleting) {
         match pod.phase {
             PodPhase::Pending => pending += 1,
             PodPhase::Running => running += 1,
@@ -244,7 +244,7 @@ fn check_claims(sim: &Simulation) -> Result<(), Violation> {
         let mut nodes: Vec<u32> = claim
             .users
             .iter()
-            .map(|p| &c.pods[p.ix()])
+            .filter_map(|p| c.pods.get(*p))
             .filter(|p| p.is_active() && !p.released)
             .filter_map(|p| p.node.map(|n| n.0))
             .collect();
@@ -275,7 +275,7 @@ fn check_claims(sim: &Simulation) -> Result<(), Violation> {
 fn check_statefulsets(sim: &Simulation, new_from: usize) -> Result<(), Violation> {
     let c = &sim.cluster;
     let mut live: BTreeMap<(u32, i32), &str> = BTreeMap::new();
-    for pod in &c.pods {
+    for (_, pod) in c.pods.iter() {
         let (Owner::StatefulSet(s), Some(ord)) = (pod.owner, pod.index) else {
             continue;
         };
@@ -289,7 +289,7 @@ fn check_statefulsets(sim: &Simulation, new_from: usize) -> Result<(), Violation
             ));
         }
     }
-    for pod in &c.pods[new_from.min(c.pods.len())..] {
+    for (_, pod) in c.pods.iter().skip_while(|(id, _)| id.ix() < new_from) {
         let (Owner::StatefulSet(s), Some(ord)) = (pod.owner, pod.index) else {
             continue;
         };

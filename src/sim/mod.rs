@@ -16,6 +16,7 @@ pub mod node_lifecycle;
 pub mod pod_counts;
 mod pod_record;
 pub mod projection;
+pub mod retire;
 mod run_error;
 mod run_record;
 mod run_summary;
@@ -94,6 +95,8 @@ pub struct Simulation {
     warmup: SimTime,
     name_rng: Xoshiro256PlusPlus,
     pending_syncs: BTreeSet<ControllerRef>,
+    /// What is kept of the pods that left the pod table.
+    pub retired: retire::RetiredPods,
 }
 
 /// How many events pass between two calls of `run_with_progress`'s callback.
@@ -372,6 +375,10 @@ impl Simulation {
     }
 
     fn dispatch(&mut self, event: Event) {
+        if event.pod().is_some_and(|p| self.cluster.pods.is_retired(p)) {
+            // A stale timer of a pod that is gone and retired.
+            return;
+        }
         match event {
             Event::SchedulerCycle => scheduling::schedule_one(self),
             Event::BackoffFlush => scheduling::flush_backoff(self),

@@ -7,13 +7,26 @@ use crate::metrics::pod_record::{PodRecord, PodRecords, PodUsagePeaks};
 use crate::model::resources::{CPU, MEMORY};
 
 impl Simulation {
-    /// Every pod of the run as a record, in pod id order.
+    /// Every pod of the run as a record, in pod id order: the retired pods' records and
+    /// the others' as they stand now.
     pub fn pod_records(&self) -> PodRecords {
-        let mut records = PodRecords::new();
-        for i in 0..self.cluster.pods.len() {
-            records.push(self.pod_record(PodId(i as u32)));
-        }
+        let mut records = self.retired.records.clone();
+        self.add_live_records(&mut records);
         records
+    }
+
+    /// Like [`Simulation::pod_records`], moving the retired pods' records out instead of
+    /// copying them (the end of a run).
+    pub(super) fn take_pod_records(&mut self) -> PodRecords {
+        let mut records = std::mem::take(&mut self.retired.records);
+        self.add_live_records(&mut records);
+        records
+    }
+
+    fn add_live_records(&self, records: &mut PodRecords) {
+        for (id, _) in self.cluster.pods.iter() {
+            records.insert(id.ix(), &self.pod_record(id));
+        }
     }
 
     /// Pod `id` as a record, as it stands now.

@@ -6,7 +6,6 @@ use super::Simulation;
 use crate::metrics::run_record::RunRecord;
 use crate::metrics::run_tables::ServiceSample;
 use crate::metrics::summary::Summary;
-use crate::metrics::waits::by_workload;
 
 impl Simulation {
     /// The record of the run so far with its `summary` (from [`Simulation::summary`]). The
@@ -23,10 +22,10 @@ impl Simulation {
             samples: Vec::new(),
             node_samples: None,
             node_names: self.cluster.nodes.names.clone(),
-            pods: self.pod_records(),
+            pods: self.take_pod_records(),
             events: Default::default(),
             node_group_series: self.recorder.node_groups.series.clone(),
-            workload_waits: by_workload(&pod_waits(self)),
+            workload_waits: pod_waits(self).by_workload(),
             workloads: self.workload_rows(),
             jobs: self.job_rows(),
             cronjob_runs: self.cronjob_rows(),

@@ -2,32 +2,24 @@
 //! pods, the scheduler's records, the recorder's integrals and the availability trackers.
 
 use super::{availability, waits, Simulation};
-use crate::cluster::PodPhase;
+use crate::cluster::{PodId, PodPhase};
 use crate::controllers;
 use crate::engine::SimTime;
+use crate::metrics::pod_records::Lifecycle;
+use crate::metrics::summary::LatencyStats;
 
 impl Simulation {
     /// The headline figures of the run so far.
     pub fn summary(&self) -> crate::metrics::summary::Summary {
-        use crate::metrics::summary::{LatencyStats, Summary};
+        use crate::metrics::summary::Summary;
         let pods = &self.cluster.pods;
-        let mut sched = Vec::new();
-        let mut startup = Vec::new();
-        let mut ready = Vec::new();
         let mut makespan: Option<SimTime> = None;
         let (mut scheduled, mut unschedulable, mut succeeded, mut failed) = (0, 0, 0, 0);
-        for (i, p) in pods.iter().enumerate() {
-            if let Some(s) = p.times.scheduled {
+        for (i, p) in (0..pods.len()).map(|i| (i, self.lifecycle(PodId(i as u32)))) {
+            if p.scheduled.is_some() {
                 scheduled += 1;
-                sched.push(s.millis_since(p.times.created) as f64 / 1000.0);
             } else if self.scheduler.failed_once.get(i).copied().unwrap_or(false) {
                 unschedulable += 1;
-            }
-            if let Some(s) = p.times.started {
-                startup.push(s.millis_since(p.times.created) as f64 / 1000.0);
-            }
-            if let Some(r) = p.times.ready {
-                ready.push(r.millis_since(p.times.created) as f64 / 1000.0);
             }
             match p.phase {
                 PodPhase::Succeeded => succeeded += 1,
@@ -35,7 +27,7 @@ impl Simulation {
                 _ => {}
             }
             if p.phase.is_terminal() {
-                makespan = makespan.max(p.times.finished);
+                makespan = makespan.max(p.finished);
             }
         }
         let end = self.engine.now().as_millis().max(1) as f64;
@@ -61,8 +53,8 @@ impl Simulation {
             pods_unschedulable: unschedulable,
             pods_succeeded: succeeded,
             pods_failed: failed,
-            sched_latency: LatencyStats::of(sched),
-            startup_latency: LatencyStats::of(startup),
+            sched_latency: self.latency(|p| p.scheduled),
+            startup_latency: self.latency(|p| p.started),
             cpu_allocated_avg: i.cpu / end,
             memory_allocated_avg: i.memory / end,
             gpu_allocated_avg: i.gpu / end,
@@ -70,7 +62,7 @@ impl Simulation {
             makespan_s: makespan.map(|m| m.as_secs_f64()),
             events_processed: self.engine.processed(),
             sim_end_s: self.engine.now().as_secs_f64(),
-            ready_latency: LatencyStats::of(ready),
+            ready_latency: self.latency(|p| p.ready),
             jobs_completed,
             jobs_failed,
             job_completion: LatencyStats::of(job_times),
@@ -78,12 +70,38 @@ impl Simulation {
         };
         summary.fill_from_recorder(&self.recorder, self.engine.now().as_millis());
         availability::fill_summary(self, &mut summary);
-        let pod_waits: Vec<_> = waits::pod_waits(self).into_iter().map(|(_, w)| w).collect();
-        summary.waits = crate::metrics::waits::WaitStats::of(&pod_waits);
+        summary.waits = waits::pod_waits(self).overall();
         if let Some(u) = &self.usage {
-            summary.cpu_throttled_s = u.pods.values().map(|p| p.throttled_s()).sum();
+            let live: u64 = u.pods.values().map(|p| p.throttled_millicore_ms).sum();
+            let all = live + self.retired.throttled_millicore_ms;
+            summary.cpu_throttled_s = all as f64 / 1e6;
             summary.oom_kills = u.oom_kills;
         }
         summary
+    }
+
+    /// The statistics of `since_created` minus creation over the pods that have that time,
+    /// in seconds (one pass, one vector at a time: a long run has millions of pods).
+    fn latency(&self, since_created: impl Fn(&Lifecycle) -> Option<SimTime>) -> LatencyStats {
+        let values = (0..self.cluster.pods.len())
+            .map(|i| self.lifecycle(PodId(i as u32)))
+            .filter_map(|p| Some(since_created(&p)?.millis_since(p.created) as f64 / 1000.0));
+        LatencyStats::of(values.collect())
+    }
+
+    /// Pod `p`'s times and phase, from the pod table or, once retired, from its record.
+    fn lifecycle(&self, p: PodId) -> Lifecycle {
+        if let Some(pod) = self.cluster.pods.get(p) {
+            let t = &pod.times;
+            return Lifecycle {
+                created: t.created,
+                scheduled: t.scheduled,
+                started: t.started,
+                ready: t.ready,
+                finished: t.finished,
+                phase: pod.phase,
+            };
+        }
+        (self.retired.records.lifecycle(p.ix())).expect("a retired pod has a record")
     }
 }

@@ -32,9 +32,9 @@ impl Simulation {
         }
         for (i, s) in w.statefulsets.iter().enumerate() {
             let owner = Owner::StatefulSet(i as u32);
-            let pods: Vec<PodId> = (0..self.cluster.pods.len() as u32)
-                .map(PodId)
-                .filter(|p| self.cluster.pods[p.ix()].owner == owner)
+            let pods: Vec<PodId> = (self.cluster.pods.iter())
+                .filter(|(_, p)| p.owner == owner)
+                .map(|(id, _)| id)
                 .collect();
             let row = self.workload_row("StatefulSet", &s.spec.meta, &s.tracker, &pods, &s.claims);
             out.push(row);
@@ -99,6 +99,7 @@ impl Simulation {
                     created: j.start,
                     first_start: (j.pods.iter())
                         .filter_map(|p| self.cluster.pods[p.ix()].times.started)
+                        .chain(j.retired_first_start)
                         .min(),
                     completion,
                     outcome,
@@ -106,7 +107,7 @@ impl Simulation {
                     parallelism: j.spec.parallelism,
                     succeeded: j.succeeded,
                     failed: j.failed,
-                    pods_created: j.pods.len(),
+                    pods_created: j.pods_created,
                     max_active: j.max_active,
                 }
             })

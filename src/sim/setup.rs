@@ -153,6 +153,7 @@ impl Simulation {
             warmup: SimTime::from_millis(scenario.warmup_ms),
             name_rng: streams.stream(Stream::PodNames),
             pending_syncs: BTreeSet::new(),
+            retired: Default::default(),
             liveness: super::liveness::Liveness::new(Default::default()),
             invariants: super::invariants::Invariants::new(if scenario.check_invariants {
                 super::invariants::CheckLevel::Thorough
@@ -237,7 +238,7 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
                 sim,
                 j.meta.name.clone(),
                 j.meta.namespace.clone(),
-                j.spec.clone(),
+                std::sync::Arc::new(j.spec.clone()),
                 None,
                 j.meta.name.clone(),
             );

@@ -3,29 +3,52 @@
 
 use super::Simulation;
 use crate::cluster::{Owner, PodId};
-use crate::metrics::waits::{PodWait, WorkloadKey};
+use crate::metrics::waits::{PodWait, WaitLog, WaitStats, WorkloadKey};
 
-/// Every pod ever created, in creation order: its top-level workload and its wait.
-pub fn pod_waits(sim: &Simulation) -> Vec<(WorkloadKey, PodWait)> {
-    let end = sim.now();
-    sim.cluster
-        .pods
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let (until, never_scheduled) = match (p.times.scheduled, p.times.finished) {
-                (Some(bound), _) => (bound, false),
-                // Deleted (or finished) before it was bound: it stopped waiting then.
-                (None, Some(gone)) => (gone, false),
-                (None, None) => (end, true),
-            };
-            let wait = PodWait {
-                wait_s: until.millis_since(p.times.created) as f64 / 1000.0,
-                never_scheduled,
-            };
-            (workload_key(sim, PodId(i as u32)), wait)
-        })
-        .collect()
+/// Every pod's wait by workload: the retired pods' waits, logged as they retired, and
+/// those of the pods still in the pod table.
+pub fn pod_waits(sim: &Simulation) -> PodWaits<'_> {
+    let mut live = WaitLog::default();
+    for (id, _) in sim.cluster.pods.iter() {
+        live.add(workload_key(sim, id), pod_wait(sim, id));
+    }
+    PodWaits {
+        retired: &sim.retired.waits,
+        live,
+    }
+}
+
+/// The waits of a run's pods: the retired ones' (borrowed) and the others'.
+pub struct PodWaits<'a> {
+    retired: &'a WaitLog,
+    live: WaitLog,
+}
+
+impl PodWaits<'_> {
+    /// Per workload, in (kind, namespace, name) order: the wait statistics of its pods.
+    pub fn by_workload(&self) -> Vec<(WorkloadKey, WaitStats)> {
+        WaitLog::by_workload_of(&[self.retired, &self.live])
+    }
+
+    /// The statistics over every pod.
+    pub fn overall(&self) -> WaitStats {
+        WaitLog::overall_of(&[self.retired, &self.live])
+    }
+}
+
+/// Pod `p`'s wait for a node as of now.
+pub fn pod_wait(sim: &Simulation, p: PodId) -> PodWait {
+    let times = &sim.cluster.pods[p.ix()].times;
+    let (until, never_scheduled) = match (times.scheduled, times.finished) {
+        (Some(bound), _) => (bound, false),
+        // Deleted (or finished) before it was bound: it stopped waiting then.
+        (None, Some(gone)) => (gone, false),
+        (None, None) => (sim.now(), true),
+    };
+    PodWait {
+        wait_s: until.millis_since(times.created) as f64 / 1000.0,
+        never_scheduled,
+    }
 }
 
 /// The top-level owner of pod `p`: a Deployment for pods of its ReplicaSets, a CronJob for

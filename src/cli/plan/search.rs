@@ -3,7 +3,6 @@
 
 use crate::cli::run::load_scenario;
 use crate::input::overrides::Override;
-use crate::metrics::waits::by_workload;
 use crate::plan::slo::{RunFigures, Slo};
 use crate::plan::{search, SearchOutcome};
 use crate::scenario::action::Action;
@@ -101,7 +100,8 @@ impl Planner<'_> {
             .with_context(|| format!("run of {counts:?} with seed {seed}"))?;
         let figures = RunFigures {
             summary: sim.summary(),
-            workloads: by_workload(&pod_waits(&sim))
+            workloads: pod_waits(&sim)
+                .by_workload()
                 .into_iter()
                 .map(|(k, s)| (k.name, s))
                 .collect(),

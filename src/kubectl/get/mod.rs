@@ -16,12 +16,9 @@ use serde_json::{json, Value};
 /// The pods kubectl would list now: not yet removed from the API (deleted pods stay while
 /// Terminating; finished pods stay until deleted).
 pub fn visible_pods(sim: &Simulation) -> Vec<PodId> {
-    (0..sim.cluster.pods.len())
-        .map(|i| PodId(i as u32))
-        .filter(|p| {
-            let pod = &sim.cluster.pods[p.ix()];
-            !pod.gone
-        })
+    (sim.cluster.pods.iter())
+        .filter(|(_, pod)| !pod.gone)
+        .map(|(id, _)| id)
         .collect()
 }
 

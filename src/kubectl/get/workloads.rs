@@ -230,10 +230,9 @@ pub(super) fn cronjobs(sim: &Simulation, req: &Request, selector: Option<&Select
             .iter()
             .filter(|j| crate::controllers::job::is_active(sim, **j))
             .count();
-        let last = c
-            .jobs
-            .iter()
-            .map(|j| sim.workloads.jobs[*j as usize].start)
+        // Every run that started created a Job then (`start_job`).
+        let last = (c.runs.iter())
+            .filter_map(|r| r.started)
             .max()
             .map(|t| age(sim, t))
             .unwrap_or_else(|| "<none>".into());

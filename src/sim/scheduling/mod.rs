@@ -35,8 +35,8 @@ pub struct SchedulerState {
     pub next_start: usize,
     /// A SchedulerCycle event is pending.
     pub cycle_pending: bool,
-    /// Per pod: end of its current back-off, ms.
-    pub backoff_until_ms: Vec<u64>,
+    /// Per pod that failed an attempt: the end of its current back-off, ms.
+    pub backoff_until_ms: BTreeMap<PodId, u64>,
     /// A BackoffFlush event is pending at this time.
     pub backoff_flush_at: Option<u64>,
     /// Per pod: a scheduling attempt failed.
@@ -97,7 +97,7 @@ impl SchedulerState {
             rng,
             next_start: 0,
             cycle_pending: false,
-            backoff_until_ms: Vec::new(),
+            backoff_until_ms: BTreeMap::new(),
             backoff_flush_at: None,
             failed_once: Vec::new(),
             nominator: Nominator::default(),
@@ -130,7 +130,6 @@ fn ensure_cycle(sim: &mut Simulation) {
 /// event explaining why.
 pub fn enqueue(sim: &mut Simulation, p: PodId) {
     let n = sim.cluster.pods.len();
-    sim.scheduler.backoff_until_ms.resize(n, 0);
     sim.scheduler.failed_once.resize(n, false);
     sim.scheduler.preempted.resize(n, false);
     let pod = &sim.cluster.pods[p.ix()];
@@ -313,7 +312,7 @@ fn park(sim: &mut Simulation, p: PodId, message: String) {
     let (name, priority, attempts) = (pod.name.clone(), pod.spec.priority, pod.attempts);
     sim.record_event("Pod", &name, "Warning", "FailedScheduling", message);
     sim.scheduler.failed_once[p.ix()] = true;
-    sim.scheduler.backoff_until_ms[p.ix()] = now.as_millis() + backoff_ms(attempts);
+    (sim.scheduler.backoff_until_ms).insert(p, now.as_millis() + backoff_ms(attempts));
     sim.scheduler
         .queue
         .add_unschedulable(p, priority, now.as_millis());
@@ -347,7 +346,7 @@ pub fn cluster_changed(sim: &mut Simulation) {
     let until = &sim.scheduler.backoff_until_ms;
     sim.scheduler
         .queue
-        .move_all_to_active_or_backoff(now, |p| until[p.ix()]);
+        .move_all_to_active_or_backoff(now, |p| until.get(&p).copied().unwrap_or(0));
     flush_backoff_inner(sim);
     ensure_cycle(sim);
 }
