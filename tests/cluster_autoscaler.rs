@@ -104,7 +104,12 @@ fn the_group_max_caps_the_scale_up() {
     let sim = run(&scenario(group, "", "5m"), &web(7, ""));
     assert_eq!(records(&sim), vec![(10_000, "scale_up", 1, 3)]);
     assert_eq!(present_nodes(&sim), 3);
-    let unbound = sim.cluster.pods.values().filter(|p| p.node.is_none()).count();
+    let unbound = sim
+        .cluster
+        .pods
+        .values()
+        .filter(|p| p.node.is_none())
+        .count();
     assert_eq!(unbound, 1);
     assert!(sim
         .recorder
@@ -224,7 +229,12 @@ fn a_bare_pod_keeps_its_node_an_empty_node_goes() {
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: lone}\nspec:\n  containers:\n    - name: c\n      image: nginx\n      resources: {requests: {cpu: 500m}}\n";
     let sim = run(&text, pod);
     assert_eq!(downs(&sim), vec![(600_000, 2, 1)]);
-    let lone = sim.cluster.pods.values().find(|p| p.name == "lone").unwrap();
+    let lone = sim
+        .cluster
+        .pods
+        .values()
+        .find(|p| p.name == "lone")
+        .unwrap();
     assert!(sim.cluster.nodes.present[lone.node.unwrap().ix()]);
 }
 

@@ -336,6 +336,16 @@ timeline:
             p.name
         );
     }
+    // A deleted Job's gone pods have retired from the pod table: their records remain.
+    let retired = &sim.retired.records;
+    assert!(!retired.is_empty(), "the deleted Jobs' pods retired");
+    retired
+        .try_for_each(|r| {
+            assert!(r.created <= cutoff && r.finished.is_some(), "{}", r.name);
+            owners_seen.insert(r.owner_kind.clone());
+            Ok::<_, ()>(())
+        })
+        .unwrap();
     assert_eq!(
         owners_seen.into_iter().collect::<Vec<_>>(),
         ["DaemonSet", "Job", "ReplicaSet", "StatefulSet"]

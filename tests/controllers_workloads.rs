@@ -506,7 +506,7 @@ fn pi_runs_ten_completions_five_at_a_time() {
             j.name,
             j.max_active
         );
-        assert_eq!(j.pods.len(), 10);
+        assert_eq!(j.pods_created, 10);
     }
     assert_eq!(jobs[1].name, "pi-1");
 }

@@ -19,7 +19,12 @@ fn every_builtin_policy_runs_the_seed_scenario() {
                 panic!("{policy}: {e} (k8sim run --scheduler {policy} --seed 7)")
             });
             sim.run().unwrap_or_else(|e| panic!("{policy}: {e}"));
-            let bound = sim.cluster.pods.values().filter(|p| p.node.is_some()).count();
+            let bound = sim
+                .cluster
+                .pods
+                .values()
+                .filter(|p| p.node.is_some())
+                .count();
             assert!(bound > 0, "{policy}: no pod was scheduled");
         }
     }

@@ -232,7 +232,7 @@ impl Storage {
         let mut nodes: Vec<NodeIdx> = self.pvcs[c as usize]
             .users
             .iter()
-            .map(|p| &cluster.pods[p.ix()])
+            .filter_map(|p| cluster.pods.get(*p))
             .filter(|p| p.is_active() && !p.released && p.name != pod.name)
             .filter_map(|p| p.node)
             .collect();

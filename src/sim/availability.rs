@@ -89,9 +89,10 @@ pub fn sample(sim: &mut Simulation) {
 /// A workload as (kind, index): 0 = Deployment, 1 = StatefulSet.
 pub type WorkloadRef = (u8, usize);
 
-/// The Deployment or StatefulSet pod `p` belongs to.
+/// The Deployment or StatefulSet pod `p` belongs to (none for a retired pod: only a
+/// deleted Job's pods retire).
 pub fn workload_of(sim: &Simulation, p: PodId) -> Option<WorkloadRef> {
-    match sim.cluster.pods[p.ix()].owner {
+    match sim.cluster.pods.get(p)?.owner {
         Owner::ReplicaSet(r) => sim.workloads.replicasets[r as usize]
             .deployment
             .map(|d| (0, d as usize)),

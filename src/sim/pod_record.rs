@@ -29,6 +29,18 @@ impl Simulation {
         }
     }
 
+    /// The name of pod `id`, retired or not.
+    pub fn pod_name(&self, id: PodId) -> String {
+        match self.cluster.pods.get(id) {
+            Some(p) => p.name.clone(),
+            None => {
+                (self.retired.records.get(id.ix()))
+                    .expect("a retired pod has a record")
+                    .name
+            }
+        }
+    }
+
     /// Pod `id` as a record, as it stands now.
     pub fn pod_record(&self, id: PodId) -> PodRecord {
         let p = &self.cluster.pods[id.ix()];

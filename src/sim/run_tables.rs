@@ -146,9 +146,8 @@ impl Simulation {
         (storage.pvcs.iter())
             .map(|c| {
                 let vol = c.volume.map(|v| &storage.pvs[v as usize]);
-                let mut used_by: Vec<String> = (c.users.iter())
-                    .map(|p| self.cluster.pods[p.ix()].name.clone())
-                    .collect();
+                let mut used_by: Vec<String> =
+                    (c.users.iter()).map(|p| self.pod_name(*p)).collect();
                 used_by.dedup();
                 PvcRow {
                     namespace: c.spec.meta.namespace.clone(),
