@@ -8,7 +8,9 @@
 //!
 //! Both floors are lower bounds, not guesses: only pods the workloads create before the
 //! first timeline entry that could delete, suspend or scale them count; every created pod
-//! takes at least one scheduling event and is kept (one `Pod` record) until the run ends;
+//! takes at least one scheduling event and keeps at least its slot in the pod table, its
+//! record's offset and its label class until the run ends (a retired pod is no more than
+//! that and its compact record), the pods asked for at once are whole `Pod`s together;
 //! every sample is one event and one record (the randomised scenario test checks the floors
 //! against real runs). Measured runs use several times more (about 8–11 events and 6–9
 //! KB per pod, BENCHMARKS.md), so a refusal is never a false alarm.
@@ -28,6 +30,12 @@ use chrono::{TimeZone, Utc};
 /// Bytes of one node's rows in the node table and the simulation's per-node state: a
 /// floor (names, labels and pod lists come on top).
 const NODE_BYTES: u64 = 512;
+
+/// Bytes every created pod keeps to the end of the run, retired or not: its pod table slot,
+/// the offset of its record and its label class id.
+const CREATED_POD_BYTES: u64 = (std::mem::size_of::<Option<Box<Pod>>>()
+    + std::mem::size_of::<u64>()
+    + std::mem::size_of::<u32>()) as u64;
 
 /// Longest stretch of a CronJob's schedule walked to count its runs; longer runs scale
 /// the count up linearly.
@@ -122,7 +130,8 @@ pub fn project(sc: &Scenario) -> Projection {
         node_samples,
         events_floor: created.saturating_add(samples),
         bytes_floor: created
-            .saturating_mul(size(std::mem::size_of::<Pod>()))
+            .saturating_mul(CREATED_POD_BYTES)
+            .saturating_add(at_once.saturating_mul(size(std::mem::size_of::<Pod>())))
             .saturating_add(samples.saturating_mul(size(std::mem::size_of::<Sample>())))
             .saturating_add(node_samples.saturating_mul(size(std::mem::size_of::<NodeSample>())))
             .saturating_add(nodes.saturating_mul(NODE_BYTES)),
