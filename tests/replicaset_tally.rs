@@ -6,28 +6,17 @@
 //! available once it has been Ready for minReadySeconds; pkg/api/v1/pod/util.go
 //! IsPodAvailable).
 
+#[allow(dead_code)]
+mod common;
+
 use k8sim::controllers::replicaset;
 use k8sim::input::scenario::load;
 use k8sim::sim::{RunError, Simulation};
 use std::fs;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn temp(tag: &str) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "k8sim-rstally-{}-{tag}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A simulation of `scenario` (its `workloads: [objects.yaml]` holding `objects`).
 fn simulation(tag: &str, scenario: &str, objects: &str, check: bool) -> Simulation {
-    let dir = temp(tag);
+    let dir = common::temp_dir(tag);
     fs::write(dir.join("objects.yaml"), objects).unwrap();
     fs::write(dir.join("scenario.yaml"), scenario).unwrap();
     let mut sc = load(&dir.join("scenario.yaml")).unwrap_or_else(|e| panic!("{e}"));
@@ -57,12 +46,17 @@ fn churn_objects() -> String {
 /// a drain and orphaning deletes of a bare ReplicaSet and of a Deployment.
 const CHURN: &str = "name: churn\nseed: 7\nduration: 50m\ncluster:\n  nodes:\n    - {name: a, count: 4, allocatable: {cpu: \"4\", memory: 16Gi, pods: 110}, labels: {topology.kubernetes.io/zone: za}}\n    - {name: b, count: 3, allocatable: {cpu: \"8\", memory: 32Gi, pods: 110}, labels: {topology.kubernetes.io/zone: zb}}\nruntime:\n  image_pull: 5s\n  container_start: 1s\n  default_termination: 20s\n  crashes:\n    web: {probability: 0.5, after: exp(4m)}\n    batch: {probability: 0.5, after: exp(3m)}\nworkloads: [objects.yaml]\ntimeline:\n  - at: 3m\n    kubectl: scale deployment web --replicas=10\n  - at: 5m\n    kubectl: set image deployment/web c=registry.example/web:2\n  - at: 6m\n    faults: {group: b, mtbf: exp(15m), mttr: 2m}\n  - at: 7m\n    node: {fail: a-1}\n  - at: 9m\n    kubectl: rollout restart deployment api\n  - at: 11m\n    node: {recover: a-1}\n  - at: 13m\n    kubectl: scale replicaset batch --replicas=6\n  - at: 15m\n    kubectl: scale deployment web --replicas=3\n  - at: 17m\n    kubectl: drain a-0 --ignore-daemonsets --force --delete-emptydir-data --timeout=5m\n  - at: 19m\n    kubectl: set image deployment/edge c=registry.example/edge:2\n  - at: 20m\n    kubectl: delete replicaset spare --cascade=orphan\n  - at: 22m\n    zone: {fail: za}\n  - at: 26m\n    zone: {recover: za}\n  - at: 28m\n    kubectl: delete deployment edge --cascade=orphan\n  - at: 30m\n    kubectl: scale replicaset batch --replicas=1\n  - at: 33m\n    kubectl: rollout restart deployment web\n  - at: 38m\n    kubectl: delete deployment api --cascade=background\nmetrics:\n  sample_every: 30s\n";
 
-fn events_with(sim: &Simulation, reason: &str) -> usize {
-    sim.recorder
-        .events
-        .iter()
-        .filter(|e| e.reason == reason)
-        .count()
+/// The last ReplicaSet whose top-level workload is `workload`.
+fn last_replicaset_of(sim: &Simulation, workload: &str) -> u32 {
+    let sets = &sim.workloads.replicasets;
+    sets.iter().rposition(|r| r.workload == workload).unwrap() as u32
+}
+
+/// Times (s) of the events with `reason`.
+fn event_times(sim: &Simulation, reason: &str) -> Vec<f64> {
+    let events = sim.recorder.events.iter();
+    let with_reason = events.filter(|e| e.reason == reason);
+    with_reason.map(|e| e.time.as_secs_f64()).collect()
 }
 
 #[test]
@@ -75,15 +69,12 @@ fn every_tally_equals_the_walk_after_every_event_of_a_churny_run() {
     // and web's restart), containers crashed (BackOff), nodes went NotReady (pods marked
     // not Ready) and controllers deleted pods.
     assert!(checked.workloads.replicasets.len() >= 9);
-    assert!(events_with(&checked, "BackOff") > 0);
-    assert!(events_with(&checked, "NodeNotReady") > 0);
-    assert!(events_with(&checked, "SuccessfulDelete") > 0);
+    assert!(!event_times(&checked, "BackOff").is_empty());
+    assert!(!event_times(&checked, "NodeNotReady").is_empty());
+    assert!(!event_times(&checked, "SuccessfulDelete").is_empty());
     // A minReadySeconds ReplicaSet with Ready pods that are not all available at some
     // point is what makes availability time-dependent; web's pods all became available.
-    let web_new = (0..checked.workloads.replicasets.len() as u32)
-        .filter(|r| checked.workloads.replicasets[*r as usize].workload == "web")
-        .last()
-        .unwrap();
+    let web_new = last_replicaset_of(&checked, "web");
     let c = replicaset::counts(&checked, web_new);
     assert_eq!((c.active, c.available), (3, 3), "{c:?}");
     // Checking changes nothing.
@@ -97,12 +88,7 @@ fn every_tally_equals_the_walk_after_every_event_of_a_churny_run() {
 fn a_tally_out_of_step_stops_a_checked_run() {
     let mut sim = simulation("corrupt", CHURN, &churn_objects(), true);
     // The bare ReplicaSets exist from the start; a pod it never made.
-    let batch = sim
-        .workloads
-        .replicasets
-        .iter()
-        .position(|r| r.name == "batch")
-        .unwrap();
+    let batch = last_replicaset_of(&sim, "batch") as usize;
     sim.workloads.replicasets[batch].tally.created();
     let err = sim.run().expect_err("the tally differs from the walk");
     let RunError::Invariant { invariant, .. } = &err else {
@@ -149,13 +135,7 @@ fn min_ready_seconds_holds_the_rollout_until_new_pods_are_available() {
     assert_eq!((c.active, c.ready, c.available), (2, 2, 1), "{c:?}");
     assert_eq!(replicaset::counts(&at_100, old).active, 1);
     let done = rollout("min-ready-done", "3m");
-    let deleted: Vec<f64> = done
-        .recorder
-        .events
-        .iter()
-        .filter(|e| e.reason == "SuccessfulDelete")
-        .map(|e| e.time.as_secs_f64())
-        .collect();
+    let deleted = event_times(&done, "SuccessfulDelete");
     assert_eq!(deleted, vec![91.0, 122.0]);
     let c = replicaset::counts(&done, new);
     assert_eq!((c.active, c.available), (2, 2));
