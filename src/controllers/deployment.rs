@@ -89,6 +89,7 @@ fn new_replicaset(ctx: &mut impl ControllerContext, d: u32) -> u32 {
         workload: st.spec.meta.name.clone(),
         desired_replicas_annotation: None,
         max_replicas_annotation: None,
+        tally: Default::default(),
     };
     let dep_name = st.spec.meta.name.clone();
     let rs = replicaset::add(ctx, state);
@@ -157,28 +158,11 @@ fn scale_rs(ctx: &mut impl ControllerContext, d: u32, rs: u32, replicas: i32) {
 /// Reconciles Deployment `d` (sync.go syncDeployment order: deleted, paused, scaling
 /// event, then the strategy's rollout).
 pub fn sync(ctx: &mut impl ControllerContext, d: u32) {
-    let mut counts = CountsMemo::default();
-    reconcile(ctx, d, &mut counts);
-    track(ctx, d, &mut counts);
+    reconcile(ctx, d);
+    track(ctx, d);
 }
 
-/// Each ReplicaSet's pod counts, computed at most once per sync: a Deployment sync
-/// changes ReplicaSets but no pod, and counting walks every pod a ReplicaSet ever had.
-#[derive(Default)]
-struct CountsMemo(Vec<(u32, replicaset::ReplicaCounts)>);
-
-impl CountsMemo {
-    fn get(&mut self, ctx: &impl ControllerContext, rs: u32) -> replicaset::ReplicaCounts {
-        if let Some((_, c)) = self.0.iter().find(|(r, _)| *r == rs) {
-            return *c;
-        }
-        let c = replicaset::counts(ctx, rs);
-        self.0.push((rs, c));
-        c
-    }
-}
-
-fn reconcile(ctx: &mut impl ControllerContext, d: u32, counts: &mut CountsMemo) {
+fn reconcile(ctx: &mut impl ControllerContext, d: u32) {
     if ctx.workloads().deployments[d as usize].deleted {
         // The garbage collector deletes (or orphans) the ReplicaSets; the controller
         // only reports back (syncDeployment with a deletionTimestamp: status only).
@@ -237,10 +221,10 @@ fn reconcile(ctx: &mut impl ControllerContext, d: u32, counts: &mut CountsMemo) 
             reconcile_old(ctx, d, new_rs, &old, desired, unavailable);
         }
     }
-    if complete(ctx, d, new_rs, counts) {
+    if complete(ctx, d, new_rs) {
         cleanup_history(ctx, d, new_rs);
     }
-    progress(ctx, d, new_rs, counts);
+    progress(ctx, d, new_rs);
 }
 
 fn old_replicasets(ctx: &impl ControllerContext, d: u32, new_rs: Option<u32>) -> Vec<u32> {
@@ -254,14 +238,14 @@ fn old_replicasets(ctx: &impl ControllerContext, d: u32, new_rs: Option<u32>) ->
 
 /// DeploymentComplete: the new ReplicaSet has every replica, all available, and no old
 /// replica is left.
-fn complete(ctx: &impl ControllerContext, d: u32, new_rs: u32, counts: &mut CountsMemo) -> bool {
+fn complete(ctx: &impl ControllerContext, d: u32, new_rs: u32) -> bool {
     let desired = ctx.workloads().deployments[d as usize].spec.replicas;
-    let c = counts.get(ctx, new_rs);
+    let c = replicaset::counts(ctx, new_rs);
     ctx.workloads().replicasets[new_rs as usize].replicas == desired
         && c.available == desired
         && old_replicasets(ctx, d, Some(new_rs))
             .iter()
-            .all(|r| counts.get(ctx, *r).active == 0)
+            .all(|r| replicaset::counts(ctx, *r).active == 0)
 }
 
 /// progress.go syncRolloutStatus: new available pods are progress; without progress for
@@ -269,13 +253,16 @@ fn complete(ctx: &impl ControllerContext, d: u32, new_rs: u32, counts: &mut Coun
 /// Once the latest rollout is complete (reason NewReplicaSetAvailable and every pod is from
 /// the new ReplicaSet) nothing is checked, so pods lost later (a node failure) do not
 /// time the Deployment out.
-fn progress(ctx: &mut impl ControllerContext, d: u32, new_rs: u32, counts: &mut CountsMemo) {
+fn progress(ctx: &mut impl ControllerContext, d: u32, new_rs: u32) {
     let now = ctx.now();
     let rss = ctx.workloads().deployments[d as usize].replicasets.clone();
-    let available: i32 = rss.iter().map(|r| counts.get(ctx, *r).available).sum();
-    let replicas: i32 = rss.iter().map(|r| counts.get(ctx, *r).active).sum();
-    let updated = counts.get(ctx, new_rs).active;
-    let done = complete(ctx, d, new_rs, counts);
+    let available: i32 = rss
+        .iter()
+        .map(|r| replicaset::counts(ctx, *r).available)
+        .sum();
+    let replicas: i32 = rss.iter().map(|r| replicaset::counts(ctx, *r).active).sum();
+    let updated = replicaset::counts(ctx, new_rs).active;
+    let done = complete(ctx, d, new_rs);
     let st = &mut ctx.workloads_mut().deployments[d as usize];
     if available > st.last_available {
         st.last_progress = now;
@@ -313,13 +300,13 @@ fn progress(ctx: &mut impl ControllerContext, d: u32, new_rs: u32, counts: &mut 
     }
 }
 
-fn track(ctx: &mut impl ControllerContext, d: u32, counts: &mut CountsMemo) {
+fn track(ctx: &mut impl ControllerContext, d: u32) {
     let st = &ctx.workloads().deployments[d as usize];
     let desired = if st.deleted { 0 } else { st.spec.replicas };
     let ready: i32 = st
         .replicasets
         .iter()
-        .map(|r| counts.get(ctx, *r).ready)
+        .map(|r| replicaset::counts(ctx, *r).ready)
         .sum();
     let (_, unavailable) = fenceposts(&st.spec);
     let max_unavailable = match st.spec.strategy {

@@ -11,6 +11,7 @@ pub mod hpa;
 pub mod job;
 pub mod job_tally;
 pub mod replicaset;
+pub mod replicaset_tally;
 pub mod statefulset;
 pub mod volume;
 

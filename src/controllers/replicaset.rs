@@ -2,6 +2,7 @@
 //! deleting the least valuable pods first when scaling down (controller.ActivePods order).
 
 use super::garbage_collector;
+use super::replicaset_tally::ReplicaTally;
 use super::{ControllerContext, ControllerRef};
 use crate::cluster::{Owner, Pod, PodId, PodPhase};
 use crate::engine::SimTime;
@@ -37,6 +38,15 @@ pub struct ReplicaSetState {
     pub desired_replicas_annotation: Option<i32>,
     /// `deployment.kubernetes.io/max-replicas`: replicas + maxSurge at that time.
     pub max_replicas_annotation: Option<i32>,
+    /// Its pods' status counts, kept in step by the simulation as the pods change.
+    pub tally: ReplicaTally,
+}
+
+impl ReplicaSetState {
+    /// minReadySeconds in milliseconds.
+    pub fn min_ready_ms(&self) -> u64 {
+        self.min_ready_seconds as u64 * 1000
+    }
 }
 
 /// Counts of a ReplicaSet's pods.
@@ -53,11 +63,22 @@ pub struct ReplicaCounts {
     pub terminating: i32,
 }
 
-/// Counts the pods of ReplicaSet `rs`.
+/// Counts the pods of ReplicaSet `rs` (from its tally: O(1), plus the Ready pods still
+/// waiting out minReadySeconds).
 pub fn counts(ctx: &impl ControllerContext, rs: u32) -> ReplicaCounts {
     let st = &ctx.workloads().replicasets[rs as usize];
+    st.tally.counts(ctx.now(), st.min_ready_ms())
+}
+
+/// The reference for [`counts`] and the tally's next availability time: a walk over
+/// every pod ReplicaSet `rs` ever had (`k8sim run --check` compares the two after every
+/// event).
+pub fn counts_by_walk(ctx: &impl ControllerContext, rs: u32) -> (ReplicaCounts, Option<SimTime>) {
+    let st = &ctx.workloads().replicasets[rs as usize];
     let now = ctx.now();
+    let wait = st.min_ready_ms();
     let mut c = ReplicaCounts::default();
+    let mut next_available: Option<SimTime> = None;
     for p in &st.pods {
         let pod = &ctx.cluster().pods[p.ix()];
         if pod.is_terminating() && !pod.phase.is_terminal() {
@@ -70,12 +91,15 @@ pub fn counts(ctx: &impl ControllerContext, rs: u32) -> ReplicaCounts {
         if pod.ready {
             c.ready += 1;
             let since = pod.times.ready.unwrap_or(now);
-            if now.millis_since(since) >= st.min_ready_seconds as u64 * 1000 {
+            if now.millis_since(since) >= wait {
                 c.available += 1;
+            } else {
+                let t = since.plus_millis(wait);
+                next_available = Some(next_available.map_or(t, |n| n.min(t)));
             }
         }
     }
-    c
+    (c, next_available)
 }
 
 /// Reconciles ReplicaSet `rs`.
@@ -86,20 +110,18 @@ pub fn sync(ctx: &mut impl ControllerContext, rs: u32) {
         garbage_collector::deleted_owner_synced(ctx, ControllerRef::ReplicaSet(rs));
         return;
     }
-    let desired = st.replicas;
-    let active: Vec<PodId> = st
-        .pods
-        .iter()
-        .copied()
-        .filter(|p| ctx.cluster().pods[p.ix()].is_active())
-        .collect();
-    let diff = active.len() as i32 - desired;
+    let diff = st.tally.active() - st.replicas;
     if diff < 0 {
         for _ in 0..(-diff) {
             create_pod(ctx, rs);
         }
     } else if diff > 0 {
-        let mut ranked = active;
+        let mut ranked: Vec<PodId> = st
+            .pods
+            .iter()
+            .copied()
+            .filter(|p| ctx.cluster().pods[p.ix()].is_active())
+            .collect();
         ranked.sort_by_key(|p| deletion_rank(&ctx.cluster().pods[p.ix()]));
         for p in ranked.into_iter().take(diff as usize) {
             ctx.delete_pod(p, "SuccessfulDelete");
@@ -108,18 +130,7 @@ pub fn sync(ctx: &mut impl ControllerContext, rs: u32) {
     // Pods becoming available after minReadySeconds need a later look.
     let st = &ctx.workloads().replicasets[rs as usize];
     if st.min_ready_seconds > 0 {
-        let now = ctx.now();
-        let wait = st.min_ready_seconds as u64 * 1000;
-        let next = st
-            .pods
-            .iter()
-            .filter_map(|p| {
-                let pod = &ctx.cluster().pods[p.ix()];
-                let t = pod.times.ready?.plus_millis(wait);
-                (pod.is_active() && pod.ready && t > now).then_some(t)
-            })
-            .min();
-        if let Some(t) = next {
+        if let Some(t) = st.tally.next_available(ctx.now(), st.min_ready_ms()) {
             ctx.sync_at(t, ControllerRef::ReplicaSet(rs));
         }
     }
@@ -179,7 +190,9 @@ fn create_pod(ctx: &mut impl ControllerContext, rs: u32) {
         .iter()
         .all(|(k, v)| pod.labels.get(k) == Some(v)));
     let id = ctx.create_pod(pod, "ReplicaSet", &prefix);
-    ctx.workloads_mut().replicasets[rs as usize].pods.push(id);
+    let st = &mut ctx.workloads_mut().replicasets[rs as usize];
+    st.pods.push(id);
+    st.tally.created();
 }
 
 /// Adds a ReplicaSet and returns its index.

@@ -97,9 +97,11 @@ pub trait KubeletContext {
     /// The kubelets' state and the runtime model, both at once.
     fn kubelets_and_runtime(&mut self) -> (&mut Kubelets, &RuntimeModel);
 
-    /// Pod `p`'s status as its kubelet reports it (readiness, restarts, exit code,
-    /// generation); its phase changes only through [`KubeletContext::containers_started`]
-    /// and [`KubeletContext::pod_failed`].
+    /// Pod `p`'s status as its kubelet reports it (restarts, exit code, generation); its
+    /// phase changes only through [`KubeletContext::containers_started`] and
+    /// [`KubeletContext::pod_failed`], its readiness only through
+    /// [`KubeletContext::pod_ready`] and [`KubeletContext::pod_unready`] (the owner's
+    /// status counts follow those).
     fn pod_status(&mut self, p: PodId) -> &mut Pod;
 
     /// The id of image `name` (interned on first use).
@@ -116,6 +118,9 @@ pub trait KubeletContext {
 
     /// Pod `p` became Ready.
     fn pod_ready(&mut self, p: PodId);
+
+    /// Pod `p` is no longer Ready (its container stopped).
+    fn pod_unready(&mut self, p: PodId);
 
     /// Pod `p`'s containers failed and will not restart (phase Failed).
     fn pod_failed(&mut self, p: PodId);

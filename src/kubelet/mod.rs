@@ -372,11 +372,11 @@ fn container_terminated(ctx: &mut impl KubeletContext, pod: PodId, exit_code: i3
     let backoff = next_backoff_ms(st.backoff_ms, started, now);
     st.backoff_ms = backoff;
     st.waiting_until = Some(SimTime::from_millis(now.as_millis() + backoff));
+    let was_ready = ctx.cluster().pods[pod.ix()].ready;
+    ctx.pod_unready(pod);
     let p = ctx.pod_status(pod);
     p.generation += 1;
     let generation = p.generation;
-    let was_ready = p.ready;
-    p.ready = false;
     ctx.record_pod_event(
         &name,
         "Warning",
@@ -431,8 +431,8 @@ pub fn restart_on_failure(ctx: &mut impl KubeletContext, pod: PodId, succeeded: 
     let backoff = next_backoff_ms(st.backoff_ms, started, now);
     st.backoff_ms = backoff;
     st.waiting_until = Some(SimTime::from_millis(now.as_millis() + backoff));
+    ctx.pod_unready(pod);
     let p = ctx.pod_status(pod);
-    p.ready = false;
     p.generation += 1;
     let generation = p.generation;
     let name = p.name.clone();

@@ -39,9 +39,8 @@ pub fn sample(sim: &mut Simulation) {
             let ready = d
                 .replicasets
                 .iter()
-                .flat_map(|r| sim.workloads.replicasets[*r as usize].pods.iter())
-                .filter(|p| ready_active(sim, p))
-                .count() as i32;
+                .map(|r| sim.workloads.replicasets[*r as usize].tally.ready())
+                .sum();
             (ready, d.spec.replicas)
         })
         .collect();

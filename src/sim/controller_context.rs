@@ -5,7 +5,7 @@ use super::event::Event;
 use super::{scheduling, Simulation};
 use crate::cluster::pod_metrics::PodMetrics;
 use crate::cluster::storage::Storage;
-use crate::cluster::{Cluster, Owner, Pod, PodId};
+use crate::cluster::{Cluster, Pod, PodId};
 use crate::controllers::{ControllerContext, ControllerRef, Workloads};
 use crate::engine::SimTime;
 
@@ -67,7 +67,7 @@ impl ControllerContext for Simulation {
     }
 
     fn orphan_pod(&mut self, p: PodId) {
-        self.cluster.pods[p.ix()].owner = Owner::None;
+        self.orphan(p);
     }
 
     fn retire_pod(&mut self, p: PodId) -> bool {

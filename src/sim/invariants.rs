@@ -5,6 +5,8 @@
 //! - a node's requested resources are the sum of its bound pods' requests and fit its
 //!   allocatable; a pod is on at most one node's list, once, and only while bound;
 //! - the Pending and Running counters equal a recount of the pods;
+//! - every ReplicaSet's status tally (active, Ready, available, terminating, and when
+//!   the next Ready pod becomes available) equals a walk over its pods;
 //! - a single-node claim (ReadWriteOnce, ReadWriteOncePod) is used from at most one node;
 //! - a StatefulSet has at most one live pod per ordinal, and under `OrderedReady` a pod is
 //!   created only when every lower ordinal is Running and Ready;
@@ -13,6 +15,7 @@
 
 use super::Simulation;
 use crate::cluster::{Owner, PodId, PodPhase};
+use crate::controllers::replicaset;
 use crate::engine::SimTime;
 use crate::model::resources::Resources;
 use crate::model::workload::PodManagementPolicy;
@@ -99,6 +102,7 @@ pub fn check_all(sim: &Simulation, new_from: usize) -> Result<(), Violation> {
     check_nodes(sim)?;
     check_bindings(sim)?;
     check_counters(sim)?;
+    check_replicasets(sim)?;
     check_claims(sim)?;
     check_statefulsets(sim, new_from)?;
     check_jobs(sim)
@@ -233,6 +237,26 @@ fn check_counters(sim: &Simulation) -> Result<(), Violation> {
                 sim.pod_counts.running()
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Every ReplicaSet's tally equals a walk over its pods.
+fn check_replicasets(sim: &Simulation) -> Result<(), Violation> {
+    for (i, st) in sim.workloads.replicasets.iter().enumerate() {
+        let (walked, next_walked) = replicaset::counts_by_walk(sim, i as u32);
+        let tallied = replicaset::counts(sim, i as u32);
+        let next_tallied = st.tally.next_available(sim.now(), st.min_ready_ms());
+        if (walked, next_walked) != (tallied, next_tallied) {
+            return Err(Violation::new(
+                "a ReplicaSet's tally equals a walk over its pods",
+                format!(
+                    "ReplicaSet {}: tally {tallied:?} next available {next_tallied:?}, \
+                     walk {walked:?} next available {next_walked:?}",
+                    st.name
+                ),
+            ));
+        }
     }
     Ok(())
 }

@@ -54,6 +54,10 @@ impl KubeletContext for Simulation {
         Simulation::pod_ready(self, p);
     }
 
+    fn pod_unready(&mut self, p: PodId) {
+        Simulation::pod_unready(self, p);
+    }
+
     fn pod_failed(&mut self, p: PodId) {
         self.pod_failed_on_node(p);
     }

@@ -16,6 +16,7 @@ pub mod node_lifecycle;
 pub mod pod_counts;
 mod pod_record;
 pub mod projection;
+mod replica_tally;
 pub mod retire;
 mod run_error;
 mod run_record;
@@ -38,7 +39,7 @@ use crate::scenario::TimelineEntry;
 use event::Event;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use scheduling::SchedulerState;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use run_error::RunError;
 
@@ -97,6 +98,9 @@ pub struct Simulation {
     pending_syncs: BTreeSet<ControllerRef>,
     /// What is kept of the pods that left the pod table.
     pub retired: retire::RetiredPods,
+    /// Pods orphaned from a ReplicaSet, with that ReplicaSet (its pod list and counts
+    /// still hold them).
+    replica_orphans: BTreeMap<PodId, u32>,
 }
 
 /// How many events pass between two calls of `run_with_progress`'s callback.
@@ -234,18 +238,29 @@ impl Simulation {
     /// Pod `p` became Ready.
     pub fn pod_ready(&mut self, p: PodId) {
         let now = self.engine.now();
+        let before = self.replica_standing(p);
         let pod = &mut self.cluster.pods[p.ix()];
         if pod.ready || !pod.is_active() {
             return;
         }
         pod.ready = true;
         pod.times.ready = Some(now);
+        self.replica_changed(p, before);
         self.notify_owner(p);
+    }
+
+    /// Pod `p` is no longer Ready (a container stopped, or its node is not ready).
+    pub fn pod_unready(&mut self, p: PodId) {
+        let before = self.replica_standing(p);
+        self.cluster.pods[p.ix()].ready = false;
+        self.replica_changed(p, before);
     }
 
     /// Pod `p`'s containers started (again): its phase is Running.
     pub fn pod_started(&mut self, p: PodId) {
+        let before = self.replica_standing(p);
         self.pod_counts.start(&mut self.cluster.pods[p.ix()]);
+        self.replica_changed(p, before);
     }
 
     /// Pod `p`'s containers failed and will not restart (phase Failed).
@@ -255,6 +270,7 @@ impl Simulation {
 
     fn pod_finished(&mut self, p: PodId, succeeded: bool) {
         let now = self.engine.now();
+        let before = self.replica_standing(p);
         let pod = &mut self.cluster.pods[p.ix()];
         let phase = if succeeded {
             PodPhase::Succeeded
@@ -265,6 +281,7 @@ impl Simulation {
         pod.ready = false;
         pod.times.finished = Some(now);
         let name = pod.name.clone();
+        self.replica_changed(p, before);
         self.cluster.unbind(p);
         let (reason, kind) = if succeeded {
             ("Completed", "Normal")

@@ -154,6 +154,7 @@ impl Simulation {
             name_rng: streams.stream(Stream::PodNames),
             pending_syncs: BTreeSet::new(),
             retired: Default::default(),
+            replica_orphans: Default::default(),
             liveness: super::liveness::Liveness::new(Default::default()),
             invariants: super::invariants::Invariants::new(if scenario.check_invariants {
                 super::invariants::CheckLevel::Thorough
@@ -227,6 +228,7 @@ pub fn instantiate(sim: &mut Simulation, object: &Object) -> Result<(), SetupErr
                     workload: r.meta.name.clone(),
                     desired_replicas_annotation: None,
                     max_replicas_annotation: None,
+                    tally: Default::default(),
                 },
             );
         }

@@ -196,6 +196,8 @@ impl Builder {
     fn deployment(&mut self, name: &str) -> String {
         let replicas = self.rng.random_range(0..=8);
         let strategy = self.pick(&["RollingUpdate", "Recreate"]);
+        // Availability after minReadySeconds is time-dependent in the ReplicaSet tally.
+        let min_ready_s = self.pick(&["0", "5", "45"]);
         let spec = self.pod_spec(name, "      ", "Always");
         if self.chance(0.5) {
             let budget = self.pick(&[
@@ -213,7 +215,7 @@ impl Builder {
             ));
         }
         format!(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  strategy: {{type: {strategy}}}\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n{spec}"
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  minReadySeconds: {min_ready_s}\n  strategy: {{type: {strategy}}}\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n{spec}"
         )
     }
 

@@ -105,14 +105,14 @@ pub fn node_not_ready(sim: &mut Simulation, n: NodeIdx, epoch: u32) {
         effect: TaintEffect::NoExecute,
     };
     for p in sim.cluster.nodes.pods[n.ix()].clone() {
-        let pod = &mut sim.cluster.pods[p.ix()];
+        let pod = &sim.cluster.pods[p.ix()];
         if pod.deleting {
             continue;
         }
         // MarkPodsNotReady.
         if pod.ready {
-            pod.ready = false;
             let pname = pod.name.clone();
+            sim.pod_unready(p);
             sim.record_event(
                 "Pod",
                 &pname,

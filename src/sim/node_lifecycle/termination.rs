@@ -21,10 +21,12 @@ pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: u64) {
     }
     let on_node = pod.node.is_some() && !pod.released;
     let now = sim.now();
+    let before = sim.replica_standing(p);
     sim.pod_counts.leave(pod.phase);
     sim.cluster.mark_deleting(p);
+    sim.cluster.pods[p.ix()].ready = false;
+    sim.replica_changed(p, before);
     let pod = &mut sim.cluster.pods[p.ix()];
-    pod.ready = false;
     pod.generation += 1;
     if pod.times.finished.is_none() {
         pod.times.finished = Some(now);
@@ -81,7 +83,9 @@ fn remove(sim: &mut Simulation, p: PodId) {
     let was_on_node = sim.cluster.pods[p.ix()].node.is_some() && !sim.cluster.pods[p.ix()].released;
     sim.cluster.unbind(p);
     sim.cluster.forget_name(p);
+    let before = sim.replica_standing(p);
     sim.cluster.pods[p.ix()].gone = true;
+    sim.replica_changed(p, before);
     sim.notify_owner(p);
     if was_on_node {
         crate::sim::scheduling::cluster_changed(sim);

@@ -189,10 +189,12 @@ fn bind_to_named_node(sim: &mut Simulation, p: PodId, node_name: &str) {
     if !(sim.cluster.nodes.requested[node.ix()] + requests)
         .fits_in(&sim.cluster.nodes.allocatable[node.ix()])
     {
+        let before = sim.replica_standing(p);
         let pod = &mut sim.cluster.pods[p.ix()];
         sim.pod_counts.finish(pod, PodPhase::Failed);
         pod.times.finished = Some(now);
         let name = pod.name.clone();
+        sim.replica_changed(p, before);
         sim.record_event(
             "Pod",
             &name,
