@@ -14,10 +14,9 @@ use super::{PLOTS_DIR, REPORT_FILE};
 use crate::metrics::node_groups::NodeGroupTotals;
 use crate::metrics::pod_record::{PodRecord, PodRecords};
 use crate::metrics::run_record::RunRecord;
+use crate::metrics::EventRecord;
 use crate::output::plots::{render_run_plots, Plot};
-use crate::output::results_dir::{
-    csv_files, CsvTable, EventRecord, ReportError, RunResults, Summary,
-};
+use crate::output::results_dir::{csv_files, CsvTable, ReportError, RunResults, Summary};
 use std::convert::Infallible;
 
 /// Number of slowest-to-schedule pods listed.
@@ -256,11 +255,12 @@ fn push_events(out: &mut String, events: Option<&[EventRecord]>) {
         Some(events) => {
             let mut counts: BTreeMap<(&str, &str), (u64, f64)> = BTreeMap::new();
             for e in events {
+                let time_s = e.time.as_secs_f64();
                 let c = counts
-                    .entry((e.kind.as_str(), e.reason.as_str()))
-                    .or_insert((0, e.time_s));
+                    .entry((e.kind, e.reason.as_str()))
+                    .or_insert((0, time_s));
                 c.0 += 1;
-                c.1 = c.1.min(e.time_s);
+                c.1 = c.1.min(time_s);
             }
             let rows: Vec<Vec<String>> = counts
                 .iter()

@@ -1,16 +1,16 @@
 //! A run's [`RunResults`] taken from its [`RunRecord`] in memory, as a reader of the folder
 //! would find them: the report of a run renders without reading back the CSVs it just wrote.
-//! Figures the files hold with six decimals pass through the same rounding, so plots and
+//! Pods, samples and events are borrowed as they are (the views draw ratios as written, six
+//! decimals); the node group figures pass through the rounding of the files, so plots and
 //! report are byte-identical to those rendered from the folder.
 
 use std::borrow::Cow;
 use std::path::Path;
 
 use super::run::read_extra;
-use super::{ClusterSample, EventRecord, NodeSample, ReportError, RunResults, Summary};
+use super::{ReportError, RunResults, Summary};
 use crate::metrics::node_groups::{NodeGroupSeries, NodeGroupTotals};
 use crate::metrics::run_record::RunRecord;
-use crate::metrics::{self, Sample};
 use crate::output::decimal::as_written;
 
 impl<'a> RunResults<'a> {
@@ -25,56 +25,15 @@ impl<'a> RunResults<'a> {
                     .collect(),
             },
             pods: Cow::Borrowed(&record.pods),
-            timeseries: record.samples.iter().map(cluster_sample).collect(),
-            nodes: record.node_samples.as_ref().map(|samples| {
-                samples
-                    .iter()
-                    .map(|s| node_sample(record.node_name(s), s))
-                    .collect()
-            }),
-            events: (record.events.writes_file())
-                .then(|| record.events.iter().map(event).collect()),
+            timeseries: Cow::Borrowed(&record.samples),
+            has_sched_queue_len: true,
+            nodes: record.node_samples.as_deref().map(Cow::Borrowed),
+            node_names: Cow::Borrowed(&record.node_names),
+            events: (record.events.writes_file()).then_some(Cow::Borrowed(&record.events[..])),
             node_groups: Some(record.summary.node_groups.iter().map(totals).collect()),
             node_group_series: Some(series(&record.node_group_series)),
             extra: read_extra(dir)?,
         })
-    }
-}
-
-/// A row of timeseries.csv as read back.
-fn cluster_sample(s: &Sample) -> ClusterSample {
-    ClusterSample {
-        time_s: s.time.as_secs_f64(),
-        pods_pending: s.pods_pending,
-        pods_running: s.pods_running,
-        cpu_allocated_ratio: as_written(s.cpu_allocated_ratio),
-        memory_allocated_ratio: as_written(s.memory_allocated_ratio),
-        gpu_allocated_ratio: as_written(s.gpu_allocated_ratio),
-        nodes_used: s.nodes_used,
-        nodes_ready: s.nodes_ready,
-        sched_queue_len: Some(s.sched_queue_len),
-    }
-}
-
-/// A row of nodes_timeseries.csv as read back.
-fn node_sample(node: &str, s: &metrics::NodeSample) -> NodeSample {
-    NodeSample {
-        time_s: s.time.as_secs_f64(),
-        node: node.to_owned(),
-        cpu_allocated_ratio: as_written(s.cpu_allocated_ratio),
-        memory_allocated_ratio: as_written(s.memory_allocated_ratio),
-    }
-}
-
-/// A row of events.csv as read back.
-fn event(e: &metrics::EventRecord) -> EventRecord {
-    EventRecord {
-        time_s: e.time.as_secs_f64(),
-        kind: e.kind.to_owned(),
-        reason: e.reason.clone(),
-        object_kind: e.object_kind.to_owned(),
-        object: e.object.clone(),
-        message: e.message.clone(),
     }
 }
 

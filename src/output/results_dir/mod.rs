@@ -6,16 +6,16 @@ mod from_record;
 mod node_groups;
 mod records;
 mod run;
+mod samples;
 
 use std::path::PathBuf;
 
 pub use self::comparison::{discover_runs, read_comparison, Comparison, ComparisonRow};
 pub use self::csv_table::{CsvRow, CsvTable};
 pub use self::node_groups::{read_node_group_series, read_node_groups};
-pub use self::records::{ClusterSample, EventRecord, NodeSample, Summary};
-pub use self::run::{
-    csv_files, read_events, read_nodes, read_pods, read_summary, read_timeseries, RunResults,
-};
+pub use self::records::Summary;
+pub use self::run::{csv_files, read_pods, read_summary, RunResults};
+pub use self::samples::{read_events, read_nodes, read_timeseries, ReadNodeSamples, ReadSamples};
 
 /// Errors raised while reading a results folder or rendering its plots and report.
 ///
