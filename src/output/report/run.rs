@@ -15,6 +15,7 @@ use crate::metrics::node_groups::NodeGroupTotals;
 use crate::metrics::pod_record::{PodRecord, PodRecords};
 use crate::metrics::run_record::RunRecord;
 use crate::metrics::EventRecord;
+use crate::output::decimal::as_written;
 use crate::output::plots::{render_run_plots, Plot};
 use crate::output::results_dir::{csv_files, CsvTable, ReportError, RunResults, Summary};
 use std::convert::Infallible;
@@ -137,7 +138,12 @@ fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
         out.push_str("<p class=\"note\">No node_groups.csv in this folder.</p>\n</section>\n");
         return;
     };
-    let opt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
+    // Figures as node_groups.csv holds them (six decimals), so the run's report and the
+    // folder's agree.
+    let opt = |v: Option<f64>| {
+        v.map(|v| format!("{:.3}", as_written(v)))
+            .unwrap_or_default()
+    };
     let mut rows: Vec<Vec<String>> = groups
         .iter()
         .map(|g| {
@@ -147,13 +153,17 @@ fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
                 g.nodes_initial.to_string(),
                 g.nodes_min.to_string(),
                 g.nodes_max.to_string(),
-                format!("{:.2}", g.nodes_avg),
-                format!("{:.3}", g.node_hours),
+                format!("{:.2}", as_written(g.nodes_avg)),
+                format!("{:.3}", as_written(g.node_hours)),
                 opt(g.cost),
             ]
         })
         .collect();
-    let priced: Vec<f64> = groups.iter().filter_map(|g| g.cost).collect();
+    let priced: Vec<f64> = groups
+        .iter()
+        .filter_map(|g| g.cost.map(as_written))
+        .collect();
+    let sum = |f: fn(&NodeGroupTotals) -> f64| groups.iter().map(|g| as_written(f(g))).sum::<f64>();
     rows.push(vec![
         "total".to_owned(),
         String::new(),
@@ -164,9 +174,11 @@ fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
             .to_string(),
         String::new(),
         String::new(),
-        format!("{:.2}", groups.iter().map(|g| g.nodes_avg).sum::<f64>()),
-        format!("{:.3}", groups.iter().map(|g| g.node_hours).sum::<f64>()),
-        opt((!priced.is_empty()).then(|| priced.iter().sum())),
+        format!("{:.2}", sum(|g| g.nodes_avg)),
+        format!("{:.3}", sum(|g| g.node_hours)),
+        (!priced.is_empty())
+            .then(|| format!("{:.3}", priced.iter().sum::<f64>()))
+            .unwrap_or_default(),
     ]);
     let header = [
         "group",

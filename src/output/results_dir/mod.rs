@@ -2,7 +2,6 @@
 
 mod comparison;
 mod csv_table;
-mod from_record;
 mod node_groups;
 mod records;
 mod run;

@@ -11,11 +11,11 @@ use super::{
 use crate::cluster::PodPhase;
 use crate::metrics::node_groups::{NodeGroupSeries, NodeGroupTotals};
 use crate::metrics::pod_record::{PodRecord, PodRecords, PodUsagePeaks};
+use crate::metrics::run_record::RunRecord;
 use crate::metrics::{EventRecord, NodeSample, Sample};
 
 /// Everything read from a run folder `results/<scenario>/<scheduler>/seed-<n>/`, or taken
-/// from the [`RunRecord`](crate::metrics::run_record::RunRecord) of the run that writes it
-/// (then the pods are borrowed).
+/// from the [`RunRecord`] of the run that writes it (then its rows are borrowed).
 #[derive(Debug, Clone)]
 pub struct RunResults<'a> {
     /// The folder.
@@ -36,9 +36,10 @@ pub struct RunResults<'a> {
     /// `events.csv`, if present.
     pub events: Option<Cow<'a, [EventRecord]>>,
     /// `node_groups.csv`, if present (folders written before it existed have none).
-    pub node_groups: Option<Vec<NodeGroupTotals>>,
+    /// Views show its figures as written (six decimals).
+    pub node_groups: Option<Cow<'a, [NodeGroupTotals]>>,
     /// `node_groups_timeseries.csv`, if present.
-    pub node_group_series: Option<NodeGroupSeries>,
+    pub node_group_series: Option<Cow<'a, NodeGroupSeries>>,
     /// Any other CSV file of the folder (e.g. `workloads.csv`), sorted by file name.
     pub extra: Vec<CsvTable>,
 }
@@ -113,11 +114,37 @@ impl RunResults<'static> {
                 .map(|p| read_events(&p).map(Cow::Owned))
                 .transpose()?,
             node_groups: optional(files::NODE_GROUPS)
-                .map(|p| read_node_groups(&p))
+                .map(|p| read_node_groups(&p).map(Cow::Owned))
                 .transpose()?,
             node_group_series: optional(files::NODE_GROUPS_TIMESERIES)
-                .map(|p| read_node_group_series(&p))
+                .map(|p| read_node_group_series(&p).map(Cow::Owned))
                 .transpose()?,
+            extra: read_extra(dir)?,
+        })
+    }
+}
+
+impl<'a> RunResults<'a> {
+    /// The results of the run of `record`, whose CSV files are already written into `dir`:
+    /// pods, samples, events and node groups borrowed from the record (views show the
+    /// figures the files round to six decimals as written, so they match a [`Self::load`] of
+    /// the folder), only the tables the record does not hand over typed read from `dir`.
+    pub fn from_record(record: &'a RunRecord, dir: &Path) -> Result<Self, ReportError> {
+        Ok(RunResults {
+            dir: dir.to_path_buf(),
+            summary: Summary {
+                fields: (record.summary.fields().into_iter())
+                    .map(|(k, v)| (k.to_owned(), v.to_csv()))
+                    .collect(),
+            },
+            pods: Cow::Borrowed(&record.pods),
+            timeseries: Cow::Borrowed(&record.samples),
+            has_sched_queue_len: true,
+            nodes: record.node_samples.as_deref().map(Cow::Borrowed),
+            node_names: Cow::Borrowed(&record.node_names),
+            events: (record.events.writes_file()).then_some(Cow::Borrowed(&record.events[..])),
+            node_groups: Some(Cow::Borrowed(&record.summary.node_groups)),
+            node_group_series: Some(Cow::Borrowed(&record.node_group_series)),
             extra: read_extra(dir)?,
         })
     }
@@ -135,7 +162,7 @@ const TYPED_FILES: [&str; 7] = [
 ];
 
 /// Reads every CSV file of `dir` but the [`TYPED_FILES`], sorted by name.
-pub(super) fn read_extra(dir: &Path) -> Result<Vec<CsvTable>, ReportError> {
+fn read_extra(dir: &Path) -> Result<Vec<CsvTable>, ReportError> {
     csv_files(dir)?
         .into_iter()
         .filter(|name| !TYPED_FILES.contains(&name.as_str()))
