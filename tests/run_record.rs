@@ -94,6 +94,14 @@ fn report_from_memory_is_the_report_from_the_folder() {
     }
 }
 
+/// The autoscaling record, its CSV files written into a fresh folder `tag`.
+fn written_record(tag: &str) -> (RunRecord, PathBuf) {
+    let record = autoscaling_record();
+    let dir = temp(tag);
+    write_all(&record, &dir).unwrap();
+    (record, dir)
+}
+
 /// A cluster sample as timeseries.csv holds it: ratios with six decimals.
 fn sample_as_written(s: &Sample) -> Sample {
     Sample {
@@ -110,9 +118,7 @@ fn sample_as_written(s: &Sample) -> Sample {
 
 #[test]
 fn samples_written_then_read_back_are_the_records() {
-    let record = autoscaling_record();
-    let dir = temp("samples");
-    write_all(&record, &dir).unwrap();
+    let (record, dir) = written_record("samples");
     let read = read_timeseries(&dir.join("timeseries.csv")).unwrap();
     assert!(read.has_sched_queue_len);
     let written: Vec<Sample> = record.samples.iter().map(sample_as_written).collect();
@@ -128,9 +134,7 @@ fn samples_written_then_read_back_are_the_records() {
 
 #[test]
 fn node_samples_written_then_read_back_are_the_records() {
-    let record = autoscaling_record();
-    let dir = temp("nodes");
-    write_all(&record, &dir).unwrap();
+    let (record, dir) = written_record("nodes");
     let read = read_nodes(&dir.join("nodes_timeseries.csv")).unwrap();
     let written = record
         .node_samples
@@ -154,9 +158,7 @@ fn node_samples_written_then_read_back_are_the_records() {
 
 #[test]
 fn events_written_then_read_back_are_the_records() {
-    let record = autoscaling_record();
-    let dir = temp("events");
-    write_all(&record, &dir).unwrap();
+    let (record, dir) = written_record("events");
     assert!(record.events.writes_file());
     let read = read_events(&dir.join("events.csv")).unwrap();
     // Warnings (FailedScheduling) and messages with commas (quoted fields) come back too.
@@ -167,9 +169,7 @@ fn events_written_then_read_back_are_the_records() {
 
 #[test]
 fn node_groups_written_then_read_back_are_the_records() {
-    let record = autoscaling_record();
-    let dir = temp("node-groups");
-    write_all(&record, &dir).unwrap();
+    let (record, dir) = written_record("node-groups");
     let totals = read_node_groups(&dir.join("node_groups.csv")).unwrap();
     let written = &record.summary.node_groups;
     assert_eq!(totals.len(), written.len());
