@@ -112,7 +112,7 @@ fn sample_as_written(s: &Sample) -> Sample {
         fragmentation_memory_ratio: as_written(s.fragmentation_memory_ratio),
         cpu_used_ratio: as_written(s.cpu_used_ratio),
         memory_used_ratio: as_written(s.memory_used_ratio),
-        ..s.clone()
+        ..*s
     }
 }
 

@@ -66,7 +66,7 @@ fn time_series(samples: &[Sample], div: f64, f: impl Fn(&Sample) -> f64) -> Vec<
 }
 
 pub(super) fn allocation_chart(ts: &[Sample], title: String) -> Chart {
-    let end = ts.iter().map(|s| secs(s)).fold(0.0, f64::max);
+    let end = ts.iter().map(secs).fold(0.0, f64::max);
     let (div, x_label) = time_unit(end);
     let mut series = vec![
         Series {
@@ -101,7 +101,7 @@ pub(super) fn allocation_chart(ts: &[Sample], title: String) -> Chart {
 
 /// Pods by phase and, when the samples have it (`has_queue`), the scheduler queue.
 pub(super) fn pods_chart(ts: &[Sample], has_queue: bool) -> Chart {
-    let end = ts.iter().map(|s| secs(s)).fold(0.0, f64::max);
+    let end = ts.iter().map(secs).fold(0.0, f64::max);
     let (div, x_label) = time_unit(end);
     let mut series = vec![
         Series {

@@ -177,7 +177,8 @@ fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
         format!("{:.2}", sum(|g| g.nodes_avg)),
         format!("{:.3}", sum(|g| g.node_hours)),
         (!priced.is_empty())
-            .then(|| format!("{:.3}", priced.iter().sum::<f64>()))
+            .then(|| priced.iter().sum::<f64>())
+            .map(|v| format!("{v:.3}"))
             .unwrap_or_default(),
     ]);
     let header = [
