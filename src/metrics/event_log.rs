@@ -164,7 +164,7 @@ mod tests {
             time: SimTime::from_millis(i as u64),
             kind: "Normal",
             reason: reason.to_string(),
-            object_kind: "Pod",
+            object_kind: "Pod".into(),
             object: pod.to_string(),
             message: format!("m{i}"),
         }

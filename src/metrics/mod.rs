@@ -16,6 +16,7 @@ use crate::cluster::Cluster;
 use crate::engine::SimTime;
 use event_log::EventLog;
 use node_groups::NodeGroupLedger;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One sample of cluster-wide state.
@@ -77,8 +78,8 @@ pub struct EventRecord {
     pub kind: &'static str,
     /// Reason (Scheduled, FailedScheduling, ...).
     pub reason: String,
-    /// Involved object's kind.
-    pub object_kind: &'static str,
+    /// Involved object's kind (a name the simulation spells, or one read from events.csv).
+    pub object_kind: Cow<'static, str>,
     /// Involved object's name.
     pub object: String,
     /// Message.

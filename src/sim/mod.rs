@@ -130,7 +130,7 @@ impl Simulation {
             time: self.engine.now(),
             kind,
             reason: reason.to_string(),
-            object_kind,
+            object_kind: object_kind.into(),
             object: object.to_string(),
             message,
         });

@@ -5,7 +5,8 @@ use plotters::prelude::*;
 
 use super::chart::Chart;
 use super::style::{axis_label, draw_no_data, time_unit, OrMessage, FONT};
-use crate::output::results_dir::NodeSample;
+use crate::metrics::NodeSample;
+use crate::output::decimal::as_written;
 
 /// Most cells of a heat map (nodes × time bins), to keep the SVG small.
 const MAX_HEATMAP_CELLS: usize = 40_000;
@@ -135,30 +136,35 @@ pub(super) fn draw_heatmap<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Per-node values on time bins, each bin taking the node's value at its midpoint.
+/// Per-node values on time bins, each bin taking the node's value at its midpoint: `f` of
+/// each sample as nodes_timeseries.csv holds it (six decimals), one row per node of
+/// `node_names` in order of first appearance.
 pub(super) fn heatmap_chart(
     nodes: &[NodeSample],
+    node_names: &[String],
     what: &str,
     f: impl Fn(&NodeSample) -> f64,
 ) -> Chart {
     let mut names: Vec<String> = Vec::new();
+    let mut row_of_node: Vec<Option<usize>> = vec![None; node_names.len()];
     let mut per_node: Vec<Vec<(f64, f64)>> = Vec::new();
     for s in nodes {
-        let i = match names.iter().position(|n| *n == s.node) {
-            Some(i) => i,
-            None => {
-                names.push(s.node.clone());
-                per_node.push(Vec::new());
-                names.len() - 1
-            }
-        };
-        per_node[i].push((s.time_s, f(s)));
+        let row = &mut row_of_node[s.node as usize];
+        let i = *row.get_or_insert_with(|| {
+            names.push(node_names[s.node as usize].clone());
+            per_node.push(Vec::new());
+            names.len() - 1
+        });
+        per_node[i].push((s.time.as_secs_f64(), as_written(f(s))));
     }
     for series in &mut per_node {
         series.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    let end = nodes.iter().map(|s| s.time_s).fold(0.0, f64::max);
-    let mut times: Vec<f64> = nodes.iter().map(|s| s.time_s).collect();
+    let end = nodes
+        .iter()
+        .map(|s| s.time.as_secs_f64())
+        .fold(0.0, f64::max);
+    let mut times: Vec<f64> = nodes.iter().map(|s| s.time.as_secs_f64()).collect();
     times.sort_by(f64::total_cmp);
     times.dedup();
     let bins = times

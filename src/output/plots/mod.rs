@@ -21,8 +21,9 @@ use self::latency::{cdf_chart, quantile};
 pub use self::plan::{render_plan_plots, PlanCurve};
 use self::style::{nice_max, time_unit, x_span, PALETTE};
 pub use self::sweep::{render_sweep_plots, SweepCells};
-use self::time_series::{allocation_chart, comparison_lines, pods_chart};
-use super::results_dir::{ClusterSample, Comparison, ReportError, RunResults};
+use self::time_series::{allocation_chart, comparison_lines, percent, pods_chart, secs};
+use super::results_dir::{Comparison, ReportError, RunResults};
+use crate::metrics::Sample;
 
 /// One rendered plot: `<stem>.png` and `<stem>.svg` in the plots folder.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +84,7 @@ pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>,
             "pods",
             "Pods by phase and scheduler queue over time".to_owned(),
             "Pods in phase Pending (waiting for a node or bound and still pulling images or starting), in phase Running, and in the scheduler's queue (still waiting for a node), sampled over simulated time.".to_owned(),
-            pods_chart(&run.timeseries),
+            pods_chart(&run.timeseries, run.has_sched_queue_len),
         ),
         (
             "sched_latency_cdf",
@@ -132,14 +133,16 @@ pub fn render_run_plots(run: &RunResults, plots_dir: &Path) -> Result<Vec<Plot>,
             "nodes_cpu_heatmap",
             "Per-node CPU allocation over time".to_owned(),
             "Each row is a node; colour is the share of its allocatable CPU requested.".to_owned(),
-            heatmap_chart(nodes, "CPU", |s| s.cpu_allocated_ratio),
+            heatmap_chart(nodes, &run.node_names, "CPU", |s| s.cpu_allocated_ratio),
         ));
         specs.push((
             "nodes_memory_heatmap",
             "Per-node memory allocation over time".to_owned(),
             "Each row is a node; colour is the share of its allocatable memory requested."
                 .to_owned(),
-            heatmap_chart(nodes, "memory", |s| s.memory_allocated_ratio),
+            heatmap_chart(nodes, &run.node_names, "memory", |s| {
+                s.memory_allocated_ratio
+            }),
         ));
     }
     render_all(plots_dir, specs)
@@ -163,7 +166,7 @@ type TimeLine = (
     &'static str,
     &'static str,
     &'static str,
-    fn(&ClusterSample) -> f64,
+    fn(&Sample) -> f64,
 );
 
 /// True when every line has the same points: a cluster total that placement cannot change
@@ -230,17 +233,17 @@ fn bar_panels(cmp: &Comparison) -> Vec<BarPanel> {
 /// summary figures that differ, with ± one standard deviation over seeds.
 pub fn render_comparison_plots(
     cmp: &Comparison,
-    runs: &[(String, Vec<ClusterSample>)],
+    runs: &[(String, Vec<Sample>)],
     plots_dir: &Path,
 ) -> Result<Vec<Plot>, ReportError> {
     let schedulers: Vec<String> = cmp.rows.iter().map(|r| r.scheduler.clone()).collect();
     let end = runs
         .iter()
-        .flat_map(|(_, ts)| ts.iter().map(|s| s.time_s))
+        .flat_map(|(_, ts)| ts.iter().map(secs))
         .fold(0.0, f64::max);
     let (div, x_label) = time_unit(end);
     let x_max = x_span(end / div);
-    let line = |f: fn(&ClusterSample) -> f64| comparison_lines(runs, &schedulers, end, div, f);
+    let line = |f: fn(&Sample) -> f64| comparison_lines(runs, &schedulers, end, div, f);
     let mut specs: Vec<(&str, String, String, Chart)> = Vec::new();
     let lines: [TimeLine; 3] = [
         (
@@ -248,7 +251,7 @@ pub fn render_comparison_plots(
             "CPU allocation over time by scheduler",
             "Share of allocatable CPU requested, mean over seeds, one line per scheduler.",
             "CPU requested / allocatable (%)",
-            |s| s.cpu_allocated_ratio * 100.0,
+            |s| percent(s.cpu_allocated_ratio),
         ),
         (
             "compare_nodes_used",

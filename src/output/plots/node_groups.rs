@@ -7,6 +7,7 @@ use super::chart::{series_top, Chart, LineChart, Series};
 use super::style::{nice_max, time_unit, x_span, PALETTE};
 use super::time_series::{decimate, steps, MAX_LINE_POINTS};
 use crate::metrics::node_groups::{NodeGroupSample, NodeGroupSeries};
+use crate::output::decimal::as_written;
 
 /// What the total line is called on a chart with several groups.
 const TOTAL: &str = "all groups";
@@ -93,7 +94,8 @@ pub(super) fn nodes_chart(series: &NodeGroupSeries) -> Chart {
 pub(super) fn cost_chart(series: &NodeGroupSeries) -> Option<Chart> {
     let end = series.samples.last().map_or(0.0, |s| s.time.as_secs_f64());
     let (div, x_label) = time_unit(end);
-    let lines = lines(series, div, |s| s.cost_so_far);
+    // As node_groups_timeseries.csv holds it (six decimals).
+    let lines = lines(series, div, |s| s.cost_so_far.map(as_written));
     if lines.is_empty() {
         return None;
     }

@@ -4,7 +4,8 @@ use plotters::prelude::*;
 
 use super::chart::{series_top, Chart, LineChart, Series};
 use super::style::{nice_max, time_unit, x_span, PALETTE};
-use crate::output::results_dir::ClusterSample;
+use crate::metrics::Sample;
+use crate::output::decimal::as_written;
 
 /// Most points drawn per line; longer series are thinned keeping each bucket's extremes.
 pub(super) const MAX_LINE_POINTS: usize = 2000;
@@ -47,36 +48,43 @@ pub(super) fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
+/// A sample's time in seconds.
+pub(super) fn secs(s: &Sample) -> f64 {
+    s.time.as_secs_f64()
+}
+
+/// A ratio as a percentage of the value timeseries.csv holds (six decimals), so a run drawn
+/// from memory and from its folder give the same picture.
+pub(super) fn percent(ratio: f64) -> f64 {
+    as_written(ratio) * 100.0
+}
+
 /// A step series of one time series column, thinned and scaled to the time unit.
-fn time_series(
-    samples: &[ClusterSample],
-    div: f64,
-    f: impl Fn(&ClusterSample) -> f64,
-) -> Vec<(f64, f64)> {
-    let pts: Vec<(f64, f64)> = samples.iter().map(|s| (s.time_s / div, f(s))).collect();
+fn time_series(samples: &[Sample], div: f64, f: impl Fn(&Sample) -> f64) -> Vec<(f64, f64)> {
+    let pts: Vec<(f64, f64)> = samples.iter().map(|s| (secs(s) / div, f(s))).collect();
     steps(&decimate(&pts, MAX_LINE_POINTS))
 }
 
-pub(super) fn allocation_chart(ts: &[ClusterSample], title: String) -> Chart {
-    let end = ts.iter().map(|s| s.time_s).fold(0.0, f64::max);
+pub(super) fn allocation_chart(ts: &[Sample], title: String) -> Chart {
+    let end = ts.iter().map(secs).fold(0.0, f64::max);
     let (div, x_label) = time_unit(end);
     let mut series = vec![
         Series {
             name: "CPU".into(),
             color: PALETTE[0],
-            points: time_series(ts, div, |s| s.cpu_allocated_ratio * 100.0),
+            points: time_series(ts, div, |s| percent(s.cpu_allocated_ratio)),
         },
         Series {
             name: "memory".into(),
             color: PALETTE[1],
-            points: time_series(ts, div, |s| s.memory_allocated_ratio * 100.0),
+            points: time_series(ts, div, |s| percent(s.memory_allocated_ratio)),
         },
     ];
-    if ts.iter().any(|s| s.gpu_allocated_ratio > 0.0) {
+    if ts.iter().any(|s| as_written(s.gpu_allocated_ratio) > 0.0) {
         series.push(Series {
             name: "GPU".into(),
             color: PALETTE[2],
-            points: time_series(ts, div, |s| s.gpu_allocated_ratio * 100.0),
+            points: time_series(ts, div, |s| percent(s.gpu_allocated_ratio)),
         });
     }
     let top = series_top(&series).max(100.0);
@@ -91,8 +99,9 @@ pub(super) fn allocation_chart(ts: &[ClusterSample], title: String) -> Chart {
     })
 }
 
-pub(super) fn pods_chart(ts: &[ClusterSample]) -> Chart {
-    let end = ts.iter().map(|s| s.time_s).fold(0.0, f64::max);
+/// Pods by phase and, when the samples have it (`has_queue`), the scheduler queue.
+pub(super) fn pods_chart(ts: &[Sample], has_queue: bool) -> Chart {
+    let end = ts.iter().map(secs).fold(0.0, f64::max);
     let (div, x_label) = time_unit(end);
     let mut series = vec![
         Series {
@@ -106,11 +115,11 @@ pub(super) fn pods_chart(ts: &[ClusterSample]) -> Chart {
             points: time_series(ts, div, |s| s.pods_running as f64),
         },
     ];
-    if ts.iter().all(|s| s.sched_queue_len.is_some()) {
+    if has_queue {
         series.push(Series {
             name: "scheduler queue".into(),
             color: PALETTE[1],
-            points: time_series(ts, div, |s| s.sched_queue_len.unwrap_or(0) as f64),
+            points: time_series(ts, div, |s| s.sched_queue_len as f64),
         });
     }
     let top = series_top(&series);
@@ -126,8 +135,8 @@ pub(super) fn pods_chart(ts: &[ClusterSample]) -> Chart {
 }
 
 /// The value of a step-wise time series at time `t` (0 before its first sample).
-fn value_at(samples: &[ClusterSample], t: f64, f: &impl Fn(&ClusterSample) -> f64) -> f64 {
-    let k = samples.partition_point(|s| s.time_s <= t);
+fn value_at(samples: &[Sample], t: f64, f: &impl Fn(&Sample) -> f64) -> f64 {
+    let k = samples.partition_point(|s| secs(s) <= t);
     if k == 0 {
         0.0
     } else {
@@ -137,17 +146,17 @@ fn value_at(samples: &[ClusterSample], t: f64, f: &impl Fn(&ClusterSample) -> f6
 
 /// One line per scheduler: the mean over its seeds of a step-wise series on a common grid.
 pub(super) fn comparison_lines(
-    runs: &[(String, Vec<ClusterSample>)],
+    runs: &[(String, Vec<Sample>)],
     schedulers: &[String],
     end: f64,
     div: f64,
-    f: impl Fn(&ClusterSample) -> f64,
+    f: impl Fn(&Sample) -> f64,
 ) -> Vec<Series> {
     schedulers
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let seeds: Vec<&[ClusterSample]> = runs
+            let seeds: Vec<&[Sample]> = runs
                 .iter()
                 .filter(|(s, _)| s == name)
                 .map(|(_, ts)| ts.as_slice())

@@ -224,7 +224,10 @@ fn render_with(
 ) -> Result<(), ReportError> {
     let series = runs
         .iter()
-        .map(|(s, dir)| Ok((s.clone(), read_timeseries(&dir.join(files::TIMESERIES))?)))
+        .map(|(s, dir)| {
+            let read = read_timeseries(&dir.join(files::TIMESERIES))?;
+            Ok((s.clone(), read.samples))
+        })
         .collect::<Result<Vec<_>, ReportError>>()?;
     let plots = render_comparison_plots(cmp, &series, &compare_dir.join(PLOTS_DIR))?;
     let html = comparison_html(compare_dir, cmp, runs, &plots, &csv_files(compare_dir)?);

@@ -14,10 +14,10 @@ use super::{PLOTS_DIR, REPORT_FILE};
 use crate::metrics::node_groups::NodeGroupTotals;
 use crate::metrics::pod_record::{PodRecord, PodRecords};
 use crate::metrics::run_record::RunRecord;
+use crate::metrics::EventRecord;
+use crate::output::decimal::as_written;
 use crate::output::plots::{render_run_plots, Plot};
-use crate::output::results_dir::{
-    csv_files, CsvTable, EventRecord, ReportError, RunResults, Summary,
-};
+use crate::output::results_dir::{csv_files, CsvTable, ReportError, RunResults, Summary};
 use std::convert::Infallible;
 
 /// Number of slowest-to-schedule pods listed.
@@ -138,7 +138,12 @@ fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
         out.push_str("<p class=\"note\">No node_groups.csv in this folder.</p>\n</section>\n");
         return;
     };
-    let opt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
+    // Figures as node_groups.csv holds them (six decimals), so the run's report and the
+    // folder's agree.
+    let opt = |v: Option<f64>| {
+        v.map(|v| format!("{:.3}", as_written(v)))
+            .unwrap_or_default()
+    };
     let mut rows: Vec<Vec<String>> = groups
         .iter()
         .map(|g| {
@@ -148,13 +153,17 @@ fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
                 g.nodes_initial.to_string(),
                 g.nodes_min.to_string(),
                 g.nodes_max.to_string(),
-                format!("{:.2}", g.nodes_avg),
-                format!("{:.3}", g.node_hours),
+                format!("{:.2}", as_written(g.nodes_avg)),
+                format!("{:.3}", as_written(g.node_hours)),
                 opt(g.cost),
             ]
         })
         .collect();
-    let priced: Vec<f64> = groups.iter().filter_map(|g| g.cost).collect();
+    let priced: Vec<f64> = groups
+        .iter()
+        .filter_map(|g| g.cost.map(as_written))
+        .collect();
+    let sum = |f: fn(&NodeGroupTotals) -> f64| groups.iter().map(|g| as_written(f(g))).sum::<f64>();
     rows.push(vec![
         "total".to_owned(),
         String::new(),
@@ -165,9 +174,12 @@ fn push_node_groups(out: &mut String, groups: Option<&[NodeGroupTotals]>) {
             .to_string(),
         String::new(),
         String::new(),
-        format!("{:.2}", groups.iter().map(|g| g.nodes_avg).sum::<f64>()),
-        format!("{:.3}", groups.iter().map(|g| g.node_hours).sum::<f64>()),
-        opt((!priced.is_empty()).then(|| priced.iter().sum())),
+        format!("{:.2}", sum(|g| g.nodes_avg)),
+        format!("{:.3}", sum(|g| g.node_hours)),
+        (!priced.is_empty())
+            .then(|| priced.iter().sum::<f64>())
+            .map(|v| format!("{v:.3}"))
+            .unwrap_or_default(),
     ]);
     let header = [
         "group",
@@ -256,11 +268,12 @@ fn push_events(out: &mut String, events: Option<&[EventRecord]>) {
         Some(events) => {
             let mut counts: BTreeMap<(&str, &str), (u64, f64)> = BTreeMap::new();
             for e in events {
+                let time_s = e.time.as_secs_f64();
                 let c = counts
-                    .entry((e.kind.as_str(), e.reason.as_str()))
-                    .or_insert((0, e.time_s));
+                    .entry((e.kind, e.reason.as_str()))
+                    .or_insert((0, time_s));
                 c.0 += 1;
-                c.1 = c.1.min(e.time_s);
+                c.1 = c.1.min(time_s);
             }
             let rows: Vec<Vec<String>> = counts
                 .iter()

@@ -83,6 +83,19 @@ impl CsvTable {
         })
     }
 
+    /// Reads `path` and turns each data row into a `T` with `row`, which gets the table, the
+    /// row and the indexes of the `names` columns (each required): the shape of every typed
+    /// reader of a results folder.
+    pub fn read_rows<const N: usize, T>(
+        path: &Path,
+        names: [&str; N],
+        mut row: impl FnMut(&CsvTable, &CsvRow, [usize; N]) -> Result<T, ReportError>,
+    ) -> Result<Vec<T>, ReportError> {
+        let t = CsvTable::read(path)?;
+        let columns = t.columns(names)?;
+        t.rows.iter().map(|r| row(&t, r, columns)).collect()
+    }
+
     /// Returns the index of each named column, failing on the first one missing.
     pub fn columns<const N: usize>(&self, names: [&str; N]) -> Result<[usize; N], ReportError> {
         let mut out = [0; N];

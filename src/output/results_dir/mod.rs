@@ -2,20 +2,19 @@
 
 mod comparison;
 mod csv_table;
-mod from_record;
 mod node_groups;
 mod records;
 mod run;
+mod samples;
 
 use std::path::PathBuf;
 
 pub use self::comparison::{discover_runs, read_comparison, Comparison, ComparisonRow};
 pub use self::csv_table::{CsvRow, CsvTable};
 pub use self::node_groups::{read_node_group_series, read_node_groups};
-pub use self::records::{ClusterSample, EventRecord, NodeSample, Summary};
-pub use self::run::{
-    csv_files, read_events, read_nodes, read_pods, read_summary, read_timeseries, RunResults,
-};
+pub use self::records::Summary;
+pub use self::run::{csv_files, read_pods, read_summary, RunResults};
+pub use self::samples::{read_events, read_nodes, read_timeseries, ReadNodeSamples, ReadSamples};
 
 /// Errors raised while reading a results folder or rendering its plots and report.
 ///
@@ -208,6 +207,59 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn samples_and_events_with_bad_fields_name_line_and_column() {
+        let p = write_tmp("ts-time", "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready\n0.000,0,0,0.5,0.5,0,1,1\n1.0001,0,0,0.5,0.5,0,1,1\n");
+        let e = read_timeseries(&p).unwrap_err().to_string();
+        assert!(e.ends_with("t.csv:3:1: column `time_s`: \"1.0001\" is not seconds with at most three decimals (e.g. 12.345)"), "{e}");
+        let p = write_tmp(
+            "nodes-ratio",
+            "time_s,node,cpu_allocated_ratio,memory_allocated_ratio\n0.000,n1,half,0.5\n",
+        );
+        let e = read_nodes(&p).unwrap_err().to_string();
+        assert!(
+            e.ends_with("t.csv:2:3: column `cpu_allocated_ratio`: \"half\" is not a number"),
+            "{e}"
+        );
+        let p = write_tmp(
+            "events-type",
+            "time_s,type,reason,object_kind,object,message\n1.000,Info,Scheduled,Pod,p,m\n",
+        );
+        let e = read_events(&p).unwrap_err().to_string();
+        assert!(
+            e.ends_with("t.csv:2:2: column `type`: \"Info\" is not Normal or Warning"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn old_timeseries_and_nodes_read_appended_columns_as_zero() {
+        // Written before sched_queue_len, fragmentation, usage and per-node GPU existed.
+        let p = write_tmp("ts-old", "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready\n2.500,3,4,0.25,0.5,0,1,2\n");
+        let read = read_timeseries(&p).unwrap();
+        assert!(!read.has_sched_queue_len);
+        let s = &read.samples[0];
+        // 2.500 s is 2 * 1000 + 500 = 2500 ms.
+        assert_eq!(s.time.as_millis(), 2_500);
+        assert_eq!((s.pods_pending, s.pods_running, s.nodes_ready), (3, 4, 2));
+        assert_eq!(
+            (s.sched_queue_len, s.nodes_present, s.cpu_used_ratio),
+            (0, 0, 0.0)
+        );
+        // The column's name before the rename still counts as the queue length.
+        let p = write_tmp("ts-queue", "time_s,pods_pending,pods_running,cpu_allocated_ratio,memory_allocated_ratio,gpu_allocated_ratio,nodes_used,nodes_ready,queue_length\n0.000,0,0,0,0,0,0,0,7\n");
+        let read = read_timeseries(&p).unwrap();
+        assert!(read.has_sched_queue_len);
+        assert_eq!(read.samples[0].sched_queue_len, 7);
+        let p = write_tmp("nodes-old", "time_s,node,cpu_allocated_ratio,memory_allocated_ratio\n0.000,b,0.1,0.2\n0.000,a,0.3,0.4\n5.000,b,0.5,0.6\n");
+        let read = read_nodes(&p).unwrap();
+        // Nodes numbered in order of first appearance: b is 0, a is 1.
+        assert_eq!(read.node_names, ["b", "a"]);
+        let nodes: Vec<u32> = read.samples.iter().map(|s| s.node).collect();
+        assert_eq!(nodes, [0, 1, 0]);
+        assert_eq!(read.samples[2].gpu_allocated_ratio, 0.0);
     }
 
     #[test]

@@ -8,8 +8,7 @@ use crate::metrics::node_groups::{NodeGroupSample, NodeGroupSeries, NodeGroupTot
 
 /// Reads `node_groups.csv`: one row per node group.
 pub fn read_node_groups(path: &Path) -> Result<Vec<NodeGroupTotals>, ReportError> {
-    let t = CsvTable::read(path)?;
-    let [group, price, initial, min, max, avg, hours, cost] = t.columns([
+    let names = [
         "group",
         "cost_per_hour",
         "nodes_initial",
@@ -18,28 +17,25 @@ pub fn read_node_groups(path: &Path) -> Result<Vec<NodeGroupTotals>, ReportError
         "nodes_avg",
         "node_hours",
         "cost",
-    ])?;
-    t.rows
-        .iter()
-        .map(|r| {
-            Ok(NodeGroupTotals {
-                group: t.text(r, group),
-                cost_per_hour: t.opt_f64(r, price)?,
-                nodes_initial: t.u64(r, initial)?,
-                nodes_min: t.u64(r, min)?,
-                nodes_max: t.u64(r, max)?,
-                nodes_avg: t.f64(r, avg)?,
-                node_hours: t.f64(r, hours)?,
-                cost: t.opt_f64(r, cost)?,
-            })
+    ];
+    CsvTable::read_rows(path, names, |t, r, cols| {
+        let [group, price, initial, min, max, avg, hours, cost] = cols;
+        Ok(NodeGroupTotals {
+            group: t.text(r, group),
+            cost_per_hour: t.opt_f64(r, price)?,
+            nodes_initial: t.u64(r, initial)?,
+            nodes_min: t.u64(r, min)?,
+            nodes_max: t.u64(r, max)?,
+            nodes_avg: t.f64(r, avg)?,
+            node_hours: t.f64(r, hours)?,
+            cost: t.opt_f64(r, cost)?,
         })
-        .collect()
+    })
 }
 
 /// Reads `node_groups_timeseries.csv`: groups are numbered in order of first appearance.
 pub fn read_node_group_series(path: &Path) -> Result<NodeGroupSeries, ReportError> {
-    let t = CsvTable::read(path)?;
-    let [time, group, present, ready, rate, so_far, provisioning] = t.columns([
+    let names = [
         "time_s",
         "group",
         "nodes_present",
@@ -47,19 +43,22 @@ pub fn read_node_group_series(path: &Path) -> Result<NodeGroupSeries, ReportErro
         "cost_per_hour_total",
         "cost_so_far",
         "nodes_provisioning",
-    ])?;
-    let mut series = NodeGroupSeries::default();
-    for r in &t.rows {
-        let index = series.group_index(&r.fields[group]);
-        series.samples.push(NodeGroupSample {
+    ];
+    let mut named = NodeGroupSeries::default();
+    let samples = CsvTable::read_rows(path, names, |t, r, cols| {
+        let [time, group, present, ready, rate, so_far, provisioning] = cols;
+        Ok(NodeGroupSample {
             time: t.time(r, time)?,
-            group: index,
+            group: named.group_index(&r.fields[group]),
             nodes_present: t.u64(r, present)?,
             nodes_ready: t.u64(r, ready)?,
             cost_per_hour_total: t.opt_f64(r, rate)?,
             cost_so_far: t.opt_f64(r, so_far)?,
             nodes_provisioning: t.u64(r, provisioning)?,
-        });
-    }
-    Ok(series)
+        })
+    })?;
+    Ok(NodeGroupSeries {
+        groups: named.groups,
+        samples,
+    })
 }

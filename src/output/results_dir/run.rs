@@ -5,16 +5,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{
-    files, read_node_group_series, read_node_groups, ClusterSample, CsvRow, CsvTable, EventRecord,
-    NodeSample, ReportError, Summary,
+    files, read_events, read_node_group_series, read_node_groups, read_nodes, read_timeseries,
+    CsvRow, CsvTable, ReportError, Summary,
 };
 use crate::cluster::PodPhase;
 use crate::metrics::node_groups::{NodeGroupSeries, NodeGroupTotals};
 use crate::metrics::pod_record::{PodRecord, PodRecords, PodUsagePeaks};
+use crate::metrics::run_record::RunRecord;
+use crate::metrics::{EventRecord, NodeSample, Sample};
 
 /// Everything read from a run folder `results/<scenario>/<scheduler>/seed-<n>/`, or taken
-/// from the [`RunRecord`](crate::metrics::run_record::RunRecord) of the run that writes it
-/// (then the pods are borrowed).
+/// from the [`RunRecord`] of the run that writes it (then its rows are borrowed).
 #[derive(Debug, Clone)]
 pub struct RunResults<'a> {
     /// The folder.
@@ -23,16 +24,22 @@ pub struct RunResults<'a> {
     pub summary: Summary,
     /// `pods.csv`.
     pub pods: Cow<'a, PodRecords>,
-    /// `timeseries.csv`, in file order.
-    pub timeseries: Vec<ClusterSample>,
-    /// `nodes_timeseries.csv`, if present.
-    pub nodes: Option<Vec<NodeSample>>,
+    /// `timeseries.csv`, in file order. Views draw its ratios as written (six decimals).
+    pub timeseries: Cow<'a, [Sample]>,
+    /// Whether the samples have the scheduler queue length (folders written before the
+    /// column existed have not).
+    pub has_sched_queue_len: bool,
+    /// `nodes_timeseries.csv`, if present, [`NodeSample::node`] indexing `node_names`.
+    pub nodes: Option<Cow<'a, [NodeSample]>>,
+    /// Node names by node index.
+    pub node_names: Cow<'a, [String]>,
     /// `events.csv`, if present.
-    pub events: Option<Vec<EventRecord>>,
+    pub events: Option<Cow<'a, [EventRecord]>>,
     /// `node_groups.csv`, if present (folders written before it existed have none).
-    pub node_groups: Option<Vec<NodeGroupTotals>>,
+    /// Views show its figures as written (six decimals).
+    pub node_groups: Option<Cow<'a, [NodeGroupTotals]>>,
     /// `node_groups_timeseries.csv`, if present.
-    pub node_group_series: Option<NodeGroupSeries>,
+    pub node_group_series: Option<Cow<'a, NodeGroupSeries>>,
     /// Any other CSV file of the folder (e.g. `workloads.csv`), sorted by file name.
     pub extra: Vec<CsvTable>,
 }
@@ -87,23 +94,57 @@ impl RunResults<'static> {
             let p = dir.join(name);
             p.is_file().then_some(p)
         };
+        let samples = read_timeseries(&dir.join(files::TIMESERIES))?;
+        let nodes = optional(files::NODES_TIMESERIES)
+            .map(|p| read_nodes(&p))
+            .transpose()?;
+        let (nodes, node_names) = match nodes {
+            Some(n) => (Some(Cow::Owned(n.samples)), Cow::Owned(n.node_names)),
+            None => (None, Cow::Owned(Vec::new())),
+        };
         Ok(Self {
             dir: dir.to_path_buf(),
             summary: read_summary(&dir.join(files::SUMMARY))?,
             pods: Cow::Owned(read_pods(&dir.join(files::PODS))?),
-            timeseries: read_timeseries(&dir.join(files::TIMESERIES))?,
-            nodes: optional(files::NODES_TIMESERIES)
-                .map(|p| read_nodes(&p))
-                .transpose()?,
+            timeseries: Cow::Owned(samples.samples),
+            has_sched_queue_len: samples.has_sched_queue_len,
+            nodes,
+            node_names,
             events: optional(files::EVENTS)
-                .map(|p| read_events(&p))
+                .map(|p| read_events(&p).map(Cow::Owned))
                 .transpose()?,
             node_groups: optional(files::NODE_GROUPS)
-                .map(|p| read_node_groups(&p))
+                .map(|p| read_node_groups(&p).map(Cow::Owned))
                 .transpose()?,
             node_group_series: optional(files::NODE_GROUPS_TIMESERIES)
-                .map(|p| read_node_group_series(&p))
+                .map(|p| read_node_group_series(&p).map(Cow::Owned))
                 .transpose()?,
+            extra: read_extra(dir)?,
+        })
+    }
+}
+
+impl<'a> RunResults<'a> {
+    /// The results of the run of `record`, whose CSV files are already written into `dir`:
+    /// pods, samples, events and node groups borrowed from the record (views show the
+    /// figures the files round to six decimals as written, so they match a [`Self::load`] of
+    /// the folder), only the tables the record does not hand over typed read from `dir`.
+    pub fn from_record(record: &'a RunRecord, dir: &Path) -> Result<Self, ReportError> {
+        Ok(RunResults {
+            dir: dir.to_path_buf(),
+            summary: Summary {
+                fields: (record.summary.fields().into_iter())
+                    .map(|(k, v)| (k.to_owned(), v.to_csv()))
+                    .collect(),
+            },
+            pods: Cow::Borrowed(&record.pods),
+            timeseries: Cow::Borrowed(&record.samples),
+            has_sched_queue_len: true,
+            nodes: record.node_samples.as_deref().map(Cow::Borrowed),
+            node_names: Cow::Borrowed(&record.node_names),
+            events: (record.events.writes_file()).then_some(Cow::Borrowed(&record.events[..])),
+            node_groups: Some(Cow::Borrowed(&record.summary.node_groups)),
+            node_group_series: Some(Cow::Borrowed(&record.node_group_series)),
             extra: read_extra(dir)?,
         })
     }
@@ -121,7 +162,7 @@ const TYPED_FILES: [&str; 7] = [
 ];
 
 /// Reads every CSV file of `dir` but the [`TYPED_FILES`], sorted by name.
-pub(super) fn read_extra(dir: &Path) -> Result<Vec<CsvTable>, ReportError> {
+fn read_extra(dir: &Path) -> Result<Vec<CsvTable>, ReportError> {
     csv_files(dir)?
         .into_iter()
         .filter(|name| !TYPED_FILES.contains(&name.as_str()))
@@ -265,87 +306,4 @@ impl UsageColumns {
             throttled_millicore_ms: (throttled_s * 1e6).round() as u64,
         }))
     }
-}
-
-/// Reads `timeseries.csv`.
-pub fn read_timeseries(path: &Path) -> Result<Vec<ClusterSample>, ReportError> {
-    let t = CsvTable::read(path)?;
-    let [time, pending, running, cpu, mem, gpu, used, ready] = t.columns([
-        "time_s",
-        "pods_pending",
-        "pods_running",
-        "cpu_allocated_ratio",
-        "memory_allocated_ratio",
-        "gpu_allocated_ratio",
-        "nodes_used",
-        "nodes_ready",
-    ])?;
-    // Named `queue_length` in folders written before the rename.
-    let queue = t
-        .column("sched_queue_len")
-        .or_else(|| t.column("queue_length"));
-    t.rows
-        .iter()
-        .map(|r| {
-            Ok(ClusterSample {
-                time_s: t.f64(r, time)?,
-                pods_pending: t.u64(r, pending)?,
-                pods_running: t.u64(r, running)?,
-                cpu_allocated_ratio: t.f64(r, cpu)?,
-                memory_allocated_ratio: t.f64(r, mem)?,
-                gpu_allocated_ratio: t.f64(r, gpu)?,
-                nodes_used: t.u64(r, used)?,
-                nodes_ready: t.u64(r, ready)?,
-                sched_queue_len: queue.map(|q| t.u64(r, q)).transpose()?,
-            })
-        })
-        .collect()
-}
-
-/// Reads `nodes_timeseries.csv`.
-pub fn read_nodes(path: &Path) -> Result<Vec<NodeSample>, ReportError> {
-    let t = CsvTable::read(path)?;
-    let [time, node, cpu, mem] = t.columns([
-        "time_s",
-        "node",
-        "cpu_allocated_ratio",
-        "memory_allocated_ratio",
-    ])?;
-    t.rows
-        .iter()
-        .map(|r| {
-            Ok(NodeSample {
-                time_s: t.f64(r, time)?,
-                node: t.text(r, node),
-                cpu_allocated_ratio: t.f64(r, cpu)?,
-                memory_allocated_ratio: t.f64(r, mem)?,
-            })
-        })
-        .collect()
-}
-
-/// Reads `events.csv`.
-pub fn read_events(path: &Path) -> Result<Vec<EventRecord>, ReportError> {
-    let t = CsvTable::read(path)?;
-    let [time, kind, reason, object_kind, object, message] = t.columns([
-        "time_s",
-        "type",
-        "reason",
-        "object_kind",
-        "object",
-        "message",
-    ])?;
-    t.rows
-        .iter()
-        .map(|r| {
-            Ok(EventRecord {
-                time_s: t.f64(r, time)?,
-                kind: t.text(r, kind),
-                reason: t.text(r, reason),
-                object_kind: t.text(r, object_kind),
-                object: t.text(r, object),
-                message: t.text(r, message),
-            })
-        })
-        .collect()
 }
