@@ -4,6 +4,7 @@
 //! fixed-size chunks so the store never copies itself to grow, and found by pod id.
 
 use super::pod_record::{PodRecord, PodUsagePeaks};
+use crate::cluster::pod::PodTimes;
 use crate::cluster::PodPhase;
 use crate::engine::SimTime;
 use std::collections::HashMap;
@@ -24,18 +25,10 @@ pub struct PodRecords {
 }
 
 /// The times and phase of a record, read without its strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lifecycle {
-    /// Created.
-    pub created: SimTime,
-    /// Bound to a node.
-    pub scheduled: Option<SimTime>,
-    /// Containers started.
-    pub started: Option<SimTime>,
-    /// Became Ready.
-    pub ready: Option<SimTime>,
-    /// Completed or deleted.
-    pub finished: Option<SimTime>,
+    /// Its lifecycle times.
+    pub times: PodTimes,
     /// Phase when recorded.
     pub phase: PodPhase,
 }
@@ -274,17 +267,19 @@ impl Reader<'_> {
             _ => PodPhase::Failed,
         };
         Lifecycle {
-            created,
-            scheduled,
-            started,
-            ready,
-            finished,
+            times: PodTimes {
+                created,
+                scheduled,
+                started,
+                ready,
+                finished,
+            },
             phase,
         }
     }
 
     fn record(&mut self, strings: &StringTable) -> PodRecord {
-        let l = self.lifecycle();
+        let Lifecycle { times: l, phase } = self.lifecycle();
         let attempts = self.next() as u32;
         let restarts = self.next() as u32;
         let namespace = strings.values[self.next() as usize].clone();
@@ -319,7 +314,7 @@ impl Reader<'_> {
             started: l.started,
             ready: l.ready,
             finished: l.finished,
-            phase: l.phase,
+            phase,
             attempts,
             restarts,
             cpu_request_millis,
@@ -383,7 +378,10 @@ mod tests {
         assert_eq!(store.len(), 2);
         assert_eq!(store.get(1), None);
         let l = store.lifecycle(2).unwrap();
-        assert_eq!((l.scheduled, l.phase), (a.scheduled, PodPhase::Succeeded));
+        assert_eq!(
+            (l.times.scheduled, l.phase),
+            (a.scheduled, PodPhase::Succeeded)
+        );
     }
 
     /// Records spill into new chunks without moving earlier ones.

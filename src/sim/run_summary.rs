@@ -2,6 +2,7 @@
 //! pods, the scheduler's records, the recorder's integrals and the availability trackers.
 
 use super::{availability, waits, Simulation};
+use crate::cluster::pod::PodTimes;
 use crate::cluster::{PodId, PodPhase};
 use crate::controllers;
 use crate::engine::SimTime;
@@ -16,7 +17,7 @@ impl Simulation {
         let mut makespan: Option<SimTime> = None;
         let (mut scheduled, mut unschedulable, mut succeeded, mut failed) = (0, 0, 0, 0);
         for (i, p) in (0..pods.len()).map(|i| (i, self.lifecycle(PodId(i as u32)))) {
-            if p.scheduled.is_some() {
+            if p.times.scheduled.is_some() {
                 scheduled += 1;
             } else if self.scheduler.failed_once.get(i).copied().unwrap_or(false) {
                 unschedulable += 1;
@@ -27,7 +28,7 @@ impl Simulation {
                 _ => {}
             }
             if p.phase.is_terminal() {
-                makespan = makespan.max(p.finished);
+                makespan = makespan.max(p.times.finished);
             }
         }
         let end = self.engine.now().as_millis().max(1) as f64;
@@ -53,8 +54,8 @@ impl Simulation {
             pods_unschedulable: unschedulable,
             pods_succeeded: succeeded,
             pods_failed: failed,
-            sched_latency: self.latency(|p| p.scheduled),
-            startup_latency: self.latency(|p| p.started),
+            sched_latency: self.latency(|t| t.scheduled),
+            startup_latency: self.latency(|t| t.started),
             cpu_allocated_avg: i.cpu / end,
             memory_allocated_avg: i.memory / end,
             gpu_allocated_avg: i.gpu / end,
@@ -62,7 +63,7 @@ impl Simulation {
             makespan_s: makespan.map(|m| m.as_secs_f64()),
             events_processed: self.engine.processed(),
             sim_end_s: self.engine.now().as_secs_f64(),
-            ready_latency: self.latency(|p| p.ready),
+            ready_latency: self.latency(|t| t.ready),
             jobs_completed,
             jobs_failed,
             job_completion: LatencyStats::of(job_times),
@@ -82,23 +83,18 @@ impl Simulation {
 
     /// The statistics of `since_created` minus creation over the pods that have that time,
     /// in seconds (one pass, one vector at a time: a long run has millions of pods).
-    fn latency(&self, since_created: impl Fn(&Lifecycle) -> Option<SimTime>) -> LatencyStats {
+    fn latency(&self, since_created: impl Fn(&PodTimes) -> Option<SimTime>) -> LatencyStats {
         let values = (0..self.cluster.pods.len())
-            .map(|i| self.lifecycle(PodId(i as u32)))
-            .filter_map(|p| Some(since_created(&p)?.millis_since(p.created) as f64 / 1000.0));
+            .map(|i| self.lifecycle(PodId(i as u32)).times)
+            .filter_map(|t| Some(since_created(&t)?.millis_since(t.created) as f64 / 1000.0));
         LatencyStats::of(values.collect())
     }
 
     /// Pod `p`'s times and phase, from the pod table or, once retired, from its record.
     fn lifecycle(&self, p: PodId) -> Lifecycle {
         if let Some(pod) = self.cluster.pods.get(p) {
-            let t = &pod.times;
             return Lifecycle {
-                created: t.created,
-                scheduled: t.scheduled,
-                started: t.started,
-                ready: t.ready,
-                finished: t.finished,
+                times: pod.times.clone(),
                 phase: pod.phase,
             };
         }
