@@ -9,7 +9,8 @@ use crate::metrics::summary::Summary;
 
 impl Simulation {
     /// The record of the run so far with its `summary` (from [`Simulation::summary`]). The
-    /// recorder's samples and events move into the record; the rest is copied.
+    /// recorder's samples and events, the retired pods' records and the Jobs move into the
+    /// record; the rest is copied.
     pub fn take_record(&mut self, summary: Summary) -> RunRecord {
         let service_samples = (self.lifecycle.availability.iter())
             .map(|s| ServiceSample {
@@ -17,6 +18,8 @@ impl Simulation {
                 ready_endpoints: s.services.clone(),
             })
             .collect();
+        // Before the Jobs move into their rows: a run row names its Job.
+        let cronjob_runs = self.cronjob_rows();
         let mut record = RunRecord {
             summary,
             samples: Vec::new(),
@@ -27,8 +30,8 @@ impl Simulation {
             node_group_series: self.recorder.node_groups.series.clone(),
             workload_waits: pod_waits(self).by_workload(),
             workloads: self.workload_rows(),
-            jobs: self.job_rows(),
-            cronjob_runs: self.cronjob_rows(),
+            jobs: self.take_job_rows(),
+            cronjob_runs,
             pvcs: self.pvc_rows(),
             hpa: self.hpa_rows(),
             availability: self.availability_rows(),

@@ -79,10 +79,12 @@ impl Simulation {
         }
     }
 
-    /// jobs.csv rows, in creation order.
-    pub(super) fn job_rows(&self) -> Vec<JobRow> {
+    /// jobs.csv rows, in creation order. The Jobs move into their rows (the end of a run:
+    /// a long run has hundreds of thousands, and both at once would double them).
+    pub(super) fn take_job_rows(&mut self) -> Vec<JobRow> {
+        let jobs = std::mem::take(&mut self.workloads.jobs);
         let w = &self.workloads;
-        (w.jobs.iter())
+        (jobs.into_iter())
             .map(|j| {
                 let (completion, outcome) = match j.finished {
                     Some((at, JobOutcome::Complete)) => (Some(at), "Complete"),
@@ -91,8 +93,8 @@ impl Simulation {
                     None => (None, "Running"),
                 };
                 JobRow {
-                    namespace: j.namespace.clone(),
-                    name: j.name.clone(),
+                    namespace: j.namespace,
+                    name: j.name,
                     cronjob: (j.cronjob)
                         .map(|c| w.cronjobs[c as usize].spec.meta.name.clone())
                         .unwrap_or_default(),
