@@ -12,7 +12,7 @@
 
 mod sched_common;
 
-use k8sim::cluster::{Cluster, NodeIdx, PodId};
+use k8sim::cluster::{Cluster, DryRun, NodeIdx, PodId};
 use k8sim::engine::SimTime;
 use k8sim::model::resources::ResourceNames;
 use k8sim::scheduler::builtin_profile;
@@ -95,8 +95,12 @@ fn run_post_filter(case: Case) {
     };
     let before: Vec<Vec<PodId>> = c.nodes.pods.clone();
     let requested = c.nodes.requested.clone();
-    let (result, status) =
-        DefaultPreemption::default().post_filter(&preemptor, &mut c, &failed, &handle);
+    let (result, status) = DefaultPreemption::default().post_filter(
+        &preemptor,
+        &mut DryRun::new(&mut c),
+        &failed,
+        &handle,
+    );
     assert_eq!(status, case.want_status, "case {:?}", case.name);
     let got = result.map(|r| r.nominated.map(|n| c.nodes.names[n.ix()].clone()));
     let want = case
@@ -378,7 +382,7 @@ fn select_victims_on_node_reprieves_pdb_violating_pods_first() {
         };
         let n = c.node_names["node1"];
         let (victims, violations) =
-            select_victims_on_node(&preemptor, &mut c, n, &handle).expect("fits");
+            select_victims_on_node(&preemptor, &mut DryRun::new(&mut c), n, &handle).expect("fits");
         let names: Vec<&str> = victims
             .iter()
             .map(|v| c.pods[v.ix()].name.as_str())
@@ -408,6 +412,7 @@ fn select_victims_on_node_reprieves_pdb_violating_pods_first() {
         preempted: &[],
     };
     let n = c2.node_names["node1"];
-    let (victims, violations) = select_victims_on_node(&preemptor, &mut c2, n, &handle).unwrap();
+    let (victims, violations) =
+        select_victims_on_node(&preemptor, &mut DryRun::new(&mut c2), n, &handle).unwrap();
     assert_eq!((victims.len(), violations), (1, 1));
 }

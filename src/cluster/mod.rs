@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod divide;
+pub mod dry_run;
 pub mod pod;
 pub mod pod_metrics;
 pub mod pod_table;
@@ -16,6 +17,7 @@ use crate::model::labels::{Labels, Taint};
 use crate::model::node::NodeSpec;
 use crate::model::resources::{Resources, MAX_RESOURCES};
 pub use divide::ExactDiv;
+pub use dry_run::DryRun;
 pub use pod::{Owner, Pod, PodId, PodPhase};
 pub use pod_table::PodTable;
 use std::collections::BTreeMap;
@@ -411,33 +413,24 @@ impl Cluster {
     }
 
     /// Counts pod `p` on node `n` as the scheduler's filters see it (requests, pod list,
-    /// host ports, affinity counters) without binding it: a what-if for preemption's dry
-    /// run and for nominated pods. Undo with [`Cluster::what_if_remove`].
+    /// host ports, affinity counters) without binding it: a what-if on a scratch cluster
+    /// (the autoscaler's snapshots). Undo with [`Cluster::what_if_remove`]. The scheduler's
+    /// dry runs on the live cluster use a [`DryRun`] scope instead.
     pub fn what_if_add(&mut self, p: PodId, n: NodeIdx) {
-        let pod = &self.pods[p.ix()];
-        let (req, nz) = (pod.spec.requests, pod.spec.nonzero_requests);
-        let (anti, any) = affinity_flags(pod);
-        let ports: Vec<(String, String, i32)> = pod
-            .spec
-            .host_ports()
-            .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
-            .collect();
-        self.set_pod_counted(p, true);
-        self.pods_with_required_anti_affinity += anti as usize;
-        self.pods_with_pod_affinity += any as usize;
-        let t = &mut self.nodes;
-        t.requested[n.ix()] += req;
-        t.nonzero_requested[n.ix()][0] += nz[0];
-        t.nonzero_requested[n.ix()][1] += nz[1];
-        t.pods[n.ix()].push(p);
-        t.host_ports[n.ix()].extend(ports);
-        t.refresh_columns(n.ix());
+        self.what_if_apply(p, n, true);
         self.mark_node_changed(n);
     }
 
     /// Undoes [`Cluster::what_if_add`], or takes a bound pod off node `n` for a what-if
     /// without changing the pod itself.
     pub fn what_if_remove(&mut self, p: PodId, n: NodeIdx) {
+        self.what_if_apply(p, n, false);
+        self.mark_node_changed(n);
+    }
+
+    /// Adds (`add`) or takes off pod `p`'s share of node `n`'s columns, the affinity
+    /// counters and (for a bound pod) the topology counts, without logging the change.
+    fn what_if_apply(&mut self, p: PodId, n: NodeIdx, add: bool) {
         let pod = &self.pods[p.ix()];
         let (req, nz) = (pod.spec.requests, pod.spec.nonzero_requests);
         let (anti, any) = affinity_flags(pod);
@@ -446,21 +439,30 @@ impl Cluster {
             .host_ports()
             .map(|x| (x.protocol.clone(), x.host_ip.clone(), x.host_port))
             .collect();
-        self.set_pod_counted(p, false);
-        self.pods_with_required_anti_affinity -= anti as usize;
-        self.pods_with_pod_affinity -= any as usize;
+        self.set_pod_counted(p, add);
         let t = &mut self.nodes;
-        t.requested[n.ix()] -= req;
-        t.nonzero_requested[n.ix()][0] -= nz[0];
-        t.nonzero_requested[n.ix()][1] -= nz[1];
-        t.pods[n.ix()].retain(|x| *x != p);
-        for port in ports {
-            if let Some(i) = t.host_ports[n.ix()].iter().position(|x| *x == port) {
-                t.host_ports[n.ix()].swap_remove(i);
+        if add {
+            self.pods_with_required_anti_affinity += anti as usize;
+            self.pods_with_pod_affinity += any as usize;
+            t.requested[n.ix()] += req;
+            t.nonzero_requested[n.ix()][0] += nz[0];
+            t.nonzero_requested[n.ix()][1] += nz[1];
+            t.pods[n.ix()].push(p);
+            t.host_ports[n.ix()].extend(ports);
+        } else {
+            self.pods_with_required_anti_affinity -= anti as usize;
+            self.pods_with_pod_affinity -= any as usize;
+            t.requested[n.ix()] -= req;
+            t.nonzero_requested[n.ix()][0] -= nz[0];
+            t.nonzero_requested[n.ix()][1] -= nz[1];
+            t.pods[n.ix()].retain(|x| *x != p);
+            for port in ports {
+                if let Some(i) = t.host_ports[n.ix()].iter().position(|x| *x == port) {
+                    t.host_ports[n.ix()].swap_remove(i);
+                }
             }
         }
         t.refresh_columns(n.ix());
-        self.mark_node_changed(n);
     }
 
     /// Undoes [`Cluster::bind`] of a pod whose binding never completed (a pod rejected
@@ -561,6 +563,20 @@ impl Cluster {
             let class = self.pod_label_class[p.ix()];
             self.topology.count_pod(p, class, n, anti, -1);
         }
+    }
+
+    /// Sets pod `p`'s topology-counted flag to `counted` exactly (a [`DryRun`] restoring
+    /// the flag it found); the pod must be bound if the flag changes.
+    fn set_topology_counted(&mut self, p: PodId, counted: bool) {
+        if self.topology.counted[p.ix()] == counted {
+            return;
+        }
+        let pod = &self.pods[p.ix()];
+        let n = pod.node.expect("a pod counted in a dry run is bound");
+        let anti = affinity_flags(pod).0;
+        let class = self.pod_label_class[p.ix()];
+        self.topology
+            .count_pod(p, class, n, anti, if counted { 1 } else { -1 });
     }
 
     /// Marks pod `p` as being deleted (deletionTimestamp set): it no longer counts for

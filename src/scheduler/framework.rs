@@ -5,7 +5,7 @@
 //! `explain`) and a batch method over all candidate nodes that plugins may override with a
 //! tight loop; the defaults call the per-node method.
 
-use crate::cluster::{Cluster, NodeIdx, Pod, PodId};
+use crate::cluster::{Cluster, DryRun, NodeIdx, Pod, PodId};
 use crate::model::labels::LabelSelector;
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -378,35 +378,33 @@ impl Nominator {
     }
 }
 
-/// kube's `RunFilterPluginsWithNominatedPods`: the filters run once with the `nominated`
-/// pods (of at least `pod`'s priority, nominated to `n`) added to node `n`, and, if any
-/// were added and that passed, once more without them, so that neither the space they
-/// are promised nor an affinity they would satisfy is counted on.
+/// kube's `RunFilterPluginsWithNominatedPods` (runtime/framework.go): the filters run
+/// once with the `nominated` pods (of at least `pod`'s priority, nominated to `n`) added
+/// to node `n` (`addGENominatedPods`, here in a nested [`DryRun`] scope instead of on
+/// copies of NodeInfo and CycleState), and, if any were added and that passed, once more
+/// without them, so that neither the space they are promised nor an affinity they would
+/// satisfy is counted on. `cluster` comes out as it went in.
 pub fn filter_with_nominated(
     fits: &dyn NodeFits,
     pod: &Pod,
-    cluster: &mut Cluster,
+    cluster: &mut DryRun<'_>,
     n: NodeIdx,
     nominated: &[PodId],
 ) -> Status {
     if nominated.is_empty() {
-        return fits.filter_status(pod, cluster, n);
+        return fits.filter_status(pod, cluster.cluster(), n);
     }
-    let saved_pods = cluster.nodes.pods[n.ix()].clone();
-    let saved_ports = cluster.nodes.host_ports[n.ix()].clone();
-    for q in nominated {
-        cluster.what_if_add(*q, n);
-    }
-    let with = fits.filter_status(pod, cluster, n);
-    for q in nominated.iter().rev() {
-        cluster.what_if_remove(*q, n);
-    }
-    cluster.nodes.pods[n.ix()] = saved_pods;
-    cluster.nodes.host_ports[n.ix()] = saved_ports;
+    let with = {
+        let mut scope = cluster.scope();
+        for q in nominated {
+            scope.add(*q, n);
+        }
+        fits.filter_status(pod, scope.cluster(), n)
+    };
     if !with.is_success() {
         return with;
     }
-    fits.filter_status(pod, cluster, n)
+    fits.filter_status(pod, cluster.cluster(), n)
 }
 
 /// One PodDisruptionBudget as preemption sees it: its namespace, selector and
@@ -452,11 +450,14 @@ pub trait PostFilterPlugin: Plugin {
     /// Looks for a way to make `pod` fit; `failed` lists each filtered-out node's status.
     /// Returns kube's (result, status) pair: `None` keeps the pod's nomination; the
     /// status is Success when preemption happened, else its message (prefixed as the
-    /// plugin likes) is appended to the FailedScheduling message.
+    /// plugin likes) is appended to the FailedScheduling message. The plugin reads the
+    /// cluster through `cluster` and may only run what-ifs in it (kube's dry run on copies
+    /// of NodeInfo); they are undone before the call returns, and the caller applies the
+    /// decision.
     fn post_filter(
         &self,
         pod: &Pod,
-        cluster: &mut Cluster,
+        cluster: &mut DryRun<'_>,
         failed: &[NodeVerdict],
         handle: &PostFilterHandle<'_>,
     ) -> (Option<PostFilterResult>, Status);

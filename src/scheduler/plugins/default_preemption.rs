@@ -4,7 +4,7 @@
 //! and framework/preemption/preemption.go).
 
 use super::names;
-use crate::cluster::{Cluster, NodeIdx, Pod, PodId};
+use crate::cluster::{Cluster, DryRun, NodeIdx, Pod, PodId};
 use crate::engine::SimTime;
 use crate::scheduler::framework::{
     filter_with_nominated, Code, NodeVerdict, PdbBudget, Plugin, PostFilterHandle,
@@ -113,64 +113,57 @@ pub fn filter_pods_with_pdb_violation(
     (violating, non_violating)
 }
 
-/// kube's `SelectVictimsOnNode`: takes every lower-priority pod off node `n`; if `pod`
-/// then passes the filters (nominated pods counted), puts them back one by one — first
-/// those whose eviction would violate a PDB, then the others, each group most important
-/// first — keeping back each one the pod still fits with. Returns the victims (most
-/// important first) and how many violate a PDB, or the status that rules the node out.
-/// The cluster is left exactly as it was.
+/// kube's `SelectVictimsOnNode` (plugins/defaultpreemption/default_preemption.go): takes
+/// every lower-priority pod off node `n`; if `pod` then passes the filters (nominated pods
+/// counted), puts them back one by one — first those whose eviction would violate a PDB,
+/// then the others, each group most important first — keeping back each one the pod still
+/// fits with. Returns the victims (most important first) and how many violate a PDB, or
+/// the status that rules the node out. kube works on a copy of the node's NodeInfo and
+/// CycleState; here the what-ifs run in a nested [`DryRun`] scope, so `cluster` comes out
+/// exactly as it went in.
 pub fn select_victims_on_node(
     pod: &Pod,
-    cluster: &mut Cluster,
+    cluster: &mut DryRun<'_>,
     n: NodeIdx,
     handle: &PostFilterHandle<'_>,
 ) -> Result<(Vec<PodId>, usize), Status> {
-    let mut potential: Vec<PodId> = cluster.nodes.pods[n.ix()]
+    let c = cluster.cluster();
+    let mut potential: Vec<PodId> = c.nodes.pods[n.ix()]
         .iter()
         .copied()
-        .filter(|p| cluster.pods[p.ix()].spec.priority < pod.spec.priority)
+        .filter(|p| c.pods[p.ix()].spec.priority < pod.spec.priority)
         .collect();
     if potential.is_empty() {
         return Err(Status::new(Code::UnschedulableAndUnresolvable, NO_VICTIMS));
     }
-    let nominated = handle.nominator.ge_pods(cluster, handle.pod, n);
-    let saved_pods = cluster.nodes.pods[n.ix()].clone();
-    let saved_ports = cluster.nodes.host_ports[n.ix()].clone();
+    let nominated = handle.nominator.ge_pods(c, handle.pod, n);
+    let mut node = cluster.scope();
     for p in &potential {
-        cluster.what_if_remove(*p, n);
+        node.remove(*p, n);
     }
-    let mut removed: Vec<PodId> = potential.clone();
-    let first = filter_with_nominated(handle.fits, pod, cluster, n, &nominated);
-    let mut outcome = Err(first.clone());
-    if first.is_success() {
-        potential.sort_by_key(|p| importance_key(cluster, *p));
-        let (violating, non_violating) =
-            filter_pods_with_pdb_violation(cluster, &potential, handle.pdbs);
-        let mut victims = Vec::new();
-        let mut num_violating = 0;
-        for (group, is_violating) in [(&violating, true), (&non_violating, false)] {
-            for &p in group {
-                cluster.what_if_add(p, n);
-                if filter_with_nominated(handle.fits, pod, cluster, n, &nominated).is_success() {
-                    removed.retain(|q| *q != p);
-                } else {
-                    cluster.what_if_remove(p, n);
-                    victims.push(p);
-                    num_violating += is_violating as usize;
-                }
+    let first = filter_with_nominated(handle.fits, pod, &mut node, n, &nominated);
+    if !first.is_success() {
+        return Err(first);
+    }
+    potential.sort_by_key(|p| importance_key(node.cluster(), *p));
+    let (violating, non_violating) =
+        filter_pods_with_pdb_violation(node.cluster(), &potential, handle.pdbs);
+    let mut victims = Vec::new();
+    let mut num_violating = 0;
+    for (group, is_violating) in [(&violating, true), (&non_violating, false)] {
+        for &p in group {
+            node.add(p, n);
+            if !filter_with_nominated(handle.fits, pod, &mut node, n, &nominated).is_success() {
+                node.remove(p, n);
+                victims.push(p);
+                num_violating += is_violating as usize;
             }
         }
-        if !violating.is_empty() && !non_violating.is_empty() {
-            victims.sort_by_key(|p| importance_key(cluster, *p));
-        }
-        outcome = Ok((victims, num_violating));
     }
-    for p in removed {
-        cluster.what_if_add(p, n);
+    if !violating.is_empty() && !non_violating.is_empty() {
+        victims.sort_by_key(|p| importance_key(node.cluster(), *p));
     }
-    cluster.nodes.pods[n.ix()] = saved_pods;
-    cluster.nodes.host_ports[n.ix()] = saved_ports;
-    outcome
+    Ok((victims, num_violating))
 }
 
 /// kube's `PodEligibleToPreemptOthers`: a pod with `preemptionPolicy: Never` does not
@@ -227,7 +220,7 @@ impl DefaultPreemption {
     pub fn dry_run_preemption(
         &self,
         pod: &Pod,
-        cluster: &mut Cluster,
+        cluster: &mut DryRun<'_>,
         potential: &[NodeIdx],
         handle: &PostFilterHandle<'_>,
     ) -> (Vec<Candidate>, Vec<NodeVerdict>) {
@@ -260,7 +253,7 @@ impl DefaultPreemption {
                         Code::Error,
                         format!(
                             "expected at least one victim pod on node {:?}",
-                            cluster.nodes.names[n.ix()]
+                            cluster.cluster().nodes.names[n.ix()]
                         ),
                     ),
                 }),
@@ -339,11 +332,11 @@ impl PostFilterPlugin for DefaultPreemption {
     fn post_filter(
         &self,
         pod: &Pod,
-        cluster: &mut Cluster,
+        cluster: &mut DryRun<'_>,
         failed: &[NodeVerdict],
         handle: &PostFilterHandle<'_>,
     ) -> (Option<PostFilterResult>, Status) {
-        if let Err(msg) = pod_eligible_to_preempt_others(pod, cluster, failed, handle) {
+        if let Err(msg) = pod_eligible_to_preempt_others(pod, cluster.cluster(), failed, handle) {
             return (
                 None,
                 Status::new(Code::Unschedulable, format!("preemption: {msg}")),
@@ -356,6 +349,7 @@ impl PostFilterPlugin for DefaultPreemption {
             .map(|v| v.node)
             .collect();
         let (candidates, statuses) = self.dry_run_preemption(pod, cluster, &potential, handle);
+        let cluster = cluster.cluster();
         let Some(best) = select_candidate(cluster, &candidates) else {
             // No candidate: clear the pod's nomination and say why per node.
             let msg = dry_run_message(cluster, &statuses);

@@ -4,7 +4,7 @@
 
 use super::super::Simulation;
 use super::binding::reject_waiting_pod;
-use crate::cluster::{NodeIdx, PodId};
+use crate::cluster::{DryRun, NodeIdx, PodId};
 use crate::scheduler::framework::{
     filter_with_nominated, NodeVerdict, PdbBudget, PostFilterHandle,
 };
@@ -33,8 +33,9 @@ pub(super) fn nominated_rejects(
         .collect();
     let profile = &sim.scheduler.profiles[profile_ix];
     let mut rejects = Vec::new();
+    let mut dry_run = DryRun::new(&mut sim.cluster);
     for (n, ge) in nodes {
-        let status = filter_with_nominated(profile, &pod, &mut sim.cluster, n, &ge);
+        let status = filter_with_nominated(profile, &pod, &mut dry_run, n, &ge);
         if !status.is_success() {
             rejects.push(NodeVerdict { node: n, status });
         }
@@ -83,7 +84,7 @@ pub(super) fn run_post_filter(
         };
         let (result, status) = pf.as_post_filter().expect("postFilter plugin").post_filter(
             &pod,
-            &mut sim.cluster,
+            &mut DryRun::new(&mut sim.cluster),
             failed,
             &handle,
         );
