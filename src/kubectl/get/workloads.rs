@@ -230,10 +230,9 @@ pub(super) fn cronjobs(sim: &Simulation, req: &Request, selector: Option<&Select
             .iter()
             .filter(|j| crate::controllers::job::is_active(sim, **j))
             .count();
-        // Every run that started created a Job then (`start_job`).
-        let last = (c.runs.iter())
-            .filter_map(|r| r.started)
-            .max()
+        // printers.go printCronJob: LAST SCHEDULE is status.lastScheduleTime, the scheduled
+        // time of the newest Job it created.
+        let last = (c.last_schedule)
             .map(|t| age(sim, t))
             .unwrap_or_else(|| "<none>".into());
         rows.push(Row {
