@@ -8,7 +8,7 @@
 use super::garbage_collector;
 use super::job_tally::{FailureVerdict, JobTally};
 use super::{ControllerContext, ControllerRef};
-use crate::cluster::{Owner, Pod, PodId, PodPhase};
+use crate::cluster::{PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::model::pod::RestartPolicy;
 use crate::model::workload::{CompletionMode, JobSpec, PodFailureAction, PropagationPolicy};
@@ -69,10 +69,20 @@ impl JobState {
         self.tally.as_deref().expect("a retired Job has no tally")
     }
 
-    fn tally_mut(&mut self) -> &mut JobTally {
+    pub(super) fn tally_mut(&mut self) -> &mut JobTally {
         self.tally
             .as_deref_mut()
             .expect("a retired Job has no tally")
+    }
+
+    /// Keeps only `kept` of its pods (the others retired); with none left, its tally goes.
+    pub(super) fn keep_pods(&mut self, kept: Vec<PodId>) {
+        if kept.is_empty() {
+            self.tally = None;
+        } else if let Some(tally) = self.tally.as_mut() {
+            tally.open.retain(|p| kept.contains(p));
+        }
+        self.pods = kept;
     }
 }
 
@@ -148,35 +158,6 @@ pub fn is_active(ctx: &impl ControllerContext, j: u32) -> bool {
     st.finished.is_none() && !st.deleted
 }
 
-/// A deleted Job counts nothing any more: its pods that are gone from the API retire,
-/// newest first (a label class's representative, its oldest pod, goes last).
-fn retire_gone_pods(ctx: &mut impl ControllerContext, j: u32) {
-    let pods = std::mem::take(&mut ctx.workloads_mut().jobs[j as usize].pods);
-    let mut kept = Vec::new();
-    let mut first_start = ctx.workloads().jobs[j as usize].retired_first_start;
-    for &p in pods.iter().rev() {
-        let pod = &ctx.cluster().pods[p.ix()];
-        let started = pod.times.started;
-        if pod.gone && ctx.retire_pod(p) {
-            first_start = match (first_start, started) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        } else {
-            kept.push(p);
-        }
-    }
-    kept.reverse();
-    let st = &mut ctx.workloads_mut().jobs[j as usize];
-    if kept.is_empty() {
-        st.tally = None;
-    } else if let Some(tally) = st.tally.as_mut() {
-        tally.open.retain(|p| kept.contains(p));
-    }
-    st.pods = kept;
-    st.retired_first_start = first_start;
-}
-
 /// The podFailurePolicy rule matching exit code `code`, with its index.
 fn matching_rule(spec: &JobSpec, code: i32) -> Option<(usize, PodFailureAction)> {
     spec.pod_failure_rules
@@ -195,7 +176,7 @@ fn sync_ended(ctx: &mut impl ControllerContext, j: u32) -> bool {
     if st.deleted {
         // Its pods are the garbage collector's.
         garbage_collector::deleted_owner_synced(ctx, ControllerRef::Job(j));
-        retire_gone_pods(ctx, j);
+        super::job_retire::retire_gone_pods(ctx, j);
         return true;
     }
     let Some((at, _)) = st.finished else {
@@ -255,7 +236,7 @@ pub fn sync(ctx: &mut impl ControllerContext, j: u32) {
             return;
         }
     }
-    create_pods(ctx, j, &spec, to_create as usize, &progress.failed_indexes);
+    super::job_pods::create_pods(ctx, j, &spec, to_create as usize, &progress.failed_indexes);
     record_max_active(ctx, j);
 }
 
@@ -368,31 +349,6 @@ fn delete_newest(ctx: &mut impl ControllerContext, mut active: Vec<PodId>, count
     active.sort_by_key(|p| std::cmp::Reverse(ctx.cluster().pods[p.ix()].times.created));
     for p in active.into_iter().take(count) {
         ctx.delete_pod(p, "SuccessfulDelete");
-    }
-}
-
-/// Creates `count` pods, each on the next free index of an Indexed Job (skipping
-/// `failed_indexes`).
-fn create_pods(
-    ctx: &mut impl ControllerContext,
-    j: u32,
-    spec: &JobSpec,
-    count: usize,
-    failed_indexes: &std::collections::BTreeSet<u32>,
-) {
-    let name = ctx.workloads().jobs[j as usize].name.clone();
-    let indexes: Vec<Option<i32>> = if spec.completion_mode == CompletionMode::Indexed {
-        ctx.workloads_mut().jobs[j as usize]
-            .tally_mut()
-            .take_indexes(count, failed_indexes)
-            .into_iter()
-            .map(|i| Some(i as i32))
-            .collect()
-    } else {
-        vec![None; count]
-    };
-    for index in indexes {
-        create_pod(ctx, j, &name, index);
     }
 }
 
@@ -587,42 +543,4 @@ fn finish(
             ControllerRef::Job(j),
         );
     }
-}
-
-fn create_pod(ctx: &mut impl ControllerContext, j: u32, job_name: &str, index: Option<i32>) {
-    let st = &ctx.workloads().jobs[j as usize];
-    let namespace = st.namespace.clone();
-    let prefix = match index {
-        Some(i) => format!("{job_name}-{i}"),
-        None => job_name.to_string(),
-    };
-    let name = ctx.unique_pod_name(&namespace, &prefix);
-    let st = &ctx.workloads().jobs[j as usize];
-    let mut labels = st.spec.template.labels.clone();
-    labels.insert("job-name".to_string(), job_name.to_string());
-    labels.insert(
-        "batch.kubernetes.io/job-name".to_string(),
-        job_name.to_string(),
-    );
-    if let Some(i) = index {
-        labels.insert(
-            "batch.kubernetes.io/job-completion-index".to_string(),
-            i.to_string(),
-        );
-    }
-    let mut pod = Pod::new(
-        name,
-        namespace,
-        labels,
-        Owner::Job(j),
-        st.spec.template.spec.clone(),
-        ctx.now(),
-    );
-    pod.index = index;
-    pod.workload = st.workload.clone();
-    let id = ctx.create_pod(pod, "Job", job_name);
-    let st = &mut ctx.workloads_mut().jobs[j as usize];
-    st.pods.push(id);
-    st.pods_created += 1;
-    st.tally_mut().open.push(id);
 }

@@ -9,6 +9,8 @@ pub mod deployment;
 pub mod garbage_collector;
 pub mod hpa;
 pub mod job;
+mod job_pods;
+mod job_retire;
 pub mod job_tally;
 pub mod replicaset;
 pub mod replicaset_tally;
