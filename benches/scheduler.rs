@@ -215,10 +215,8 @@ fn bench_plain_paths(c: &mut Criterion) {
                         .schedule(&p, &cl, &mut rng, &mut scratch, &mut start)
                         .unwrap();
                     cl.bind(id, n, SimTime::ZERO);
-                    cl.unbind(id);
                     // Back to pending, so that the same pod can be bound again.
-                    cl.pods[id.ix()].node = None;
-                    cl.pods[id.ix()].released = false;
+                    cl.unbind_to_pending(id);
                     black_box(n)
                 })
             },
@@ -234,7 +232,7 @@ fn bench_plugins(c: &mut Criterion) {
     for nodes in [1_000usize, 5_000, 10_000] {
         let cl = cluster(nodes);
         let p = plain();
-        let all: Vec<NodeIdx> = cl.nodes.indices().collect();
+        let all: Vec<NodeIdx> = cl.nodes().indices().collect();
         for f in &profile.filters {
             let filter = f.as_filter().unwrap();
             let mut feasible = vec![true; nodes];

@@ -31,7 +31,7 @@ impl Plugin for FewestPods {
 
 impl FilterPlugin for FewestPods {
     fn filter(&self, _state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
-        let labels = &cluster.nodes.labels[n.ix()];
+        let labels = &cluster.nodes().labels()[n.ix()];
         if labels.get("example.com/maintenance").map(String::as_str) == Some("true") {
             Status::new(
                 Code::UnschedulableAndUnresolvable,
@@ -46,7 +46,7 @@ impl FilterPlugin for FewestPods {
 impl ScorePlugin for FewestPods {
     /// Raw score: pods already on the node.
     fn score(&self, _state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        cluster.nodes.pods[n.ix()].len() as i64
+        cluster.nodes().pods()[n.ix()].len() as i64
     }
 
     /// Fewer pods is better: map onto 0..=100 with the emptiest node at 100 (the
@@ -105,8 +105,8 @@ fn main() -> anyhow::Result<()> {
         &registry,
     )?;
     sim.run()?;
-    for (i, name) in sim.cluster.nodes.names.iter().enumerate() {
-        println!("{name}: {} pods", sim.cluster.nodes.pods[i].len());
+    for (i, name) in sim.cluster.nodes().names().iter().enumerate() {
+        println!("{name}: {} pods", sim.cluster.nodes().pods()[i].len());
     }
     Ok(())
 }

@@ -29,7 +29,7 @@ impl Plugin for MostPods {
 impl ScorePlugin for MostPods {
     /// Raw score: pods already on the node.
     fn score(&self, _state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        cluster.nodes.pods[n.ix()].len() as i64
+        cluster.nodes().pods()[n.ix()].len() as i64
     }
 
     /// The fullest node gets 100, an empty one 0 (the framework checks the range).

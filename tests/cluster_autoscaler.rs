@@ -40,7 +40,7 @@ fn run(text: &str, manifest: &str) -> Simulation {
 }
 
 fn present_nodes(sim: &Simulation) -> usize {
-    sim.cluster.nodes.present.iter().filter(|p| **p).count()
+    sim.cluster.nodes().present().iter().filter(|p| **p).count()
 }
 
 fn records(sim: &Simulation) -> Vec<(u64, &'static str, u32, u32)> {
@@ -65,7 +65,7 @@ fn unschedulable_pods_bring_up_exactly_the_nodes_needed_after_provisioning() {
     assert_eq!(present_nodes(&sim), 4);
     let late: Vec<u64> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .map(|p| p.times.scheduled.expect("every pod bound").as_millis())
         .filter(|t| *t > 0)
@@ -106,7 +106,7 @@ fn the_group_max_caps_the_scale_up() {
     assert_eq!(present_nodes(&sim), 3);
     let unbound = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.node.is_none())
         .count();
@@ -231,11 +231,11 @@ fn a_bare_pod_keeps_its_node_an_empty_node_goes() {
     assert_eq!(downs(&sim), vec![(600_000, 2, 1)]);
     let lone = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .find(|p| p.name == "lone")
         .unwrap();
-    assert!(sim.cluster.nodes.present[lone.node.unwrap().ix()]);
+    assert!(sim.cluster.nodes().present()[lone.node.unwrap().ix()]);
 }
 
 /// Nodes that take 20 m to provision never register within max_node_provision_time

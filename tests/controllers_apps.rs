@@ -99,12 +99,12 @@ fn rolling_update_max_surge_1_max_unavailable_0_keeps_desired_ready() {
     let new_ready = sim.workloads.replicasets[new_rs as usize]
         .pods
         .iter()
-        .filter(|p| sim.cluster.pods[p.ix()].ready && sim.cluster.pods[p.ix()].is_active())
+        .filter(|p| sim.cluster.pods()[p.ix()].ready && sim.cluster.pods()[p.ix()].is_active())
         .count();
     assert_eq!(new_ready, 4);
     // At most desired + maxSurge pods at once.
     let mut points: Vec<(u64, i32)> = Vec::new();
-    for p in sim.cluster.pods.values() {
+    for p in sim.cluster.pods().values() {
         points.push((p.times.created.as_millis(), 1));
         if let Some(f) = p.times.finished {
             points.push((f.as_millis(), -1));
@@ -123,7 +123,7 @@ fn rolling_update_max_surge_1_max_unavailable_0_keeps_desired_ready() {
         .map(|r| r.template.hash.clone())
         .collect();
     assert_eq!(hashes.len(), 2);
-    for p in sim.cluster.pods.values() {
+    for p in sim.cluster.pods().values() {
         let rest = p.name.strip_prefix("web-").unwrap();
         let (hash, suffix) = rest.rsplit_once('-').unwrap();
         assert!(hashes.contains(&hash.to_string()));
@@ -228,13 +228,13 @@ spec:
     let sim = run_files("ds", scenario, &[("objects.yaml", objects)]);
     let nodes: Vec<&str> = sim
         .cluster
-        .pods
+        .pods()
         .values()
-        .map(|p| sim.cluster.nodes.names[p.node.unwrap().ix()].as_str())
+        .map(|p| sim.cluster.nodes().names()[p.node.unwrap().ix()].as_str())
         .collect();
     assert_eq!(nodes, vec!["w-0", "w-1"]);
-    assert!(sim.cluster.pods.values().all(|p| p.is_active()));
-    assert!(sim.cluster.pods[0].name.starts_with("agent-"));
+    assert!(sim.cluster.pods().values().all(|p| p.is_active()));
+    assert!(sim.cluster.pods()[0].name.starts_with("agent-"));
 }
 
 fn manifests() -> Option<PathBuf> {
@@ -259,27 +259,32 @@ fn cassandra_statefulset_end_to_end() {
     let Some(sim) = real("cassandra", "k8s-examples-cassandra-statefulset.yaml") else {
         return;
     };
-    let mut names: Vec<&str> = sim.cluster.pods.values().map(|p| p.name.as_str()).collect();
+    let mut names: Vec<&str> = sim
+        .cluster
+        .pods()
+        .values()
+        .map(|p| p.name.as_str())
+        .collect();
     names.sort();
     assert_eq!(names, vec!["cassandra-0", "cassandra-1", "cassandra-2"]);
     for n in 0..3 {
         let c = sim
             .cluster
-            .storage
+            .storage()
             .claim("default", &format!("cassandra-data-cassandra-{n}"))
             .expect("claim exists");
-        assert_eq!(sim.cluster.storage.pvcs[c as usize].class, "fast");
-        assert!(sim.cluster.storage.pvcs[c as usize].volume.is_some());
+        assert_eq!(sim.cluster.storage().pvcs[c as usize].class, "fast");
+        assert!(sim.cluster.storage().pvcs[c as usize].volume.is_some());
     }
     let c0 = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .find(|p| p.name == "cassandra-0")
         .unwrap();
     let c1 = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .find(|p| p.name == "cassandra-1")
         .unwrap();

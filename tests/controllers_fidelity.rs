@@ -116,8 +116,12 @@ fn deleting_a_deployment_cascades_in_the_background_instead_of_stalling() {
     );
     assert!(!present(&sim, ControllerRef::Deployment(0)));
     assert!(!present(&sim, ControllerRef::ReplicaSet(0)));
-    assert_eq!(sim.cluster.pods.len(), 1, "no replacement pod was created");
-    let pod = &sim.cluster.pods[0];
+    assert_eq!(
+        sim.cluster.pods().len(),
+        1,
+        "no replacement pod was created"
+    );
+    let pod = &sim.cluster.pods()[0];
     assert!(pod.deleting && pod.released);
     assert_eq!(pod.times.finished, Some(SimTime::from_secs(60)));
     assert_eq!(event_times(&sim, "Killing"), vec![60.0]);
@@ -136,8 +140,12 @@ fn delete_f_of_a_deployment_file_cascades() {
         &[("old.yaml", OLD)],
     );
     assert!(!present(&sim, ControllerRef::Deployment(0)));
-    assert!(sim.cluster.pods.values().all(|p| p.deleting && p.released));
-    assert_eq!(sim.cluster.pods.len(), 1);
+    assert!(sim
+        .cluster
+        .pods()
+        .values()
+        .all(|p| p.deleting && p.released));
+    assert_eq!(sim.cluster.pods().len(), 1);
 }
 
 // --cascade=orphan (and the deprecated --cascade=false): the Deployment goes, its
@@ -155,8 +163,8 @@ fn orphan_keeps_the_replicaset_and_its_pod_running() {
         assert!(present(&sim, ControllerRef::ReplicaSet(0)), "{flag}");
         let rs = &sim.workloads.replicasets[0];
         assert_eq!(rs.deployment, None, "{flag}: the ownerReference is gone");
-        assert_eq!(sim.cluster.pods.len(), 1);
-        let pod = &sim.cluster.pods[0];
+        assert_eq!(sim.cluster.pods().len(), 1);
+        let pod = &sim.cluster.pods()[0];
         assert!(
             pod.is_active() && pod.ready,
             "{flag}: the pod keeps running"
@@ -175,7 +183,7 @@ fn an_orphaned_replicaset_still_replaces_its_pods() {
         &old_scenario("2m", "delete deployment old --cascade=orphan", ""),
         &[("old.yaml", OLD)],
     );
-    let name = first.cluster.pods[0].name.clone();
+    let name = first.cluster.pods()[0].name.clone();
     let sim = run(
         "orphan-rs-2",
         &old_scenario(
@@ -185,9 +193,13 @@ fn an_orphaned_replicaset_still_replaces_its_pods() {
         ),
         &[("old.yaml", OLD)],
     );
-    assert_eq!(sim.cluster.pods.len(), 2, "the ReplicaSet replaced its pod");
-    assert!(sim.cluster.pods[1].is_active());
-    assert_eq!(sim.cluster.pods[1].times.created, SimTime::from_secs(90));
+    assert_eq!(
+        sim.cluster.pods().len(),
+        2,
+        "the ReplicaSet replaced its pod"
+    );
+    assert!(sim.cluster.pods()[1].is_active());
+    assert_eq!(sim.cluster.pods()[1].times.created, SimTime::from_secs(90));
 }
 
 // --cascade=foreground: the Deployment and its ReplicaSet stay (being deleted) until the
@@ -207,13 +219,13 @@ fn foreground_keeps_the_owner_until_its_pods_are_gone() {
     let during = at("70s");
     assert!(present(&during, ControllerRef::Deployment(0)));
     assert!(present(&during, ControllerRef::ReplicaSet(0)));
-    let pod = &during.cluster.pods[0];
+    let pod = &during.cluster.pods()[0];
     assert!(pod.deleting && !pod.released, "the pod is Terminating");
     let after = at("2m");
     assert!(!present(&after, ControllerRef::Deployment(0)));
     assert!(!present(&after, ControllerRef::ReplicaSet(0)));
-    assert!(after.cluster.pods[0].released);
-    assert_eq!(after.cluster.pods.len(), 1);
+    assert!(after.cluster.pods()[0].released);
+    assert_eq!(after.cluster.pods().len(), 1);
 }
 
 const EVERY_KIND: &str = "apiVersion: apps/v1
@@ -312,7 +324,7 @@ timeline:
     assert_eq!(sim.now(), SimTime::from_secs(300));
     let cutoff = SimTime::from_secs(150);
     let mut owners_seen = std::collections::BTreeSet::new();
-    for p in sim.cluster.pods.values() {
+    for p in sim.cluster.pods().values() {
         owners_seen.insert(
             format!("{:?}", p.owner)
                 .split('(')
@@ -386,7 +398,7 @@ timeline:
     kubectl: delete job batch --cascade=orphan
 ";
     let sim = run("orphanjob", scenario, &[("job.yaml", job)]);
-    let pod = &sim.cluster.pods[0];
+    let pod = &sim.cluster.pods()[0];
     assert_eq!(pod.owner, Owner::None);
     assert!(!pod.deleting);
     assert_eq!(
@@ -552,7 +564,7 @@ timeline:
     // The failure did cost web its pods on a and b: replacements were created.
     assert!(
         sim.cluster
-            .pods
+            .pods()
             .values()
             .filter(|p| p.workload == "web")
             .count()
@@ -659,8 +671,8 @@ workloads: [job.yaml]
     assert_eq!(outcome, k8sim::controllers::job::JobOutcome::Failed);
     assert_eq!(at, SimTime::from_secs(646));
     assert_eq!(event_times(&sim, "BackoffLimitExceeded"), vec![646.0]);
-    assert_eq!(sim.cluster.pods.len(), 1);
-    assert_eq!(sim.cluster.pods[0].restarts, 6);
+    assert_eq!(sim.cluster.pods().len(), 1);
+    assert_eq!(sim.cluster.pods()[0].restarts, 6);
     // The crashes come 5 s after each start: 6, 22, 48, 94, 180, 346 s (BackOff events).
     assert_eq!(
         event_times(&sim, "BackOff"),
@@ -701,7 +713,7 @@ cluster:
 workloads: [job.yaml]
 ";
     let sim = run("never-cap", scenario, &[("job.yaml", job)]);
-    let pods: Vec<_> = sim.cluster.pods.values().collect();
+    let pods: Vec<_> = sim.cluster.pods().values().collect();
     assert_eq!(pods.len(), 8);
     let gaps: Vec<u64> = pods
         .windows(2)

@@ -109,7 +109,7 @@ spec:
 #[test]
 fn ordered_ready_creates_web_1_only_after_web_0_is_ready() {
     let sim = run("ordered", &cluster("2m"), WEB_STS);
-    let pod = |n: &str| sim.cluster.pods.values().find(|p| p.name == n).unwrap();
+    let pod = |n: &str| sim.cluster.pods().values().find(|p| p.name == n).unwrap();
     let (w0, w1, w2) = (pod("web-0"), pod("web-1"), pod("web-2"));
     assert!(w1.times.created >= w0.times.ready.unwrap());
     assert!(w2.times.created >= w1.times.ready.unwrap());
@@ -118,16 +118,16 @@ fn ordered_ready_creates_web_1_only_after_web_0_is_ready() {
     for n in 0..3 {
         let c = sim
             .cluster
-            .storage
+            .storage()
             .claim("default", &format!("www-web-{n}"))
             .unwrap();
-        let claim = &sim.cluster.storage.pvcs[c as usize];
+        let claim = &sim.cluster.storage().pvcs[c as usize];
         assert_eq!(claim.phase, ClaimPhase::Bound);
-        let vol = &sim.cluster.storage.pvs[claim.volume.unwrap() as usize];
+        let vol = &sim.cluster.storage().pvs[claim.volume.unwrap() as usize];
         let node = pod(&format!("web-{n}")).node.unwrap();
         assert_eq!(
             vol.spec.meta.labels.get("topology.kubernetes.io/zone"),
-            sim.cluster.nodes.labels[node.ix()].get("topology.kubernetes.io/zone")
+            sim.cluster.nodes().labels()[node.ix()].get("topology.kubernetes.io/zone")
         );
     }
 }
@@ -143,19 +143,19 @@ fn the_pvc_www_web_1_is_reused_by_the_new_web_1() {
     let sim = run("reuse", &scenario, WEB_STS);
     let web1: Vec<_> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.name == "web-1")
         .collect();
     assert_eq!(web1.len(), 2, "web-1 was replaced under the same name");
-    let c = sim.cluster.storage.claim("default", "www-web-1").unwrap();
-    let claim = &sim.cluster.storage.pvcs[c as usize];
+    let c = sim.cluster.storage().claim("default", "www-web-1").unwrap();
+    let claim = &sim.cluster.storage().pvcs[c as usize];
     assert_eq!(claim.users.len(), 2, "both web-1 pods used www-web-1");
     let zone = |p: &k8sim::cluster::Pod| {
-        sim.cluster.nodes.labels[p.node.unwrap().ix()]["topology.kubernetes.io/zone"].clone()
+        sim.cluster.nodes().labels()[p.node.unwrap().ix()]["topology.kubernetes.io/zone"].clone()
     };
     assert_eq!(zone(web1[0]), zone(web1[1]));
-    assert_eq!(sim.cluster.storage.pvcs.len(), 3, "no new claim");
+    assert_eq!(sim.cluster.storage().pvcs.len(), 3, "no new claim");
 }
 
 // "Scale down removes the highest ordinal first", one at a time; whenScaled Retain keeps
@@ -182,7 +182,11 @@ fn scale_down_removes_the_highest_ordinal_first() {
             "delete Pod web-1 in StatefulSet web successful"
         ]
     );
-    assert!(sim.cluster.storage.claim("default", "www-web-2").is_some());
+    assert!(sim
+        .cluster
+        .storage()
+        .claim("default", "www-web-2")
+        .is_some());
 }
 
 // persistentVolumeClaimRetentionPolicy whenScaled: Delete removes the condemned claims.
@@ -197,9 +201,21 @@ fn retention_when_scaled_delete_removes_claims() {
         cluster("2m")
     );
     let sim = run("retention", &scenario, &objects);
-    assert!(sim.cluster.storage.claim("default", "www-web-0").is_some());
-    assert!(sim.cluster.storage.claim("default", "www-web-1").is_none());
-    assert!(sim.cluster.storage.claim("default", "www-web-2").is_none());
+    assert!(sim
+        .cluster
+        .storage()
+        .claim("default", "www-web-0")
+        .is_some());
+    assert!(sim
+        .cluster
+        .storage()
+        .claim("default", "www-web-1")
+        .is_none());
+    assert!(sim
+        .cluster
+        .storage()
+        .claim("default", "www-web-2")
+        .is_none());
 }
 
 // RollingUpdate with partition 1 updates web-2 then web-1 (reverse ordinal order) and
@@ -217,7 +233,7 @@ fn rolling_update_with_partition_goes_in_reverse_ordinal_order() {
     let sim = run("partition", &scenario, &objects);
     let order: Vec<&str> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.times.created.as_millis() >= 60_000)
         .map(|p| p.name.as_str())
@@ -225,7 +241,7 @@ fn rolling_update_with_partition_goes_in_reverse_ordinal_order() {
     assert_eq!(order, vec!["web-2", "web-1"]);
     let live = |n: &str| {
         sim.cluster
-            .pods
+            .pods()
             .values()
             .rfind(|p| p.name == n)
             .unwrap()
@@ -239,7 +255,12 @@ fn rolling_update_with_partition_goes_in_reverse_ordinal_order() {
 
     let shifted = WEB_STS.replace("  replicas: 3\n", "  replicas: 2\n  ordinals: {start: 5}\n");
     let sim = run("ordinals", &cluster("1m"), &shifted);
-    let names: Vec<&str> = sim.cluster.pods.values().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = sim
+        .cluster
+        .pods()
+        .values()
+        .map(|p| p.name.as_str())
+        .collect();
     assert_eq!(names, vec!["web-5", "web-6"]);
 }
 
@@ -268,7 +289,7 @@ spec:
         failed[0].message,
         "storageclass.storage.k8s.io \"gold\" not found"
     );
-    assert_eq!(sim.cluster.pods[0].phase, PodPhase::Pending);
+    assert_eq!(sim.cluster.pods()[0].phase, PodPhase::Pending);
     let sched = events(&sim, "FailedScheduling");
     assert!(
         sched[0]
@@ -338,9 +359,9 @@ spec:
         "labels: {topology.kubernetes.io/zone: zone-b, kubernetes.io/hostname: b}",
     );
     let sim = run("pin", &scenario, objects);
-    for p in sim.cluster.pods.values() {
+    for p in sim.cluster.pods().values() {
         assert_eq!(
-            sim.cluster.nodes.names[p.node.unwrap().ix()],
+            sim.cluster.nodes().names()[p.node.unwrap().ix()],
             "b",
             "{}",
             p.name
@@ -364,7 +385,7 @@ spec:
       containers: [{name: c, image: busybox}]
 ";
     let sim = run("backoff", &job_cluster("10m"), objects);
-    let pods = &sim.cluster.pods;
+    let pods = &sim.cluster.pods();
     assert_eq!(pods.len(), 3);
     // Each pod runs 1 s start + 30 s; the next is created 10 s, then 20 s after a failure.
     let gap = |i: usize| {
@@ -395,9 +416,9 @@ spec:
       containers: [{name: c, image: busybox}]
 ";
     let sim = run("onfailure", &job_cluster("10m"), objects);
-    assert_eq!(sim.cluster.pods.len(), 1);
-    assert_eq!(sim.cluster.pods[0].restarts, 2);
-    assert_eq!(sim.cluster.pods[0].phase, PodPhase::Succeeded);
+    assert_eq!(sim.cluster.pods().len(), 1);
+    assert_eq!(sim.cluster.pods()[0].restarts, 2);
+    assert_eq!(sim.cluster.pods()[0].phase, PodPhase::Succeeded);
     assert_eq!(
         sim.workloads.jobs[0].finished.unwrap().1,
         JobOutcome::Complete
@@ -437,7 +458,7 @@ spec:
     let ev = events(&sim, "PodFailurePolicy");
     assert!(ev[0].message.contains("matching FailJob rule at index 0"));
     let sim = run("pfp-ignore", &job_cluster("5m"), &objects("3,0"));
-    assert_eq!(sim.cluster.pods.len(), 2);
+    assert_eq!(sim.cluster.pods().len(), 2);
     assert_eq!(
         sim.workloads.jobs[0].finished.unwrap().1,
         JobOutcome::Complete
@@ -453,7 +474,7 @@ fn parallelism_zero_runs_nothing_and_negative_completions_is_an_error() {
         )
     };
     let sim = run("par0", &cluster("1m"), &job(3, 0));
-    assert!(sim.cluster.pods.is_empty());
+    assert!(sim.cluster.pods().is_empty());
     assert!(sim.workloads.jobs[0].finished.is_none());
     let dir = temp("negcompl");
     fs::write(dir.join("objects.yaml"), job(-1, 1)).unwrap();

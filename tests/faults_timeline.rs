@@ -94,7 +94,7 @@ fn a_node_failure_evicts_its_deployment_pods_after_300s_and_they_come_back_on_ot
         cluster("    - {name: worker, count: 3, allocatable: {cpu: \"4\", memory: 16Gi}}\n")
     );
     let (_, sim) = run("nodefail", &scenario, &[("web.yaml", WEB)]);
-    let failed = sim.cluster.node_names["worker-0"];
+    let failed = sim.cluster.node_names()["worker-0"];
     // NotReady after the 50 s node-monitor grace period; evictions 300 s later
     // (DefaultTolerationSeconds).
     assert_eq!(event_times(&sim, "NodeNotReady")[0], 110.0);
@@ -103,7 +103,7 @@ fn a_node_failure_evicts_its_deployment_pods_after_300s_and_they_come_back_on_ot
     assert!(evictions.iter().all(|t| *t == 410.0), "{evictions:?}");
     let active: Vec<_> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.is_active() && p.ready)
         .collect();
@@ -112,7 +112,7 @@ fn a_node_failure_evicts_its_deployment_pods_after_300s_and_they_come_back_on_ot
     // The evicted pods stay Terminating on the unreachable node.
     let terminating = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.deleting && !p.released && p.node == Some(failed))
         .count();
@@ -129,7 +129,7 @@ fn a_statefulset_pod_on_a_failed_node_is_not_duplicated_until_the_node_recovers(
     let (_, sim) = run("stsfail", &scenario, &[("db.yaml", DB)]);
     let db_pods: Vec<_> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| matches!(p.owner, Owner::StatefulSet(_)))
         .collect();
@@ -158,11 +158,11 @@ spec:
     // 3 Ready, minAvailable 2: one disruption; the replacement cannot run anywhere.
     assert_eq!(event_times(&sim, "Evicted"), vec![120.0]);
     assert!(event_times(&sim, "EvictionRefused").len() >= 2);
-    let a = sim.cluster.node_names["a"];
-    assert!(sim.cluster.nodes.unschedulable[a.ix()]);
+    let a = sim.cluster.node_names()["a"];
+    assert!(sim.cluster.nodes().unschedulable()[a.ix()]);
     assert_eq!(
         sim.cluster
-            .pods
+            .pods()
             .values()
             .filter(|p| p.is_active() && p.node == Some(a))
             .count(),
@@ -179,7 +179,7 @@ fn rollout_undo_to_revision_restores_that_template() {
     let (_, sim) = run("undo", &scenario, &[("web.yaml", WEB)]);
     let images: Vec<&str> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.is_active())
         .map(|p| p.spec.containers[0].image.as_str())
@@ -188,7 +188,7 @@ fn rollout_undo_to_revision_restores_that_template() {
     // 1.29 pods existed before the undo.
     assert!(sim
         .cluster
-        .pods
+        .pods()
         .values()
         .any(|p| p.spec.containers[0].image == "nginx:1.29"));
 }
@@ -216,7 +216,7 @@ spec:
     let gaps: Vec<f64> = starts.windows(2).map(|w| w[1] - w[0]).collect();
     assert_eq!(gaps, vec![10.0, 20.0, 40.0]);
     assert_eq!(event_times(&sim, "BackOff").len(), 4);
-    let p = &sim.cluster.pods[0];
+    let p = &sim.cluster.pods()[0];
     assert_eq!(p.restarts, 3);
     assert_eq!(p.phase, PodPhase::Running);
     let st = &sim.kubelets.status[&k8sim::cluster::PodId(0)];
@@ -310,9 +310,9 @@ fn every_until_repeats_an_entry_and_node_add_makes_new_nodes() {
     assert_eq!(restarts, vec![60, 180, 300, 420]);
     let mut sim = Simulation::new(&sc, 1, "default").unwrap();
     sim.run().unwrap();
-    assert_eq!(sim.cluster.nodes.len(), 4);
-    let n2 = sim.cluster.node_names["worker-2"];
-    assert!(sim.cluster.nodes.unschedulable[n2.ix()]);
+    assert_eq!(sim.cluster.nodes().len(), 4);
+    let n2 = sim.cluster.node_names()["worker-2"];
+    assert!(sim.cluster.nodes().unschedulable()[n2.ix()]);
     // Each restart made a new ReplicaSet.
     assert_eq!(sim.workloads.replicasets.len(), 5);
 }
@@ -455,7 +455,7 @@ fn a_daemonset_gets_a_pod_on_a_node_added_by_the_timeline() {
     let (_, sim) = run("ds-add", &scenario, &[("ds.yaml", ds)]);
     let running = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.name.starts_with("agent-") && p.is_active() && p.node.is_some())
         .count();

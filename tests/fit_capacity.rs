@@ -111,7 +111,7 @@ fn fit_agrees_with_a_run_that_adds_the_replicas() {
             .unwrap();
     sim.run().unwrap();
     let mut free = [4000i64; 3];
-    for p in sim.cluster.pods.values().filter(|p| p.is_active()) {
+    for p in sim.cluster.pods().values().filter(|p| p.is_active()) {
         let node = p.node.expect("web is running at 60 s");
         free[node.ix()] -= p.spec.requests.get(k8sim::model::resources::CPU);
     }

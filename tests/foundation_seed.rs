@@ -24,7 +24,7 @@ fn nginx_has_five_running_pods_after_the_scale() {
     let sim = run_seed(42);
     let running: Vec<_> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.name.starts_with("nginx-deployment-basic-") && p.phase == PodPhase::Running)
         .collect();
@@ -53,7 +53,7 @@ fn one_stateful_pod_with_its_ordinal_name() {
     let sim = run_seed(42);
     let sts: Vec<_> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| matches!(p.owner, Owner::StatefulSet(_)))
         .collect();

@@ -56,7 +56,7 @@ fn pods(list: &[(&str, &str, &str)]) -> String {
 /// Start time (s) of each pod by name, in creation order.
 fn started(sim: &Simulation) -> Vec<(String, Option<f64>)> {
     sim.cluster
-        .pods
+        .pods()
         .values()
         .map(|p| (p.name.clone(), p.times.started.map(|t| t.as_secs_f64())))
         .collect()
@@ -77,7 +77,7 @@ fn twenty_replicas_on_one_node_share_one_pull() {
     let sim = run("twenty", "", "", objects);
     let starts: Vec<Option<f64>> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .map(|p| p.times.started.map(|t| t.as_secs_f64()))
         .collect();

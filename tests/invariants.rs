@@ -2,6 +2,7 @@
 //! invariant after every event without changing a byte of the results; a counter or a node
 //! column put out of step is caught and stops the run naming the invariant and the seed.
 
+use k8sim::cluster::NodeIdx;
 use k8sim::input::scenario::load;
 use k8sim::sim::{RunError, Simulation};
 use std::path::Path;
@@ -49,7 +50,7 @@ fn a_counter_out_of_step_stops_a_checked_run() {
 #[test]
 fn a_node_column_out_of_step_is_caught_by_the_cheap_check_at_the_next_sample() {
     let mut sim = simulation("scenarios/seed.yaml", false);
-    sim.cluster.nodes.free_cols[0][1] -= 1;
+    sim.cluster.corrupt_free_column(0, NodeIdx(1), -1);
     let err = sim.run().expect_err("a corrupted free column");
     let RunError::Invariant {
         invariant, time, ..

@@ -33,7 +33,7 @@ fn recount(sim: &Simulation) -> (i32, i32) {
     let count = |phase| {
         job.pods
             .iter()
-            .filter(|p| sim.cluster.pods[p.ix()].phase == phase)
+            .filter(|p| sim.cluster.pods()[p.ix()].phase == phase)
             .count() as i32
     };
     (count(PodPhase::Succeeded), count(PodPhase::Failed))
@@ -74,7 +74,7 @@ fn an_indexed_100000_completion_job_picks_indexes_without_scanning() {
     // succeeded pod, or is open, or waits in the retry set.
     let mut covered = vec![false; job.tally().next_fresh as usize];
     for p in &job.pods {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &sim.cluster.pods()[p.ix()];
         let i = pod.index.unwrap() as usize;
         if pod.phase == PodPhase::Succeeded || pod.is_active() {
             covered[i] = true;

@@ -41,7 +41,7 @@ fn write(sim: &mut Simulation, tag: &str) -> PathBuf {
 #[test]
 fn a_long_cronjob_run_keeps_only_live_objects() {
     let sim = simulation(false);
-    let pods = &sim.cluster.pods;
+    let pods = &sim.cluster.pods();
     assert_eq!(
         pods.len(),
         28_810,

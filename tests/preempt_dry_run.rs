@@ -25,20 +25,25 @@ const VERY_HIGH: i32 = 10000;
 /// counters, per pod whether it is topology-counted, per (label class, node) the counted
 /// pods, and the change log's identity and position.
 fn fingerprint(c: &Cluster) -> String {
-    let t = &c.topology;
+    let t = &c.topology();
     let counts: Vec<Vec<u32>> = (0..t.class_total.len() as u32)
-        .map(|class| c.nodes.indices().map(|n| t.node_count(class, n)).collect())
+        .map(|class| {
+            c.nodes()
+                .indices()
+                .map(|n| t.node_count(class, n))
+                .collect()
+        })
         .collect();
     format!(
         "{:?}\n{} {}\n{:?}\n{:?} {:?}\n{} {}",
-        c.nodes,
-        c.pods_with_required_anti_affinity,
-        c.pods_with_pod_affinity,
+        c.nodes(),
+        c.pods_with_required_anti_affinity(),
+        c.pods_with_pod_affinity(),
         t.counted,
         t.class_total,
         counts,
-        c.node_changes.id(),
-        c.node_changes.seq()
+        c.node_changes().id(),
+        c.node_changes().seq()
     )
 }
 
@@ -83,7 +88,7 @@ fn setup() -> (Cluster, Nominator, PodId) {
             .build(),
     );
     let mut nominator = Nominator::default();
-    nominator.set(nominee, Some(c.node_names["node1"]));
+    nominator.set(nominee, Some(c.node_names()["node1"]));
     (c, nominator, nominee)
 }
 
@@ -104,7 +109,7 @@ fn preempt(c: &mut Cluster, nominator: &Nominator, cpu_millis: i64) -> (Vec<Stri
         preempted: &[],
     };
     let failed = vec![NodeVerdict {
-        node: c.node_names["node1"],
+        node: c.node_names()["node1"],
         status: Status::new(Code::Unschedulable, "Insufficient cpu"),
     }];
     let before = fingerprint(c);
@@ -119,7 +124,7 @@ fn preempt(c: &mut Cluster, nominator: &Nominator, cpu_millis: i64) -> (Vec<Stri
         .map(|r| r.victims)
         .unwrap_or_default()
         .iter()
-        .map(|v| c.pods[v.ix()].name.clone())
+        .map(|v| c.pods()[v.ix()].name.clone())
         .collect();
     (victims, status)
 }
@@ -152,17 +157,17 @@ fn successful_preemption_dry_run_leaves_cluster_and_change_log_untouched() {
 #[test]
 fn dry_run_edits_are_visible_inside_the_scope_and_undone_after_it() {
     let (mut c, nominator, nominee) = setup();
-    let n = c.node_names["node1"];
-    let p1 = c.pod_names[&("default".to_string(), "p1".to_string())];
+    let n = c.node_names()["node1"];
+    let p1 = c.pod_names()[&("default".to_string(), "p1".to_string())];
     let before = fingerprint(&c);
-    let requested_cpu = |c: &Cluster| c.nodes.requested[n.ix()].0[0];
+    let requested_cpu = |c: &Cluster| c.nodes().requested()[n.ix()].0[0];
     {
         let mut dry = DryRun::new(&mut c);
         dry.remove(p1, n);
         // 900m requested - p1's 300m = 600m; p1 no longer counted or on the node.
         assert_eq!(requested_cpu(dry.cluster()), 600);
-        assert!(!dry.cluster().topology.counted[p1.ix()]);
-        assert!(dry.cluster().nodes.host_ports[n.ix()].is_empty());
+        assert!(!dry.cluster().topology().counted[p1.ix()]);
+        assert!(dry.cluster().nodes().host_ports()[n.ix()].is_empty());
         {
             let mut inner = dry.scope();
             inner.add(nominee, n);

@@ -70,14 +70,16 @@ fn run_post_filter(case: Case) {
     let mut c: Cluster = cluster(case.nodes, existing);
     // kube's snapshot keeps over-committed nodes as they are (the shared builder raises
     // allocatable to fit the existing pods).
-    c.nodes.allocatable = allocatable;
+    for (i, a) in allocatable.into_iter().enumerate() {
+        c.set_allocatable(NodeIdx(i as u32), a);
+    }
     let preemptor = case.preemptor.build();
     let pid = c.add_pod(preemptor.clone());
     let failed: Vec<NodeVerdict> = case
         .statuses
         .iter()
         .map(|(n, code)| NodeVerdict {
-            node: c.node_names[*n],
+            node: c.node_names()[*n],
             status: Status {
                 code: *code,
                 reasons: Vec::new(),
@@ -93,8 +95,8 @@ fn run_post_filter(case: Case) {
         nominator: &nominator,
         preempted: &[],
     };
-    let before: Vec<Vec<PodId>> = c.nodes.pods.clone();
-    let requested = c.nodes.requested.clone();
+    let before: Vec<Vec<PodId>> = c.nodes().pods().to_vec();
+    let requested = c.nodes().requested().to_vec();
     let (result, status) = DefaultPreemption::default().post_filter(
         &preemptor,
         &mut DryRun::new(&mut c),
@@ -102,17 +104,18 @@ fn run_post_filter(case: Case) {
         &handle,
     );
     assert_eq!(status, case.want_status, "case {:?}", case.name);
-    let got = result.map(|r| r.nominated.map(|n| c.nodes.names[n.ix()].clone()));
+    let got = result.map(|r| r.nominated.map(|n| c.nodes().names()[n.ix()].clone()));
     let want = case
         .want_node
         .map(|n| (!n.is_empty()).then(|| n.to_string()));
     assert_eq!(got, want, "case {:?}", case.name);
     assert_eq!(
-        c.nodes.pods, before,
+        c.nodes().pods(),
+        before,
         "case {:?}: dry run restored",
         case.name
     );
-    assert_eq!(c.nodes.requested, requested, "case {:?}", case.name);
+    assert_eq!(c.nodes().requested(), requested, "case {:?}", case.name);
 }
 
 fn pod(name: &str) -> PodBuilder {
@@ -300,9 +303,9 @@ fn candidates_cluster(nodes: &[&[(i32, u64)]]) -> (Cluster, Vec<Candidate>) {
     let mut cands = Vec::new();
     for (i, victims) in nodes.iter().enumerate() {
         let n = NodeIdx(i as u32);
-        let ids: Vec<PodId> = c.nodes.pods[n.ix()].clone();
+        let ids: Vec<PodId> = c.nodes().pods()[n.ix()].clone();
         for (id, (_, start)) in ids.iter().zip(victims.iter()) {
-            c.pods[id.ix()].times.scheduled = Some(SimTime::from_secs(*start));
+            c.pod_status_mut(*id).times.scheduled = Some(SimTime::from_secs(*start));
         }
         cands.push(Candidate {
             node: n,
@@ -380,12 +383,12 @@ fn select_victims_on_node_reprieves_pdb_violating_pods_first() {
             nominator: &nominator,
             preempted: &[],
         };
-        let n = c.node_names["node1"];
+        let n = c.node_names()["node1"];
         let (victims, violations) =
             select_victims_on_node(&preemptor, &mut DryRun::new(&mut c), n, &handle).expect("fits");
         let names: Vec<&str> = victims
             .iter()
-            .map(|v| c.pods[v.ix()].name.as_str())
+            .map(|v| c.pods()[v.ix()].name.as_str())
             .collect();
         // Without a PDB, p2 (more important) is reprieved and p1 goes.
         assert_eq!(names, vec![want_victim], "pdbs {pdbs:?}");
@@ -411,7 +414,7 @@ fn select_victims_on_node_reprieves_pdb_violating_pods_first() {
         nominator: &nominator,
         preempted: &[],
     };
-    let n = c2.node_names["node1"];
+    let n = c2.node_names()["node1"];
     let (victims, violations) =
         select_victims_on_node(&preemptor, &mut DryRun::new(&mut c2), n, &handle).unwrap();
     assert_eq!((victims.len(), violations), (1, 1));

@@ -38,7 +38,7 @@ impl PermitPlugin for Gang {
             return (Status::success(), 0);
         };
         let assumed = cluster
-            .pods
+            .pods()
             .values()
             .filter(|p| {
                 p.node.is_some()
@@ -63,7 +63,7 @@ impl PermitPlugin for Gang {
         waiting
             .iter()
             .copied()
-            .filter(|w| gang_of(&cluster.pods[w.ix()]).map(|g| g.0) == Some(gang))
+            .filter(|w| gang_of(&cluster.pods()[w.ix()]).map(|g| g.0) == Some(gang))
             .collect()
     }
 }

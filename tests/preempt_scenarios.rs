@@ -141,9 +141,14 @@ fn a_high_priority_pod_preempts_the_lowest_priority_pod_and_binds_after_its_grac
     assert_eq!(node, victim_node);
     assert!((80.0..90.0).contains(&at), "bound at {at}");
     // Everything but the victim still runs; the nomination is gone once bound.
-    let urgent = sim.cluster.pod_names[&("default".to_string(), "urgent".to_string())];
+    let urgent = sim.cluster.pod_names()[&("default".to_string(), "urgent".to_string())];
     assert_eq!(sim.scheduler.nominator.node_of(urgent), None);
-    let running = sim.cluster.pods.values().filter(|p| p.is_active()).count();
+    let running = sim
+        .cluster
+        .pods()
+        .values()
+        .filter(|p| p.is_active())
+        .count();
     assert_eq!(running, 4);
 }
 

@@ -21,7 +21,7 @@ fn every_builtin_policy_runs_the_seed_scenario() {
             sim.run().unwrap_or_else(|e| panic!("{policy}: {e}"));
             let bound = sim
                 .cluster
-                .pods
+                .pods()
                 .values()
                 .filter(|p| p.node.is_some())
                 .count();
@@ -37,7 +37,7 @@ fn first_fit_packs_onto_the_lowest_node() {
     sim.run().unwrap();
     let first = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter_map(|p| p.node)
         .min()
@@ -100,7 +100,7 @@ fn kube_scheduler_configuration_file_drives_a_run() {
     );
     assert_eq!(profile.percentage_of_nodes_to_score, 100);
     sim.run().unwrap();
-    assert!(sim.cluster.pods[0].node.is_some());
+    assert!(sim.cluster.pods()[0].node.is_some());
 }
 
 fn parse_err(text: &str) -> String {
@@ -182,7 +182,7 @@ fn pod_with_unknown_scheduler_name_stays_pending_with_event() {
     let sc = scenario::load(&path).unwrap();
     let mut sim = Simulation::new(&sc, 3, "default").unwrap();
     sim.run().unwrap();
-    assert!(sim.cluster.pods[0].node.is_none());
+    assert!(sim.cluster.pods()[0].node.is_none());
     let ev = sim
         .recorder
         .events

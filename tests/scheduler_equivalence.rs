@@ -139,7 +139,7 @@ fn random_cluster_up_to(rng: &mut Xoshiro256PlusPlus, max_nodes: usize) -> Clust
             SimTime::ZERO,
         );
         let n = NodeIdx(rng.random_range(0..nodes) as u32);
-        if (c.nodes.requested[n.ix()] + s.requests).fits_in(&c.nodes.allocatable[n.ix()]) {
+        if (c.nodes().requested()[n.ix()] + s.requests).fits_in(&c.nodes().allocatable()[n.ix()]) {
             let id = c.add_pod(pod);
             c.bind(id, n, SimTime::ZERO);
         }
@@ -219,16 +219,16 @@ fn check_plugins(profile: &Profile, pod: &Pod, c: &Cluster, case: usize) {
         if code != Code::Success {
             continue;
         }
-        let mut batch = c.nodes.present.clone();
+        let mut batch = c.nodes().present().to_vec();
         fp.filter_all(&state, pod, c, &mut batch);
         let single: Vec<bool> = c
-            .nodes
+            .nodes()
             .indices()
-            .map(|n| c.nodes.present[n.ix()] && fp.filter(&state, pod, c, n).is_success())
+            .map(|n| c.nodes().present()[n.ix()] && fp.filter(&state, pod, c, n).is_success())
             .collect();
         assert_eq!(batch, single, "case {case}: filter {}", f.name());
     }
-    let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
+    let nodes: Vec<NodeIdx> = c.nodes().indices().collect();
     for ws in &profile.scores {
         let sp = ws.plugin.as_score().unwrap();
         let mode = sp.score_cache_mode(pod, c);
@@ -288,8 +288,8 @@ fn reference_schedule(
             _ => return None,
         }
     }
-    let n = c.nodes.len();
-    let num_all = c.nodes.present.iter().filter(|p| **p).count();
+    let n = c.nodes().len();
+    let num_all = c.nodes().present().iter().filter(|p| **p).count();
     let to_find = num_feasible_nodes_to_find(profile.percentage_of_nodes_to_score, num_all);
     let start = if n == 0 { 0 } else { *next_start % n };
     let mut feasible = Vec::new();
@@ -297,7 +297,7 @@ fn reference_schedule(
     for k in 0..n {
         let node = NodeIdx(((start + k) % n) as u32);
         examined += 1;
-        if c.nodes.present[node.ix()]
+        if c.nodes().present()[node.ix()]
             && active
                 .iter()
                 .all(|f| f.filter(&state, pod, c, node).is_success())
@@ -390,14 +390,14 @@ fn random_change(
     c: &mut Cluster,
     bound: &mut Vec<k8sim::cluster::PodId>,
 ) {
-    let n = NodeIdx(rng.random_range(0..c.nodes.len()) as u32);
+    let n = NodeIdx(rng.random_range(0..c.nodes().len()) as u32);
     match rng.random_range(0..10) {
         0..=2 if !bound.is_empty() => {
             let p = bound.swap_remove(rng.random_range(0..bound.len()));
             c.unbind(p);
         }
         3 => {
-            let cordoned = !c.nodes.unschedulable[n.ix()];
+            let cordoned = !c.nodes().unschedulable()[n.ix()];
             c.set_unschedulable(n, cordoned);
         }
         4 => {
@@ -420,7 +420,7 @@ fn random_change(
             alloc.set(CPU, rng.random_range(1_000..64_000));
             alloc.set(MEMORY, rng.random_range(1i64 << 30..1i64 << 38));
             alloc.set(PODS, rng.random_range(1..20));
-            let i = c.nodes.len();
+            let i = c.nodes().len();
             c.add_node(NodeSpec {
                 name: format!("added-{i}"),
                 allocatable: alloc,
@@ -519,21 +519,21 @@ fn score_cache_matches_the_reference_across_cluster_changes() {
 /// bound, not released, not being deleted and on a present node) compared with the
 /// incrementally maintained index.
 fn check_topology_index(c: &Cluster, step: &str) {
-    let t = &c.topology;
+    let t = &c.topology();
     let counted = |i: usize| {
-        let p = &c.pods[i];
+        let p = &c.pods()[i];
         p.node
-            .is_some_and(|n| !p.released && !p.deleting && c.nodes.present[n.ix()])
+            .is_some_and(|n| !p.released && !p.deleting && c.nodes().present()[n.ix()])
     };
-    for i in 0..c.pods.len() {
+    for i in 0..c.pods().len() {
         assert_eq!(t.counted[i], counted(i), "{step}: pod {i} counted flag");
     }
     let classes = c.label_class_count();
-    let mut node_counts = vec![vec![0u32; c.nodes.len()]; classes];
+    let mut node_counts = vec![vec![0u32; c.nodes().len()]; classes];
     let mut anti = Vec::new();
-    for i in (0..c.pods.len()).filter(|i| counted(*i)) {
-        node_counts[c.pod_label_class[i] as usize][c.pods[i].node.unwrap().ix()] += 1;
-        if !c.pods[i]
+    for i in (0..c.pods().len()).filter(|i| counted(*i)) {
+        node_counts[c.pod_label_class()[i] as usize][c.pods()[i].node.unwrap().ix()] += 1;
+        if !c.pods()[i]
             .spec
             .affinity
             .pod_anti_affinity
@@ -569,10 +569,10 @@ fn check_topology_index(c: &Cluster, step: &str) {
     for key in &t.keys {
         let mut nodes_in = vec![0u32; key.domain_count()];
         let mut per_domain = vec![vec![0u32; key.domain_count()]; classes];
-        for n in 0..c.nodes.len() {
+        for n in 0..c.nodes().len() {
             let d = key.domain_of[n];
-            match c.nodes.labels[n].get(&key.key) {
-                Some(v) if c.nodes.present[n] => {
+            match c.nodes().labels()[n].get(&key.key) {
+                Some(v) if c.nodes().present()[n] => {
                     assert_eq!(
                         &key.values[d as usize], v,
                         "{step}: {} of node {n}",
@@ -608,7 +608,7 @@ fn check_topology_index(c: &Cluster, step: &str) {
             }
         }
     }
-    let present = c.nodes.present.iter().filter(|p| **p).count() as u32;
+    let present = c.nodes().present().iter().filter(|p| **p).count() as u32;
     assert_eq!(t.present_nodes, present, "{step}: present nodes");
 }
 
@@ -663,30 +663,31 @@ fn incremental_topology_counts_match_a_recount_after_random_churn() {
         let mut c = random_cluster(&mut rng);
         check_topology_index(&c, &format!("case {case} start"));
         for step in 0..60 {
-            let nodes = c.nodes.len() as u32;
+            let nodes = c.nodes().len() as u32;
             let op = rng.random_range(0..9);
             match op {
                 0..=2 => {
-                    let id = c.add_pod(churn_pod(&mut rng, c.pods.len()));
+                    let id = c.add_pod(churn_pod(&mut rng, c.pods().len()));
                     let n = NodeIdx(rng.random_range(0..nodes));
-                    let req = c.pods[id.ix()].spec.requests;
-                    if c.nodes.present[n.ix()]
-                        && (c.nodes.requested[n.ix()] + req).fits_in(&c.nodes.allocatable[n.ix()])
+                    let req = c.pods()[id.ix()].spec.requests;
+                    if c.nodes().present()[n.ix()]
+                        && (c.nodes().requested()[n.ix()] + req)
+                            .fits_in(&c.nodes().allocatable()[n.ix()])
                     {
                         c.bind(id, n, SimTime::ZERO);
                     }
                 }
-                3 if !c.pods.is_empty() => {
-                    let p = k8sim::cluster::PodId(rng.random_range(0..c.pods.len() as u32));
+                3 if !c.pods().is_empty() => {
+                    let p = k8sim::cluster::PodId(rng.random_range(0..c.pods().len() as u32));
                     c.unbind(p);
                 }
-                4 if !c.pods.is_empty() => {
-                    let p = k8sim::cluster::PodId(rng.random_range(0..c.pods.len() as u32));
+                4 if !c.pods().is_empty() => {
+                    let p = k8sim::cluster::PodId(rng.random_range(0..c.pods().len() as u32));
                     c.mark_deleting(p);
                 }
                 5 => {
                     let n = NodeIdx(rng.random_range(0..nodes));
-                    let mut l = c.nodes.labels[n.ix()].clone();
+                    let mut l = c.nodes().labels()[n.ix()].clone();
                     match rng.random_range(0..4) {
                         0 => l.remove("topology.kubernetes.io/zone"),
                         1 => l.insert("rack".into(), format!("rack-{}", rng.random_range(0..4))),
@@ -700,7 +701,7 @@ fn incremental_topology_counts_match_a_recount_after_random_churn() {
                 }
                 6 => {
                     let n = NodeIdx(rng.random_range(0..nodes));
-                    let present = !c.nodes.present[n.ix()] && rng.random_bool(0.5);
+                    let present = !c.nodes().present()[n.ix()] && rng.random_bool(0.5);
                     c.set_node_present(n, present);
                 }
                 7 => c.index_topology_key("kubernetes.io/os"),

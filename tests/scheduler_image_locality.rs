@@ -115,7 +115,7 @@ fn random_pod(rng: &mut Xoshiro256PlusPlus, name: String) -> Pod {
 /// One random change: an image pulled onto a node, a node removed or brought back (as
 /// `sim::node_lifecycle` does it), or a new node holding random images.
 fn random_change(rng: &mut Xoshiro256PlusPlus, c: &mut Cluster) {
-    let n = NodeIdx(rng.random_range(0..c.nodes.len()) as u32);
+    let n = NodeIdx(rng.random_range(0..c.nodes().len()) as u32);
     match rng.random_range(0..4) {
         0 => {
             let id = c.image_id(IMAGES[rng.random_range(0..IMAGES.len())]);
@@ -124,7 +124,7 @@ fn random_change(rng: &mut Xoshiro256PlusPlus, c: &mut Cluster) {
         1 if c.present_node_count() > 1 => c.set_node_present(n, false),
         2 => c.set_node_present(n, true),
         _ => {
-            let i = c.nodes.len();
+            let i = c.nodes().len();
             let spec = node(i, rng);
             c.add_node(spec);
         }
@@ -134,7 +134,7 @@ fn random_change(rng: &mut Xoshiro256PlusPlus, c: &mut Cluster) {
 /// Fast scores (PreScore state, `score_all` and per-node `score`) equal the reference on
 /// every node; returns whether PreScore ran (some node holds one of the pod's images).
 fn check_scores(plugin: &ImageLocality, pod: &Pod, c: &Cluster, at: &str) -> bool {
-    let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
+    let nodes: Vec<NodeIdx> = c.nodes().indices().collect();
     let mut state = CycleState::default();
     let code = plugin.pre_score(&mut state, pod, c, &nodes).code;
     let reference: Vec<i64> = nodes
@@ -173,7 +173,7 @@ fn fast_image_scores_equal_the_node_scan_reference_across_pulls_and_removals() {
             if check_scores(&plugin, &pod, &c, &at) {
                 scored += 1;
                 nonzero += c
-                    .nodes
+                    .nodes()
                     .indices()
                     .any(|n| plugin.score_reference(&pod, &c, n) > 0)
                     as usize;
@@ -282,15 +282,15 @@ fn removed_nodes_no_longer_count_as_holding_an_image() {
         c.add_node(spec);
     }
     let app = c.lookup_image("app:1").unwrap();
-    assert_eq!(c.image_node_count[app.0 as usize], 3);
+    assert_eq!(c.image_node_count()[app.0 as usize], 3);
     c.set_node_present(NodeIdx(2), false);
-    assert_eq!(c.image_node_count[app.0 as usize], 2);
+    assert_eq!(c.image_node_count()[app.0 as usize], 2);
     assert_eq!(c.present_node_count(), 2);
     // A pull recorded on a removed node does not count until the node is back.
     let other = c.image_id("db");
     c.add_image(NodeIdx(2), other);
-    assert_eq!(c.image_node_count[other.0 as usize], 0);
+    assert_eq!(c.image_node_count()[other.0 as usize], 0);
     c.set_node_present(NodeIdx(2), true);
-    assert_eq!(c.image_node_count[app.0 as usize], 3);
-    assert_eq!(c.image_node_count[other.0 as usize], 1);
+    assert_eq!(c.image_node_count()[app.0 as usize], 3);
+    assert_eq!(c.image_node_count()[other.0 as usize], 1);
 }

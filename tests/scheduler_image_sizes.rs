@@ -61,10 +61,15 @@ workloads: [pods.yaml]
     let sc = load(&dir.join("scenario.yaml")).unwrap_or_else(|e| panic!("{e}"));
     let mut sim = Simulation::new(&sc, sc.seed, &sc.scheduler).unwrap();
     sim.run().unwrap();
-    let web = sim.cluster.pods.values().find(|p| p.name == "web").unwrap();
+    let web = sim
+        .cluster
+        .pods()
+        .values()
+        .find(|p| p.name == "web")
+        .unwrap();
     let node = web.node.expect("web is bound");
     fs::remove_dir_all(&dir).unwrap();
-    sim.cluster.nodes.names[node.ix()].clone()
+    sim.cluster.nodes().names()[node.ix()].clone()
 }
 
 #[test]

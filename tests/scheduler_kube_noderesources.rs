@@ -323,7 +323,7 @@ fn balanced_allocation_skips_best_effort_pods() {
         ],
         Vec::<(&str, _)>::new(),
     );
-    let nodes: Vec<_> = c.nodes.indices().collect();
+    let nodes: Vec<_> = c.nodes().indices().collect();
     let best_effort = p().build();
     let st = plugin.pre_score(&mut CycleState::default(), &best_effort, &c, &nodes);
     assert_eq!(st.code, Code::Skip);

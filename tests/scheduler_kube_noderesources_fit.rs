@@ -306,7 +306,7 @@ fn not_enough_requests_test_go() {
     run(cases, one_slot, "kubernetes.io/something");
     // The existing pod really holds the only slot.
     let c = cluster(vec![one_slot()], vec![("node", p().build())]);
-    assert_eq!(c.nodes.requested[0].get(PODS), 1);
+    assert_eq!(c.nodes().requested()[0].get(PODS), 1);
 }
 
 // noderesources/fit_test.go, TestStorageRequests.

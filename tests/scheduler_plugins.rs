@@ -114,19 +114,24 @@ impl PodBuilder {
 /// A cluster of `nodes` with `existing` pods bound to the named nodes.
 fn cluster(nodes: Vec<NodeSpec>, existing: Vec<(&str, Pod)>) -> Cluster {
     let mut c = Cluster::default();
-    for n in nodes {
+    // Cases that score overfull nodes: raise allocatable to what the existing pods request
+    // so that binding them does not trip the over-commit assert.
+    let mut requested: std::collections::BTreeMap<&str, Resources> = Default::default();
+    for (node, pod) in &existing {
+        *requested.entry(node).or_default() += pod.spec.requests;
+    }
+    for mut n in nodes {
+        if let Some(r) = requested.get(n.name.as_str()) {
+            n.allocatable = n.allocatable.max(r);
+        }
         c.add_node(n);
     }
     for (i, (node, pod)) in existing.into_iter().enumerate() {
         let mut pod = pod;
         pod.name = format!("existing-{i}");
+        pod.node = None;
         let id = c.add_pod(pod);
-        let n = c.node_names[node];
-        // Bypass the over-commit assert for cases that score overfull nodes.
-        let t = &mut c.nodes;
-        let spec = c.pods[id.ix()].spec.clone();
-        t.allocatable[n.ix()] = t.allocatable[n.ix()].max(&(t.requested[n.ix()] + spec.requests));
-        c.pods[id.ix()].node = None;
+        let n = c.node_names()[node];
         c.bind(id, n, SimTime::ZERO);
     }
     c
@@ -135,7 +140,7 @@ fn cluster(nodes: Vec<NodeSpec>, existing: Vec<(&str, Pod)>) -> Cluster {
 /// PreScore, Score on every node, NormalizeScore: what kube's tests compare.
 fn scores(plugin: &dyn Plugin, pod: &Pod, c: &Cluster) -> Vec<i64> {
     let s = plugin.as_score().expect("score plugin");
-    let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
+    let nodes: Vec<NodeIdx> = c.nodes().indices().collect();
     let mut state = CycleState::default();
     let st = s.pre_score(&mut state, pod, c, &nodes);
     let mut out: Vec<i64> = nodes.iter().map(|n| s.score(&state, pod, c, *n)).collect();

@@ -142,7 +142,7 @@ fn dsb_deployments_end_with_the_last_recorded_replicas() {
     }
     let running = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.phase == PodPhase::Running && !p.deleting)
         .count() as i32;
@@ -157,7 +157,7 @@ fn bare_pods_run_for_their_recorded_lifetimes() {
     let life = |name: &str| {
         let p = sim
             .cluster
-            .pods
+            .pods()
             .values()
             .find(|p| p.name == name)
             .unwrap_or_else(|| panic!("pod {name} was created"));

@@ -50,7 +50,7 @@ const SET_IMAGE_AT_60S: &str = "  - at: 60s\n    kubectl: set image deployment/w
 /// Creation times (s) of the pods whose image is `image`.
 fn created_with(sim: &Simulation, image: &str) -> Vec<f64> {
     sim.cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.spec.containers[0].image == image)
         .map(|p| p.times.created.as_secs_f64())
@@ -81,13 +81,17 @@ fn recreate_waits_for_old_pods_to_exit_before_creating_new_ones() {
     let sim = run("recreate-64", "64s", rt, &objects, SET_IMAGE_AT_60S);
     let terminating = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.is_terminating())
         .count();
     assert_eq!(terminating, 2);
     assert_eq!(created_with(&sim, "nginx:2"), Vec::<f64>::new());
-    assert_eq!(sim.cluster.nodes.pods[0].len(), 2, "old pods hold the node");
+    assert_eq!(
+        sim.cluster.nodes().pods()[0].len(),
+        2,
+        "old pods hold the node"
+    );
 }
 
 // The grace period caps the exit time (kuberuntime_container.go killContainer: SIGKILL
@@ -153,7 +157,7 @@ fn a_rollout_counts_terminating_pods_and_their_resources_stay_held() {
     assert_eq!((c.active, c.available, c.terminating), (1, 0, 0));
     let pending: Vec<_> = mid
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.node.is_none() && p.phase == PodPhase::Pending)
         .collect();
@@ -161,7 +165,7 @@ fn a_rollout_counts_terminating_pods_and_their_resources_stay_held() {
     let sim = run("rollout", "5m", rt, &objects, SET_IMAGE_AT_60S);
     let mut new_pods: Vec<(f64, f64)> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.spec.containers[0].image == "nginx:2")
         .map(|p| {
@@ -203,7 +207,7 @@ fn preemption_victims_free_their_node_when_their_containers_exit() {
     let sim = run("preempt", "3m", rt, &objects, &timeline);
     let urgent = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .find(|p| p.name == "urgent")
         .unwrap();
@@ -222,7 +226,7 @@ fn a_daemon_pod_is_replaced_once_the_terminating_one_is_gone() {
     let sim = run("ds", "3m", "  default_termination: 4s\n", ds, timeline);
     let created: Vec<f64> = sim
         .cluster
-        .pods
+        .pods()
         .values()
         .map(|p| p.times.created.as_secs_f64())
         .collect();
@@ -240,7 +244,7 @@ fn kubectl_delete_follows_the_same_model_with_its_grace_period() {
     let delete = "  - at: 60s\n    kubectl: delete pod solo-pod --grace-period=10\n";
     let state = |duration: &str, timeline: &str| {
         let sim = run("kubectl-delete", duration, rt, pod, timeline);
-        let p = &sim.cluster.pods[0];
+        let p = &sim.cluster.pods()[0];
         (p.is_terminating(), p.gone)
     };
     assert_eq!(state("69s", delete), (true, false));

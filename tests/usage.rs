@@ -38,10 +38,10 @@ fn run(sc: &Scenario) -> Simulation {
 }
 
 fn running(sim: &Simulation) -> Vec<PodId> {
-    (0..sim.cluster.pods.len())
+    (0..sim.cluster.pods().len())
         .map(|i| PodId(i as u32))
         .filter(|p| {
-            let pod = &sim.cluster.pods[p.ix()];
+            let pod = &sim.cluster.pods()[p.ix()];
             pod.phase == PodPhase::Running && !pod.deleting
         })
         .collect()
@@ -104,7 +104,7 @@ fn memory_over_the_limit_is_an_oom_kill_restarted_with_back_off() {
     let usage = "  web: {cpu: 100m, memory: 300Mi}\n";
     let sim = run(&web_scenario(1, "{cpu: \"1\", memory: 256Mi}", usage, ""));
     let p = PodId(0);
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     assert!(pod.restarts >= 2, "restarts {}", pod.restarts);
     let st = &sim.kubelets.status[&p];
     let last = st.last.as_ref().unwrap();

@@ -33,7 +33,7 @@ impl Snapshot {
         spec.name = format!(
             "template-node-for-{}-{}",
             spec.name,
-            self.cluster.nodes.len()
+            self.cluster.nodes().len()
         );
         spec.labels
             .insert("kubernetes.io/hostname".to_string(), spec.name.clone());
@@ -46,11 +46,11 @@ impl Snapshot {
     /// not Ready or gone never does).
     pub fn fits(&self, ctx: &impl AutoscalerContext, p: PodId, n: NodeIdx) -> bool {
         let c = &self.cluster;
-        if !c.nodes.present[n.ix()] || !c.nodes.ready[n.ix()] {
+        if !c.nodes().present()[n.ix()] || !c.nodes().ready()[n.ix()] {
             return false;
         }
-        let pod = &c.pods[p.ix()];
-        if !pod.spec.requests.fits_in(&c.nodes.free(n)) {
+        let pod = &c.pods()[p.ix()];
+        if !pod.spec.requests.fits_in(&c.nodes().free(n)) {
             return false;
         }
         ctx.profile_for(pod)
@@ -59,7 +59,7 @@ impl Snapshot {
 
     /// The first failing filter's reason for pod `p` on node `n`, if it fails.
     pub fn failure(&self, ctx: &impl AutoscalerContext, p: PodId, n: NodeIdx) -> Option<String> {
-        let pod = &self.cluster.pods[p.ix()];
+        let pod = &self.cluster.pods()[p.ix()];
         let Some(profile) = ctx.profile_for(pod) else {
             return Some(format!("no scheduler profile {}", pod.spec.scheduler_name));
         };
@@ -92,10 +92,10 @@ pub fn filter_out_schedulable(
     mut pods: Vec<PodId>,
 ) -> Vec<PodId> {
     let c = ctx.cluster();
-    pods.sort_by_key(|p| std::cmp::Reverse(c.pods[p.ix()].spec.priority));
+    pods.sort_by_key(|p| std::cmp::Reverse(c.pods()[p.ix()].spec.priority));
     let mut rest = Vec::new();
     for p in pods {
-        let nodes: Vec<NodeIdx> = snapshot.cluster.nodes.indices().collect();
+        let nodes: Vec<NodeIdx> = snapshot.cluster.nodes().indices().collect();
         match snapshot.first_fit(ctx, p, nodes) {
             Some(n) => snapshot.place(p, n),
             None => rest.push(p),
@@ -120,7 +120,7 @@ pub struct Estimate {
 /// DecreasingPodOrderer's key: the pod's cpu and memory requests as fractions of the
 /// template's allocatable, summed (estimator/decreasing_pod_orderer.go), in ppm.
 fn pod_score_ppm(ctx: &impl AutoscalerContext, template: &NodeSpec, p: PodId) -> i64 {
-    let req = ctx.cluster().pods[p.ix()].spec.requests;
+    let req = ctx.cluster().pods()[p.ix()].spec.requests;
     [CPU, MEMORY]
         .iter()
         .map(|r| {
@@ -185,7 +185,7 @@ pub fn binpack(
     est.nodes = snap
         .added
         .iter()
-        .filter(|n| !snap.cluster.nodes.pods[n.ix()].is_empty())
+        .filter(|n| !snap.cluster.nodes().pods()[n.ix()].is_empty())
         .count() as u32;
     est
 }

@@ -9,11 +9,11 @@ impl Autoscaler {
     pub fn registered(&self, cluster: &Cluster, g: usize) -> Vec<NodeIdx> {
         let name = &self.spec.groups[g].name;
         cluster
-            .nodes
+            .nodes()
             .indices()
             .filter(|n| {
-                cluster.nodes.present[n.ix()]
-                    && cluster.nodes.group[n.ix()].as_deref() == Some(name.as_str())
+                cluster.nodes().present()[n.ix()]
+                    && cluster.nodes().group()[n.ix()].as_deref() == Some(name.as_str())
             })
             .collect()
     }
@@ -39,7 +39,7 @@ impl Autoscaler {
 
     /// The group index of node `n`, if it belongs to an autoscaled group.
     pub fn group_of(&self, cluster: &Cluster, n: NodeIdx) -> Option<usize> {
-        let name = cluster.nodes.group[n.ix()].as_deref()?;
+        let name = cluster.nodes().group()[n.ix()].as_deref()?;
         self.spec.groups.iter().position(|g| g.name == name)
     }
 

@@ -26,15 +26,15 @@ pub const SCALE_DOWN_DISABLED: &str = "cluster-autoscaler.kubernetes.io/scale-do
 /// The requested utilization of node `n` (simulator.CalculateUtilization): the larger of
 /// cpu and memory requests over allocatable.
 pub fn utilization(ctx: &impl AutoscalerContext, n: NodeIdx) -> f64 {
-    let t = &ctx.cluster().nodes;
+    let t = &ctx.cluster().nodes();
     [CPU, MEMORY]
         .iter()
         .map(|r| {
-            let alloc = t.allocatable[n.ix()].get(*r);
+            let alloc = t.allocatable()[n.ix()].get(*r);
             if alloc <= 0 {
                 0.0
             } else {
-                t.requested[n.ix()].get(*r) as f64 / alloc as f64
+                t.requested()[n.ix()].get(*r) as f64 / alloc as f64
             }
         })
         .fold(0.0, f64::max)
@@ -46,7 +46,7 @@ fn blocking_reason(
     ctx: &impl AutoscalerContext,
     p: PodId,
 ) -> Option<&'static str> {
-    let pod = &ctx.cluster().pods[p.ix()];
+    let pod = &ctx.cluster().pods()[p.ix()];
     let template = ctx.pod_template(p);
     let annotation = |k: &str| {
         template
@@ -88,11 +88,11 @@ fn pods_to_move(ctx: &impl AutoscalerContext, n: NodeIdx) -> Vec<PodId> {
 /// [`pods_to_move`] in cluster `c` (the real one, or the what-if copy where pods of
 /// earlier candidates have moved in).
 fn pods_to_move_in(c: &crate::cluster::Cluster, n: NodeIdx) -> Vec<PodId> {
-    c.nodes.pods[n.ix()]
+    c.nodes().pods()[n.ix()]
         .iter()
         .copied()
         .filter(|p| {
-            let pod = &c.pods[p.ix()];
+            let pod = &c.pods()[p.ix()];
             !pod.deleting && !matches!(pod.owner, Owner::DaemonSet(_))
         })
         .collect()
@@ -102,9 +102,9 @@ fn pods_to_move_in(c: &crate::cluster::Cluster, n: NodeIdx) -> Vec<PodId> {
 /// and its requested utilization under the threshold.
 fn candidate(ca: &Autoscaler, ctx: &impl AutoscalerContext, n: NodeIdx) -> bool {
     let c = ctx.cluster();
-    c.nodes.ready[n.ix()]
+    c.nodes().ready()[n.ix()]
         && !ca.deleting.contains(&n)
-        && c.nodes.labels[n.ix()]
+        && c.nodes().labels()[n.ix()]
             .get(SCALE_DOWN_DISABLED)
             .map(String::as_str)
             != Some("true")
@@ -127,7 +127,7 @@ fn unneeded(
     removed[n.ix()] = true;
     let targets: Vec<NodeIdx> = snapshot
         .cluster
-        .nodes
+        .nodes()
         .indices()
         .filter(|m| !removed[m.ix()] && !ca.deleting.contains(m))
         .collect();
@@ -165,7 +165,7 @@ pub fn run(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext) {
     if !candidates.is_empty() {
         // The what-if copy is only made when some node is under the threshold.
         let mut snapshot = Snapshot::of(ctx);
-        let mut removed = vec![false; ctx.cluster().nodes.len()];
+        let mut removed = vec![false; ctx.cluster().nodes().len()];
         for n in candidates {
             if unneeded(ca, ctx, &mut snapshot, &mut removed, n) {
                 let since = ca.unneeded_since.get(&n).copied().unwrap_or(now);
@@ -248,7 +248,7 @@ fn start_deletion(
     empty: bool,
 ) -> bool {
     let now = ctx.now();
-    let name = ctx.cluster().nodes.names[n.ix()].clone();
+    let name = ctx.cluster().nodes().names()[n.ix()].clone();
     ca.unneeded_since.remove(&n);
     ca.last_delete = Some(now);
     ctx.taint_to_be_deleted(n);
@@ -270,7 +270,7 @@ fn start_deletion(
     });
     let mut longest_ms = 0;
     for p in pods_to_move(ctx, n) {
-        let pod = &ctx.cluster().pods[p.ix()];
+        let pod = &ctx.cluster().pods()[p.ix()];
         let grace_s =
             ((pod.spec.termination_grace_ms / 1000) as i64).min(ca.spec.max_graceful_termination_s);
         let pod_name = pod.name.clone();
@@ -330,8 +330,8 @@ fn delete_node(ctx: &mut impl AutoscalerContext, n: NodeIdx, name: &str) {
 /// The drained node's pods had their grace period: the node is deleted.
 pub fn delete_drained(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext, n: NodeIdx) {
     ca.deleting.retain(|m| *m != n);
-    if ctx.cluster().nodes.present[n.ix()] {
-        let name = ctx.cluster().nodes.names[n.ix()].clone();
+    if ctx.cluster().nodes().present()[n.ix()] {
+        let name = ctx.cluster().nodes().names()[n.ix()].clone();
         delete_node(ctx, n, &name);
     }
 }

@@ -24,7 +24,7 @@ pub fn run(ca: &mut Autoscaler, ctx: &mut impl AutoscalerContext) -> bool {
     let pending: Vec<PodId> = ctx
         .unschedulable_pods()
         .into_iter()
-        .filter(|p| ctx.cluster().pods[p.ix()].times.created.as_millis() + delay <= now)
+        .filter(|p| ctx.cluster().pods()[p.ix()].times.created.as_millis() + delay <= now)
         .collect();
     if pending.is_empty() {
         return false;
@@ -118,7 +118,7 @@ fn options(
             continue;
         }
         let requested = est.pods.iter().fold(Resources::ZERO, |acc, p| {
-            acc + ctx.cluster().pods[p.ix()].spec.requests
+            acc + ctx.cluster().pods()[p.ix()].spec.requests
         });
         options.push(ScaleUpOption {
             group: g,
@@ -154,7 +154,7 @@ fn not_triggered(
             continue;
         }
         ca.last_no_scale_up.insert(*p, message.clone());
-        let name = ctx.cluster().pods[p.ix()].name.clone();
+        let name = ctx.cluster().pods()[p.ix()].name.clone();
         ctx.record_event(CaEvent {
             object_kind: "Pod",
             object: &name,
@@ -203,7 +203,7 @@ fn execute(
     );
     ctx.record_event(CaEvent::status("Normal", "ScaledUpGroup", message));
     for p in pods {
-        let name = ctx.cluster().pods[p.ix()].name.clone();
+        let name = ctx.cluster().pods()[p.ix()].name.clone();
         ca.last_no_scale_up.remove(p);
         ctx.record_event(CaEvent {
             object_kind: "Pod",

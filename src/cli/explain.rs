@@ -89,14 +89,14 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<()> {
 }
 
 fn node_name(sim: &Simulation, n: NodeIdx) -> &str {
-    &sim.cluster.nodes.names[n.ix()]
+    &sim.cluster.nodes().names()[n.ix()]
 }
 
 /// Human-readable tables, one block per attempt.
 pub fn render_text(sim: &Simulation, attempts: &[AttemptRecord]) -> String {
     let mut o = String::new();
     for a in attempts {
-        let pod = &sim.cluster.pods[a.pod.ix()];
+        let pod = &sim.cluster.pods()[a.pod.ix()];
         let _ = writeln!(
             o,
             "pod {}/{} — attempt at {:.3}s",
@@ -178,7 +178,7 @@ fn csv_field(s: &str) -> String {
 pub fn render_csv(sim: &Simulation, attempts: &[AttemptRecord]) -> String {
     let mut o = String::from("time_ms,pod,node,stage,plugin,code,reason,raw,normalized,weighted\n");
     for a in attempts {
-        let pod = csv_field(&sim.cluster.pods[a.pod.ix()].name);
+        let pod = csv_field(&sim.cluster.pods()[a.pod.ix()].name);
         let t = a.time_ms;
         let ex = &a.explanation;
         for (plugin, st) in &ex.pre_filter_failures {

@@ -2,24 +2,30 @@
 //! aggregates (requested resources, pods, images, host ports) kept up to date on bind and
 //! unbind.
 
+mod access;
 pub mod changes;
 pub mod divide;
 pub mod dry_run;
+pub mod node_table;
 pub mod pod;
 pub mod pod_metrics;
+pub mod pod_status;
 pub mod pod_table;
 pub mod retire;
 pub mod storage;
+pub mod test_support;
 pub mod topology;
 mod what_if;
 
 use crate::engine::SimTime;
 use crate::model::labels::{Labels, Taint};
 use crate::model::node::NodeSpec;
-use crate::model::resources::{Resources, MAX_RESOURCES};
+use crate::model::resources::Resources;
 pub use divide::ExactDiv;
 pub use dry_run::DryRun;
+pub use node_table::{CpuMemRow, NodeTable};
 pub use pod::{Owner, Pod, PodId, PodPhase};
+pub use pod_status::PodStatusMut;
 pub use pod_table::PodTable;
 use std::collections::BTreeMap;
 
@@ -38,101 +44,6 @@ impl NodeIdx {
 /// Interned image name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ImageId(pub u32);
-
-/// One node's cpu and memory amounts as the resource scorers read them, packed so a score
-/// loop touches one row per node: index 0 is cpu, 1 is memory.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CpuMemRow {
-    /// Allocatable.
-    pub allocatable: [i64; 2],
-    /// Sum of the bound pods' effective requests.
-    pub requested: [i64; 2],
-    /// Sum of the bound pods' non-zero requests.
-    pub nonzero_requested: [i64; 2],
-    /// Exact division by the allocatable amounts.
-    pub div: [ExactDiv; 2],
-}
-
-/// Nodes as parallel vectors (struct of arrays) so that scheduler loops touch only the
-/// columns they need.
-#[derive(Debug, Default, Clone)]
-pub struct NodeTable {
-    /// Names.
-    pub names: Vec<String>,
-    /// Labels.
-    pub labels: Vec<Labels>,
-    /// Taints.
-    pub taints: Vec<Vec<Taint>>,
-    /// Allocatable resources.
-    pub allocatable: Vec<Resources>,
-    /// Sum of the effective requests of pods bound to the node and not terminated.
-    pub requested: Vec<Resources>,
-    /// spec.unschedulable (cordoned).
-    pub unschedulable: Vec<bool>,
-    /// Sum of the pods' non-zero cpu and memory requests (for scoring).
-    pub nonzero_requested: Vec<[i64; 2]>,
-    /// Node Ready condition.
-    pub ready: Vec<bool>,
-    /// False once a node is removed from the cluster (indices are never reused).
-    pub present: Vec<bool>,
-    /// Pods bound and not terminated, in bind order.
-    pub pods: Vec<Vec<PodId>>,
-    /// Images present on the node, sorted.
-    pub images: Vec<Vec<ImageId>>,
-    /// Host ports in use: (protocol, host IP, port).
-    pub host_ports: Vec<Vec<(String, String, i32)>>,
-    /// Node group name, if any.
-    pub group: Vec<Option<String>>,
-    /// Total number of taints over all nodes (lets plugins skip taint checks).
-    pub taint_count: usize,
-    /// Number of PreferNoSchedule taints over all nodes (none: TaintToleration scores
-    /// every node alike).
-    pub prefer_no_schedule_count: usize,
-    /// Free capacity per resource as columns: `free_cols[r][i]` is `allocatable -
-    /// requested` of resource `r` on node `i` (kept in step by `Cluster::bind`/`unbind`).
-    pub free_cols: [Vec<i64>; MAX_RESOURCES],
-    /// Per node, cpu and memory for the resource scorers (kept in step like `free_cols`).
-    pub cpu_mem: Vec<CpuMemRow>,
-}
-
-impl NodeTable {
-    /// Number of nodes ever added (including removed ones).
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    /// True if there is no node.
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    /// All node indices.
-    pub fn indices(&self) -> impl Iterator<Item = NodeIdx> {
-        (0..self.len() as u32).map(NodeIdx)
-    }
-
-    /// Free resources of node `n`.
-    #[inline]
-    pub fn free(&self, n: NodeIdx) -> Resources {
-        self.allocatable[n.ix()] - self.requested[n.ix()]
-    }
-
-    /// Recomputes node `i`'s derived columns (`free_cols`, `cpu_mem`) from `allocatable`,
-    /// `requested` and `nonzero_requested`.
-    fn refresh_columns(&mut self, i: usize) {
-        let (alloc, req) = (self.allocatable[i].0, self.requested[i].0);
-        for (r, col) in self.free_cols.iter_mut().enumerate() {
-            col[i] = alloc[r] - req[r];
-        }
-        let row = &mut self.cpu_mem[i];
-        row.requested = [req[0], req[1]];
-        row.nonzero_requested = self.nonzero_requested[i];
-        if row.allocatable != [alloc[0], alloc[1]] {
-            row.allocatable = [alloc[0], alloc[1]];
-            row.div = [ExactDiv::new(alloc[0]), ExactDiv::new(alloc[1])];
-        }
-    }
-}
 
 /// (has required pod anti-affinity, has any pod affinity or anti-affinity).
 fn affinity_flags(pod: &Pod) -> (bool, bool) {
@@ -168,52 +79,52 @@ pub fn normalized_image_name(name: &str) -> std::borrow::Cow<'_, str> {
 #[derive(Debug, Default, Clone)]
 pub struct Cluster {
     /// Nodes.
-    pub nodes: NodeTable,
+    nodes: NodeTable,
     /// Every pod created and not yet retired (terminated and deleted ones included until
     /// their record is taken, see [`retire`]).
-    pub pods: PodTable,
+    pods: PodTable,
     /// Live pods by (namespace, name).
-    pub pod_names: BTreeMap<(String, String), PodId>,
+    pod_names: BTreeMap<(String, String), PodId>,
     /// Node index by name.
-    pub node_names: BTreeMap<String, NodeIdx>,
+    node_names: BTreeMap<String, NodeIdx>,
     /// Interned images.
-    pub image_names: Vec<String>,
+    image_names: Vec<String>,
     image_ids: BTreeMap<String, ImageId>,
     /// For each image, on how many present nodes it is (kube's `ImageStateSummary.NumNodes`,
     /// ImageLocality's spread factor); kept by `add_image` and `set_node_present`.
-    pub image_node_count: Vec<u32>,
+    image_node_count: Vec<u32>,
     /// For each image, its size in bytes as a node reports it (`status.images[].sizeBytes`);
     /// 0 when unknown.
-    pub image_sizes: Vec<i64>,
+    image_sizes: Vec<i64>,
     /// For each image, a bitmap over node indices of the nodes holding it (present or
     /// not): `has_image` is one bit test, with no per-node list to chase.
     image_nodes: Vec<Vec<u64>>,
     /// Sum of `requested` over all nodes.
-    pub requested_total: Resources,
+    requested_total: Resources,
     /// Sum of `allocatable` over present nodes.
-    pub allocatable_total: Resources,
+    allocatable_total: Resources,
     /// Number of nodes with at least one bound, unterminated pod.
-    pub nodes_used: usize,
+    nodes_used: usize,
     /// Bound, unreleased pods with required pod anti-affinity (lets InterPodAffinity skip).
-    pub pods_with_required_anti_affinity: usize,
+    pods_with_required_anti_affinity: usize,
     /// Bound, unreleased pods with any pod affinity or anti-affinity.
-    pub pods_with_pod_affinity: usize,
+    pods_with_pod_affinity: usize,
     /// StorageClasses, PersistentVolumes and PersistentVolumeClaims.
-    pub storage: storage::Storage,
+    storage: storage::Storage,
     /// Every node mutation, in order (see [`changes`]); appended by the `Cluster` methods
     /// that change a node and by [`Cluster::mark_node_changed`].
-    pub node_changes: changes::NodeChangeLog,
+    node_changes: changes::NodeChangeLog,
     /// Per pod (by `PodId`), the id of its (namespace, labels) class: pods of one class
     /// match every selector and affinity term alike, so the spread and affinity plugins
     /// evaluate a selector once per class per cycle. Pod labels are fixed at `add_pod`.
-    pub pod_label_class: Vec<u32>,
+    pod_label_class: Vec<u32>,
     label_classes: BTreeMap<(String, Labels), u32>,
     /// Per label class, its pods not yet retired (a class with none is released).
     class_pods: Vec<u32>,
     /// Per-topology-key node domains and per-(label class, domain) pod counts; kept in step
     /// by `bind`, `unbind`, `mark_deleting`, `set_node_labels` and `set_node_present`,
     /// the only writers of the pod and node fields it depends on.
-    pub topology: topology::TopologyIndex,
+    topology: topology::TopologyIndex,
 }
 
 impl Cluster {
@@ -558,6 +469,40 @@ impl Cluster {
             self.topology
                 .node_changed(n, &self.nodes.labels[n.ix()], false, &[]);
         }
+    }
+
+    /// Removes node `n` from the cluster: not present, not Ready, its allocatable out of
+    /// the total and its name free (its index is never reused).
+    pub fn remove_node(&mut self, n: NodeIdx) {
+        self.set_node_present(n, false);
+        self.nodes.ready[n.ix()] = false;
+        self.allocatable_total -= self.nodes.allocatable[n.ix()];
+        let name = self.nodes.names[n.ix()].clone();
+        self.node_names.remove(&name);
+    }
+
+    /// Sets node `n`'s allocatable resources (a node status update). The node may end up
+    /// over-committed, as in kube when a node's allocatable shrinks under its pods.
+    pub fn set_allocatable(&mut self, n: NodeIdx, allocatable: Resources) {
+        if self.nodes.present[n.ix()] {
+            self.allocatable_total -= self.nodes.allocatable[n.ix()];
+            self.allocatable_total += allocatable;
+        }
+        self.nodes.allocatable[n.ix()] = allocatable;
+        self.nodes.refresh_columns(n.ix());
+        self.mark_node_changed(n);
+    }
+
+    /// Sets node `n`'s Ready condition. The scheduler sees readiness only through the
+    /// not-ready and unreachable taints, so this is not a node change for its cache.
+    pub fn set_node_ready(&mut self, n: NodeIdx, ready: bool) {
+        self.nodes.ready[n.ix()] = ready;
+    }
+
+    /// StorageClasses, PersistentVolumes and claims, writable: no cluster index depends
+    /// on them; `Storage`'s own methods keep its invariants.
+    pub fn storage_mut(&mut self) -> &mut storage::Storage {
+        &mut self.storage
     }
 
     /// Number of label class ids ever given out (the bound of `pod_label_class`).

@@ -100,12 +100,12 @@ fn eligible(
     n: NodeIdx,
     effects: &[TaintEffect],
 ) -> bool {
-    let nodes = &ctx.cluster().nodes;
-    if !nodes.present[n.ix()] {
+    let nodes = &ctx.cluster().nodes();
+    if !nodes.present()[n.ix()] {
         return false;
     }
-    let labels = &nodes.labels[n.ix()];
-    let name = &nodes.names[n.ix()];
+    let labels = &nodes.labels()[n.ix()];
+    let name = &nodes.names()[n.ix()];
     let selector_ok = spec
         .node_selector
         .iter()
@@ -116,14 +116,14 @@ fn eligible(
         .required
         .as_ref()
         .is_none_or(|terms| terms.iter().any(|t| t.matches(labels, name)));
-    let taints_ok = nodes.taints[n.ix()].iter().all(|taint| {
+    let taints_ok = nodes.taints()[n.ix()].iter().all(|taint| {
         !effects.contains(&taint.effect) || spec.tolerations.iter().any(|t| t.tolerates(taint))
     });
     selector_ok && affinity_ok && taints_ok
 }
 
 fn active(ctx: &impl ControllerContext, p: PodId) -> bool {
-    ctx.cluster().pods[p.ix()].is_active()
+    ctx.cluster().pods()[p.ix()].is_active()
 }
 
 /// Reconciles DaemonSet `d`.
@@ -151,7 +151,7 @@ fn reconcile(ctx: &mut impl ControllerContext, d: u32) {
         return;
     }
     let max_unavailable_spec = st.spec.max_unavailable;
-    let nodes: Vec<NodeIdx> = ctx.cluster().nodes.indices().collect();
+    let nodes: Vec<NodeIdx> = ctx.cluster().nodes().indices().collect();
     let mut eligible = 0;
     let mut old_on_node: Vec<(NodeIdx, PodId)> = Vec::new();
     let mut unavailable = 0;
@@ -176,7 +176,7 @@ fn reconcile(ctx: &mut impl ControllerContext, d: u32) {
         let terminating = ctx.workloads().daemonsets[d as usize]
             .pods
             .iter()
-            .any(|(node, p)| *node == n && ctx.cluster().pods[p.ix()].is_terminating());
+            .any(|(node, p)| *node == n && ctx.cluster().pods()[p.ix()].is_terminating());
         match pods.as_slice() {
             // podsShouldBeOnNode (daemon_controller.go): a node whose daemon pod is still
             // Terminating gets its new pod once the old one is gone (no maxSurge here).
@@ -191,7 +191,7 @@ fn reconcile(ctx: &mut impl ControllerContext, d: u32) {
                 for x in extra {
                     ctx.delete_pod(*x, "SuccessfulDelete");
                 }
-                let pod = &ctx.cluster().pods[p.ix()];
+                let pod = &ctx.cluster().pods()[p.ix()];
                 if !pod.ready {
                     unavailable += 1;
                 }
@@ -206,9 +206,9 @@ fn reconcile(ctx: &mut impl ControllerContext, d: u32) {
     if let Some(mu) = max_unavailable_spec {
         let max_unavailable = mu.resolve(eligible, true).max(1);
         // Old pods that are not ready go first: deleting them costs no availability.
-        old_on_node.sort_by_key(|(_, p)| ctx.cluster().pods[p.ix()].ready);
+        old_on_node.sort_by_key(|(_, p)| ctx.cluster().pods()[p.ix()].ready);
         for (_, p) in old_on_node {
-            let ready = ctx.cluster().pods[p.ix()].ready;
+            let ready = ctx.cluster().pods()[p.ix()].ready;
             if ready && unavailable >= max_unavailable {
                 break;
             }
@@ -225,7 +225,7 @@ fn create_pod(ctx: &mut impl ControllerContext, d: u32, n: NodeIdx) {
     let ds_name = st.spec.meta.name.clone();
     let namespace = st.spec.meta.namespace.clone();
     let template = st.spec.template.clone();
-    let node_name = ctx.cluster().nodes.names[n.ix()].clone();
+    let node_name = ctx.cluster().nodes().names()[n.ix()].clone();
     // ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms become one
     // `metadata.name In [node]` field term (eligibility was checked by the controller).
     let mut spec = (*template.spec).clone();
@@ -266,7 +266,7 @@ pub fn counts(ctx: &impl ControllerContext, d: u32) -> (i32, i32) {
     let spec = &st.spec.template.spec;
     let desired = ctx
         .cluster()
-        .nodes
+        .nodes()
         .indices()
         .filter(|n| !st.deleted && should_run(ctx, spec, *n))
         .count() as i32;
@@ -274,7 +274,7 @@ pub fn counts(ctx: &impl ControllerContext, d: u32) -> (i32, i32) {
         .pods
         .iter()
         .filter(|(_, p)| {
-            let pod = &ctx.cluster().pods[p.ix()];
+            let pod = &ctx.cluster().pods()[p.ix()];
             pod.is_active() && pod.ready && pod.phase == PodPhase::Running
         })
         .count() as i32;

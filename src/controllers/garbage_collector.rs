@@ -175,7 +175,7 @@ fn dependents(ctx: &impl ControllerContext, owner: ControllerRef) -> Vec<Depende
     owned_pods(ctx, owner)
         .into_iter()
         .filter(|p| {
-            let pod = &ctx.cluster().pods[p.ix()];
+            let pod = &ctx.cluster().pods()[p.ix()];
             pod.owner == pod_owner && !pod.gone
         })
         .map(Dependent::Pod)

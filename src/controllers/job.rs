@@ -102,7 +102,7 @@ pub fn failure_backoff_ms(failures: u32) -> u64 {
 
 /// The exit code of the next container run of pod `p` (0 unless its Job lists codes).
 pub fn next_exit_code(ctx: &mut impl ControllerContext, p: PodId) -> i32 {
-    let crate::cluster::Owner::Job(j) = ctx.cluster().pods[p.ix()].owner else {
+    let crate::cluster::Owner::Job(j) = ctx.cluster().pods()[p.ix()].owner else {
         return 0;
     };
     let st = &mut ctx.workloads_mut().jobs[j as usize];
@@ -346,7 +346,7 @@ fn want_active(spec: &JobSpec, succeeded: i32, remaining_indexes: i32) -> i32 {
 
 /// Deletes the `count` most recently created of the `active` pods.
 fn delete_newest(ctx: &mut impl ControllerContext, mut active: Vec<PodId>, count: usize) {
-    active.sort_by_key(|p| std::cmp::Reverse(ctx.cluster().pods[p.ix()].times.created));
+    active.sort_by_key(|p| std::cmp::Reverse(ctx.cluster().pods()[p.ix()].times.created));
     for p in active.into_iter().take(count) {
         ctx.delete_pod(p, "SuccessfulDelete");
     }
@@ -360,7 +360,7 @@ fn record_max_active(ctx: &mut impl ControllerContext, j: u32) {
         .tally()
         .open
         .iter()
-        .filter(|p| cluster.pods[p.ix()].is_active())
+        .filter(|p| cluster.pods()[p.ix()].is_active())
         .count() as i32;
     st.max_active = st.max_active.max(active_now);
 }
@@ -394,7 +394,7 @@ fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Count
         fail_job: None,
     };
     for p in open {
-        let pod = &cluster.pods[p.ix()];
+        let pod = &cluster.pods()[p.ix()];
         let tally = st.tally_mut();
         match pod.phase {
             PodPhase::Succeeded => tally.fold_success(pod, pod.times.finished.unwrap_or(now)),
@@ -526,7 +526,7 @@ fn finish(
     ctx.record_event("Job", &name, kind, reason, message.to_string());
     if outcome == JobOutcome::Failed {
         for p in pods {
-            if ctx.cluster().pods[p.ix()].is_active() {
+            if ctx.cluster().pods()[p.ix()].is_active() {
                 ctx.delete_pod(p, "DeadlineExceeded");
             }
         }

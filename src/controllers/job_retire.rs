@@ -11,7 +11,7 @@ pub(super) fn retire_gone_pods(ctx: &mut impl ControllerContext, j: u32) {
     let mut kept = Vec::new();
     let mut first_start = ctx.workloads().jobs[j as usize].retired_first_start;
     for &p in pods.iter().rev() {
-        let pod = &ctx.cluster().pods[p.ix()];
+        let pod = &ctx.cluster().pods()[p.ix()];
         let started = pod.times.started;
         if pod.gone && ctx.retire_pod(p) {
             first_start = first_start.into_iter().chain(started).min();

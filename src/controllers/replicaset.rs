@@ -80,7 +80,7 @@ pub fn counts_by_walk(ctx: &impl ControllerContext, rs: u32) -> (ReplicaCounts, 
     let mut c = ReplicaCounts::default();
     let mut next_available: Option<SimTime> = None;
     for p in &st.pods {
-        let pod = &ctx.cluster().pods[p.ix()];
+        let pod = &ctx.cluster().pods()[p.ix()];
         if pod.is_terminating() && !pod.phase.is_terminal() {
             c.terminating += 1;
         }
@@ -120,9 +120,9 @@ pub fn sync(ctx: &mut impl ControllerContext, rs: u32) {
             .pods
             .iter()
             .copied()
-            .filter(|p| ctx.cluster().pods[p.ix()].is_active())
+            .filter(|p| ctx.cluster().pods()[p.ix()].is_active())
             .collect();
-        ranked.sort_by_key(|p| deletion_rank(&ctx.cluster().pods[p.ix()]));
+        ranked.sort_by_key(|p| deletion_rank(&ctx.cluster().pods()[p.ix()]));
         for p in ranked.into_iter().take(diff as usize) {
             ctx.delete_pod(p, "SuccessfulDelete");
         }

@@ -59,13 +59,13 @@ pub fn claim_name(template: &str, sts: &str, ordinal: i32) -> String {
 fn live(ctx: &impl ControllerContext, s: u32, ord: i32) -> Option<PodId> {
     let st = &ctx.workloads().statefulsets[s as usize];
     st.pods.get(&ord).copied().filter(|p| {
-        let pod = &ctx.cluster().pods[p.ix()];
+        let pod = &ctx.cluster().pods()[p.ix()];
         !pod.phase.is_terminal() && !pod.gone
     })
 }
 
 fn running_and_ready(ctx: &impl ControllerContext, p: PodId) -> bool {
-    let pod = &ctx.cluster().pods[p.ix()];
+    let pod = &ctx.cluster().pods()[p.ix()];
     pod.ready && pod.is_active()
 }
 
@@ -118,7 +118,7 @@ fn reconcile(ctx: &mut impl ControllerContext, s: u32) {
         let Some(p) = live(ctx, s, ord) else {
             continue;
         };
-        if ctx.cluster().pods[p.ix()].is_terminating() {
+        if ctx.cluster().pods()[p.ix()].is_terminating() {
             if ordered {
                 return;
             }
@@ -176,7 +176,7 @@ fn rolling_update(ctx: &mut impl ControllerContext, s: u32, start: i32, replicas
         let Some(p) = live(ctx, s, ord) else {
             continue;
         };
-        if ctx.cluster().pods[p.ix()].revision == update_hash {
+        if ctx.cluster().pods()[p.ix()].revision == update_hash {
             continue;
         }
         if ord < partition {
@@ -209,7 +209,7 @@ fn delete_claims_of(ctx: &mut impl ControllerContext, s: u32, ord: i32) {
         .map(|t| claim_name(&t.meta.name, &st.spec.meta.name, ord))
         .collect();
     for name in names {
-        if let Some(c) = ctx.cluster().storage.claim(&namespace, &name) {
+        if let Some(c) = ctx.cluster().storage().claim(&namespace, &name) {
             volume::delete_claim(ctx, c);
         }
     }
@@ -235,7 +235,7 @@ fn create_pod(ctx: &mut impl ControllerContext, s: u32, ord: i32) {
             volume_name: t.meta.name.clone(),
             claim_name: claim.clone(),
         });
-        if ctx.cluster().storage.claim(&namespace, &claim).is_some() {
+        if ctx.cluster().storage().claim(&namespace, &claim).is_some() {
             continue;
         }
         let mut labels = t.meta.labels.clone();

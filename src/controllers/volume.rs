@@ -55,7 +55,7 @@ pub fn add_claim(
     spec: PersistentVolumeClaim,
     owner: String,
 ) -> PvcIdx {
-    let storage = &ctx.cluster().storage;
+    let storage = &ctx.cluster().storage();
     // The beta annotation still names the class when spec.storageClassName is absent.
     let beta = spec
         .meta
@@ -87,7 +87,7 @@ pub fn add_claim(
         users: Vec::new(),
     });
     ctx.storage_mut().pvc_names.insert(key, c);
-    let storage = &ctx.cluster().storage;
+    let storage = &ctx.cluster().storage();
     if !class.is_empty() && storage.class(&class).is_none() {
         // pv_controller.go: a matching static volume binds even without the class object;
         // otherwise provisionClaim's class lookup fails and the claim stays Pending.
@@ -130,7 +130,7 @@ pub fn add_claim(
 
 /// Binds Immediate claim `c` to a matching volume or a newly provisioned one.
 fn bind_immediate(ctx: &mut impl ControllerContext, c: PvcIdx) -> bool {
-    let storage = &ctx.cluster().storage;
+    let storage = &ctx.cluster().storage();
     if let Some(v) = storage.find_volume(c, None) {
         bind(ctx, c, v);
         return true;
@@ -160,12 +160,12 @@ fn bind_immediate(ctx: &mut impl ControllerContext, c: PvcIdx) -> bool {
 
 /// Retries Immediate claims still Pending (a volume or class appeared).
 fn retry_pending(ctx: &mut impl ControllerContext) {
-    let pending: Vec<PvcIdx> = (0..ctx.cluster().storage.pvcs.len() as PvcIdx)
+    let pending: Vec<PvcIdx> = (0..ctx.cluster().storage().pvcs.len() as PvcIdx)
         .filter(|c| {
-            let claim = &ctx.cluster().storage.pvcs[*c as usize];
+            let claim = &ctx.cluster().storage().pvcs[*c as usize];
             !claim.deleted
                 && claim.phase == ClaimPhase::Pending
-                && ctx.cluster().storage.binding_mode(*c) == VolumeBindingMode::Immediate
+                && ctx.cluster().storage().binding_mode(*c) == VolumeBindingMode::Immediate
         })
         .collect();
     let mut any = false;
@@ -254,7 +254,7 @@ fn bind(ctx: &mut impl ControllerContext, c: PvcIdx, v: PvIdx) {
 /// Pod `p` was bound to node `n`: binds its WaitForFirstConsumer claims there (scheduler
 /// PreBind) and records it as a user of each claim.
 pub fn pod_bound(ctx: &mut impl ControllerContext, p: PodId, n: NodeIdx) {
-    let pod = &ctx.cluster().pods[p.ix()];
+    let pod = &ctx.cluster().pods()[p.ix()];
     let namespace = pod.namespace.clone();
     let claims: Vec<String> = pod
         .spec
@@ -263,16 +263,16 @@ pub fn pod_bound(ctx: &mut impl ControllerContext, p: PodId, n: NodeIdx) {
         .map(|c| c.claim_name.clone())
         .collect();
     for name in claims {
-        let Some(c) = ctx.cluster().storage.claim(&namespace, &name) else {
+        let Some(c) = ctx.cluster().storage().claim(&namespace, &name) else {
             continue;
         };
         ctx.storage_mut().pvcs[c as usize].users.push(p);
-        if ctx.cluster().storage.pvcs[c as usize].phase == ClaimPhase::Bound {
+        if ctx.cluster().storage().pvcs[c as usize].phase == ClaimPhase::Bound {
             continue;
         }
-        let labels = ctx.cluster().nodes.labels[n.ix()].clone();
-        let node_name = ctx.cluster().nodes.names[n.ix()].clone();
-        let storage = &ctx.cluster().storage;
+        let labels = ctx.cluster().nodes().labels()[n.ix()].clone();
+        let node_name = ctx.cluster().nodes().names()[n.ix()].clone();
+        let storage = &ctx.cluster().storage();
         if let Some(v) = storage.find_volume(c, Some((&labels, &node_name))) {
             bind(ctx, c, v);
         } else if storage.can_provision_on(c, &labels, &node_name) {

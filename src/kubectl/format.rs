@@ -129,7 +129,7 @@ pub fn table_padded(header: &[&str], rows: &[Vec<String>], pad: usize) -> String
 
 /// The simulated IP of pod `p` (`10.244.<node>.<n>`), once it has a node.
 pub fn pod_ip(sim: &Simulation, p: PodId) -> Option<String> {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let n = pod.node?;
     if pod.phase == PodPhase::Pending && pod.times.started.is_none() {
         return None;

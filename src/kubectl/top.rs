@@ -44,7 +44,7 @@ pub fn top(sim: &Simulation, req: &Request) -> Result<String, String> {
 
 fn top_pods(sim: &Simulation, usage: &UsageModel, req: &Request) -> Result<String, String> {
     let mut rows: Vec<(String, String, Vec<String>)> = Vec::new();
-    for (id, p) in sim.cluster.pods.iter() {
+    for (id, p) in sim.cluster.pods().iter() {
         if !(req.all_namespaces || req.namespace == p.namespace) || p.gone {
             continue;
         }
@@ -76,15 +76,15 @@ fn top_pods(sim: &Simulation, usage: &UsageModel, req: &Request) -> Result<Strin
 fn top_nodes(sim: &Simulation, usage: &UsageModel) -> String {
     let c = &sim.cluster;
     let mut rows = Vec::new();
-    for n in c.nodes.indices() {
-        if !c.nodes.present[n.ix()] {
+    for n in c.nodes().indices() {
+        if !c.nodes().present()[n.ix()] {
             continue;
         }
         let (cpu_millis, memory_bytes) = usage.node_metrics(c, n).unwrap_or((0, 0));
-        let alloc = c.nodes.allocatable[n.ix()];
+        let alloc = c.nodes().allocatable()[n.ix()];
         let pct = |v: i64, a: i64| if a > 0 { v * 100 / a } else { 0 };
         rows.push(vec![
-            c.nodes.names[n.ix()].clone(),
+            c.nodes().names()[n.ix()].clone(),
             cpu(cpu_millis),
             format!("{}%", pct(cpu_millis, alloc.get(CPU))),
             memory(memory_bytes),

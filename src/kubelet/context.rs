@@ -5,7 +5,7 @@
 //! phase (and the pod counters that follow it) changes only through the context.
 
 use super::Kubelets;
-use crate::cluster::{Cluster, ImageId, NodeIdx, Pod, PodId};
+use crate::cluster::{Cluster, ImageId, NodeIdx, PodId, PodStatusMut};
 use crate::engine::SimTime;
 use crate::model::runtime::RuntimeModel;
 
@@ -102,7 +102,7 @@ pub trait KubeletContext {
     /// [`KubeletContext::pod_failed`], its readiness only through
     /// [`KubeletContext::pod_ready`] and [`KubeletContext::pod_unready`] (the owner's
     /// status counts follow those).
-    fn pod_status(&mut self, p: PodId) -> &mut Pod;
+    fn pod_status(&mut self, p: PodId) -> PodStatusMut<'_>;
 
     /// The id of image `name` (interned on first use).
     fn image_id(&mut self, name: &str) -> ImageId;

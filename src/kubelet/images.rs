@@ -60,7 +60,7 @@ pub enum Readiness {
 pub fn ensure_images(ctx: &mut impl KubeletContext, p: PodId, node: NodeIdx) -> Readiness {
     let now = ctx.now().as_millis();
     let containers: Vec<(String, PullPolicy)> = {
-        let spec = &ctx.cluster().pods[p.ix()].spec;
+        let spec = &ctx.cluster().pods()[p.ix()].spec;
         spec.init_containers
             .iter()
             .chain(spec.containers.iter())

@@ -115,7 +115,7 @@ pub fn next_backoff_ms(previous_ms: u64, started: SimTime, now: SimTime) -> u64 
 /// replayed SimKube trace), the owner's i-th pod gets lifetime `i % len`, as SimKube's
 /// `lookup_pod_lifecycle` does (sk-store/src/store.rs: `data[seq % data.len()]`).
 pub fn pod_created(ctx: &mut impl KubeletContext, pod: PodId) {
-    let p = &ctx.cluster().pods[pod.ix()];
+    let p = &ctx.cluster().pods()[pod.ix()];
     let key = (p.namespace.clone(), p.workload.clone());
     let (kubelets, runtime) = ctx.kubelets_and_runtime();
     let Some(list) = runtime.recorded_lifetimes.get(&key) else {
@@ -155,9 +155,9 @@ pub fn sample(d: &RunDuration, rng: &mut impl Rng) -> u64 {
 
 /// The pod was bound to `node`: ensure its images ([`images::ensure_images`]), then start.
 pub fn pod_bound(ctx: &mut impl KubeletContext, pod: PodId, node: NodeIdx) {
-    let generation = ctx.cluster().pods[pod.ix()].generation;
+    let generation = ctx.cluster().pods()[pod.ix()].generation;
     let now = ctx.now().as_millis();
-    let name = ctx.cluster().pods[pod.ix()].name.clone();
+    let name = ctx.cluster().pods()[pod.ix()].name.clone();
     ctx.kubelets().never_pull.remove(&pod);
     match images::ensure_images(ctx, pod, node) {
         images::Readiness::NeverPull(image) => {
@@ -199,19 +199,19 @@ pub fn pod_bound(ctx: &mut impl KubeletContext, pod: PodId, node: NodeIdx) {
 
 /// Images are on the node: start the containers.
 pub fn image_pulled(ctx: &mut impl KubeletContext, pod: PodId) {
-    let images: Vec<String> = ctx.cluster().pods[pod.ix()]
+    let images: Vec<String> = ctx.cluster().pods()[pod.ix()]
         .spec
         .images()
         .map(|s| s.to_string())
         .collect();
-    let name = ctx.cluster().pods[pod.ix()].name.clone();
+    let name = ctx.cluster().pods()[pod.ix()].name.clone();
     ctx.record_pod_event(
         &name,
         "Normal",
         "Pulled",
         format!("Successfully pulled image {:?}", images[0]),
     );
-    let generation = ctx.cluster().pods[pod.ix()].generation;
+    let generation = ctx.cluster().pods()[pod.ix()].generation;
     ctx.after(
         ctx.runtime().container_start_ms,
         KubeletTimer::ContainerStarted { pod, generation },
@@ -222,11 +222,11 @@ pub fn image_pulled(ctx: &mut impl KubeletContext, pod: PodId) {
 pub fn container_started(ctx: &mut impl KubeletContext, pod: PodId) {
     let now = ctx.now();
     ctx.containers_started(pod);
-    let times = &mut ctx.pod_status(pod).times;
+    let times = ctx.pod_status(pod).times;
     if times.started.is_none() {
         times.started = Some(now);
     }
-    let p = &ctx.cluster().pods[pod.ix()];
+    let p = &ctx.cluster().pods()[pod.ix()];
     let runtime = ctx.runtime();
     let generation = p.generation;
     let delay = p.spec.readiness_delay_ms();
@@ -280,7 +280,7 @@ pub fn container_started(ctx: &mut impl KubeletContext, pod: PodId) {
     // whatever the restart policy); a pod recorded as still running runs until deleted.
     if let Some(recorded) = ctx.kubelets().recorded.get(&pod).copied() {
         if let Some(ms) = recorded {
-            ctx.pod_status(pod).exit_code = Some(0);
+            *ctx.pod_status(pod).exit_code = Some(0);
             ctx.after(
                 ms,
                 KubeletTimer::PodFinished {
@@ -300,7 +300,7 @@ pub fn container_started(ctx: &mut impl KubeletContext, pod: PodId) {
             .expect("kubelets are initialised");
         let ms = sample(&d, rng);
         let code = ctx.next_exit_code(pod);
-        ctx.pod_status(pod).exit_code = Some(code);
+        *ctx.pod_status(pod).exit_code = Some(code);
         ctx.after(
             ms,
             KubeletTimer::PodFinished {
@@ -316,7 +316,7 @@ pub fn container_started(ctx: &mut impl KubeletContext, pod: PodId) {
 /// The pod's container exited with a failure: under `Never` the pod fails; otherwise the
 /// kubelet waits out the restart back-off (CrashLoopBackOff) and starts it again.
 pub fn container_crashed(ctx: &mut impl KubeletContext, pod: PodId) {
-    let p = &ctx.cluster().pods[pod.ix()];
+    let p = &ctx.cluster().pods()[pod.ix()];
     if p.phase != PodPhase::Running {
         return;
     }
@@ -336,7 +336,7 @@ pub const OOM_KILLED_EXIT_CODE: i32 = 137;
 /// The pod's memory went over its container limit: the container is OOM-killed (reason
 /// `OOMKilled`, exit code 137) and restarted as a crash is ([`container_crashed`]).
 pub fn container_oom_killed(ctx: &mut impl KubeletContext, pod: PodId) {
-    if ctx.cluster().pods[pod.ix()].phase != PodPhase::Running {
+    if ctx.cluster().pods()[pod.ix()].phase != PodPhase::Running {
         return;
     }
     container_terminated(ctx, pod, OOM_KILLED_EXIT_CODE, "OOMKilled");
@@ -346,7 +346,7 @@ pub fn container_oom_killed(ctx: &mut impl KubeletContext, pod: PodId) {
 /// fails; otherwise the crash-loop back-off, then a restart.
 fn container_terminated(ctx: &mut impl KubeletContext, pod: PodId, exit_code: i32, reason: &str) {
     let now = ctx.now();
-    let p = &ctx.cluster().pods[pod.ix()];
+    let p = &ctx.cluster().pods()[pod.ix()];
     let name = p.name.clone();
     let namespace = p.namespace.clone();
     let restart = p.spec.restart_policy;
@@ -372,11 +372,11 @@ fn container_terminated(ctx: &mut impl KubeletContext, pod: PodId, exit_code: i3
     let backoff = next_backoff_ms(st.backoff_ms, started, now);
     st.backoff_ms = backoff;
     st.waiting_until = Some(SimTime::from_millis(now.as_millis() + backoff));
-    let was_ready = ctx.cluster().pods[pod.ix()].ready;
+    let was_ready = ctx.cluster().pods()[pod.ix()].ready;
     ctx.pod_unready(pod);
     let p = ctx.pod_status(pod);
-    p.generation += 1;
-    let generation = p.generation;
+    *p.generation += 1;
+    let generation = *p.generation;
     ctx.record_pod_event(
         &name,
         "Warning",
@@ -392,8 +392,8 @@ fn container_terminated(ctx: &mut impl KubeletContext, pod: PodId, exit_code: i3
 /// The back-off ended: the container is created and started again.
 pub fn restart_container(ctx: &mut impl KubeletContext, pod: PodId) {
     let p = ctx.pod_status(pod);
-    p.restarts += 1;
-    let generation = p.generation;
+    *p.restarts += 1;
+    let generation = *p.generation;
     ctx.after(
         ctx.runtime().container_start_ms,
         KubeletTimer::ContainerStarted { pod, generation },
@@ -406,10 +406,10 @@ pub fn restart_container(ctx: &mut impl KubeletContext, pod: PodId) {
 /// The node came back after a failure: the kubelet starts the pod's containers again
 /// (pulling images first if the pod had not started yet).
 pub fn restart_after_node_reboot(ctx: &mut impl KubeletContext, pod: PodId) {
-    let Some(node) = ctx.cluster().pods[pod.ix()].node else {
+    let Some(node) = ctx.cluster().pods()[pod.ix()].node else {
         return;
     };
-    if ctx.cluster().pods[pod.ix()].phase == PodPhase::Pending {
+    if ctx.cluster().pods()[pod.ix()].phase == PodPhase::Pending {
         pod_bound(ctx, pod, node);
         return;
     }
@@ -421,7 +421,7 @@ pub fn restart_after_node_reboot(ctx: &mut impl KubeletContext, pod: PodId) {
 /// pod stays Running. Returns false when the pod terminates instead.
 pub fn restart_on_failure(ctx: &mut impl KubeletContext, pod: PodId, succeeded: bool) -> bool {
     let now = ctx.now();
-    let p = &ctx.cluster().pods[pod.ix()];
+    let p = &ctx.cluster().pods()[pod.ix()];
     if succeeded || p.spec.restart_policy != RestartPolicy::OnFailure {
         return false;
     }
@@ -433,9 +433,9 @@ pub fn restart_on_failure(ctx: &mut impl KubeletContext, pod: PodId, succeeded: 
     st.waiting_until = Some(SimTime::from_millis(now.as_millis() + backoff));
     ctx.pod_unready(pod);
     let p = ctx.pod_status(pod);
-    p.generation += 1;
-    let generation = p.generation;
-    let name = p.name.clone();
+    *p.generation += 1;
+    let generation = *p.generation;
+    let name = p.name.to_string();
     ctx.record_pod_event(
         &name,
         "Warning",

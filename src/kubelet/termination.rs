@@ -9,7 +9,7 @@ use crate::cluster::{PodId, PodPhase};
 /// the DELETE carried a grace period of `grace_ms`. A pod whose containers never started
 /// (still pulling or starting) has nothing to stop.
 pub fn exit_ms(ctx: &mut impl KubeletContext, p: PodId, grace_ms: u64) -> u64 {
-    let pod = &ctx.cluster().pods[p.ix()];
+    let pod = &ctx.cluster().pods()[p.ix()];
     if pod.phase != PodPhase::Running {
         return 0;
     }

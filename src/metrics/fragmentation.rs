@@ -33,11 +33,11 @@ pub fn fragmentation_ratios(cluster: &Cluster, shapes: &[Resources]) -> (f64, f6
     if shapes.is_empty() {
         return (0.0, 0.0);
     }
-    let nodes = &cluster.nodes;
+    let nodes = &cluster.nodes();
     let (mut cpu, mut memory) = (0i64, 0i64);
     for n in nodes.indices() {
         let i = n.ix();
-        if !nodes.present[i] || !nodes.ready[i] || nodes.unschedulable[i] {
+        if !nodes.present()[i] || !nodes.ready()[i] || nodes.unschedulable()[i] {
             continue;
         }
         let free = nodes.free(n);
@@ -47,8 +47,8 @@ pub fn fragmentation_ratios(cluster: &Cluster, shapes: &[Resources]) -> (f64, f6
         }
     }
     (
-        super::ratio(cpu, cluster.allocatable_total.get(CPU)),
-        super::ratio(memory, cluster.allocatable_total.get(MEMORY)),
+        super::ratio(cpu, cluster.allocatable_total().get(CPU)),
+        super::ratio(memory, cluster.allocatable_total().get(MEMORY)),
     )
 }
 

@@ -144,7 +144,7 @@ impl NodeGroupLedger {
     /// since the last count (the node table grew or the number of present nodes moved);
     /// O(1) otherwise. The first call registers the groups and their initial sizes.
     pub fn count(&mut self, cluster: &Cluster) {
-        let nodes = &cluster.nodes;
+        let nodes = &cluster.nodes();
         if self.started
             && nodes.len() == self.account_of_node.len()
             && cluster.present_node_count() as u64 == self.present_total
@@ -152,13 +152,13 @@ impl NodeGroupLedger {
             return;
         }
         for n in self.account_of_node.len()..nodes.len() {
-            let group = nodes.group[n].as_deref().unwrap_or("");
+            let group = nodes.group()[n].as_deref().unwrap_or("");
             let account = self.account(group);
             self.account_of_node.push(account);
         }
         let mut present = vec![0u64; self.accounts.len()];
         for (n, &account) in self.account_of_node.iter().enumerate() {
-            present[account as usize] += u64::from(nodes.present[n]);
+            present[account as usize] += u64::from(nodes.present()[n]);
         }
         if !self.started {
             self.started = true;
@@ -223,10 +223,10 @@ impl NodeGroupLedger {
     /// Recounts, then records every group's nodes present and Ready and its cost so far.
     pub fn sample(&mut self, now: SimTime, cluster: &Cluster) {
         self.count(cluster);
-        let nodes = &cluster.nodes;
+        let nodes = &cluster.nodes();
         let mut ready = vec![0u64; self.accounts.len()];
         for (n, &account) in self.account_of_node.iter().enumerate() {
-            ready[account as usize] += u64::from(nodes.present[n] && nodes.ready[n]);
+            ready[account as usize] += u64::from(nodes.present()[n] && nodes.ready()[n]);
         }
         for (i, (a, ready)) in self.accounts.iter().zip(ready).enumerate() {
             self.series.samples.push(NodeGroupSample {

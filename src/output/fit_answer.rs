@@ -26,12 +26,12 @@ pub struct FitAnswer<'a> {
 impl FitAnswer<'_> {
     /// (node name, copies) for every node present at the moment.
     fn nodes(&self) -> impl Iterator<Item = (&str, u32)> {
-        let nodes = &self.sim.cluster.nodes;
+        let nodes = &self.sim.cluster.nodes();
         self.report
             .per_node
             .iter()
-            .filter(|(n, _)| nodes.present[n.ix()])
-            .map(|(n, c)| (nodes.names[n.ix()].as_str(), *c))
+            .filter(|(n, _)| nodes.present()[n.ix()])
+            .map(|(n, c)| (nodes.names()[n.ix()].as_str(), *c))
     }
 
     /// Why the next copy does not fit, or that `--max` stopped the search.

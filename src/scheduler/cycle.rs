@@ -125,7 +125,7 @@ fn filter(
     };
     match base {
         None => {
-            b.feasible.extend_from_slice(&cluster.nodes.present);
+            b.feasible.extend_from_slice(cluster.nodes().present());
             for i in 0..profile.filters.len() {
                 run_filter(i, b);
             }

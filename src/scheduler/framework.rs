@@ -366,12 +366,12 @@ impl Nominator {
     /// kube's `addGENominatedPods` selection: pods other than `p` nominated to `n` whose
     /// priority is at least `p`'s and that still wait for a node.
     pub fn ge_pods(&self, cluster: &Cluster, p: PodId, n: NodeIdx) -> Vec<PodId> {
-        let priority = cluster.pods[p.ix()].spec.priority;
+        let priority = cluster.pods()[p.ix()].spec.priority;
         self.pods_on(n)
             .iter()
             .copied()
             .filter(|q| {
-                let pod = &cluster.pods[q.ix()];
+                let pod = &cluster.pods()[q.ix()];
                 *q != p && pod.spec.priority >= priority && pod.node.is_none() && !pod.deleting
             })
             .collect()

@@ -280,8 +280,8 @@ impl Profile {
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut unresolvable = true;
         let mut failed = Vec::new();
-        for n in cluster.nodes.indices() {
-            if !cluster.nodes.present[n.ix()] {
+        for n in cluster.nodes().indices() {
+            if !cluster.nodes().present()[n.ix()] {
                 continue;
             }
             for (f, skip) in self.filters.iter().zip(skipped) {
@@ -340,8 +340,8 @@ impl Profile {
             return ex;
         }
         let mut feasible = Vec::new();
-        for n in cluster.nodes.indices() {
-            if !cluster.nodes.present[n.ix()] {
+        for n in cluster.nodes().indices() {
+            if !cluster.nodes().present()[n.ix()] {
                 continue;
             }
             let mut row = FilterRow {

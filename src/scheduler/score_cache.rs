@@ -340,7 +340,7 @@ impl ScoreCache {
         rng: &mut Xoshiro256PlusPlus,
         next_start: &mut usize,
     ) -> CacheAnswer<'_> {
-        let n_nodes = cluster.nodes.len();
+        let n_nodes = cluster.nodes().len();
         if n_nodes == 0 {
             return CacheAnswer::NotApplicable;
         }
@@ -485,8 +485,8 @@ impl ScoreCache {
 
     /// Brings entry `e` up to date with the cluster.
     fn refresh(&mut self, e: usize, profile: &Profile, pod: &Pod, cluster: &Cluster) {
-        let log = &cluster.node_changes;
-        let n_nodes = cluster.nodes.len();
+        let log = &cluster.node_changes();
+        let n_nodes = cluster.nodes().len();
         let entry = &self.entries[e];
         let dirty = (entry.log_id == log.id() && entry.leaves.len() == n_nodes)
             .then(|| log.since(entry.seq))
@@ -516,9 +516,9 @@ impl ScoreCache {
     /// Re-evaluates every node of entry `e` with the plugins' batch paths.
     fn rebuild(&mut self, e: usize, profile: &Profile, pod: &Pod, cluster: &Cluster) {
         self.stats.rebuilds += 1;
-        let t = &cluster.nodes;
+        let t = &cluster.nodes();
         self.feasible.clear();
-        self.feasible.extend_from_slice(&t.present);
+        self.feasible.extend_from_slice(t.present());
         for i in &self.plan.filters {
             profile.filters[*i]
                 .as_filter()
@@ -536,11 +536,11 @@ impl ScoreCache {
         let entry = &mut self.entries[e];
         entry.leaves.clear();
         entry.leaves.extend(
-            t.present
+            t.present()
                 .iter()
                 .map(|p| if *p { INFEASIBLE } else { ABSENT }),
         );
-        entry.present = t.present.iter().filter(|p| **p).count();
+        entry.present = t.present().iter().filter(|p| **p).count();
         for n in &self.candidates {
             entry.leaves[n.ix()] = 0;
         }
@@ -580,7 +580,7 @@ fn node_value(
     cluster: &Cluster,
     n: NodeIdx,
 ) -> i64 {
-    if !cluster.nodes.present[n.ix()] {
+    if !cluster.nodes().present()[n.ix()] {
         return ABSENT;
     }
     for i in &plan.filters {

@@ -29,7 +29,7 @@ impl AutoscalerContext for Simulation {
     fn unschedulable_pods(&self) -> Vec<PodId> {
         let failed = &self.scheduler.failed_once;
         self.cluster
-            .pods
+            .pods()
             .iter()
             .filter(|(id, p)| {
                 failed.get(id.ix()).copied().unwrap_or(false)
@@ -51,7 +51,7 @@ impl AutoscalerContext for Simulation {
 
     fn pod_template(&self, p: PodId) -> Option<&PodTemplate> {
         let w = &self.workloads;
-        match self.cluster.pods[p.ix()].owner {
+        match self.cluster.pods()[p.ix()].owner {
             Owner::None => None,
             Owner::ReplicaSet(r) => Some(&w.replicasets[r as usize].template),
             Owner::StatefulSet(s) => Some(&w.statefulsets[s as usize].current),
@@ -61,7 +61,7 @@ impl AutoscalerContext for Simulation {
     }
 
     fn has_pdb(&self, p: PodId) -> bool {
-        let pod = &self.cluster.pods[p.ix()];
+        let pod = &self.cluster.pods()[p.ix()];
         self.lifecycle
             .pdbs
             .iter()
@@ -73,7 +73,7 @@ impl AutoscalerContext for Simulation {
             let taken = pods
                 .iter()
                 .filter(|p| {
-                    let pod = &self.cluster.pods[p.ix()];
+                    let pod = &self.cluster.pods()[p.ix()];
                     pod.ready
                         && pod.namespace == b.meta.namespace
                         && b.selector.matches(&pod.labels)
@@ -105,8 +105,8 @@ impl AutoscalerContext for Simulation {
         let group = template.group.clone().unwrap_or_default();
         let k = self
             .cluster
-            .nodes
-            .group
+            .nodes()
+            .group()
             .iter()
             .filter(|g| g.as_deref() == Some(group.as_str()))
             .count();
@@ -120,7 +120,7 @@ impl AutoscalerContext for Simulation {
     }
 
     fn taint_to_be_deleted(&mut self, n: NodeIdx) {
-        let mut taints = self.cluster.nodes.taints[n.ix()].clone();
+        let mut taints = self.cluster.nodes().taints()[n.ix()].clone();
         taints.push(Taint {
             key: TO_BE_DELETED_TAINT.to_string(),
             value: self.engine.now().as_millis().div_euclid(1000).to_string(),
@@ -130,7 +130,7 @@ impl AutoscalerContext for Simulation {
     }
 
     fn untaint_to_be_deleted(&mut self, n: NodeIdx) {
-        let mut taints = self.cluster.nodes.taints[n.ix()].clone();
+        let mut taints = self.cluster.nodes().taints()[n.ix()].clone();
         taints.retain(|t| t.key != TO_BE_DELETED_TAINT);
         self.cluster.set_taints(n, taints);
         scheduling::cluster_changed(self);

@@ -25,7 +25,7 @@ pub struct AvailabilitySample {
 /// Takes an availability sample now.
 pub fn sample(sim: &mut Simulation) {
     let ready_active = |sim: &Simulation, p: &crate::cluster::PodId| {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &sim.cluster.pods()[p.ix()];
         pod.ready && pod.is_active()
     };
     let deployments = sim
@@ -65,7 +65,7 @@ pub fn sample(sim: &mut Simulation) {
                 return 0;
             }
             sim.cluster
-                .pods
+                .pods()
                 .iter()
                 .filter(|(_, p)| {
                     p.namespace == svc.meta.namespace
@@ -91,7 +91,7 @@ pub type WorkloadRef = (u8, usize);
 /// The Deployment or StatefulSet pod `p` belongs to (none for a retired pod: only a
 /// deleted Job's pods retire).
 pub fn workload_of(sim: &Simulation, p: PodId) -> Option<WorkloadRef> {
-    match sim.cluster.pods.get(p)?.owner {
+    match sim.cluster.pods().get(p)?.owner {
         Owner::ReplicaSet(r) => sim.workloads.replicasets[r as usize]
             .deployment
             .map(|d| (0, d as usize)),

@@ -39,7 +39,7 @@ impl ControllerContext for Simulation {
     }
 
     fn storage_mut(&mut self) -> &mut Storage {
-        &mut self.cluster.storage
+        self.cluster.storage_mut()
     }
 
     fn storage_changed(&mut self) {

@@ -43,7 +43,7 @@ fn percent_of(p: i32, total: i32, round_up: bool) -> i32 {
 fn expected_count(sim: &Simulation, pods: &[PodId]) -> i32 {
     let mut owners: Vec<Owner> = pods
         .iter()
-        .map(|p| sim.cluster.pods[p.ix()].owner)
+        .map(|p| sim.cluster.pods()[p.ix()].owner)
         .collect();
     owners.sort();
     owners.dedup();
@@ -73,7 +73,7 @@ fn expected_count(sim: &Simulation, pods: &[PodId]) -> i32 {
 /// Pods a PDB covers: same namespace, selector matches, not terminal.
 pub fn covered_pods(sim: &Simulation, pdb: &PodDisruptionBudget) -> Vec<PodId> {
     sim.cluster
-        .pods
+        .pods()
         .iter()
         .filter(|(_, p)| {
             p.namespace == pdb.meta.namespace
@@ -91,7 +91,7 @@ pub fn health(sim: &Simulation, pdb: &PodDisruptionBudget) -> (i32, i32) {
     let healthy = pods
         .iter()
         .filter(|p| {
-            let pod = &sim.cluster.pods[p.ix()];
+            let pod = &sim.cluster.pods()[p.ix()];
             pod.ready && !pod.deleting
         })
         .count() as i32;
@@ -119,7 +119,7 @@ pub fn disruptions_allowed(sim: &Simulation, pdb: &PodDisruptionBudget) -> i32 {
 
 /// The eviction API: evicts `p` unless a PDB refuses. Returns whether it was evicted.
 pub fn evict(sim: &mut Simulation, p: PodId, grace_period_s: i64) -> bool {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let labels = pod.labels.clone();
     let ns = pod.namespace.clone();
     let ready = pod.ready;
@@ -140,7 +140,7 @@ pub fn evict(sim: &mut Simulation, p: PodId, grace_period_s: i64) -> bool {
         }
     }
     let (ns, name) = {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &sim.cluster.pods()[p.ix()];
         (pod.namespace.clone(), pod.name.clone())
     };
     sim.record_event(
@@ -169,17 +169,17 @@ pub fn step(sim: &mut Simulation, id: u32) {
         return;
     }
     let n = d.node;
-    let node_name = sim.cluster.nodes.names[n.ix()].clone();
-    let pods: Vec<PodId> = sim.cluster.nodes.pods[n.ix()]
+    let node_name = sim.cluster.nodes().names()[n.ix()].clone();
+    let pods: Vec<PodId> = sim.cluster.nodes().pods()[n.ix()]
         .iter()
         .copied()
-        .filter(|p| !sim.cluster.pods[p.ix()].deleting)
+        .filter(|p| !sim.cluster.pods()[p.ix()].deleting)
         .collect();
     // kubectl's filters, checked before anything is evicted.
     let mut to_evict = Vec::new();
     let mut errors = Vec::new();
     for p in pods {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &sim.cluster.pods()[p.ix()];
         match pod.owner {
             Owner::DaemonSet(_) => {
                 if !d.ignore_daemonsets {
@@ -205,9 +205,9 @@ pub fn step(sim: &mut Simulation, id: u32) {
         return;
     }
     if to_evict.is_empty() {
-        let still_terminating = sim.cluster.nodes.pods[n.ix()]
+        let still_terminating = sim.cluster.nodes().pods()[n.ix()]
             .iter()
-            .any(|p| sim.cluster.pods[p.ix()].deleting);
+            .any(|p| sim.cluster.pods()[p.ix()].deleting);
         if !still_terminating {
             sim.lifecycle.drains[id as usize].done = true;
             sim.record_event(
@@ -233,7 +233,7 @@ pub fn step(sim: &mut Simulation, id: u32) {
             lifecycle::record_drain_eviction(sim, n, p);
         } else {
             refused += 1;
-            let name = sim.cluster.pods[p.ix()].name.clone();
+            let name = sim.cluster.pods()[p.ix()].name.clone();
             sim.record_event(
                 "Pod",
                 &name,
@@ -241,7 +241,7 @@ pub fn step(sim: &mut Simulation, id: u32) {
                 "EvictionRefused",
                 format!(
                     "error when evicting pods/{name:?} -n {:?} (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.",
-                    sim.cluster.pods[p.ix()].namespace
+                    sim.cluster.pods()[p.ix()].namespace
                 ),
             );
         }

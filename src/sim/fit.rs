@@ -55,7 +55,7 @@ pub fn fit_copies(
         .position(|p| p.scheduler_name == scheduler_name)
         .ok_or(FitError::NoProfile(scheduler_name))?;
     let now = sim.now();
-    let mut per_node = vec![0u32; sim.cluster.nodes.len()];
+    let mut per_node = vec![0u32; sim.cluster.nodes().len()];
     let mut placed = 0;
     let mut reason = None;
     while placed < max {
@@ -96,7 +96,7 @@ pub fn fit_copies(
     }
     let per_node = sim
         .cluster
-        .nodes
+        .nodes()
         .indices()
         .map(|n| (n, per_node[n.ix()]))
         .collect();

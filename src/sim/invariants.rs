@@ -87,7 +87,7 @@ impl Simulation {
     /// cheap node check after a sample.
     pub(super) fn check_after_event(&mut self, sampled: bool) -> Result<(), Violation> {
         if self.invariants.level == CheckLevel::Thorough {
-            let from = std::mem::replace(&mut self.invariants.pods_seen, self.cluster.pods.len());
+            let from = std::mem::replace(&mut self.invariants.pods_seen, self.cluster.pods().len());
             check_all(self, from)
         } else if sampled {
             check_nodes(self)
@@ -111,29 +111,29 @@ pub fn check_all(sim: &Simulation, new_from: usize) -> Result<(), Violation> {
 /// The cheap node check: no node's requested resources exceed its allocatable, and the
 /// table's totals agree with its pod lists (O(nodes)).
 pub fn check_nodes(sim: &Simulation) -> Result<(), Violation> {
-    let t = &sim.cluster.nodes;
+    let t = &sim.cluster.nodes();
     let mut total = Resources::default();
     let mut used = 0usize;
     for n in t.indices() {
-        let (req, alloc) = (t.requested[n.ix()], t.allocatable[n.ix()]);
-        if t.present[n.ix()] && !req.fits_in(&alloc) {
+        let (req, alloc) = (t.requested()[n.ix()], t.allocatable()[n.ix()]);
+        if t.present()[n.ix()] && !req.fits_in(&alloc) {
             return Err(Violation::new(
                 "no node is over-committed",
                 format!(
                     "node {} requests {:?} of allocatable {:?}",
-                    t.names[n.ix()],
+                    t.names()[n.ix()],
                     req.0,
                     alloc.0
                 ),
             ));
         }
-        for (r, col) in t.free_cols.iter().enumerate() {
+        for (r, col) in t.free_cols().iter().enumerate() {
             if col[n.ix()] != alloc.0[r] - req.0[r] {
                 return Err(Violation::new(
                     "free-capacity columns follow requested",
                     format!(
                         "node {} resource {r}: column {} but allocatable - requested = {}",
-                        t.names[n.ix()],
+                        t.names()[n.ix()],
                         col[n.ix()],
                         alloc.0[r] - req.0[r]
                     ),
@@ -141,21 +141,25 @@ pub fn check_nodes(sim: &Simulation) -> Result<(), Violation> {
             }
         }
         total += req;
-        used += !t.pods[n.ix()].is_empty() as usize;
+        used += !t.pods()[n.ix()].is_empty() as usize;
     }
-    if total != sim.cluster.requested_total {
+    if total != sim.cluster.requested_total() {
         return Err(Violation::new(
             "the cluster's requested total is the sum over nodes",
             format!(
                 "total {:?}, sum over nodes {:?}",
-                sim.cluster.requested_total.0, total.0
+                sim.cluster.requested_total().0,
+                total.0
             ),
         ));
     }
-    if used != sim.cluster.nodes_used {
+    if used != sim.cluster.nodes_used() {
         return Err(Violation::new(
             "nodes in use are the nodes with pods",
-            format!("counter {}, nodes with pods {used}", sim.cluster.nodes_used),
+            format!(
+                "counter {}, nodes with pods {used}",
+                sim.cluster.nodes_used()
+            ),
         ));
     }
     Ok(())
@@ -166,18 +170,18 @@ pub fn check_nodes(sim: &Simulation) -> Result<(), Violation> {
 fn check_bindings(sim: &Simulation) -> Result<(), Violation> {
     let c = &sim.cluster;
     let mut on_node: BTreeMap<PodId, u32> = BTreeMap::new();
-    for n in c.nodes.indices() {
+    for n in c.nodes().indices() {
         let mut sum = Resources::default();
-        for &p in &c.nodes.pods[n.ix()] {
-            let pod = &c.pods[p.ix()];
+        for &p in &c.nodes().pods()[n.ix()] {
+            let pod = &c.pods()[p.ix()];
             if let Some(other) = on_node.insert(p, n.0) {
                 return Err(Violation::new(
                     "a pod is counted on one node once",
                     format!(
                         "pod {} is listed on node {} and node {}",
                         pod.name,
-                        c.nodes.names[other as usize],
-                        c.nodes.names[n.ix()]
+                        c.nodes().names()[other as usize],
+                        c.nodes().names()[n.ix()]
                     ),
                 ));
             }
@@ -186,28 +190,28 @@ fn check_bindings(sim: &Simulation) -> Result<(), Violation> {
                     "a node lists only the pods bound to it",
                     format!(
                         "node {} lists pod {} (bound to {:?}, released {})",
-                        c.nodes.names[n.ix()],
+                        c.nodes().names()[n.ix()],
                         pod.name,
-                        pod.node.map(|m| c.nodes.names[m.ix()].as_str()),
+                        pod.node.map(|m| c.nodes().names()[m.ix()].as_str()),
                         pod.released
                     ),
                 ));
             }
             sum += pod.spec.requests;
         }
-        if sum != c.nodes.requested[n.ix()] {
+        if sum != c.nodes().requested()[n.ix()] {
             return Err(Violation::new(
                 "a node's requests are the sum of its pods' requests",
                 format!(
                     "node {}: requested {:?}, sum over its pods {:?}",
-                    c.nodes.names[n.ix()],
-                    c.nodes.requested[n.ix()].0,
+                    c.nodes().names()[n.ix()],
+                    c.nodes().requested()[n.ix()].0,
                     sum.0
                 ),
             ));
         }
     }
-    for (id, pod) in c.pods.iter() {
+    for (id, pod) in c.pods().iter() {
         if pod.node.is_some() && !pod.released && !on_node.contains_key(&id) {
             return Err(Violation::new(
                 "a bound pod is on its node's list",
@@ -221,7 +225,7 @@ fn check_bindings(sim: &Simulation) -> Result<(), Violation> {
 /// The Pending and Running counters equal a recount (pods being deleted are neither).
 fn check_counters(sim: &Simulation) -> Result<(), Violation> {
     let (mut pending, mut running) = (0u64, 0u64);
-    for (_, pod) in sim.cluster.pods.iter().filter(|(_, p)| !p.deleting) {
+    for (_, pod) in sim.cluster.pods().iter().filter(|(_, p)| !p.deleting) {
         match pod.phase {
             PodPhase::Pending => pending += 1,
             PodPhase::Running => running += 1,
@@ -264,11 +268,11 @@ fn check_replicasets(sim: &Simulation) -> Result<(), Violation> {
 /// A single-node claim is used by live pods on at most one node.
 fn check_claims(sim: &Simulation) -> Result<(), Violation> {
     let c = &sim.cluster;
-    for claim in c.storage.pvcs.iter().filter(|cl| cl.single_node()) {
+    for claim in c.storage().pvcs.iter().filter(|cl| cl.single_node()) {
         let mut nodes: Vec<u32> = claim
             .users
             .iter()
-            .filter_map(|p| c.pods.get(*p))
+            .filter_map(|p| c.pods().get(*p))
             .filter(|p| p.is_active() && !p.released)
             .filter_map(|p| p.node.map(|n| n.0))
             .collect();
@@ -277,7 +281,7 @@ fn check_claims(sim: &Simulation) -> Result<(), Violation> {
         if nodes.len() > 1 {
             let names: Vec<&str> = nodes
                 .iter()
-                .map(|n| c.nodes.names[*n as usize].as_str())
+                .map(|n| c.nodes().names()[*n as usize].as_str())
                 .collect();
             return Err(Violation::new(
                 "a ReadWriteOnce claim is used on one node",
@@ -299,7 +303,7 @@ fn check_claims(sim: &Simulation) -> Result<(), Violation> {
 fn check_statefulsets(sim: &Simulation, new_from: usize) -> Result<(), Violation> {
     let c = &sim.cluster;
     let mut live: BTreeMap<(u32, i32), &str> = BTreeMap::new();
-    for (_, pod) in c.pods.iter() {
+    for (_, pod) in c.pods().iter() {
         let (Owner::StatefulSet(s), Some(ord)) = (pod.owner, pod.index) else {
             continue;
         };
@@ -313,7 +317,7 @@ fn check_statefulsets(sim: &Simulation, new_from: usize) -> Result<(), Violation
             ));
         }
     }
-    for (_, pod) in c.pods.iter().skip_while(|(id, _)| id.ix() < new_from) {
+    for (_, pod) in c.pods().iter().skip_while(|(id, _)| id.ix() < new_from) {
         let (Owner::StatefulSet(s), Some(ord)) = (pod.owner, pod.index) else {
             continue;
         };
@@ -323,7 +327,7 @@ fn check_statefulsets(sim: &Simulation, new_from: usize) -> Result<(), Violation
         }
         for lower in st.spec.ordinals_start..ord {
             let ready = st.pods.get(&lower).is_some_and(|p| {
-                let p = &c.pods[p.ix()];
+                let p = &c.pods()[p.ix()];
                 p.phase == PodPhase::Running && p.ready && !p.deleting
             });
             if !ready {
@@ -358,7 +362,7 @@ fn check_jobs(sim: &Simulation) -> Result<(), Violation> {
         let active = job
             .pods
             .iter()
-            .filter(|p| sim.cluster.pods[p.ix()].is_active())
+            .filter(|p| sim.cluster.pods()[p.ix()].is_active())
             .count() as i32;
         if active > job.spec.parallelism.max(0) {
             return Err(Violation::new(

@@ -3,7 +3,7 @@
 
 use super::event::Event;
 use super::Simulation;
-use crate::cluster::{Cluster, ImageId, NodeIdx, Pod, PodId};
+use crate::cluster::{Cluster, ImageId, NodeIdx, PodId, PodStatusMut};
 use crate::controllers;
 use crate::engine::SimTime;
 use crate::kubelet::{KubeletContext, KubeletTimer, Kubelets};
@@ -30,8 +30,8 @@ impl KubeletContext for Simulation {
         (&mut self.kubelets, &self.runtime)
     }
 
-    fn pod_status(&mut self, p: PodId) -> &mut Pod {
-        &mut self.cluster.pods[p.ix()]
+    fn pod_status(&mut self, p: PodId) -> PodStatusMut<'_> {
+        self.cluster.pod_status_mut(p)
     }
 
     fn image_id(&mut self, name: &str) -> ImageId {

@@ -155,7 +155,7 @@ impl Simulation {
     pub fn notify_owner(&mut self, p: PodId) {
         if let Some(c) = self
             .workloads
-            .controller_of(self.cluster.pods[p.ix()].owner)
+            .controller_of(self.cluster.pods()[p.ix()].owner)
         {
             self.request_sync(c);
         }
@@ -170,7 +170,7 @@ impl Simulation {
             );
             if !self
                 .cluster
-                .pod_names
+                .pod_names()
                 .contains_key(&(namespace.to_string(), name.clone()))
             {
                 return name;
@@ -202,7 +202,7 @@ impl Simulation {
     /// `reason` says so): the same graceful DELETE as every other path, with the pod's
     /// own terminationGracePeriodSeconds ([`node_lifecycle::begin_termination`]).
     pub fn delete_pod(&mut self, p: PodId, reason: &str) {
-        let pod = &self.cluster.pods[p.ix()];
+        let pod = &self.cluster.pods()[p.ix()];
         if pod.deleting {
             return;
         }
@@ -239,12 +239,13 @@ impl Simulation {
     pub fn pod_ready(&mut self, p: PodId) {
         let now = self.engine.now();
         let before = self.replica_standing(p);
-        let pod = &mut self.cluster.pods[p.ix()];
+        let pod = &self.cluster.pods()[p.ix()];
         if pod.ready || !pod.is_active() {
             return;
         }
-        pod.ready = true;
-        pod.times.ready = Some(now);
+        let status = self.cluster.pod_status_mut(p);
+        *status.ready = true;
+        status.times.ready = Some(now);
         self.replica_changed(p, before);
         self.notify_owner(p);
     }
@@ -252,14 +253,14 @@ impl Simulation {
     /// Pod `p` is no longer Ready (a container stopped, or its node is not ready).
     pub fn pod_unready(&mut self, p: PodId) {
         let before = self.replica_standing(p);
-        self.cluster.pods[p.ix()].ready = false;
+        *self.cluster.pod_status_mut(p).ready = false;
         self.replica_changed(p, before);
     }
 
     /// Pod `p`'s containers started (again): its phase is Running.
     pub fn pod_started(&mut self, p: PodId) {
         let before = self.replica_standing(p);
-        self.pod_counts.start(&mut self.cluster.pods[p.ix()]);
+        self.pod_counts.start(self.cluster.pod_status_mut(p).phase);
         self.replica_changed(p, before);
     }
 
@@ -271,16 +272,16 @@ impl Simulation {
     fn pod_finished(&mut self, p: PodId, succeeded: bool) {
         let now = self.engine.now();
         let before = self.replica_standing(p);
-        let pod = &mut self.cluster.pods[p.ix()];
+        let status = self.cluster.pod_status_mut(p);
         let phase = if succeeded {
             PodPhase::Succeeded
         } else {
             PodPhase::Failed
         };
-        self.pod_counts.finish(pod, phase);
-        pod.ready = false;
-        pod.times.finished = Some(now);
-        let name = pod.name.clone();
+        self.pod_counts.finish(status.phase, phase);
+        *status.ready = false;
+        status.times.finished = Some(now);
+        let name = status.name.to_string();
         self.replica_changed(p, before);
         self.cluster.unbind(p);
         let (reason, kind) = if succeeded {
@@ -300,7 +301,7 @@ impl Simulation {
     }
 
     fn live(&self, p: PodId, generation: u32) -> bool {
-        let pod = &self.cluster.pods[p.ix()];
+        let pod = &self.cluster.pods()[p.ix()];
         pod.generation == generation && !pod.deleting
     }
 
@@ -308,16 +309,16 @@ impl Simulation {
         let c = &self.cluster;
         let gpu = self
             .gpu
-            .map(|g| ratio(c.requested_total.get(g), c.allocatable_total.get(g)))
+            .map(|g| ratio(c.requested_total().get(g), c.allocatable_total().get(g)))
             .unwrap_or(0.0);
         let levels = crate::metrics::Levels {
-            cpu: ratio(c.requested_total.get(CPU), c.allocatable_total.get(CPU)),
+            cpu: ratio(c.requested_total().get(CPU), c.allocatable_total().get(CPU)),
             memory: ratio(
-                c.requested_total.get(MEMORY),
-                c.allocatable_total.get(MEMORY),
+                c.requested_total().get(MEMORY),
+                c.allocatable_total().get(MEMORY),
             ),
             gpu,
-            nodes_used: c.nodes_used as u64,
+            nodes_used: c.nodes_used() as u64,
             pending: self.pod_counts.pending(),
             queue: self.scheduler.queue.len() as u64,
         };
@@ -332,7 +333,7 @@ impl Simulation {
             self.scheduler
                 .queue
                 .pods()
-                .map(|p| self.cluster.pods[p.ix()].spec.requests),
+                .map(|p| self.cluster.pods()[p.ix()].spec.requests),
         );
         let (frag_cpu, frag_memory) =
             crate::metrics::fragmentation::fragmentation_ratios(&self.cluster, &shapes);
@@ -340,24 +341,27 @@ impl Simulation {
         let c = &self.cluster;
         let gpu = self
             .gpu
-            .map(|g| ratio(c.requested_total.get(g), c.allocatable_total.get(g)))
+            .map(|g| ratio(c.requested_total().get(g), c.allocatable_total().get(g)))
             .unwrap_or(0.0);
         self.recorder.samples.push(Sample {
             time: now,
             pods_pending: self.pod_counts.pending(),
             pods_running: self.pod_counts.running(),
-            cpu_allocated_ratio: ratio(c.requested_total.get(CPU), c.allocatable_total.get(CPU)),
+            cpu_allocated_ratio: ratio(
+                c.requested_total().get(CPU),
+                c.allocatable_total().get(CPU),
+            ),
             memory_allocated_ratio: ratio(
-                c.requested_total.get(MEMORY),
-                c.allocatable_total.get(MEMORY),
+                c.requested_total().get(MEMORY),
+                c.allocatable_total().get(MEMORY),
             ),
             gpu_allocated_ratio: gpu,
-            nodes_used: c.nodes_used as u64,
+            nodes_used: c.nodes_used() as u64,
             nodes_ready: c
-                .nodes
-                .ready
+                .nodes()
+                .ready()
                 .iter()
-                .zip(&c.nodes.present)
+                .zip(c.nodes().present())
                 .filter(|(r, p)| **r && **p)
                 .count() as u64,
             sched_queue_len: self.scheduler.queue.len() as u64,
@@ -365,18 +369,21 @@ impl Simulation {
             fragmentation_memory_ratio: frag_memory,
             nodes_present: self.recorder.nodes_present(),
             cpu_used_ratio: self.usage.as_ref().map_or(0.0, |u| {
-                ratio(u.used_cpu_millis, c.allocatable_total.get(CPU))
+                ratio(u.used_cpu_millis, c.allocatable_total().get(CPU))
             }),
             memory_used_ratio: self.usage.as_ref().map_or(0.0, |u| {
-                ratio(u.used_memory_bytes, c.allocatable_total.get(MEMORY))
+                ratio(u.used_memory_bytes, c.allocatable_total().get(MEMORY))
             }),
         });
         if self.recorder.sample_nodes {
-            for n in c.nodes.indices() {
-                if !c.nodes.present[n.ix()] {
+            for n in c.nodes().indices() {
+                if !c.nodes().present()[n.ix()] {
                     continue;
                 }
-                let (req, alloc) = (c.nodes.requested[n.ix()], c.nodes.allocatable[n.ix()]);
+                let (req, alloc) = (
+                    c.nodes().requested()[n.ix()],
+                    c.nodes().allocatable()[n.ix()],
+                );
                 self.recorder.node_samples.push(NodeSample {
                     time: now,
                     node: n.0,
@@ -392,7 +399,10 @@ impl Simulation {
     }
 
     fn dispatch(&mut self, event: Event) {
-        if event.pod().is_some_and(|p| self.cluster.pods.is_retired(p)) {
+        if event
+            .pod()
+            .is_some_and(|p| self.cluster.pods().is_retired(p))
+        {
             // A stale timer of a pod that is gone and retired.
             return;
         }
@@ -405,11 +415,11 @@ impl Simulation {
                     .schedule_in(UNSCHEDULABLE_FLUSH_MS, Event::UnschedulableFlush);
             }
             Event::Bind { pod, node } => {
-                if self.cluster.pods[pod.ix()].deleting {
+                if self.cluster.pods()[pod.ix()].deleting {
                     return;
                 }
-                let name = self.cluster.pods[pod.ix()].name.clone();
-                let node_name = self.cluster.nodes.names[node.ix()].clone();
+                let name = self.cluster.pods()[pod.ix()].name.clone();
+                let node_name = self.cluster.nodes().names()[node.ix()].clone();
                 self.record_event(
                     "Pod",
                     &name,
@@ -417,7 +427,7 @@ impl Simulation {
                     "Scheduled",
                     format!(
                         "Successfully assigned {}/{name} to {node_name}",
-                        self.cluster.pods[pod.ix()].namespace
+                        self.cluster.pods()[pod.ix()].namespace
                     ),
                 );
                 controllers::volume::pod_bound(self, pod, node);
@@ -597,12 +607,12 @@ impl Simulation {
     /// Name of the owner of pod `p` as (kind, name), resolving ReplicaSets of Deployments to
     /// the ReplicaSet (as `kubectl` shows `Controlled By`).
     pub fn owner_of(&self, p: PodId) -> (&'static str, &str) {
-        self.workloads.owner_name(self.cluster.pods[p.ix()].owner)
+        self.workloads.owner_name(self.cluster.pods()[p.ix()].owner)
     }
 
     /// True if pod `p` is owned by a controller.
     pub fn is_owned(&self, p: PodId) -> bool {
-        self.cluster.pods[p.ix()].owner != Owner::None
+        self.cluster.pods()[p.ix()].owner != Owner::None
     }
 }
 

@@ -2,7 +2,7 @@
 //! [`PodCounts`], which keeps the Pending and Running counters in step with it (`--check`
 //! recounts them after every event).
 
-use crate::cluster::{Pod, PodPhase};
+use crate::cluster::PodPhase;
 
 /// Pods in phase Pending and in phase Running, leaving out pods being deleted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,19 +27,19 @@ impl PodCounts {
         self.pending += 1;
     }
 
-    /// `pod`'s containers started (again): its phase is Running.
-    pub fn start(&mut self, pod: &mut Pod) {
-        if pod.phase == PodPhase::Pending {
+    /// A pod's containers started (again): its `phase` becomes Running.
+    pub fn start(&mut self, phase: &mut PodPhase) {
+        if *phase == PodPhase::Pending {
             self.pending -= 1;
             self.running += 1;
         }
-        pod.phase = PodPhase::Running;
+        *phase = PodPhase::Running;
     }
 
-    /// `pod` ended in `phase` (Succeeded or Failed).
-    pub fn finish(&mut self, pod: &mut Pod, phase: PodPhase) {
-        self.leave(pod.phase);
-        pod.phase = phase;
+    /// A pod in `phase` ended in `end` (Succeeded or Failed).
+    pub fn finish(&mut self, phase: &mut PodPhase, end: PodPhase) {
+        self.leave(*phase);
+        *phase = end;
     }
 
     /// A pod in `phase` began its deletion: it is no longer counted.

@@ -24,14 +24,14 @@ impl Simulation {
     }
 
     fn add_live_records(&self, records: &mut PodRecords) {
-        for (id, _) in self.cluster.pods.iter() {
+        for (id, _) in self.cluster.pods().iter() {
             records.insert(id.ix(), &self.pod_record(id));
         }
     }
 
     /// The name of pod `id`, retired or not.
     pub fn pod_name(&self, id: PodId) -> String {
-        match self.cluster.pods.get(id) {
+        match self.cluster.pods().get(id) {
             Some(p) => p.name.clone(),
             None => {
                 (self.retired.records.get(id.ix()))
@@ -43,7 +43,7 @@ impl Simulation {
 
     /// Pod `id` as a record, as it stands now.
     pub fn pod_record(&self, id: PodId) -> PodRecord {
-        let p = &self.cluster.pods[id.ix()];
+        let p = &self.cluster.pods()[id.ix()];
         let (owner_kind, owner) = self.owner_of(id);
         let usage = self.usage.as_ref().and_then(|u| u.pods.get(&id));
         PodRecord {
@@ -51,7 +51,7 @@ impl Simulation {
             namespace: p.namespace.clone(),
             owner_kind: owner_kind.to_string(),
             owner: owner.to_string(),
-            node: p.node.map(|n| self.cluster.nodes.names[n.ix()].clone()),
+            node: p.node.map(|n| self.cluster.nodes().names()[n.ix()].clone()),
             created: p.times.created,
             scheduled: p.times.scheduled,
             started: p.times.started,

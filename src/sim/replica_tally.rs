@@ -9,7 +9,7 @@ use crate::controllers::replicaset_tally::{ReplicaStanding, ReplicaTally};
 impl Simulation {
     /// Pod `p`'s standing in its ReplicaSet's counts, taken before changing the pod.
     pub(crate) fn replica_standing(&self, p: PodId) -> ReplicaStanding {
-        ReplicaStanding::of(&self.cluster.pods[p.ix()])
+        ReplicaStanding::of(&self.cluster.pods()[p.ix()])
     }
 
     /// Pod `p` changed since its standing was `before`: moves it in the tally of the
@@ -24,15 +24,13 @@ impl Simulation {
     /// Pod `p` loses its owner reference (an orphaning delete of its owner). A
     /// ReplicaSet's pod list keeps it, so its counts go on following the pod.
     pub(crate) fn orphan(&mut self, p: PodId) {
-        let pod = &mut self.cluster.pods[p.ix()];
-        if let Owner::ReplicaSet(rs) = pod.owner {
+        if let Owner::ReplicaSet(rs) = self.cluster.orphan_pod(p) {
             self.replica_orphans.insert(p, rs);
         }
-        pod.owner = Owner::None;
     }
 
     fn replica_tally_of(&mut self, p: PodId) -> Option<&mut ReplicaTally> {
-        let rs = match self.cluster.pods[p.ix()].owner {
+        let rs = match self.cluster.pods()[p.ix()].owner {
             Owner::ReplicaSet(rs) => rs,
             Owner::None => *self.replica_orphans.get(&p)?,
             _ => return None,

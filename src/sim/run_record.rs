@@ -24,7 +24,7 @@ impl Simulation {
             summary,
             samples: Vec::new(),
             node_samples: None,
-            node_names: self.cluster.nodes.names.clone(),
+            node_names: self.cluster.nodes().names().to_vec(),
             pods: self.take_pod_records(),
             events: Default::default(),
             node_group_series: self.recorder.node_groups.series.clone(),

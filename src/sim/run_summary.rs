@@ -13,7 +13,7 @@ impl Simulation {
     /// The headline figures of the run so far.
     pub fn summary(&self) -> crate::metrics::summary::Summary {
         use crate::metrics::summary::Summary;
-        let pods = &self.cluster.pods;
+        let pods = &self.cluster.pods();
         let mut makespan: Option<SimTime> = None;
         let (mut scheduled, mut unschedulable, mut succeeded, mut failed) = (0, 0, 0, 0);
         for (i, p) in (0..pods.len()).map(|i| (i, self.lifecycle(PodId(i as u32)))) {
@@ -84,7 +84,7 @@ impl Simulation {
     /// The statistics of `since_created` minus creation over the pods that have that time,
     /// in seconds (one pass, one vector at a time: a long run has millions of pods).
     fn latency(&self, since_created: impl Fn(&PodTimes) -> Option<SimTime>) -> LatencyStats {
-        let values = (0..self.cluster.pods.len())
+        let values = (0..self.cluster.pods().len())
             .map(|i| self.lifecycle(PodId(i as u32)).times)
             .filter_map(|t| Some(since_created(&t)?.millis_since(t.created) as f64 / 1000.0));
         LatencyStats::of(values.collect())
@@ -92,7 +92,7 @@ impl Simulation {
 
     /// Pod `p`'s times and phase, from the pod table or, once retired, from its record.
     fn lifecycle(&self, p: PodId) -> Lifecycle {
-        if let Some(pod) = self.cluster.pods.get(p) {
+        if let Some(pod) = self.cluster.pods().get(p) {
             return Lifecycle {
                 times: pod.times.clone(),
                 phase: pod.phase,

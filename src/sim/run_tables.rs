@@ -32,7 +32,7 @@ impl Simulation {
         }
         for (i, s) in w.statefulsets.iter().enumerate() {
             let owner = Owner::StatefulSet(i as u32);
-            let pods: Vec<PodId> = (self.cluster.pods.iter())
+            let pods: Vec<PodId> = (self.cluster.pods().iter())
                 .filter(|(_, p)| p.owner == owner)
                 .map(|(id, _)| id)
                 .collect();
@@ -58,7 +58,7 @@ impl Simulation {
             .map(|(_, d, r)| (*d, *r))
             .unwrap_or((0, 0));
         let mut live_pods: Vec<String> = (pods.iter())
-            .map(|p| &self.cluster.pods[p.ix()])
+            .map(|p| &self.cluster.pods()[p.ix()])
             .filter(|p| p.is_active())
             .map(|p| p.name.clone())
             .collect();
@@ -100,7 +100,7 @@ impl Simulation {
                         .unwrap_or_default(),
                     created: j.start,
                     first_start: (j.pods.iter())
-                        .filter_map(|p| self.cluster.pods[p.ix()].times.started)
+                        .filter_map(|p| self.cluster.pods()[p.ix()].times.started)
                         .chain(j.retired_first_start)
                         .min(),
                     completion,
@@ -144,7 +144,7 @@ impl Simulation {
 
     /// pvcs.csv rows, in creation order.
     pub(super) fn pvc_rows(&self) -> Vec<PvcRow> {
-        let storage = &self.cluster.storage;
+        let storage = &self.cluster.storage();
         (storage.pvcs.iter())
             .map(|c| {
                 let vol = c.volume.map(|v| &storage.pvs[v as usize]);
@@ -223,7 +223,7 @@ impl Simulation {
     pub(super) fn fault_rows(&self) -> Vec<FaultRow> {
         (self.lifecycle.faults.iter())
             .map(|f| FaultRow {
-                node: self.cluster.nodes.names[f.node.ix()].clone(),
+                node: self.cluster.nodes().names()[f.node.ix()].clone(),
                 cause: f.cause.as_str(),
                 start: f.start,
                 end: f.end,

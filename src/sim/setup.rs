@@ -128,11 +128,11 @@ impl Simulation {
         let mut sim = Simulation {
             engine: Engine::new(limits),
             kubelets: Kubelets::new(
-                cluster.nodes.len(),
+                cluster.nodes().len(),
                 scenario.runtime.image_pull_workers,
                 &streams,
             ),
-            lifecycle: super::node_lifecycle::NodeLifecycle::new(cluster.nodes.len(), &streams),
+            lifecycle: super::node_lifecycle::NodeLifecycle::new(cluster.nodes().len(), &streams),
             cluster,
             workloads: Workloads::default(),
             scheduler: SchedulerState::new(profiles, streams.stream(Stream::Scheduler)),

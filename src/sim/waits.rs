@@ -9,7 +9,7 @@ use crate::metrics::waits::{PodWait, WaitLog, WaitStats, WorkloadKey};
 /// those of the pods still in the pod table.
 pub fn pod_waits(sim: &Simulation) -> PodWaits<'_> {
     let mut live = WaitLog::default();
-    for (id, _) in sim.cluster.pods.iter() {
+    for (id, _) in sim.cluster.pods().iter() {
         live.add(workload_key(sim, id), pod_wait(sim, id));
     }
     PodWaits {
@@ -38,7 +38,7 @@ impl PodWaits<'_> {
 
 /// Pod `p`'s wait for a node as of now.
 pub fn pod_wait(sim: &Simulation, p: PodId) -> PodWait {
-    let times = &sim.cluster.pods[p.ix()].times;
+    let times = &sim.cluster.pods()[p.ix()].times;
     let (until, never_scheduled) = match (times.scheduled, times.finished) {
         (Some(bound), _) => (bound, false),
         // Deleted (or finished) before it was bound: it stopped waiting then.
@@ -54,7 +54,7 @@ pub fn pod_wait(sim: &Simulation, p: PodId) -> PodWait {
 /// The top-level owner of pod `p`: a Deployment for pods of its ReplicaSets, a CronJob for
 /// pods of its Jobs, the pod itself when it has no owner.
 pub fn workload_key(sim: &Simulation, p: PodId) -> WorkloadKey {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let w = &sim.workloads;
     let (kind, name): (&'static str, &str) = match pod.owner {
         Owner::None => ("Pod", &pod.name),

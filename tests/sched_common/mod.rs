@@ -442,9 +442,18 @@ pub fn n(name: &str, cpu: i64, mem: i64) -> NodeBuilder {
 /// A cluster of `nodes` with `existing` pods bound to the named nodes.
 pub fn cluster<S: AsRef<str>>(nodes: Vec<NodeBuilder>, existing: Vec<(S, Pod)>) -> Cluster {
     let mut c = Cluster::default();
-    for nb in nodes {
+    // Cases that score overfull nodes: raise allocatable to what the existing pods request
+    // so that binding them does not trip the over-commit assert.
+    let mut requested: std::collections::BTreeMap<&str, Resources> = Default::default();
+    for (node, pod) in &existing {
+        *requested.entry(node.as_ref()).or_default() += pod.spec.requests;
+    }
+    for mut nb in nodes {
         for (img, size) in &nb.image_sizes {
             c.set_image_size(img, *size);
+        }
+        if let Some(r) = requested.get(nb.spec.name.as_str()) {
+            nb.spec.allocatable = nb.spec.allocatable.max(r);
         }
         c.add_node(nb.spec);
     }
@@ -454,11 +463,7 @@ pub fn cluster<S: AsRef<str>>(nodes: Vec<NodeBuilder>, existing: Vec<(S, Pod)>) 
             pod.name = format!("existing-{i}");
         }
         let id = c.add_pod(pod);
-        let n = c.node_names[node.as_ref()];
-        // Bypass the over-commit assert for cases that score overfull nodes.
-        let t = &mut c.nodes;
-        let spec = c.pods[id.ix()].spec.clone();
-        t.allocatable[n.ix()] = t.allocatable[n.ix()].max(&(t.requested[n.ix()] + spec.requests));
+        let n = c.node_names()[node.as_ref()];
         c.bind(id, n, SimTime::ZERO);
     }
     c
@@ -473,7 +478,7 @@ pub fn bare(nodes: Vec<NodeBuilder>) -> Cluster {
 /// batch path, which must agree; returns the scores (all 0 when PreScore skips, as the
 /// framework gives a skipped plugin no score).
 pub fn scores(plugin: &dyn Plugin, pod: &Pod, c: &Cluster) -> Vec<i64> {
-    let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
+    let nodes: Vec<NodeIdx> = c.nodes().indices().collect();
     scores_on(plugin, pod, c, &nodes)
 }
 
@@ -502,7 +507,7 @@ pub fn filter_statuses(plugin: &dyn Plugin, pod: &Pod, c: &Cluster) -> Vec<Statu
     let f = plugin.as_filter().expect("filter plugin");
     let mut state = CycleState::default();
     let pre = f.pre_filter(&mut state, pod, c);
-    let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
+    let nodes: Vec<NodeIdx> = c.nodes().indices().collect();
     if pre.code == Code::Skip {
         return vec![Status::success(); nodes.len()];
     }
@@ -543,6 +548,6 @@ pub fn pre_filter_code(plugin: &dyn Plugin, pod: &Pod, c: &Cluster) -> Code {
 /// The code PreScore returns for `pod` over every node (kube's tests' `wantStatus`).
 pub fn pre_score_code(plugin: &dyn Plugin, pod: &Pod, c: &Cluster) -> Code {
     let s = plugin.as_score().expect("score plugin");
-    let nodes: Vec<NodeIdx> = c.nodes.indices().collect();
+    let nodes: Vec<NodeIdx> = c.nodes().indices().collect();
     s.pre_score(&mut CycleState::default(), pod, c, &nodes).code
 }

@@ -69,11 +69,11 @@ pub(super) fn busiest_node(
         limits,
     )?;
     sim.run()?;
-    let nodes = &sim.cluster.nodes;
-    (0..nodes.names.len())
-        .filter(|&i| nodes.present[i])
-        .max_by_key(|&i| (nodes.requested[i].get(CPU), std::cmp::Reverse(i)))
-        .map(|i| nodes.names[i].clone())
+    let nodes = &sim.cluster.nodes();
+    (0..nodes.names().len())
+        .filter(|&i| nodes.present()[i])
+        .max_by_key(|&i| (nodes.requested()[i].get(CPU), std::cmp::Reverse(i)))
+        .map(|i| nodes.names()[i].clone())
         .context("the cluster has no node to lose")
 }
 

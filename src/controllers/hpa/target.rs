@@ -101,7 +101,7 @@ pub fn pods(ctx: &impl ControllerContext, t: Target) -> Vec<PodId> {
         Target::StatefulSet(i) => w.statefulsets[i as usize].pods.values().copied().collect(),
         Target::ReplicaSet(i) => w.replicasets[i as usize].pods.clone(),
     };
-    pods.retain(|p| !ctx.cluster().pods[p.ix()].gone);
+    pods.retain(|p| !ctx.cluster().pods()[p.ix()].gone);
     pods.sort();
     pods
 }
@@ -109,7 +109,7 @@ pub fn pods(ctx: &impl ControllerContext, t: Target) -> Vec<PodId> {
 /// The target's status.replicas: its active pods.
 pub fn status_replicas(ctx: &impl ControllerContext, pods: &[PodId]) -> i32 {
     pods.iter()
-        .filter(|p| ctx.cluster().pods[p.ix()].is_active())
+        .filter(|p| ctx.cluster().pods()[p.ix()].is_active())
         .count() as i32
 }
 
@@ -130,7 +130,7 @@ pub fn scale(ctx: &mut impl ControllerContext, t: Target, replicas: i32) {
 /// start when it never was ready, else now (the sim does not keep the time readiness
 /// was lost: such a pod counts as having lost it just now).
 pub fn pod_view(ctx: &impl ControllerContext, p: PodId, resource: MetricResource) -> PodView {
-    let pod = &ctx.cluster().pods[p.ix()];
+    let pod = &ctx.cluster().pods()[p.ix()];
     let start = pod.times.scheduled;
     let ready_transition = match (pod.ready, pod.times.ready) {
         (true, Some(t)) => t,

@@ -67,12 +67,12 @@ fn indented_table(header: &[&str], rows: Vec<Vec<String>>) -> String {
 /// The pod `name` of the request's namespace: the live one, else the newest visible one.
 fn find_pod(sim: &Simulation, req: &Request, name: &str) -> Result<PodId, String> {
     sim.cluster
-        .pod_names
+        .pod_names()
         .get(&(req.namespace.clone(), name.to_string()))
         .copied()
         .or_else(|| {
             super::get::visible_pods(sim).into_iter().rev().find(|p| {
-                let pod = &sim.cluster.pods[p.ix()];
+                let pod = &sim.cluster.pods()[p.ix()];
                 pod.name == name && pod.namespace == req.namespace
             })
         })
@@ -81,7 +81,7 @@ fn find_pod(sim: &Simulation, req: &Request, name: &str) -> Result<PodId, String
 
 /// The events recorded for pod `p` during its life (and while it is being deleted).
 fn pod_events(sim: &Simulation, p: PodId) -> Vec<&EventRecord> {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     sim.recorder
         .events
         .iter()
@@ -108,7 +108,7 @@ pub fn describe(sim: &Simulation, req: &Request) -> Result<String, String> {
         "pod" | "pods" | "po" => pod::describe_pod(sim, find_pod(sim, req, name)?),
         "node" | "nodes" | "no" => {
             let n =
-                sim.cluster.node_names.get(name).ok_or_else(|| {
+                sim.cluster.node_names().get(name).ok_or_else(|| {
                     format!("Error from server (NotFound): nodes {name:?} not found")
                 })?;
             Ok(node::describe_node(sim, n.ix()))
@@ -132,7 +132,7 @@ pub fn describe(sim: &Simulation, req: &Request) -> Result<String, String> {
 pub fn logs(sim: &Simulation, req: &Request) -> Result<String, String> {
     let name = req.args.first().ok_or("logs: expected a POD name")?;
     let p = find_pod(sim, req, name)?;
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     if pod.node.is_none() || pod.times.started.is_none() {
         return Err(format!(
             "Error from server (BadRequest): container {:?} in pod {name:?} is waiting to start: {}",

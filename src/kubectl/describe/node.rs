@@ -14,28 +14,28 @@ use std::fmt::Write as _;
 
 /// `kubectl describe node` of node `n`.
 pub(super) fn describe_node(sim: &Simulation, n: usize) -> String {
-    let t = &sim.cluster.nodes;
+    let t = &sim.cluster.nodes();
     let mut page = Page::new(20);
     write_identity(&mut page, sim, n);
     write_conditions_and_addresses(&mut page.out, sim, n);
-    write_capacity(&mut page.out, t.allocatable[n]);
-    let pods: Vec<PodId> = t.pods[n]
+    write_capacity(&mut page.out, t.allocatable()[n]);
+    let pods: Vec<PodId> = t.pods()[n]
         .iter()
         .copied()
-        .filter(|p| !sim.cluster.pods[p.ix()].phase.is_terminal())
+        .filter(|p| !sim.cluster.pods()[p.ix()].phase.is_terminal())
         .collect();
     let _ = writeln!(
         page.out,
         "Non-terminated Pods:          ({} in total)",
         pods.len()
     );
-    let totals = write_pods(&mut page.out, sim, &pods, t.allocatable[n]);
-    write_allocated(&mut page.out, &totals, t.allocatable[n]);
+    let totals = write_pods(&mut page.out, sim, &pods, t.allocatable()[n]);
+    write_allocated(&mut page.out, &totals, t.allocatable()[n]);
     let events: Vec<&EventRecord> = sim
         .recorder
         .events
         .iter()
-        .filter(|e| e.object_kind == "Node" && e.object == t.names[n])
+        .filter(|e| e.object_kind == "Node" && e.object == t.names()[n])
         .collect();
     page.out.push_str(&events_section(sim, &events));
     page.out
@@ -43,15 +43,15 @@ pub(super) fn describe_node(sim: &Simulation, n: usize) -> String {
 
 /// Name, roles, labels, creation time, taints and whether the node is cordoned.
 fn write_identity(page: &mut Page, sim: &Simulation, n: usize) {
-    let t = &sim.cluster.nodes;
-    page.field("Name", &t.names[n]);
+    let t = &sim.cluster.nodes();
+    page.field("Name", &t.names()[n]);
     page.field("Roles", "<none>");
     page.field_lines(
         "Labels",
-        t.labels[n].iter().map(|(k, v)| format!("{k}={v}")),
+        t.labels()[n].iter().map(|(k, v)| format!("{k}={v}")),
     );
     page.field("CreationTimestamp", &describe_time(sim, SimTime::ZERO));
-    let taints = t.taints[n].iter().map(|x| {
+    let taints = t.taints()[n].iter().map(|x| {
         if x.value.is_empty() {
             format!("{}:{}", x.key, x.effect.as_str())
         } else {
@@ -59,17 +59,17 @@ fn write_identity(page: &mut Page, sim: &Simulation, n: usize) {
         }
     });
     page.field_lines("Taints", taints);
-    page.field("Unschedulable", &t.unschedulable[n].to_string());
+    page.field("Unschedulable", &t.unschedulable()[n].to_string());
 }
 
 /// The Ready condition (posted or unknown) and the node's addresses.
 fn write_conditions_and_addresses(o: &mut String, sim: &Simulation, n: usize) {
-    let t = &sim.cluster.nodes;
+    let t = &sim.cluster.nodes();
     let _ = writeln!(
         o,
         "Conditions:\n  Type    Status   Reason                Message"
     );
-    if t.ready[n] {
+    if t.ready()[n] {
         let _ = writeln!(
             o,
             "  Ready   True     KubeletReady          kubelet is posting ready status"
@@ -84,7 +84,7 @@ fn write_conditions_and_addresses(o: &mut String, sim: &Simulation, n: usize) {
         o,
         "Addresses:\n  InternalIP:  {}\n  Hostname:    {}",
         format::node_ip(n as u32),
-        t.names[n]
+        t.names()[n]
     );
 }
 
@@ -135,7 +135,7 @@ fn write_pods(o: &mut String, sim: &Simulation, pods: &[PodId], alloc: Resources
     let mut totals = Totals::default();
     let mut rows = Vec::new();
     for p in pods {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &sim.cluster.pods()[p.ix()];
         let limits = pod
             .spec
             .containers

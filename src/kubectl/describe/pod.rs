@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 /// `kubectl describe pod` of pod `p`.
 pub(super) fn describe_pod(sim: &Simulation, p: PodId) -> Result<String, String> {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let mut page = Page::new(18);
     write_identity(&mut page, sim, pod);
     write_status(&mut page, sim, p);
@@ -47,7 +47,7 @@ fn write_identity(page: &mut Page, sim: &Simulation, pod: &Pod) {
         .map(|n| {
             format!(
                 "{}/{}",
-                sim.cluster.nodes.names[n.ix()],
+                sim.cluster.nodes().names()[n.ix()],
                 format::node_ip(n.0)
             )
         })
@@ -62,7 +62,7 @@ fn write_identity(page: &mut Page, sim: &Simulation, pod: &Pod) {
 
 /// Status (with how long a termination lasts), IP and the controlling owner.
 fn write_status(page: &mut Page, sim: &Simulation, p: PodId) {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     if pod.deleting {
         page.field(
             "Status",
@@ -90,7 +90,7 @@ fn write_container(
     c: &Container,
     st: Option<&ContainerStatus>,
 ) {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let _ = writeln!(o, "  {}:", c.name);
     let _ = writeln!(o, "    Image:          {}", c.image);
     write_container_state(o, sim, p, st);
@@ -119,7 +119,7 @@ fn write_container(
 /// The container's `State:` block, from the pod's phase and status and the kubelet's
 /// container status `st`.
 fn write_container_state(o: &mut String, sim: &Simulation, p: PodId, st: Option<&ContainerStatus>) {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let status = pod_status(sim, p);
     match (pod.phase, status.as_str()) {
         (PodPhase::Running, "CrashLoopBackOff") => {

@@ -12,7 +12,7 @@ use serde_json::json;
 pub(super) fn pods(sim: &Simulation, req: &Request, selector: Option<&Selector>) -> Listing {
     let mut rows = Vec::new();
     for p in visible_pods(sim) {
-        let pod = &sim.cluster.pods[p.ix()];
+        let pod = &sim.cluster.pods()[p.ix()];
         if !in_namespace(req, &pod.namespace) || selector.is_some_and(|s| !s.matches(&pod.labels)) {
             continue;
         }
@@ -20,7 +20,9 @@ pub(super) fn pods(sim: &Simulation, req: &Request, selector: Option<&Selector>)
         let ready = if pod.ready { n } else { 0 };
         let status = pod_status(sim, p);
         let ip = pod_ip(sim, p);
-        let node = pod.node.map(|n| sim.cluster.nodes.names[n.ix()].clone());
+        let node = pod
+            .node
+            .map(|n| sim.cluster.nodes().names()[n.ix()].clone());
         let (owner_kind, owner) = sim.owner_of(p);
         let mut meta = json!({
             "name": pod.name, "namespace": pod.namespace, "labels": pod.labels,
@@ -78,12 +80,12 @@ pub(super) fn pods(sim: &Simulation, req: &Request, selector: Option<&Selector>)
 
 /// The STATUS column of a node.
 pub fn node_status(sim: &Simulation, n: usize) -> String {
-    let mut s = if sim.cluster.nodes.ready[n] {
+    let mut s = if sim.cluster.nodes().ready()[n] {
         "Ready".to_string()
     } else {
         "NotReady".to_string()
     };
-    if sim.cluster.nodes.unschedulable[n] {
+    if sim.cluster.nodes().unschedulable()[n] {
         s.push_str(",SchedulingDisabled");
     }
     s
@@ -95,37 +97,37 @@ pub const KUBELET_VERSION: &str = concat!(crate::kubernetes_version!(), ".0");
 
 /// `kubectl get nodes`.
 pub(super) fn nodes(sim: &Simulation, selector: Option<&Selector>) -> Listing {
-    let t = &sim.cluster.nodes;
+    let t = &sim.cluster.nodes();
     let mut rows = Vec::new();
-    let mut order: Vec<usize> = (0..t.len()).filter(|n| t.present[*n]).collect();
-    order.sort_by(|a, b| t.names[*a].cmp(&t.names[*b]));
+    let mut order: Vec<usize> = (0..t.len()).filter(|n| t.present()[*n]).collect();
+    order.sort_by(|a, b| t.names()[*a].cmp(&t.names()[*b]));
     for n in order {
-        if selector.is_some_and(|s| !s.matches(&t.labels[n])) {
+        if selector.is_some_and(|s| !s.matches(&t.labels()[n])) {
             continue;
         }
-        let roles = t.labels[n]
+        let roles = t.labels()[n]
             .keys()
             .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
             .collect::<Vec<_>>()
             .join(",");
         let object = json!({
             "apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": t.names[n], "labels": t.labels[n]},
+            "metadata": {"name": t.names()[n], "labels": t.labels()[n]},
             "spec": {
-                "unschedulable": t.unschedulable[n],
-                "taints": t.taints[n].iter().map(|x| json!({"key": x.key, "value": x.value, "effect": x.effect.as_str()})).collect::<Vec<_>>(),
+                "unschedulable": t.unschedulable()[n],
+                "taints": t.taints()[n].iter().map(|x| json!({"key": x.key, "value": x.value, "effect": x.effect.as_str()})).collect::<Vec<_>>(),
             },
             "status": {
-                "allocatable": {"cpu": format::cpu(t.allocatable[n].get(CPU)), "memory": format::bytes(t.allocatable[n].get(MEMORY))},
-                "conditions": [{"type": "Ready", "status": if t.ready[n] {"True"} else {"Unknown"}}],
+                "allocatable": {"cpu": format::cpu(t.allocatable()[n].get(CPU)), "memory": format::bytes(t.allocatable()[n].get(MEMORY))},
+                "conditions": [{"type": "Ready", "status": if t.ready()[n] {"True"} else {"Unknown"}}],
                 "addresses": [{"type": "InternalIP", "address": format::node_ip(n as u32)}],
             },
         });
         rows.push(Row {
             namespace: String::new(),
-            name: t.names[n].clone(),
+            name: t.names()[n].clone(),
             cells: vec![
-                t.names[n].clone(),
+                t.names()[n].clone(),
                 node_status(sim, n),
                 if roles.is_empty() {
                     "<none>".into()

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 /// The pods kubectl would list now: not yet removed from the API (deleted pods stay while
 /// Terminating; finished pods stay until deleted).
 pub fn visible_pods(sim: &Simulation) -> Vec<PodId> {
-    (sim.cluster.pods.iter())
+    (sim.cluster.pods().iter())
         .filter(|(_, pod)| !pod.gone)
         .map(|(id, _)| id)
         .collect()
@@ -24,7 +24,7 @@ pub fn visible_pods(sim: &Simulation) -> Vec<PodId> {
 
 /// The STATUS column of a pod (kubectl's printPod reason logic).
 pub fn pod_status(sim: &Simulation, p: PodId) -> String {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     if pod.deleting {
         return "Terminating".into();
     }
@@ -55,7 +55,7 @@ pub fn pod_status(sim: &Simulation, p: PodId) -> String {
 
 /// The RESTARTS column (`3 (12s ago)`).
 pub fn restarts(sim: &Simulation, p: PodId) -> String {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     match sim.kubelets.status.get(&p).and_then(|s| s.last.as_ref()) {
         Some(l) if pod.restarts > 0 => format!("{} ({} ago)", pod.restarts, age(sim, l.finished)),
         _ => pod.restarts.to_string(),

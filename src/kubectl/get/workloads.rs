@@ -40,7 +40,7 @@ pub(super) fn deployments(sim: &Simulation, req: &Request, selector: Option<&Sel
         for &r in &d.replicasets {
             let rs = &sim.workloads.replicasets[r as usize];
             for p in &rs.pods {
-                let pod = &sim.cluster.pods[p.ix()];
+                let pod = &sim.cluster.pods()[p.ix()];
                 if !pod.is_active() {
                     continue;
                 }
@@ -106,14 +106,14 @@ pub(super) fn statefulsets(
             .pods
             .values()
             .filter(|p| {
-                let pod = &sim.cluster.pods[p.ix()];
+                let pod = &sim.cluster.pods()[p.ix()];
                 pod.is_active() && pod.ready
             })
             .count();
         let created = s
             .pods
             .values()
-            .map(|p| sim.cluster.pods[p.ix()].times.created)
+            .map(|p| sim.cluster.pods()[p.ix()].times.created)
             .min()
             .unwrap_or_default();
         let (containers, imgs) = images(&s.spec.template);
@@ -152,7 +152,7 @@ pub(super) fn jobs(sim: &Simulation, req: &Request, selector: Option<&Selector>)
         let labels = job
             .pods
             .first()
-            .map(|p| sim.cluster.pods[p.ix()].labels.clone())
+            .map(|p| sim.cluster.pods()[p.ix()].labels.clone())
             .unwrap_or_default();
         if selector.is_some_and(|s| !s.matches(&labels)) {
             continue;
@@ -160,7 +160,7 @@ pub(super) fn jobs(sim: &Simulation, req: &Request, selector: Option<&Selector>)
         let active = job
             .pods
             .iter()
-            .filter(|p| sim.cluster.pods[p.ix()].is_active())
+            .filter(|p| sim.cluster.pods()[p.ix()].is_active())
             .count();
         let completions = job.spec.completions.unwrap_or(1);
         let outcome = job.finished.map(|(_, o)| o);
@@ -184,7 +184,7 @@ pub(super) fn jobs(sim: &Simulation, req: &Request, selector: Option<&Selector>)
         let end = job
             .pods
             .iter()
-            .filter_map(|p| sim.cluster.pods[p.ix()].times.finished)
+            .filter_map(|p| sim.cluster.pods()[p.ix()].times.finished)
             .max()
             .filter(|_| complete || failed)
             .unwrap_or(sim.now());

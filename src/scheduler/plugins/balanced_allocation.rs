@@ -120,7 +120,7 @@ impl ScorePlugin for BalancedAllocation {
             }
             return;
         }
-        let rows = &cluster.nodes.cpu_mem;
+        let rows = &cluster.nodes().cpu_mem();
         let (pc, pm) = (pod.spec.requests.0[0], pod.spec.requests.0[1]);
         for (o, n) in out.iter_mut().zip(nodes) {
             let row = &rows[n.ix()];

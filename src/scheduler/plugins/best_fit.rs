@@ -10,15 +10,15 @@ use crate::scheduler::framework::{CycleState, Plugin, ScorePlugin, MAX_NODE_SCOR
 /// Free cpu and memory left on node `n` after placing `pod`, as the mean of the two
 /// fractions, in parts per million (resources with zero allocatable are left out).
 pub fn leftover_ppm(pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-    let t = &cluster.nodes;
+    let t = &cluster.nodes();
     let mut sum = 0;
     let mut k = 0;
     for r in [CPU, MEMORY] {
-        let alloc = t.allocatable[n.ix()].get(r);
+        let alloc = t.allocatable()[n.ix()].get(r);
         if alloc == 0 {
             continue;
         }
-        let left = alloc - t.requested[n.ix()].get(r) - pod.spec.requests.get(r);
+        let left = alloc - t.requested()[n.ix()].get(r) - pod.spec.requests.get(r);
         sum += left.max(0) as i128 * 1_000_000 / alloc as i128;
         k += 1;
     }

@@ -61,7 +61,7 @@ pub struct Candidate {
 /// A pod's start time as preemption reads it (`status.startTime`, set when the kubelet
 /// accepts the bound pod; the zero time when unset, as kube's `GetPodStartTime`).
 fn start_time(cluster: &Cluster, p: PodId) -> SimTime {
-    cluster.pods[p.ix()]
+    cluster.pods()[p.ix()]
         .times
         .scheduled
         .unwrap_or(SimTime::ZERO)
@@ -71,7 +71,7 @@ fn start_time(cluster: &Cluster, p: PodId) -> SimTime {
 /// start; the pod id breaks the remaining ties deterministically.
 fn importance_key(cluster: &Cluster, p: PodId) -> (Reverse<i32>, SimTime, PodId) {
     (
-        Reverse(cluster.pods[p.ix()].spec.priority),
+        Reverse(cluster.pods()[p.ix()].spec.priority),
         start_time(cluster, p),
         p,
     )
@@ -88,7 +88,7 @@ pub fn filter_pods_with_pdb_violation(
     let mut allowed: Vec<i32> = pdbs.iter().map(|b| b.disruptions_allowed).collect();
     let (mut violating, mut non_violating) = (Vec::new(), Vec::new());
     for &p in pods {
-        let pod = &cluster.pods[p.ix()];
+        let pod = &cluster.pods()[p.ix()];
         let mut violated = false;
         if !pod.labels.is_empty() {
             for (i, pdb) in pdbs.iter().enumerate() {
@@ -128,10 +128,10 @@ pub fn select_victims_on_node(
     handle: &PostFilterHandle<'_>,
 ) -> Result<(Vec<PodId>, usize), Status> {
     let c = cluster.cluster();
-    let mut potential: Vec<PodId> = c.nodes.pods[n.ix()]
+    let mut potential: Vec<PodId> = c.nodes().pods()[n.ix()]
         .iter()
         .copied()
-        .filter(|p| c.pods[p.ix()].spec.priority < pod.spec.priority)
+        .filter(|p| c.pods()[p.ix()].spec.priority < pod.spec.priority)
         .collect();
     if potential.is_empty() {
         return Err(Status::new(Code::UnschedulableAndUnresolvable, NO_VICTIMS));
@@ -188,11 +188,11 @@ pub fn pod_eligible_to_preempt_others(
         .find(|v| v.node == nn)
         .map(|v| v.status.code)
         .unwrap_or(Code::UnschedulableAndUnresolvable);
-    if code == Code::UnschedulableAndUnresolvable || !cluster.nodes.present[nn.ix()] {
+    if code == Code::UnschedulableAndUnresolvable || !cluster.nodes().present()[nn.ix()] {
         return Ok(());
     }
-    let terminating = cluster.nodes.pods[nn.ix()].iter().any(|q| {
-        let v = &cluster.pods[q.ix()];
+    let terminating = cluster.nodes().pods()[nn.ix()].iter().any(|q| {
+        let v = &cluster.pods()[q.ix()];
         v.spec.priority < pod.spec.priority
             && v.deleting
             && handle.preempted.get(q.ix()).copied().unwrap_or(false)
@@ -253,7 +253,7 @@ impl DefaultPreemption {
                         Code::Error,
                         format!(
                             "expected at least one victim pod on node {:?}",
-                            cluster.cluster().nodes.names[n.ix()]
+                            cluster.cluster().nodes().names()[n.ix()]
                         ),
                     ),
                 }),
@@ -279,7 +279,7 @@ pub fn select_candidate(cluster: &Cluster, candidates: &[Candidate]) -> Option<u
 /// negative priorities count), then the fewest victims, then the latest earliest start
 /// time among the highest-priority victims, then the first candidate.
 pub fn pick_one_node_for_preemption(cluster: &Cluster, cands: &[Candidate]) -> Option<usize> {
-    let prio = |p: &PodId| cluster.pods[p.ix()].spec.priority as i64;
+    let prio = |p: &PodId| cluster.pods()[p.ix()].spec.priority as i64;
     let key = |c: &Candidate| {
         let highest = c.victims.iter().map(prio).max().unwrap_or(i64::MIN);
         let sum: i64 = c
@@ -308,7 +308,7 @@ pub fn pick_one_node_for_preemption(cluster: &Cluster, cands: &[Candidate]) -> O
 /// kube's FitError message over the dry run's node statuses: nodes not examined count as
 /// "Preemption is not helpful for scheduling".
 fn dry_run_message(cluster: &Cluster, statuses: &[NodeVerdict]) -> String {
-    let num_all = cluster.nodes.present.iter().filter(|p| **p).count();
+    let num_all = cluster.nodes().present().iter().filter(|p| **p).count();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for v in statuses {
         for r in &v.status.reasons {

@@ -25,15 +25,15 @@ impl Plugin for DominantResourceFairness {
 /// Dominant share of each namespace (ppm): max over resources of requested / allocatable.
 pub fn namespace_shares(cluster: &Cluster) -> BTreeMap<&str, u64> {
     let mut usage: BTreeMap<&str, Resources> = BTreeMap::new();
-    for pods in &cluster.nodes.pods {
+    for pods in cluster.nodes().pods() {
         for p in pods {
-            let pod = &cluster.pods[p.ix()];
+            let pod = &cluster.pods()[p.ix()];
             *usage
                 .entry(pod.namespace.as_str())
                 .or_insert(Resources::ZERO) += pod.spec.requests;
         }
     }
-    let total = cluster.allocatable_total;
+    let total = cluster.allocatable_total();
     usage
         .into_iter()
         .map(|(ns, u)| {
@@ -58,7 +58,7 @@ impl QueueSortPlugin for DominantResourceFairness {
     fn refresh(&self, cluster: &Cluster, queued: &mut [QueuedPod]) {
         let shares = namespace_shares(cluster);
         for q in queued {
-            let ns = cluster.pods[q.id.ix()].namespace.as_str();
+            let ns = cluster.pods()[q.id.ix()].namespace.as_str();
             q.share_ppm = shares.get(ns).copied().unwrap_or(0);
         }
     }

@@ -54,13 +54,13 @@ pub fn calculate_priority(sum_scores: i64, num_containers: usize) -> i64 {
 
 /// True if some node holds one of the pod's images.
 fn any_image_present(pod: &Pod, cluster: &Cluster) -> bool {
-    if cluster.image_node_count.iter().all(|c| *c == 0) {
+    if cluster.image_node_count().iter().all(|c| *c == 0) {
         return false;
     }
     pod.spec.images().any(|img| {
         cluster
             .lookup_image(img)
-            .is_some_and(|id| cluster.image_node_count[id.0 as usize] > 0)
+            .is_some_and(|id| cluster.image_node_count()[id.0 as usize] > 0)
     })
 }
 
@@ -87,7 +87,7 @@ fn scaled_image_score(size_bytes: i64, nodes_having: usize, total_nodes: usize) 
 impl ImageLocality {
     /// The size counted for image `id`: its recorded size, or the configured default.
     fn size_of(&self, cluster: &Cluster, id: ImageId) -> i64 {
-        match cluster.image_sizes[id.0 as usize] {
+        match cluster.image_sizes()[id.0 as usize] {
             0 => self.image_size_bytes,
             known => known,
         }
@@ -104,7 +104,7 @@ impl ImageLocality {
         for img in pod.spec.images() {
             state.containers += 1;
             if let Some(id) = cluster.lookup_image(img) {
-                let having = cluster.image_node_count[id.0 as usize] as usize;
+                let having = cluster.image_node_count()[id.0 as usize] as usize;
                 let scaled = scaled_image_score(self.size_of(cluster, id), having, total_nodes);
                 state.images.push((id, scaled));
             }
@@ -128,8 +128,8 @@ impl ImageLocality {
     /// and, per container, the present nodes holding its image, by scanning every node's
     /// image list.
     pub fn score_reference(&self, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        let present = &cluster.nodes.present;
-        let holds = |m: NodeIdx, id| cluster.nodes.images[m.ix()].binary_search(&id).is_ok();
+        let present = &cluster.nodes().present();
+        let holds = |m: NodeIdx, id| cluster.nodes().images()[m.ix()].binary_search(&id).is_ok();
         let total_nodes = present.iter().filter(|p| **p).count().max(1);
         let mut sum = 0i64;
         let mut containers = 0;
@@ -140,7 +140,7 @@ impl ImageLocality {
             };
             if holds(n, id) {
                 let having = cluster
-                    .nodes
+                    .nodes()
                     .indices()
                     .filter(|m| present[m.ix()] && holds(*m, id))
                     .count();

@@ -57,13 +57,13 @@ impl Plugin for InterPodAffinity {
 /// Bound pods on present nodes, with their node.
 fn bound_pods(cluster: &Cluster) -> impl Iterator<Item = (&Pod, NodeIdx)> {
     cluster
-        .nodes
+        .nodes()
         .indices()
-        .filter(|n| cluster.nodes.present[n.ix()])
+        .filter(|n| cluster.nodes().present()[n.ix()])
         .flat_map(move |n| {
-            cluster.nodes.pods[n.ix()]
+            cluster.nodes().pods()[n.ix()]
                 .iter()
-                .map(move |p| (&cluster.pods[p.ix()], n))
+                .map(move |p| (&cluster.pods()[p.ix()], n))
         })
 }
 
@@ -118,7 +118,7 @@ fn no_required_terms_anywhere(pod: &Pod, cluster: &Cluster) -> bool {
     let a = &pod.spec.affinity;
     a.pod_affinity.required.is_empty()
         && a.pod_anti_affinity.required.is_empty()
-        && cluster.pods_with_required_anti_affinity == 0
+        && cluster.pods_with_required_anti_affinity() == 0
 }
 
 impl FilterPlugin for InterPodAffinity {
@@ -139,8 +139,8 @@ impl FilterPlugin for InterPodAffinity {
         let aff = &pod.spec.affinity.pod_affinity.required;
         let anti = &pod.spec.affinity.pod_anti_affinity.required;
         let mut existing_anti: Vec<KeyCounts> = Vec::new();
-        for &p in &cluster.topology.anti_pods {
-            let existing = &cluster.pods[p.ix()];
+        for &p in &cluster.topology().anti_pods {
+            let existing = &cluster.pods()[p.ix()];
             let Some(n) = existing.node else {
                 continue;
             };
@@ -278,7 +278,7 @@ fn process_term(
     if weight == 0 || !term_matches(term, owner_ns, target) {
         return;
     }
-    if let Some(v) = cluster.nodes.labels[n.ix()].get(&term.topology_key) {
+    if let Some(v) = cluster.nodes().labels()[n.ix()].get(&term.topology_key) {
         *scores
             .entry(term.topology_key.clone())
             .or_default()
@@ -292,7 +292,8 @@ impl ScorePlugin for InterPodAffinity {
         let a = &pod.spec.affinity;
         if a.pod_affinity.preferred.is_empty()
             && a.pod_anti_affinity.preferred.is_empty()
-            && (self.ignore_preferred_terms_of_existing_pods || cluster.pods_with_pod_affinity == 0)
+            && (self.ignore_preferred_terms_of_existing_pods
+                || cluster.pods_with_pod_affinity() == 0)
         {
             CacheMode::Skip
         } else {
@@ -311,7 +312,8 @@ impl ScorePlugin for InterPodAffinity {
         let paa = &pod.spec.affinity.pod_anti_affinity.preferred;
         let has_constraints = !pa.is_empty() || !paa.is_empty();
         if !has_constraints
-            && (self.ignore_preferred_terms_of_existing_pods || cluster.pods_with_pod_affinity == 0)
+            && (self.ignore_preferred_terms_of_existing_pods
+                || cluster.pods_with_pod_affinity() == 0)
         {
             return Status::skip();
         }
@@ -321,7 +323,7 @@ impl ScorePlugin for InterPodAffinity {
             if !has_constraints && ea.pod_affinity.is_empty() && ea.pod_anti_affinity.is_empty() {
                 continue;
             }
-            if cluster.nodes.labels[n.ix()].is_empty() {
+            if cluster.nodes().labels()[n.ix()].is_empty() {
                 continue;
             }
             for (w, t) in pa {
@@ -386,7 +388,7 @@ impl ScorePlugin for InterPodAffinity {
         let Some(s) = state.read::<ScoreState>(SCORE_KEY) else {
             return 0;
         };
-        let labels = &cluster.nodes.labels[n.ix()];
+        let labels = &cluster.nodes().labels()[n.ix()];
         s.topology_score
             .iter()
             .filter_map(|(k, m)| labels.get(k).and_then(|v| m.get(v)))

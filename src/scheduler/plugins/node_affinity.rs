@@ -30,7 +30,7 @@ impl Plugin for NodeAffinity {
 
 /// True if node `n` satisfies the pod's nodeSelector and required node affinity.
 pub fn required_matches(pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
-    let labels = &cluster.nodes.labels[n.ix()];
+    let labels = &cluster.nodes().labels()[n.ix()];
     if !pod
         .spec
         .node_selector
@@ -42,7 +42,7 @@ pub fn required_matches(pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
     match &pod.spec.affinity.node.required {
         None => true,
         Some(terms) => {
-            let name = &cluster.nodes.names[n.ix()];
+            let name = &cluster.nodes().names()[n.ix()];
             terms
                 .iter()
                 .any(|t| term_is_valid(t) && t.matches(labels, name))
@@ -125,8 +125,8 @@ impl ScorePlugin for NodeAffinity {
 
     /// Sum of the weights of the preferred terms the node matches.
     fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        let labels = &cluster.nodes.labels[n.ix()];
-        let name = &cluster.nodes.names[n.ix()];
+        let labels = &cluster.nodes().labels()[n.ix()];
+        let name = &cluster.nodes().names()[n.ix()];
         pod.spec
             .affinity
             .node

@@ -40,7 +40,7 @@ impl FilterPlugin for NodeName {
 
     fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
         match &pod.spec.node_name {
-            Some(name) if *name != cluster.nodes.names[n.ix()] => {
+            Some(name) if *name != cluster.nodes().names()[n.ix()] => {
                 Status::new(Code::UnschedulableAndUnresolvable, ERR_REASON)
             }
             _ => Status::success(),

@@ -46,7 +46,7 @@ impl FilterPlugin for NodePorts {
     }
 
     fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
-        let used = &cluster.nodes.host_ports[n.ix()];
+        let used = &cluster.nodes().host_ports()[n.ix()];
         let conflict = pod.spec.host_ports().any(|want| {
             used.iter().any(|(proto, ip, port)| {
                 *port == want.host_port && *proto == want.protocol && ips_overlap(ip, &want.host_ip)

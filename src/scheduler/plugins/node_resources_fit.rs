@@ -53,33 +53,33 @@ pub fn allocatable_and_requested(
     r: ResourceIdx,
     use_requested: bool,
 ) -> (i64, i64) {
-    let t = &cluster.nodes;
+    let t = &cluster.nodes();
     let i = n.ix();
-    let allocatable = t.allocatable[i].get(r);
+    let allocatable = t.allocatable()[i].get(r);
     if r == CPU || r == MEMORY {
         let k = r.0 as usize;
         if use_requested {
             (
                 allocatable,
-                t.requested[i].get(r) + pod.spec.requests.get(r),
+                t.requested()[i].get(r) + pod.spec.requests.get(r),
             )
         } else {
             (
                 allocatable,
-                t.nonzero_requested[i][k] + pod.spec.nonzero_requests[k],
+                t.nonzero_requested()[i][k] + pod.spec.nonzero_requests[k],
             )
         }
     } else if r == EPHEMERAL_STORAGE || r == PODS {
         (
             allocatable,
-            t.requested[i].get(r) + pod.spec.requests.get(r),
+            t.requested()[i].get(r) + pod.spec.requests.get(r),
         )
     } else {
         let want = pod.spec.requests.get(r);
         if want == 0 {
             return (0, 0);
         }
-        (allocatable, t.requested[i].get(r) + want)
+        (allocatable, t.requested()[i].get(r) + want)
     }
 }
 
@@ -167,7 +167,7 @@ impl FilterPlugin for NodeResourcesFit {
     }
 
     fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
-        let t = &cluster.nodes;
+        let t = &cluster.nodes();
         let free = t.free(n);
         let req = &pod.spec.requests;
         let mut reasons = Vec::new();
@@ -202,12 +202,12 @@ impl FilterPlugin for NodeResourcesFit {
     /// want <= allocatable` is `free >= want`; resources the pod does not request always
     /// fit because binding never over-commits a node).
     fn filter_all(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, feasible: &mut [bool]) {
-        let t = &cluster.nodes;
+        let t = &cluster.nodes();
         for (r, &want) in pod.spec.requests.0.iter().enumerate() {
             if want == 0 {
                 continue;
             }
-            for (f, free) in feasible.iter_mut().zip(&t.free_cols[r]) {
+            for (f, free) in feasible.iter_mut().zip(&t.free_cols()[r]) {
                 *f &= *free >= want;
             }
         }
@@ -255,7 +255,7 @@ impl ScorePlugin for NodeResourcesFit {
             }
             return;
         }
-        let rows = &cluster.nodes.cpu_mem;
+        let rows = &cluster.nodes().cpu_mem();
         let [pc, pm] = pod.spec.nonzero_requests;
         for (o, n) in out.iter_mut().zip(nodes) {
             let row = &rows[n.ix()];

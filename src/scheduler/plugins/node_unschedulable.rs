@@ -32,7 +32,7 @@ impl FilterPlugin for NodeUnschedulable {
 
     fn filter_all(&self, state: &CycleState, pod: &Pod, cluster: &Cluster, feasible: &mut [bool]) {
         for (i, f) in feasible.iter_mut().enumerate() {
-            if *f && cluster.nodes.unschedulable[i] {
+            if *f && cluster.nodes().unschedulable()[i] {
                 *f = self
                     .filter(state, pod, cluster, NodeIdx(i as u32))
                     .is_success();
@@ -41,7 +41,7 @@ impl FilterPlugin for NodeUnschedulable {
     }
 
     fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
-        if !cluster.nodes.unschedulable[n.ix()] {
+        if !cluster.nodes().unschedulable()[n.ix()] {
             return Status::success();
         }
         let taint = Taint {

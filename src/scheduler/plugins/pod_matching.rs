@@ -14,10 +14,10 @@ pub fn count_pods_match_selector(
     selector: &LabelSelector,
     ns: &str,
 ) -> i64 {
-    cluster.nodes.pods[n.ix()]
+    cluster.nodes().pods()[n.ix()]
         .iter()
         .filter(|p| {
-            let q = &cluster.pods[p.ix()];
+            let q = &cluster.pods()[p.ix()];
             !q.deleting && q.namespace == ns && selector.matches(&q.labels)
         })
         .count() as i64
@@ -41,8 +41,8 @@ impl ClassMemo {
     /// `pred(pod p)`, evaluated once per label class.
     #[inline]
     pub fn check(&mut self, cluster: &Cluster, p: PodId, pred: impl FnOnce(&Pod) -> bool) -> bool {
-        let pod = &cluster.pods[p.ix()];
-        let Some(&class) = cluster.pod_label_class.get(p.ix()) else {
+        let pod = &cluster.pods()[p.ix()];
+        let Some(&class) = cluster.pod_label_class().get(p.ix()) else {
             return pred(pod);
         };
         match self.memo[class as usize] {
@@ -66,8 +66,8 @@ pub fn count_pods_match_memo(
     memo: &mut ClassMemo,
 ) -> i64 {
     let mut count = 0;
-    for p in &cluster.nodes.pods[n.ix()] {
-        if !cluster.pods[p.ix()].deleting
+    for p in &cluster.nodes().pods()[n.ix()] {
+        if !cluster.pods()[p.ix()].deleting
             && memo.check(cluster, *p, |q| {
                 q.namespace == ns && selector.matches(&q.labels)
             })
@@ -100,7 +100,7 @@ pub fn node_affinity_admits(pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
 
 /// True if the pod tolerates every NoSchedule/NoExecute taint of node `n`.
 pub fn tolerates_node(pod: &Pod, cluster: &Cluster, n: NodeIdx) -> bool {
-    cluster.nodes.taints[n.ix()].iter().all(|taint| {
+    cluster.nodes().taints()[n.ix()].iter().all(|taint| {
         !matches!(
             taint.effect,
             TaintEffect::NoSchedule | TaintEffect::NoExecute
@@ -120,12 +120,12 @@ pub enum Domains {
 impl Domains {
     /// The domains of `key` in `cluster`.
     pub fn new(cluster: &Cluster, key: &str) -> Domains {
-        match cluster.topology.key_index(key) {
+        match cluster.topology().key_index(key) {
             Some(i) => Domains::Indexed(i),
             None => Domains::Cycle(KeyDomains::for_nodes(
                 key,
-                &cluster.nodes.labels,
-                &cluster.nodes.present,
+                cluster.nodes().labels(),
+                cluster.nodes().present(),
             )),
         }
     }
@@ -134,7 +134,7 @@ impl Domains {
     #[inline]
     pub fn get<'a>(&'a self, cluster: &'a Cluster) -> &'a KeyDomains {
         match self {
-            Domains::Indexed(i) => &cluster.topology.keys[*i],
+            Domains::Indexed(i) => &cluster.topology().keys[*i],
             Domains::Cycle(k) => k,
         }
     }
@@ -159,7 +159,7 @@ impl Domains {
             }
         } else {
             for &c in classes {
-                if let Some(row) = cluster.topology.class_node.get(c as usize) {
+                if let Some(row) = cluster.topology().class_node.get(c as usize) {
                     for (v, &d) in row.iter().zip(&k.domain_of) {
                         if *v > 0 && d != NO_DOMAIN {
                             out[d as usize] += *v as i64;
@@ -175,11 +175,11 @@ impl Domains {
 /// The label classes with counted pods (bound, not being deleted, on a present node)
 /// whose namespace and labels satisfy `pred`.
 pub fn matching_classes(cluster: &Cluster, pred: impl Fn(&Pod) -> bool) -> Vec<u32> {
-    let t = &cluster.topology;
+    let t = &cluster.topology();
     t.live_classes
         .iter()
         .copied()
-        .filter(|&c| pred(&cluster.pods[t.class_rep[c as usize].ix()]))
+        .filter(|&c| pred(&cluster.pods()[t.class_rep[c as usize].ix()]))
         .collect()
 }
 
@@ -188,6 +188,6 @@ pub fn matching_classes(cluster: &Cluster, pred: impl Fn(&Pod) -> bool) -> Vec<u
 pub fn class_pods_on(cluster: &Cluster, classes: &[u32], n: NodeIdx) -> i64 {
     classes
         .iter()
-        .map(|&c| cluster.topology.node_count(c, n) as i64)
+        .map(|&c| cluster.topology().node_count(c, n) as i64)
         .sum()
 }

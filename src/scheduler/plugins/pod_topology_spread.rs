@@ -186,7 +186,7 @@ fn selected_classes(cluster: &Cluster, selector: &LabelSelector, ns: &str) -> Ve
 
 /// True if every present node is in one of the domains of each of `domains`.
 fn keys_everywhere(cluster: &Cluster, domains: &[Domains]) -> bool {
-    let present = cluster.topology.present_nodes;
+    let present = cluster.topology().present_nodes;
     domains
         .iter()
         .all(|d| d.get(cluster).nodes_with_key == present)
@@ -197,7 +197,7 @@ fn keys_everywhere(cluster: &Cluster, domains: &[Domains]) -> bool {
 fn includes_all(c: &Constraint, pod: &Pod, cluster: &Cluster) -> bool {
     let s = &pod.spec;
     (!c.affinity_honor || s.node_selector.is_empty() && s.affinity.node.required.is_none())
-        && (!c.taints_honor || cluster.nodes.taint_count == 0)
+        && (!c.taints_honor || cluster.nodes().taint_count() == 0)
 }
 
 /// True if node `i` is in a domain of each of `domains` (present with all the keys).
@@ -237,7 +237,7 @@ impl FilterPlugin for PodTopologySpread {
                         .collect()
                 } else {
                     let mut cnt = vec![None; k.domain_count()];
-                    for n in cluster.nodes.indices() {
+                    for n in cluster.nodes().indices() {
                         if !has_all_keys(cluster, &domains, n.ix()) || !c.includes(pod, cluster, n)
                         {
                             continue;
@@ -397,7 +397,7 @@ impl ScorePlugin for PodTopologySpread {
             .iter()
             .map(|c| Domains::new(cluster, &c.key))
             .collect();
-        let mut ignored = vec![false; cluster.nodes.len()];
+        let mut ignored = vec![false; cluster.nodes().len()];
         let mut ignored_in_order = Vec::with_capacity(nodes.len());
         for n in nodes {
             let ig = require_all && !has_all_keys(cluster, &domains, n.ix());
@@ -439,7 +439,7 @@ impl ScorePlugin for PodTopologySpread {
                 sums
             } else {
                 let mut cnt = vec![0i64; k.domain_count()];
-                for n in cluster.nodes.indices() {
+                for n in cluster.nodes().indices() {
                     let i = n.ix();
                     if require_all && !has_all_keys(cluster, &domains, i) {
                         continue;

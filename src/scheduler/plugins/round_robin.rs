@@ -31,7 +31,7 @@ impl Plugin for RoundRobin {
 impl ScorePlugin for RoundRobin {
     /// Distance forward from the next node in turn; the nearest wins.
     fn score(&self, _state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        let len = cluster.nodes.len().max(1) as i64;
+        let len = cluster.nodes().len().max(1) as i64;
         let start = self.next.load(Ordering::Relaxed) as i64;
         (n.0 as i64 - start).rem_euclid(len)
     }

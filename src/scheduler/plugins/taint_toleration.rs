@@ -28,7 +28,7 @@ impl Plugin for TaintToleration {
 impl FilterPlugin for TaintToleration {
     /// The verdict reads the node's taints and the pod's tolerations.
     fn filter_cache_mode(&self, _pod: &Pod, cluster: &Cluster) -> CacheMode {
-        if cluster.nodes.taint_count == 0 {
+        if cluster.nodes().taint_count() == 0 {
             CacheMode::Skip
         } else {
             CacheMode::PerNode
@@ -36,7 +36,7 @@ impl FilterPlugin for TaintToleration {
     }
 
     fn pre_filter(&self, _state: &mut CycleState, _pod: &Pod, cluster: &Cluster) -> Status {
-        if cluster.nodes.taint_count == 0 {
+        if cluster.nodes().taint_count() == 0 {
             Status::skip()
         } else {
             Status::success()
@@ -44,7 +44,7 @@ impl FilterPlugin for TaintToleration {
     }
 
     fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
-        let untolerated = cluster.nodes.taints[n.ix()].iter().find(|taint| {
+        let untolerated = cluster.nodes().taints()[n.ix()].iter().find(|taint| {
             matches!(
                 taint.effect,
                 TaintEffect::NoSchedule | TaintEffect::NoExecute
@@ -63,9 +63,9 @@ impl FilterPlugin for TaintToleration {
 impl ScorePlugin for TaintToleration {
     /// Without PreferNoSchedule taints every raw score is 0, normalised (reversed) to 100.
     fn score_cache_mode(&self, _pod: &Pod, cluster: &Cluster) -> CacheMode {
-        if cluster.nodes.taint_count == 0 {
+        if cluster.nodes().taint_count() == 0 {
             CacheMode::Skip
-        } else if cluster.nodes.prefer_no_schedule_count == 0 {
+        } else if cluster.nodes().prefer_no_schedule_count() == 0 {
             CacheMode::Constant
         } else {
             CacheMode::Unsupported
@@ -80,7 +80,7 @@ impl ScorePlugin for TaintToleration {
         cluster: &Cluster,
         _nodes: &[NodeIdx],
     ) -> Status {
-        if cluster.nodes.taint_count == 0 {
+        if cluster.nodes().taint_count() == 0 {
             Status::skip()
         } else {
             Status::success()
@@ -90,7 +90,7 @@ impl ScorePlugin for TaintToleration {
     /// Number of PreferNoSchedule taints the pod does not tolerate (tolerations with an
     /// empty or PreferNoSchedule effect count).
     fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        cluster.nodes.taints[n.ix()]
+        cluster.nodes().taints()[n.ix()]
             .iter()
             .filter(|taint| taint.effect == TaintEffect::PreferNoSchedule)
             .filter(|taint| {

@@ -24,14 +24,14 @@ impl Plugin for Tetris {
 impl ScorePlugin for Tetris {
     /// `sum over cpu, memory of (request / allocatable) × (free / allocatable)`, × 10^6.
     fn score(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> i64 {
-        let t = &cluster.nodes;
+        let t = &cluster.nodes();
         let mut dot = 0.0;
         for r in [CPU, MEMORY] {
-            let alloc = t.allocatable[n.ix()].get(r) as f64;
+            let alloc = t.allocatable()[n.ix()].get(r) as f64;
             if alloc <= 0.0 {
                 continue;
             }
-            let free = (alloc - t.requested[n.ix()].get(r) as f64).max(0.0);
+            let free = (alloc - t.requested()[n.ix()].get(r) as f64).max(0.0);
             dot += (pod.spec.requests.get(r) as f64 / alloc) * (free / alloc);
         }
         (dot * 1e6) as i64

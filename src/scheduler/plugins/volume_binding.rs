@@ -55,7 +55,7 @@ impl FilterPlugin for VolumeBinding {
         if pod.spec.claims.is_empty() {
             return Status::skip();
         }
-        let storage = &cluster.storage;
+        let storage = &cluster.storage();
         let mut claims = Vec::with_capacity(pod.spec.claims.len());
         for vc in &pod.spec.claims {
             let Some(c) = storage.claim(&pod.namespace, &vc.claim_name) else {
@@ -79,8 +79,11 @@ impl FilterPlugin for VolumeBinding {
     }
 
     fn filter(&self, state: &CycleState, _pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
-        let storage = &cluster.storage;
-        let (labels, name) = (&cluster.nodes.labels[n.ix()], &cluster.nodes.names[n.ix()]);
+        let storage = &cluster.storage();
+        let (labels, name) = (
+            &cluster.nodes().labels()[n.ix()],
+            &cluster.nodes().names()[n.ix()],
+        );
         for &c in resolved(state) {
             let claim = &storage.pvcs[c as usize];
             match claim.volume {

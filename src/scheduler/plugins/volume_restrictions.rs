@@ -41,7 +41,7 @@ impl FilterPlugin for VolumeRestrictions {
     }
 
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod, cluster: &Cluster) -> Status {
-        let storage = &cluster.storage;
+        let storage = &cluster.storage();
         let mut attached: Vec<NodeIdx> = Vec::new();
         let mut any = false;
         for vc in &pod.spec.claims {

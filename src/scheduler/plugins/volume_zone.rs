@@ -39,8 +39,8 @@ impl FilterPlugin for VolumeZone {
     }
 
     fn filter(&self, _state: &CycleState, pod: &Pod, cluster: &Cluster, n: NodeIdx) -> Status {
-        let storage = &cluster.storage;
-        let labels = &cluster.nodes.labels[n.ix()];
+        let storage = &cluster.storage();
+        let labels = &cluster.nodes().labels()[n.ix()];
         for vc in &pod.spec.claims {
             let Some(c) = storage.claim(&pod.namespace, &vc.claim_name) else {
                 continue;

@@ -28,7 +28,7 @@ fn not_found(sim: &mut Simulation, entry: &TimelineEntry, what: String) {
 }
 
 fn node(sim: &mut Simulation, entry: &TimelineEntry, name: &str) -> Option<NodeIdx> {
-    let n = sim.cluster.node_names.get(name).copied();
+    let n = sim.cluster.node_names().get(name).copied();
     if n.is_none() {
         not_found(sim, entry, format!("nodes {name:?} not found"));
     }

@@ -10,11 +10,11 @@ use crate::sim::Simulation;
 /// The present nodes whose label `label` is `value`.
 pub(super) fn zone_nodes(sim: &Simulation, label: &str, value: &str) -> Vec<NodeIdx> {
     sim.cluster
-        .nodes
+        .nodes()
         .indices()
         .filter(|n| {
-            sim.cluster.nodes.present[n.ix()]
-                && sim.cluster.nodes.labels[n.ix()]
+            sim.cluster.nodes().present()[n.ix()]
+                && sim.cluster.nodes().labels()[n.ix()]
                     .get(label)
                     .map(String::as_str)
                     == Some(value)
@@ -24,11 +24,11 @@ pub(super) fn zone_nodes(sim: &Simulation, label: &str, value: &str) -> Vec<Node
 
 /// `kubectl cordon` / `uncordon`.
 pub(super) fn cordon(sim: &mut Simulation, n: NodeIdx, unschedulable: bool) {
-    if sim.cluster.nodes.unschedulable[n.ix()] == unschedulable {
+    if sim.cluster.nodes().unschedulable()[n.ix()] == unschedulable {
         return;
     }
     sim.cluster.set_unschedulable(n, unschedulable);
-    let name = sim.cluster.nodes.names[n.ix()].clone();
+    let name = sim.cluster.nodes().names()[n.ix()].clone();
     let reason = if unschedulable {
         "NodeNotSchedulable"
     } else {
@@ -56,7 +56,7 @@ pub(super) fn label(
     remove: &[String],
     overwrite: bool,
 ) {
-    let mut labels = sim.cluster.nodes.labels[n.ix()].clone();
+    let mut labels = sim.cluster.nodes().labels()[n.ix()].clone();
     for (k, v) in set {
         match labels.get(k) {
             Some(old) if old != v && !overwrite => {
@@ -87,7 +87,7 @@ pub(super) fn taint(
     remove: &[(String, Option<TaintEffect>)],
     overwrite: bool,
 ) {
-    let mut taints = sim.cluster.nodes.taints[n.ix()].clone();
+    let mut taints = sim.cluster.nodes().taints()[n.ix()].clone();
     for (key, effect) in remove {
         taints.retain(|t| !(t.key == *key && effect.is_none_or(|e| e == t.effect)));
     }

@@ -103,7 +103,7 @@ pub(super) fn apply_object(sim: &mut Simulation, entry: &TimelineEntry, o: &Obje
         Object::Pod(_)
             if sim
                 .cluster
-                .pod_names
+                .pod_names()
                 .contains_key(&(ns.to_string(), name.to_string())) =>
         {
             return;
@@ -212,7 +212,7 @@ pub(super) fn delete(
     if kind == "Pod" {
         let id = sim
             .cluster
-            .pod_names
+            .pod_names()
             .get(&(ns.to_string(), name.to_string()))
             .copied();
         match id {

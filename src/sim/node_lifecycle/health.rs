@@ -14,7 +14,7 @@ use crate::sim::Simulation;
 /// NoExecute taints set by hand (`kubectl taint ... :NoExecute`): pods that do not
 /// tolerate them are evicted at once, the others when their tolerationSeconds run out.
 pub fn apply_no_execute(sim: &mut Simulation, n: NodeIdx) {
-    let taints: Vec<Taint> = sim.cluster.nodes.taints[n.ix()]
+    let taints: Vec<Taint> = sim.cluster.nodes().taints()[n.ix()]
         .iter()
         .filter(|t| t.effect == TaintEffect::NoExecute)
         .cloned()
@@ -23,8 +23,8 @@ pub fn apply_no_execute(sim: &mut Simulation, n: NodeIdx) {
         return;
     }
     let epoch = sim.lifecycle.epoch[n.ix()];
-    for p in sim.cluster.nodes.pods[n.ix()].clone() {
-        if sim.cluster.pods[p.ix()].deleting {
+    for p in sim.cluster.nodes().pods()[n.ix()].clone() {
+        if sim.cluster.pods()[p.ix()].deleting {
             continue;
         }
         let ms = taints
@@ -35,7 +35,7 @@ pub fn apply_no_execute(sim: &mut Simulation, n: NodeIdx) {
             None => {}
             Some(0) => evict_for_taint(sim, p, n),
             Some(ms) => {
-                let generation = sim.cluster.pods[p.ix()].generation;
+                let generation = sim.cluster.pods()[p.ix()].generation;
                 sim.engine.schedule_in(
                     ms,
                     Event::TaintEvict {
@@ -51,7 +51,7 @@ pub fn apply_no_execute(sim: &mut Simulation, n: NodeIdx) {
 
 /// The node's kubelet stops: its containers die with it and no status reaches the API.
 pub fn fail_node(sim: &mut Simulation, n: NodeIdx, cause: FaultCause) {
-    if sim.lifecycle.down[n.ix()] || !sim.cluster.nodes.present[n.ix()] {
+    if sim.lifecycle.down[n.ix()] || !sim.cluster.nodes().present()[n.ix()] {
         return;
     }
     open_fault(sim, n, cause);
@@ -59,8 +59,8 @@ pub fn fail_node(sim: &mut Simulation, n: NodeIdx, cause: FaultCause) {
     sim.lifecycle.epoch[n.ix()] += 1;
     kubelet::images::node_failed(sim, n);
     // Pending kubelet events of its pods are stale now.
-    for p in sim.cluster.nodes.pods[n.ix()].clone() {
-        sim.cluster.pods[p.ix()].generation += 1;
+    for p in sim.cluster.nodes().pods()[n.ix()].clone() {
+        *sim.cluster.pod_status_mut(p).generation += 1;
     }
     let epoch = sim.lifecycle.epoch[n.ix()];
     sim.engine.schedule_in(
@@ -75,8 +75,8 @@ pub fn node_not_ready(sim: &mut Simulation, n: NodeIdx, epoch: u32) {
     if sim.lifecycle.epoch[n.ix()] != epoch || !sim.lifecycle.down[n.ix()] {
         return;
     }
-    sim.cluster.nodes.ready[n.ix()] = false;
-    let mut taints = sim.cluster.nodes.taints[n.ix()].clone();
+    sim.cluster.set_node_ready(n, false);
+    let mut taints = sim.cluster.nodes().taints()[n.ix()].clone();
     for effect in [TaintEffect::NoSchedule, TaintEffect::NoExecute] {
         if !taints
             .iter()
@@ -91,7 +91,7 @@ pub fn node_not_ready(sim: &mut Simulation, n: NodeIdx, epoch: u32) {
     }
     sim.cluster.set_taints(n, taints);
     crate::controllers::daemonset::nodes_changed(sim);
-    let name = sim.cluster.nodes.names[n.ix()].clone();
+    let name = sim.cluster.nodes().names()[n.ix()].clone();
     sim.record_event(
         "Node",
         &name,
@@ -104,8 +104,8 @@ pub fn node_not_ready(sim: &mut Simulation, n: NodeIdx, epoch: u32) {
         value: String::new(),
         effect: TaintEffect::NoExecute,
     };
-    for p in sim.cluster.nodes.pods[n.ix()].clone() {
-        let pod = &sim.cluster.pods[p.ix()];
+    for p in sim.cluster.nodes().pods()[n.ix()].clone() {
+        let pod = &sim.cluster.pods()[p.ix()];
         if pod.deleting {
             continue;
         }
@@ -126,7 +126,7 @@ pub fn node_not_ready(sim: &mut Simulation, n: NodeIdx, epoch: u32) {
             None => {}
             Some(0) => evict_for_taint(sim, p, n),
             Some(ms) => {
-                let generation = sim.cluster.pods[p.ix()].generation;
+                let generation = sim.cluster.pods()[p.ix()].generation;
                 sim.engine.schedule_in(
                     ms,
                     Event::TaintEvict {
@@ -143,7 +143,7 @@ pub fn node_not_ready(sim: &mut Simulation, n: NodeIdx, epoch: u32) {
 /// How long pod `p` tolerates `taint` (NoExecute), ms: `None` forever. Pods with no
 /// toleration for the not-ready/unreachable taints get the DefaultTolerationSeconds 300 s.
 pub fn toleration_ms(sim: &Simulation, p: PodId, taint: &Taint) -> Option<u64> {
-    let spec = &sim.cluster.pods[p.ix()].spec;
+    let spec = &sim.cluster.pods()[p.ix()].spec;
     let matching: Vec<_> = spec
         .tolerations
         .iter()
@@ -168,7 +168,7 @@ pub fn toleration_ms(sim: &Simulation, p: PodId, taint: &Taint) -> Option<u64> {
 
 /// A pod's toleration ran out while the node is still unreachable.
 pub fn taint_evict(sim: &mut Simulation, p: PodId, generation: u32, epoch: u32) {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let Some(n) = pod.node else {
         return;
     };
@@ -179,7 +179,7 @@ pub fn taint_evict(sim: &mut Simulation, p: PodId, generation: u32, epoch: u32) 
     {
         return;
     }
-    let still_tainted = sim.cluster.nodes.taints[n.ix()]
+    let still_tainted = sim.cluster.nodes().taints()[n.ix()]
         .iter()
         .any(|t| t.effect == TaintEffect::NoExecute && toleration_ms(sim, p, t).is_some());
     if still_tainted {
@@ -188,7 +188,7 @@ pub fn taint_evict(sim: &mut Simulation, p: PodId, generation: u32, epoch: u32) 
 }
 
 fn evict_for_taint(sim: &mut Simulation, p: PodId, n: NodeIdx) {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let (ns, name) = (pod.namespace.clone(), pod.name.clone());
     sim.record_event(
         "Pod",
@@ -199,7 +199,7 @@ fn evict_for_taint(sim: &mut Simulation, p: PodId, n: NodeIdx) {
     );
     record_eviction(sim, n, p);
     // On an unreachable node the pod stays Terminating, holding its name and node.
-    let grace = sim.cluster.pods[p.ix()].spec.termination_grace_ms;
+    let grace = sim.cluster.pods()[p.ix()].spec.termination_grace_ms;
     begin_termination(sim, p, grace);
 }
 
@@ -211,16 +211,16 @@ pub fn recover_node(sim: &mut Simulation, n: NodeIdx) {
     sim.lifecycle.down[n.ix()] = false;
     sim.lifecycle.epoch[n.ix()] += 1;
     close_fault(sim, n);
-    let was_not_ready = !sim.cluster.nodes.ready[n.ix()];
-    sim.cluster.nodes.ready[n.ix()] = true;
-    let taints = sim.cluster.nodes.taints[n.ix()]
+    let was_not_ready = !sim.cluster.nodes().ready()[n.ix()];
+    sim.cluster.set_node_ready(n, true);
+    let taints = sim.cluster.nodes().taints()[n.ix()]
         .iter()
         .filter(|t| t.key != TAINT_UNREACHABLE && t.key != TAINT_NOT_READY)
         .cloned()
         .collect();
     sim.cluster.set_taints(n, taints);
     crate::controllers::daemonset::nodes_changed(sim);
-    let name = sim.cluster.nodes.names[n.ix()].clone();
+    let name = sim.cluster.nodes().names()[n.ix()].clone();
     if was_not_ready {
         sim.record_event(
             "Node",
@@ -230,8 +230,8 @@ pub fn recover_node(sim: &mut Simulation, n: NodeIdx) {
             format!("Node {name} status is now: NodeReady"),
         );
     }
-    for p in sim.cluster.nodes.pods[n.ix()].clone() {
-        let pod = &sim.cluster.pods[p.ix()];
+    for p in sim.cluster.nodes().pods()[n.ix()].clone() {
+        let pod = &sim.cluster.pods()[p.ix()];
         if pod.deleting {
             finish_termination(sim, p);
             continue;

@@ -8,7 +8,7 @@ use crate::sim::Simulation;
 /// The Node object is deleted (`node: {remove: ...}` on the timeline): a fault record
 /// of cause `node-remove`, then [`delete_node_object`].
 pub fn remove_node(sim: &mut Simulation, n: NodeIdx) {
-    if !sim.cluster.nodes.present[n.ix()] {
+    if !sim.cluster.nodes().present()[n.ix()] {
         return;
     }
     open_fault(sim, n, FaultCause::Removed);
@@ -19,11 +19,11 @@ pub fn remove_node(sim: &mut Simulation, n: NodeIdx) {
 /// The Node object is deleted: pod garbage collection force-deletes its pods. The
 /// Cluster Autoscaler's scale-down ends here directly: a planned removal, not a fault.
 pub fn delete_node_object(sim: &mut Simulation, n: NodeIdx) {
-    if !sim.cluster.nodes.present[n.ix()] {
+    if !sim.cluster.nodes().present()[n.ix()] {
         return;
     }
-    for p in sim.cluster.nodes.pods[n.ix()].clone() {
-        if sim.cluster.pods[p.ix()].deleting {
+    for p in sim.cluster.nodes().pods()[n.ix()].clone() {
+        if sim.cluster.pods()[p.ix()].deleting {
             finish_termination(sim, p);
         } else {
             if let Some(f) = sim.lifecycle.open_fault[n.ix()] {
@@ -32,7 +32,7 @@ pub fn delete_node_object(sim: &mut Simulation, n: NodeIdx) {
             sim.force_delete_pod(p);
         }
     }
-    let name = sim.cluster.nodes.names[n.ix()].clone();
+    let name = sim.cluster.nodes().names()[n.ix()].clone();
     sim.record_event(
         "Node",
         &name,
@@ -42,41 +42,38 @@ pub fn delete_node_object(sim: &mut Simulation, n: NodeIdx) {
     );
     sim.lifecycle.down[n.ix()] = true;
     sim.lifecycle.epoch[n.ix()] += 1;
-    sim.cluster.set_node_present(n, false);
-    sim.cluster.nodes.ready[n.ix()] = false;
+    sim.cluster.remove_node(n);
     crate::controllers::daemonset::nodes_changed(sim);
-    sim.cluster.allocatable_total -= sim.cluster.nodes.allocatable[n.ix()];
-    sim.cluster.node_names.remove(&name);
 }
 
 /// Adds `count` nodes cloned from the group's first node (`<group>-<k>` names).
 pub fn add_nodes(sim: &mut Simulation, group: &str, count: u32) {
     let Some(template) = sim
         .cluster
-        .nodes
+        .nodes()
         .indices()
-        .find(|n| sim.cluster.nodes.group[n.ix()].as_deref() == Some(group))
+        .find(|n| sim.cluster.nodes().group()[n.ix()].as_deref() == Some(group))
     else {
         return;
     };
     let existing = sim
         .cluster
-        .nodes
-        .group
+        .nodes()
+        .group()
         .iter()
         .filter(|g| g.as_deref() == Some(group))
         .count();
     for k in 0..count {
         let name = format!("{group}-{}", existing + k as usize);
         let t = template.ix();
-        let nodes = &sim.cluster.nodes;
-        let mut labels = nodes.labels[t].clone();
+        let nodes = &sim.cluster.nodes();
+        let mut labels = nodes.labels()[t].clone();
         labels.insert("kubernetes.io/hostname".to_string(), name.clone());
         let spec = crate::model::node::NodeSpec {
             name: name.clone(),
-            allocatable: nodes.allocatable[t],
+            allocatable: nodes.allocatable()[t],
             labels,
-            taints: nodes.taints[t]
+            taints: nodes.taints()[t]
                 .iter()
                 .filter(|x| x.key != TAINT_UNREACHABLE && x.key != TAINT_NOT_READY)
                 .cloned()

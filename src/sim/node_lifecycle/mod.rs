@@ -142,10 +142,10 @@ fn open_fault(sim: &mut Simulation, n: NodeIdx, cause: FaultCause) {
     if sim.lifecycle.open_fault[n.ix()].is_some() {
         return;
     }
-    let pods: Vec<PodId> = sim.cluster.nodes.pods[n.ix()]
+    let pods: Vec<PodId> = sim.cluster.nodes().pods()[n.ix()]
         .iter()
         .copied()
-        .filter(|p| sim.cluster.pods[p.ix()].is_active())
+        .filter(|p| sim.cluster.pods()[p.ix()].is_active())
         .collect();
     sim.lifecycle.faults.push(FaultRecord {
         node: n,

@@ -18,9 +18,9 @@ pub fn start_random_faults(
     sim.lifecycle.random.push((group.to_string(), mtbf, mttr));
     let nodes: Vec<NodeIdx> = sim
         .cluster
-        .nodes
+        .nodes()
         .indices()
-        .filter(|n| sim.cluster.nodes.group[n.ix()].as_deref() == Some(group))
+        .filter(|n| sim.cluster.nodes().group()[n.ix()].as_deref() == Some(group))
         .collect();
     for n in nodes {
         schedule_random(sim, n, model, true);
@@ -43,7 +43,7 @@ fn schedule_random(sim: &mut Simulation, n: NodeIdx, model: u32, fail: bool) {
 
 /// A random fault timer fired: fail (or recover) the node, and draw the next one.
 pub fn random_fault(sim: &mut Simulation, n: NodeIdx, model: u32, fail: bool) {
-    if !sim.cluster.nodes.present[n.ix()] {
+    if !sim.cluster.nodes().present()[n.ix()] {
         return;
     }
     if fail {

@@ -15,7 +15,7 @@ use crate::sim::Simulation;
 /// gone when its containers have exited ([`kubelet::termination::exit_ms`]), or, while
 /// its node is down, when the node recovers or is removed.
 pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: u64) {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     if pod.deleting {
         return;
     }
@@ -24,14 +24,15 @@ pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: u64) {
     let before = sim.replica_standing(p);
     sim.pod_counts.leave(pod.phase);
     sim.cluster.mark_deleting(p);
-    sim.cluster.pods[p.ix()].ready = false;
+    *sim.cluster.pod_status_mut(p).ready = false;
     sim.replica_changed(p, before);
-    let pod = &mut sim.cluster.pods[p.ix()];
-    pod.generation += 1;
-    if pod.times.finished.is_none() {
-        pod.times.finished = Some(now);
+    let status = sim.cluster.pod_status_mut(p);
+    *status.generation += 1;
+    if status.times.finished.is_none() {
+        status.times.finished = Some(now);
     }
-    let generation = pod.generation;
+    let generation = *status.generation;
+    let pod = &sim.cluster.pods()[p.ix()];
     let name = pod.name.clone();
     let running = pod.phase == PodPhase::Running;
     let node = pod.node;
@@ -72,7 +73,7 @@ pub fn begin_termination(sim: &mut Simulation, p: PodId, grace_ms: u64) {
 /// The pod's containers have exited (or its node went away): it releases its node and
 /// its name and is gone.
 pub fn finish_termination(sim: &mut Simulation, p: PodId) {
-    if sim.cluster.pods[p.ix()].gone {
+    if sim.cluster.pods()[p.ix()].gone {
         return;
     }
     remove(sim, p);
@@ -80,11 +81,12 @@ pub fn finish_termination(sim: &mut Simulation, p: PodId) {
 
 /// Removes the pod object: node resources and name are free, the owner hears of it.
 fn remove(sim: &mut Simulation, p: PodId) {
-    let was_on_node = sim.cluster.pods[p.ix()].node.is_some() && !sim.cluster.pods[p.ix()].released;
+    let was_on_node =
+        sim.cluster.pods()[p.ix()].node.is_some() && !sim.cluster.pods()[p.ix()].released;
     sim.cluster.unbind(p);
     sim.cluster.forget_name(p);
     let before = sim.replica_standing(p);
-    sim.cluster.pods[p.ix()].gone = true;
+    sim.cluster.mark_gone(p);
     sim.replica_changed(p, before);
     sim.notify_owner(p);
     if was_on_node {
@@ -94,7 +96,7 @@ fn remove(sim: &mut Simulation, p: PodId) {
 
 /// The containers of terminating pod `p` exited.
 pub fn pod_terminated(sim: &mut Simulation, p: PodId, generation: u32) {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     if pod.generation != generation || !pod.deleting {
         return;
     }
@@ -112,6 +114,6 @@ pub fn grace_ms(sim: &Simulation, p: PodId, grace_period_s: i64) -> u64 {
     if grace_period_s >= 0 {
         grace_period_s as u64 * 1000
     } else {
-        sim.cluster.pods[p.ix()].spec.termination_grace_ms
+        sim.cluster.pods()[p.ix()].spec.termination_grace_ms
     }
 }

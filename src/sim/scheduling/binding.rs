@@ -10,7 +10,7 @@ use crate::scheduler::framework::{Code, MAX_PERMIT_TIMEOUT_MS};
 /// Runs Unreserve of every Reserve plugin of the profile, in reverse order.
 pub(super) fn unreserve_all(sim: &Simulation, profile_ix: usize, p: PodId, node: NodeIdx) {
     let profile = &sim.scheduler.profiles[profile_ix];
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     for r in profile.reserves.iter().rev() {
         r.as_reserve()
             .expect("reserve plugin")
@@ -27,7 +27,7 @@ pub(super) fn run_binding_cycle(
     node: NodeIdx,
 ) -> Result<Option<u64>, String> {
     let profile = &sim.scheduler.profiles[profile_ix];
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let c = &sim.cluster;
     for (i, r) in profile.reserves.iter().enumerate() {
         let st = r
@@ -105,7 +105,7 @@ pub(super) fn pre_bind_and_bind(
     node: NodeIdx,
 ) -> Result<u64, String> {
     let profile = &sim.scheduler.profiles[profile_ix];
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let c = &sim.cluster;
     let mut extra_ms = 0;
     for pb in &profile.pre_binds {
@@ -154,7 +154,7 @@ pub(super) fn allow_waiting_pod(sim: &mut Simulation, w: PodId, plugin: &str) {
         return;
     }
     let wp = sim.scheduler.waiting.remove(&w).expect("present");
-    if sim.cluster.pods[w.ix()].deleting {
+    if sim.cluster.pods()[w.ix()].deleting {
         return;
     }
     match pre_bind_and_bind(sim, wp.profile_ix, w, wp.node) {
@@ -177,7 +177,7 @@ pub(super) fn reject_waiting_pod(sim: &mut Simulation, p: PodId, message: String
     let Some(wp) = sim.scheduler.waiting.remove(&p) else {
         return;
     };
-    if sim.cluster.pods[p.ix()].deleting {
+    if sim.cluster.pods()[p.ix()].deleting {
         return;
     }
     unreserve_all(sim, wp.profile_ix, p, wp.node);
@@ -213,7 +213,7 @@ pub fn permit_timeout(sim: &mut Simulation, p: PodId, wait: u32) {
     if wp.wait != wait {
         return;
     }
-    if sim.cluster.pods[p.ix()].deleting {
+    if sim.cluster.pods()[p.ix()].deleting {
         sim.scheduler.waiting.remove(&p);
         return;
     }

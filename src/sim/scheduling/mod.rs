@@ -129,10 +129,10 @@ fn ensure_cycle(sim: &mut Simulation) {
 /// Kubernetes), queue it if a profile serves its schedulerName, or leave it Pending with an
 /// event explaining why.
 pub fn enqueue(sim: &mut Simulation, p: PodId) {
-    let n = sim.cluster.pods.len();
+    let n = sim.cluster.pods().len();
     sim.scheduler.failed_once.resize(n, false);
     sim.scheduler.preempted.resize(n, false);
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     if let Some(node_name) = pod.spec.node_name.clone() {
         bind_to_named_node(sim, p, &node_name);
         return;
@@ -173,9 +173,9 @@ pub fn enqueue(sim: &mut Simulation, p: PodId) {
 /// kubelet admission of a pod with spec.nodeName: it runs if it fits, else it fails.
 fn bind_to_named_node(sim: &mut Simulation, p: PodId, node_name: &str) {
     let now = sim.engine.now();
-    let Some(&node) = sim.cluster.node_names.get(node_name) else {
+    let Some(&node) = sim.cluster.node_names().get(node_name) else {
         // The pod waits for a node of that name, as in Kubernetes.
-        let name = sim.cluster.pods[p.ix()].name.clone();
+        let name = sim.cluster.pods()[p.ix()].name.clone();
         sim.record_event(
             "Pod",
             &name,
@@ -185,15 +185,15 @@ fn bind_to_named_node(sim: &mut Simulation, p: PodId, node_name: &str) {
         );
         return;
     };
-    let requests = sim.cluster.pods[p.ix()].spec.requests;
-    if !(sim.cluster.nodes.requested[node.ix()] + requests)
-        .fits_in(&sim.cluster.nodes.allocatable[node.ix()])
+    let requests = sim.cluster.pods()[p.ix()].spec.requests;
+    if !(sim.cluster.nodes().requested()[node.ix()] + requests)
+        .fits_in(&sim.cluster.nodes().allocatable()[node.ix()])
     {
         let before = sim.replica_standing(p);
-        let pod = &mut sim.cluster.pods[p.ix()];
-        sim.pod_counts.finish(pod, PodPhase::Failed);
-        pod.times.finished = Some(now);
-        let name = pod.name.clone();
+        let status = sim.cluster.pod_status_mut(p);
+        sim.pod_counts.finish(status.phase, PodPhase::Failed);
+        status.times.finished = Some(now);
+        let name = status.name.to_string();
         sim.replica_changed(p, before);
         sim.record_event(
             "Pod",
@@ -225,7 +225,7 @@ pub fn schedule_one(sim: &mut Simulation) {
         return;
     };
     let now = sim.engine.now();
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     if pod.deleting || pod.node.is_some() {
         ensure_cycle(sim);
         return;
@@ -242,13 +242,17 @@ pub fn schedule_one(sim: &mut Simulation) {
     // kube evaluates the nominated node first and takes it if it passes the filters
     // (nominated pods of at least this pod's priority counted).
     let nominated = sim.scheduler.nominator.node_of(p).filter(|n| {
-        sim.cluster.nodes.present[n.ix()]
+        sim.cluster.nodes().present()[n.ix()]
             && !rejects.iter().any(|v| v.node == *n)
-            && sim.scheduler.profiles[profile_ix].fits(&sim.cluster.pods[p.ix()], &sim.cluster, *n)
+            && sim.scheduler.profiles[profile_ix].fits(
+                &sim.cluster.pods()[p.ix()],
+                &sim.cluster,
+                *n,
+            )
     });
     let s = &mut sim.scheduler;
     let profile = &s.profiles[profile_ix];
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     s.scratch.nominated_rejects = rejects;
     let result = match nominated {
         Some(n) => Ok(n),
@@ -261,7 +265,7 @@ pub fn schedule_one(sim: &mut Simulation) {
         ),
     };
     s.scratch.nominated_rejects.clear();
-    sim.cluster.pods[p.ix()].attempts += 1;
+    *sim.cluster.pod_status_mut(p).attempts += 1;
     let record = |sim: &mut Simulation, outcome: Result<NodeIdx, String>, nominated| {
         if let Some(explanation) = explanation.clone() {
             sim.scheduler.explanations.push(AttemptRecord {
@@ -310,7 +314,7 @@ pub fn schedule_one(sim: &mut Simulation) {
 /// Records FailedScheduling and parks the pod in the unschedulable pool with back-off.
 fn park(sim: &mut Simulation, p: PodId, message: String) {
     let now = sim.engine.now();
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     let (name, priority, attempts) = (pod.name.clone(), pod.spec.priority, pod.attempts);
     sim.record_event("Pod", &name, "Warning", "FailedScheduling", message);
     sim.scheduler.failed_once[p.ix()] = true;
@@ -355,7 +359,7 @@ pub fn cluster_changed(sim: &mut Simulation) {
 
 fn flush_backoff_inner(sim: &mut Simulation) {
     let now = sim.engine.now().as_millis();
-    let pods = &sim.cluster.pods;
+    let pods = &sim.cluster.pods();
     let next = sim
         .scheduler
         .queue

@@ -23,11 +23,11 @@ pub(super) fn nominated_rejects(
     if s.nominator.is_empty() {
         return Vec::new();
     }
-    let pod = sim.cluster.pods[p.ix()].clone();
+    let pod = sim.cluster.pods()[p.ix()].clone();
     let nodes: Vec<(NodeIdx, Vec<PodId>)> = s
         .nominator
         .nodes()
-        .filter(|n| sim.cluster.nodes.present[n.ix()])
+        .filter(|n| sim.cluster.nodes().present()[n.ix()])
         .map(|n| (n, s.nominator.ge_pods(&sim.cluster, p, n)))
         .filter(|(_, ge)| !ge.is_empty())
         .collect();
@@ -66,7 +66,7 @@ pub(super) fn run_post_filter(
     p: PodId,
     failed: &[NodeVerdict],
 ) -> (Option<NodeIdx>, String) {
-    let pod = sim.cluster.pods[p.ix()].clone();
+    let pod = sim.cluster.pods()[p.ix()].clone();
     let profile = sim.scheduler.profiles[profile_ix].clone();
     let pdbs = if sim.lifecycle.pdbs.is_empty() {
         Vec::new()
@@ -99,11 +99,11 @@ pub(super) fn run_post_filter(
         let Some(node) = result.nominated else {
             continue;
         };
-        let node_name = sim.cluster.nodes.names[node.ix()].clone();
+        let node_name = sim.cluster.nodes().names()[node.ix()].clone();
         for v in result.victims {
-            let victim = sim.cluster.pods[v.ix()].name.clone();
+            let victim = sim.cluster.pods()[v.ix()].name.clone();
             let waiting = sim.scheduler.waiting.contains_key(&v);
-            if !waiting && sim.cluster.pods[v.ix()].deleting {
+            if !waiting && sim.cluster.pods()[v.ix()].deleting {
                 // Graceful deletion already started: no second API call.
                 continue;
             }
@@ -137,13 +137,13 @@ pub(super) fn run_post_filter(
             .pods_on(node)
             .iter()
             .copied()
-            .filter(|q| sim.cluster.pods[q.ix()].spec.priority < pod.spec.priority)
+            .filter(|q| sim.cluster.pods()[q.ix()].spec.priority < pod.spec.priority)
             .collect();
         let now = sim.engine.now().as_millis();
         for q in lower {
             sim.scheduler.nominator.set(q, None);
             sim.scheduler.queue.remove(q);
-            let priority = sim.cluster.pods[q.ix()].spec.priority;
+            let priority = sim.cluster.pods()[q.ix()].spec.priority;
             sim.scheduler.queue.push_active(q, priority, now);
         }
         return (Some(node), String::new());

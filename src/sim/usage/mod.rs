@@ -112,7 +112,7 @@ impl UsageModel {
 
     /// The usage key of pod `p`: its workload's name, or its own.
     fn key_of<'a>(&self, cluster: &'a Cluster, p: PodId) -> Option<&'a str> {
-        let pod = &cluster.pods[p.ix()];
+        let pod = &cluster.pods()[p.ix()];
         [pod.workload.as_str(), pod.name.as_str()]
             .into_iter()
             .find(|k| self.specs.contains_key(*k))
@@ -146,7 +146,7 @@ impl UsageModel {
     pub fn node_metrics(&self, cluster: &Cluster, node: NodeIdx) -> Option<(i64, i64)> {
         let mut sum: Option<(i64, i64)> = None;
         for (p, u) in &self.pods {
-            if cluster.pods[p.ix()].node != Some(node) {
+            if cluster.pods()[p.ix()].node != Some(node) {
                 continue;
             }
             if let Some(m) = u.store.served() {
@@ -198,7 +198,7 @@ fn account(model: &mut UsageModel, cluster: &Cluster, now: SimTime) {
     let dt = now.millis_since(model.last_eval);
     model.last_eval = now;
     for (p, u) in model.pods.iter_mut() {
-        let pod = &cluster.pods[p.ix()];
+        let pod = &cluster.pods()[p.ix()];
         if !u.running || pod.phase != PodPhase::Running || pod.restarts != u.restarts_seen {
             continue;
         }
@@ -210,7 +210,7 @@ fn account(model: &mut UsageModel, cluster: &Cluster, now: SimTime) {
 /// Whether pod `p`'s container runs now (Running and not waiting in back-off), and since
 /// when.
 fn container_running(sim: &Simulation, p: PodId) -> Option<SimTime> {
-    let pod = &sim.cluster.pods[p.ix()];
+    let pod = &sim.cluster.pods()[p.ix()];
     if pod.phase != PodPhase::Running || pod.node.is_none() {
         return None;
     }
@@ -228,7 +228,7 @@ fn ready_counts<'c>(
 ) -> BTreeMap<&'c str, u32> {
     let mut counts = BTreeMap::new();
     for &p in bound {
-        let pod = &cluster.pods[p.ix()];
+        let pod = &cluster.pods()[p.ix()];
         if pod.ready && !pod.deleting && pod.phase == PodPhase::Running {
             if let Some(k) = model.key_of(cluster, p) {
                 *counts.entry(k).or_insert(0) += 1;
@@ -241,7 +241,7 @@ fn ready_counts<'c>(
 /// The pods bound to a node, in pod order: only they can run, so an evaluation costs the
 /// live pods, not every pod ever created.
 fn bound_pods(cluster: &Cluster) -> Vec<PodId> {
-    let mut bound: Vec<PodId> = cluster.nodes.pods.iter().flatten().copied().collect();
+    let mut bound: Vec<PodId> = cluster.nodes().pods().iter().flatten().copied().collect();
     bound.sort_unstable();
     bound
 }
@@ -264,7 +264,7 @@ fn evaluate(model: &mut UsageModel, sim: &Simulation, now: SimTime) -> Vec<PodId
             continue;
         };
         let spec = &model.specs[key];
-        let pod = &sim.cluster.pods[i];
+        let pod = &sim.cluster.pods()[i];
         let daily = spec.daily.map_or(1.0, |d| d.factor(now.as_millis()));
         let share = PodShare {
             cpu_request_millis: pod.spec.requests.get(CPU),
