@@ -3,9 +3,10 @@
 //! and change log in step (issue 12, item 3). The methods that replaced direct writes are
 //! checked here against the columns they must keep consistent.
 
-use k8sim::cluster::{Cluster, NodeIdx, Owner, Pod};
+use k8sim::cluster::{Cluster, NodeIdx, Owner, Pod, PodId};
 use k8sim::engine::SimTime;
 use k8sim::model::node::NodeSpec;
+use k8sim::model::pod::PodSpec;
 use k8sim::model::resources::{Resources, CPU, MEMORY};
 use std::sync::Arc;
 
@@ -59,6 +60,19 @@ fn node(name: &str, cpu_millis: i64) -> NodeSpec {
     }
 }
 
+/// Adds an unowned pod `ns/p` with `spec`.
+fn add_pod(c: &mut Cluster, spec: PodSpec) -> PodId {
+    let pod = Pod::new(
+        "p".into(),
+        "ns".into(),
+        Default::default(),
+        Owner::None,
+        Arc::new(spec),
+        SimTime::ZERO,
+    );
+    c.add_pod(pod)
+}
+
 #[test]
 fn removing_a_node_takes_it_out_of_the_totals_and_frees_its_name() {
     let mut c = Cluster::default();
@@ -78,16 +92,9 @@ fn removing_a_node_takes_it_out_of_the_totals_and_frees_its_name() {
 fn a_new_allocatable_refreshes_the_free_columns_total_and_change_log() {
     let mut c = Cluster::default();
     let a = c.add_node(node("a", 4000));
-    let mut spec = k8sim::model::pod::PodSpec::default();
+    let mut spec = PodSpec::default();
     spec.requests.set(CPU, 1500);
-    let p = c.add_pod(Pod::new(
-        "p".into(),
-        "ns".into(),
-        Default::default(),
-        Owner::None,
-        Arc::new(spec),
-        SimTime::ZERO,
-    ));
+    let p = add_pod(&mut c, spec);
     c.bind(p, a, SimTime::ZERO);
     let seq = c.node_changes().seq();
     let mut smaller = c.nodes().allocatable()[a.ix()];
@@ -105,14 +112,7 @@ fn a_new_allocatable_refreshes_the_free_columns_total_and_change_log() {
 fn status_writes_reach_the_pod_and_leave_its_binding_alone() {
     let mut c = Cluster::default();
     let a = c.add_node(node("a", 4000));
-    let p = c.add_pod(Pod::new(
-        "p".into(),
-        "ns".into(),
-        Default::default(),
-        Owner::None,
-        Arc::new(Default::default()),
-        SimTime::ZERO,
-    ));
+    let p = add_pod(&mut c, Default::default());
     c.bind(p, a, SimTime::ZERO);
     let status = c.pod_status_mut(p);
     assert_eq!(status.name, "p");
