@@ -101,8 +101,12 @@ pub fn deployment(ctx: &mut Ctx, r: &raw::Controller) -> Deployment {
             .spec
             .revision_history_limit
             .unwrap_or(DEFAULT_REVISION_HISTORY_LIMIT),
-        min_ready_seconds: r.spec.min_ready_seconds.unwrap_or(0),
-        progress_deadline_seconds: r.spec.progress_deadline_seconds.unwrap_or(600),
+        min_ready_seconds: min_ready_seconds(ctx, &r.spec.min_ready_seconds),
+        progress_deadline_seconds: progress_deadline_seconds(
+            ctx,
+            &r.spec.progress_deadline_seconds,
+            &r.spec.min_ready_seconds,
+        ),
         paused: r.spec.paused,
     }
 }
@@ -120,7 +124,7 @@ pub fn replica_set(ctx: &mut Ctx, r: &raw::Controller) -> ReplicaSet {
         replicas,
         selector,
         template,
-        min_ready_seconds: r.spec.min_ready_seconds.unwrap_or(0),
+        min_ready_seconds: min_ready_seconds(ctx, &r.spec.min_ready_seconds),
     }
 }
 
@@ -157,7 +161,7 @@ pub fn replication_controller(ctx: &mut Ctx, r: &raw::ReplicationController) -> 
         replicas,
         selector,
         template,
-        min_ready_seconds: r.spec.min_ready_seconds.unwrap_or(0),
+        min_ready_seconds: min_ready_seconds(ctx, &r.spec.min_ready_seconds),
     }
 }
 
@@ -226,7 +230,7 @@ pub fn stateful_set(ctx: &mut Ctx, r: &raw::Controller) -> StatefulSet {
         volume_claim_templates,
         ordinals_start: r.spec.ordinals.as_ref().map(|o| o.start).unwrap_or(0),
         pvc_retention: retention,
-        min_ready_seconds: r.spec.min_ready_seconds.unwrap_or(0),
+        min_ready_seconds: min_ready_seconds(ctx, &r.spec.min_ready_seconds),
         revision_history_limit: r
             .spec
             .revision_history_limit
@@ -274,4 +278,53 @@ pub fn daemon_set(ctx: &mut Ctx, r: &raw::Controller) -> DaemonSet {
         template,
         max_unavailable,
     }
+}
+
+/// `spec.minReadySeconds` (default 0); a negative value is an error, as in kube's
+/// apps validation (pkg/apis/apps/validation `ValidateNonnegativeField` on every
+/// workload's minReadySeconds).
+fn min_ready_seconds(ctx: &mut Ctx, value: &Option<Spanned<i32>>) -> i32 {
+    let Some(s) = value else {
+        return 0;
+    };
+    if s.value < 0 {
+        let line = ctx.line_of(s);
+        ctx.error(
+            line,
+            "spec.minReadySeconds",
+            format!("{} must be greater than or equal to 0", s.value),
+        );
+        return 0;
+    }
+    s.value
+}
+
+/// A Deployment's `spec.progressDeadlineSeconds` (default 600): non-negative and greater
+/// than minReadySeconds (kube's `ValidateDeploymentSpec`, checked after defaulting, so a
+/// minReadySeconds of 600 or more needs an explicit, larger deadline).
+fn progress_deadline_seconds(
+    ctx: &mut Ctx,
+    value: &Option<Spanned<i32>>,
+    min_ready: &Option<Spanned<i32>>,
+) -> i32 {
+    let v = value.as_ref().map_or(600, |s| s.value);
+    let min_ready_seconds = min_ready.as_ref().map_or(0, |s| s.value);
+    let line = match (value, min_ready) {
+        (Some(s), _) | (None, Some(s)) => ctx.line_of(s),
+        (None, None) => ctx.doc_line,
+    };
+    if v < 0 {
+        ctx.error(
+            line,
+            "spec.progressDeadlineSeconds",
+            format!("{v} must be greater than or equal to 0"),
+        );
+    } else if v <= min_ready_seconds {
+        ctx.error(
+            line,
+            "spec.progressDeadlineSeconds",
+            format!("{v} must be greater than minReadySeconds ({min_ready_seconds})"),
+        );
+    }
+    v
 }

@@ -43,9 +43,9 @@ pub struct ControllerSpec {
     /// revisionHistoryLimit.
     pub revision_history_limit: Option<i32>,
     /// minReadySeconds.
-    pub min_ready_seconds: Option<i32>,
+    pub min_ready_seconds: Option<Spanned<i32>>,
     /// progressDeadlineSeconds.
-    pub progress_deadline_seconds: Option<i32>,
+    pub progress_deadline_seconds: Option<Spanned<i32>>,
     /// paused.
     pub paused: bool,
     /// serviceName (StatefulSet).
@@ -107,7 +107,7 @@ pub struct ReplicationControllerSpec {
     /// template.
     pub template: Option<PodTemplate>,
     /// minReadySeconds.
-    pub min_ready_seconds: Option<i32>,
+    pub min_ready_seconds: Option<Spanned<i32>>,
 }
 
 /// A ReplicationController.
