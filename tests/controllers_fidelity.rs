@@ -635,6 +635,22 @@ workloads: [pi.yaml]
         Some(SimTime::from_secs(71)),
         "minute 1 ran at 71 s"
     );
+    // `kubectl get cronjobs` LAST SCHEDULE is status.lastScheduleTime (printers.go
+    // printCronJob), the scheduled time the controller last started (syncCronJob sets it
+    // to the scheduled time, not the Job's start): the last Job started at 50 * 71 =
+    // 3550 s for minute 59, so at 3600 s it shows 3600 - 3540 = 60 s, not 50 s.
+    let req = k8sim::kubectl::parse(&["get".to_string(), "cronjobs".to_string()]).unwrap();
+    let out = k8sim::kubectl::render(&sim, &req).unwrap();
+    let header = out.lines().next().unwrap();
+    let column = header
+        .find("LAST SCHEDULE")
+        .expect("a LAST SCHEDULE column");
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("pi "))
+        .expect("a row for pi");
+    let last_schedule = row[column..].split_whitespace().next();
+    assert_eq!(last_schedule, Some("60s"), "{out}");
 }
 
 // Regression (issue 11 item 5): restartPolicy OnFailure restarts count when the kubelet
