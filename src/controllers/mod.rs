@@ -6,6 +6,8 @@ pub mod context;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+mod deployment_scale;
+mod deployment_util;
 pub mod garbage_collector;
 pub mod hpa;
 pub mod job;
