@@ -167,10 +167,10 @@ pub fn run_into(
     }
     let summary = sim.summary();
     let record = sim.take_record(summary);
-    run_files::write_all(&record, dir.path())
+    let written = run_files::write_all(&record, dir.path())
         .with_context(|| format!("cannot write results into {}", target.display()))?;
     if report {
-        crate::output::report::render_record_report(&record, dir.path())
+        crate::output::report::render_record_report(&record, &written, dir.path())
             .with_context(|| format!("cannot render the report of {}", target.display()))?;
     }
     if let Some(reason) = &sim.partial {

@@ -17,6 +17,7 @@ pub mod results_dir;
 pub mod results_path;
 pub mod run_files;
 pub mod sweep_files;
+pub mod table_file;
 pub mod terminal;
 pub mod wait_files;
 pub mod workload_files;

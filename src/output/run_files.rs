@@ -8,6 +8,7 @@ use crate::metrics::pod_record::PodRecord;
 use crate::metrics::run_record::RunRecord;
 use crate::metrics::summary::Summary;
 use crate::metrics::NodeSample;
+use crate::output::results_dir::{files, CsvTable};
 use std::io::Write;
 use std::path::Path;
 
@@ -43,26 +44,63 @@ pub(super) fn q(field: &str) -> String {
     }
 }
 
+/// The CSV files a run wrote: the names of all of them and, built in memory, the tables
+/// [`crate::output::results_dir::RunResults`] does not hold typed (its `extra`), so the
+/// report of the run reads none of its files back.
+#[derive(Debug, Clone)]
+pub struct WrittenFiles {
+    /// Names of all the CSV files written, sorted.
+    pub csv_names: Vec<String>,
+    /// The tables beyond the typed ones, sorted by file name.
+    pub extra: Vec<CsvTable>,
+}
+
 /// Writes all CSVs of the run of `record` into `dir`.
-pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
+pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<WrittenFiles> {
     let summary = &record.summary;
-    write_pods(record, &dir.join("pods.csv"))?;
-    write_timeseries(record, &dir.join("timeseries.csv"))?;
+    let mut csv_names = vec![files::PODS, files::TIMESERIES, files::SUMMARY];
+    write_pods(record, &dir.join(files::PODS))?;
+    write_timeseries(record, &dir.join(files::TIMESERIES))?;
     if let Some(samples) = &record.node_samples {
-        write_nodes(record, samples, &dir.join("nodes_timeseries.csv"))?;
+        write_nodes(record, samples, &dir.join(files::NODES_TIMESERIES))?;
+        csv_names.push(files::NODES_TIMESERIES);
     }
-    write_summary(summary, &dir.join("summary.csv"))?;
+    write_summary(summary, &dir.join(files::SUMMARY))?;
     if record.events.writes_file() {
-        write_events(record, &dir.join("events.csv"))?;
+        write_events(record, &dir.join(files::EVENTS))?;
+        csv_names.push(files::EVENTS);
     }
-    write_unschedulable(record, &dir.join("unschedulable.csv"))?;
-    super::hpa_file::write_hpa(record, &dir.join("hpa.csv"))?;
-    super::availability_files::write_all(record, dir)?;
-    super::workload_files::write_all(record, dir)?;
-    super::wait_files::write_workload_waits(record, dir)?;
     super::node_group_files::write_all(&summary.node_groups, &record.node_group_series, dir)?;
-    super::autoscaler_file::write(record, dir)?;
-    Ok(())
+    csv_names.extend([files::NODE_GROUPS, files::NODE_GROUPS_TIMESERIES]);
+    let extra = extra_tables(record, dir);
+    for table in &extra {
+        super::table_file::write(table)?;
+    }
+    let mut csv_names: Vec<String> = csv_names.into_iter().map(str::to_owned).collect();
+    csv_names.extend(extra.iter().map(table_name));
+    csv_names.sort();
+    Ok(WrittenFiles { csv_names, extra })
+}
+
+/// The tables of the run beyond the typed ones, sorted by file name.
+fn extra_tables(record: &RunRecord, dir: &Path) -> Vec<CsvTable> {
+    let mut extra = vec![
+        unschedulable_table(record, dir),
+        super::hpa_file::hpa_table(record, dir),
+        super::wait_files::workload_waits_table(record, dir),
+    ];
+    extra.extend(super::availability_files::tables(record, dir));
+    extra.extend(super::workload_files::tables(record, dir));
+    extra.extend(super::autoscaler_file::autoscaler_table(record, dir));
+    extra.sort_by_key(table_name);
+    extra
+}
+
+/// The file name of a table.
+fn table_name(table: &CsvTable) -> String {
+    (table.path.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn writer(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
@@ -176,22 +214,20 @@ pub fn write_summary(s: &Summary, path: &Path) -> std::io::Result<()> {
 
 /// unschedulable.csv: one row per pod that had at least one FailedScheduling event, in
 /// order of its first failure, with when (if ever) it was scheduled afterwards.
-fn write_unschedulable(record: &RunRecord, path: &Path) -> std::io::Result<()> {
-    let mut w = writer(path)?;
-    writeln!(w, "{UNSCHEDULABLE_HEADER}")?;
-    for u in record.events.unschedulable() {
-        writeln!(
-            w,
-            "{},{},{},{},{},{}",
-            q(&u.pod),
-            u.first_failed,
-            u.last_failed,
-            u.failed_attempts,
-            t(u.scheduled),
-            q(&u.last_message)
-        )?;
-    }
-    w.flush()
+fn unschedulable_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let rows = (record.events.unschedulable().iter())
+        .map(|u| {
+            vec![
+                u.pod.clone(),
+                u.first_failed.to_string(),
+                u.last_failed.to_string(),
+                u.failed_attempts.to_string(),
+                t(u.scheduled),
+                u.last_message.clone(),
+            ]
+        })
+        .collect();
+    CsvTable::built(dir.join("unschedulable.csv"), UNSCHEDULABLE_HEADER, rows)
 }
 
 fn write_events(record: &RunRecord, path: &Path) -> std::io::Result<()> {
