@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod autoscaler_file;
 pub mod availability_files;
 pub mod comparison_files;
+pub mod csv_line;
 pub mod decimal;
 pub mod decision;
 pub mod fgd_files;
