@@ -79,7 +79,7 @@ impl CsvLine {
     /// Text quoted when RFC 4180 needs it.
     pub fn text(&mut self, text: &str) -> &mut Self {
         let out = self.field();
-        if text.contains([',', '"', '\n', '\r']) {
+        if (text.bytes()).any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
             out.push('"');
             out.push_str(&text.replace('"', "\"\""));
             out.push('"');
