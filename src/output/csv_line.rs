@@ -103,3 +103,70 @@ impl CsvLine {
         written
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line's text, as the writers' earlier `format!` forms spell each field.
+    fn line(build: impl FnOnce(&mut CsvLine)) -> String {
+        let mut l = CsvLine::new();
+        build(&mut l);
+        let mut out = Vec::new();
+        l.end(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn fields_match_their_display_forms() {
+        // Times: 0 ms is "0.000", 12 345 ms "12.345", 7 ms "0.007" (zero-padded millis),
+        // 3 600 000 ms "3600.000"; each equals SimTime's Display.
+        for ms in [0, 7, 12_345, 3_600_000, 86_399_999] {
+            let t = SimTime::from_millis(ms);
+            assert_eq!(
+                line(|l| {
+                    l.time(t);
+                }),
+                format!("{t}\n")
+            );
+        }
+        assert_eq!(
+            line(|l| {
+                l.int(-42).uint(0).int(i64::MIN).uint(u64::MAX);
+            }),
+            format!("-42,0,{},{}\n", i64::MIN, u64::MAX)
+        );
+        // Six decimals as format!("{v:.6}"): 1/3 rounds down, 2/3 up, -0.0 keeps its sign.
+        for v in [1.0 / 3.0, 2.0 / 3.0, 0.0, -0.0, 1.0, 0.1234565] {
+            assert_eq!(
+                line(|l| {
+                    l.ratio(v);
+                }),
+                format!("{v:.6}\n")
+            );
+        }
+        assert_eq!(
+            line(|l| {
+                l.opt_time(None).raw("");
+            }),
+            ",\n"
+        );
+    }
+
+    #[test]
+    fn text_is_quoted_only_when_needed() {
+        // RFC 4180: a comma, quote, CR or LF makes a quoted field with quotes doubled.
+        assert_eq!(
+            line(|l| {
+                l.text("web-1").text("a,b").text("say \"hi\"").text("x\ny");
+            }),
+            "web-1,\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\n"
+        );
+        // The buffer is cleared by end: the next line starts without a comma.
+        let mut l = CsvLine::new();
+        let mut out = Vec::new();
+        l.uint(1).end(&mut out).unwrap();
+        l.uint(2).end(&mut out).unwrap();
+        assert_eq!(out, b"1\n2\n");
+    }
+}
