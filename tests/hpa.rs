@@ -854,7 +854,7 @@ fn kubectl_get_and_describe_hpa_and_hpa_csv() {
     let dir = std::env::temp_dir().join(format!("k8sim-hpa-csv-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let record = sim.take_record(sim.summary());
-    k8sim::output::hpa_file::write_hpa(&record, &dir.join("hpa.csv")).unwrap();
+    k8sim::output::table_file::write(&k8sim::output::hpa_file::hpa_table(&record, &dir)).unwrap();
     let csv = std::fs::read_to_string(dir.join("hpa.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], k8sim::output::hpa_file::HPA_HEADER);

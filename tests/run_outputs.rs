@@ -39,7 +39,8 @@ fn outputs_csv_writes_the_same_csvs_and_no_plots_or_report() {
     let sc = scenario::load_builtin().unwrap();
     let (full_out, csv_out) = (temp("all"), temp("csv"));
     let (_, full) = run_scenario(&sc, 7, "default", &full_out).unwrap();
-    let (_, csv) = run_scenario_with(&sc, 7, "default", &csv_out, None, Outputs::Csv).unwrap();
+    let (_, csv) =
+        run_scenario_with(&sc, 7, "default", &csv_out, None, Outputs::Csv, false).unwrap();
     let (full_files, full_plots) = listing(&full);
     let (csv_files, csv_plots) = listing(&csv);
     assert!(full_plots && full_files.contains_key("report.html"));

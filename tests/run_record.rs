@@ -1,6 +1,7 @@
 //! Issue 12 (4): a run ends in a `RunRecord` that the writers, plots and report read in
 //! memory; the results-folder reader parses pods.csv back into the same `PodRecord`s, and
-//! the report rendered from memory is the report rendered from the folder, byte for byte.
+//! the report rendered from memory, which reads none of the run's files back, is the report
+//! rendered from the folder, byte for byte.
 //! Every typed reader gives back the rows it was written from (ratios as the six decimals
 //! written, [`as_written`]).
 
@@ -71,12 +72,27 @@ fn pods_written_then_read_back_are_the_records() {
 fn report_from_memory_is_the_report_from_the_folder() {
     let record = autoscaling_record();
     let (memory, folder) = (temp("memory"), temp("folder"));
-    write_all(&record, &memory).unwrap();
+    let written = write_all(&record, &memory).unwrap();
+    // The example has an HPA, so hpa.csv has rows and the replicas plot is drawn from them.
+    let hpa = written.extra.iter().find(|t| t.path.ends_with("hpa.csv"));
+    assert!(!hpa.unwrap().rows.is_empty());
     for e in fs::read_dir(&memory).unwrap() {
         let p = e.unwrap().path();
         fs::copy(&p, folder.join(p.file_name().unwrap())).unwrap();
     }
-    render_record_report(&record, &memory).unwrap();
+    // The run path must read nothing back: its folder's CSV files are tampered with (one
+    // removed, the others emptied to a bogus header) before rendering from memory, so a
+    // report that read the folder (its listing, its tables, hpa.csv for the replicas plot)
+    // would differ from the one rendered from the intact copy.
+    for e in fs::read_dir(&memory).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() == "hpa.csv" {
+            fs::remove_file(&p).unwrap();
+        } else {
+            fs::write(&p, "tampered\n").unwrap();
+        }
+    }
+    render_record_report(&record, &written, &memory).unwrap();
     render_report(&folder).unwrap();
     let html = |d: &Path| fs::read(d.join("report.html")).unwrap();
     assert_eq!(html(&memory), html(&folder), "report.html differs");

@@ -129,7 +129,7 @@ pub fn compare_scenario(
         .map(|(s, seed)| {
             let target =
                 results_path::run_dir(out, &sc.name, s, *seed).map_err(anyhow::Error::msg)?;
-            run_into(sc, *seed, &choices[s], &target, progress, false)
+            run_into(sc, *seed, &choices[s], &target, progress, false, false)
         })
         .collect();
     let mut summaries = Vec::with_capacity(jobs.len());

@@ -239,6 +239,7 @@ pub fn run_cells(prepared: &Prepared, out: &Path, resume: bool) -> anyhow::Resul
                 &out.join(&c.dir),
                 None,
                 prepared.spec.run_plots,
+                false,
             )
             .map(|_| ())
             .with_context(|| plan.describe(c));

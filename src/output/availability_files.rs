@@ -3,7 +3,7 @@
 //! Times come from the availability samples, so they are exact to the sampling period.
 
 use crate::metrics::run_record::RunRecord;
-use std::io::Write;
+use crate::output::results_dir::CsvTable;
 use std::path::Path;
 
 /// Header of availability.csv.
@@ -20,74 +20,80 @@ fn secs(ms: u64) -> String {
     format!("{:.3}", ms as f64 / 1000.0)
 }
 
-/// Writes the availability CSVs into `dir`.
-pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
-    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("availability.csv"))?);
-    writeln!(w, "{AVAILABILITY_HEADER}")?;
-    for a in &record.availability {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{}",
-            a.kind,
-            a.namespace,
-            a.name,
-            a.desired,
-            secs(a.below_desired_ms),
-            a.replicas_lost,
-            a.time_to_recover_ms.map(secs).unwrap_or_default()
-        )?;
-    }
-    w.flush()?;
-
-    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("faults.csv"))?);
-    writeln!(w, "{FAULTS_HEADER}")?;
-    for f in &record.faults {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{}",
-            f.node,
-            f.cause,
-            secs(f.start.as_millis()),
-            f.end.map(|e| secs(e.as_millis())).unwrap_or_default(),
-            f.pods_lost,
-            f.pods_evicted,
-            f.time_to_running_ms.map(secs).unwrap_or_default()
-        )?;
-    }
-    w.flush()?;
-    write_services(record, dir)
+/// The availability tables of the run of `record` in `dir`.
+pub fn tables(record: &RunRecord, dir: &Path) -> [CsvTable; 4] {
+    [
+        availability_table(record, dir),
+        faults_table(record, dir),
+        services_table(record, dir),
+        services_timeseries_table(record, dir),
+    ]
 }
 
-/// services.csv and services_timeseries.csv.
-fn write_services(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
-    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("services.csv"))?);
-    writeln!(w, "{SERVICES_HEADER}")?;
-    for svc in &record.services {
-        writeln!(
-            w,
-            "{},{},{},{}",
-            svc.namespace,
-            svc.name,
-            svc.min_ready_endpoints,
-            secs(svc.outage_ms)
-        )?;
-    }
-    w.flush()?;
+/// availability.csv: one row per workload.
+fn availability_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let rows = (record.availability.iter())
+        .map(|a| {
+            vec![
+                a.kind.to_string(),
+                a.namespace.to_string(),
+                a.name.to_string(),
+                a.desired.to_string(),
+                secs(a.below_desired_ms),
+                a.replicas_lost.to_string(),
+                a.time_to_recover_ms.map(secs).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    CsvTable::built(dir.join("availability.csv"), AVAILABILITY_HEADER, rows)
+}
 
-    let mut w =
-        std::io::BufWriter::new(std::fs::File::create(dir.join("services_timeseries.csv"))?);
-    writeln!(w, "{SERVICES_TIMESERIES_HEADER}")?;
+/// faults.csv: one row per fault episode.
+fn faults_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let rows = (record.faults.iter())
+        .map(|f| {
+            vec![
+                f.node.to_string(),
+                f.cause.to_string(),
+                secs(f.start.as_millis()),
+                f.end.map(|e| secs(e.as_millis())).unwrap_or_default(),
+                f.pods_lost.to_string(),
+                f.pods_evicted.to_string(),
+                f.time_to_running_ms.map(secs).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    CsvTable::built(dir.join("faults.csv"), FAULTS_HEADER, rows)
+}
+
+/// services.csv: one row per Service.
+fn services_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let rows = (record.services.iter())
+        .map(|svc| {
+            vec![
+                svc.namespace.to_string(),
+                svc.name.to_string(),
+                svc.min_ready_endpoints.to_string(),
+                secs(svc.outage_ms),
+            ]
+        })
+        .collect();
+    CsvTable::built(dir.join("services.csv"), SERVICES_HEADER, rows)
+}
+
+/// services_timeseries.csv: one row per availability sample and Service.
+fn services_timeseries_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let mut rows = Vec::new();
     for s in &record.service_samples {
         for (i, svc) in record.services.iter().enumerate() {
-            writeln!(
-                w,
-                "{},{},{},{}",
-                s.time,
-                svc.namespace,
-                svc.name,
-                s.ready_endpoints.get(i).copied().unwrap_or(0)
-            )?;
+            rows.push(vec![
+                s.time.to_string(),
+                svc.namespace.to_string(),
+                svc.name.to_string(),
+                s.ready_endpoints.get(i).copied().unwrap_or(0).to_string(),
+            ]);
         }
     }
-    w.flush()
+    let path = dir.join("services_timeseries.csv");
+    CsvTable::built(path, SERVICES_TIMESERIES_HEADER, rows)
 }

@@ -82,7 +82,8 @@ fn fast_scaled(v: f64, places: usize) -> Option<u64> {
     Some(floor as u64 + u64::from(frac > 0.5))
 }
 
-fn push_u64(out: &mut String, mut n: u64) {
+/// Appends the decimal digits of `n` to `out`.
+pub fn push_u64(out: &mut String, mut n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {

@@ -8,6 +8,8 @@ use crate::metrics::pod_record::PodRecord;
 use crate::metrics::run_record::RunRecord;
 use crate::metrics::summary::Summary;
 use crate::metrics::NodeSample;
+use crate::output::csv_line::CsvLine;
+use crate::output::results_dir::{files, CsvTable};
 use std::io::Write;
 use std::path::Path;
 
@@ -30,10 +32,6 @@ fn t(v: Option<SimTime>) -> String {
     v.map(|t| t.to_string()).unwrap_or_default()
 }
 
-fn f(v: f64) -> String {
-    super::decimal::fixed(v, 6)
-}
-
 /// Quotes a CSV field when needed (RFC 4180).
 pub(super) fn q(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
@@ -43,96 +41,130 @@ pub(super) fn q(field: &str) -> String {
     }
 }
 
-/// Writes all CSVs of the run of `record` into `dir`.
-pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
-    let summary = &record.summary;
-    write_pods(record, &dir.join("pods.csv"))?;
-    write_timeseries(record, &dir.join("timeseries.csv"))?;
-    if let Some(samples) = &record.node_samples {
-        write_nodes(record, samples, &dir.join("nodes_timeseries.csv"))?;
-    }
-    write_summary(summary, &dir.join("summary.csv"))?;
-    if record.events.writes_file() {
-        write_events(record, &dir.join("events.csv"))?;
-    }
-    write_unschedulable(record, &dir.join("unschedulable.csv"))?;
-    super::hpa_file::write_hpa(record, &dir.join("hpa.csv"))?;
-    super::availability_files::write_all(record, dir)?;
-    super::workload_files::write_all(record, dir)?;
-    super::wait_files::write_workload_waits(record, dir)?;
-    super::node_group_files::write_all(&summary.node_groups, &record.node_group_series, dir)?;
-    super::autoscaler_file::write(record, dir)?;
-    Ok(())
+/// The CSV files a run wrote: the names of all of them and, built in memory, the tables
+/// [`crate::output::results_dir::RunResults`] does not hold typed (its `extra`), so the
+/// report of the run reads none of its files back.
+#[derive(Debug, Clone)]
+pub struct WrittenFiles {
+    /// Names of all the CSV files written, sorted.
+    pub csv_names: Vec<String>,
+    /// The tables beyond the typed ones, sorted by file name.
+    pub extra: Vec<CsvTable>,
 }
 
+/// Writes all CSVs of the run of `record` into `dir`.
+pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<WrittenFiles> {
+    let summary = &record.summary;
+    let mut csv_names = vec![files::PODS, files::TIMESERIES, files::SUMMARY];
+    write_pods(record, &dir.join(files::PODS))?;
+    write_timeseries(record, &dir.join(files::TIMESERIES))?;
+    if let Some(samples) = &record.node_samples {
+        write_nodes(record, samples, &dir.join(files::NODES_TIMESERIES))?;
+        csv_names.push(files::NODES_TIMESERIES);
+    }
+    write_summary(summary, &dir.join(files::SUMMARY))?;
+    if record.events.writes_file() {
+        write_events(record, &dir.join(files::EVENTS))?;
+        csv_names.push(files::EVENTS);
+    }
+    super::node_group_files::write_all(&summary.node_groups, &record.node_group_series, dir)?;
+    csv_names.extend([files::NODE_GROUPS, files::NODE_GROUPS_TIMESERIES]);
+    let extra = extra_tables(record, dir);
+    for table in &extra {
+        super::table_file::write(table)?;
+    }
+    let mut csv_names: Vec<String> = csv_names.into_iter().map(str::to_owned).collect();
+    csv_names.extend(extra.iter().map(table_name));
+    csv_names.sort();
+    Ok(WrittenFiles { csv_names, extra })
+}
+
+/// The tables of the run beyond the typed ones, sorted by file name.
+fn extra_tables(record: &RunRecord, dir: &Path) -> Vec<CsvTable> {
+    let mut extra = vec![
+        unschedulable_table(record, dir),
+        super::hpa_file::hpa_table(record, dir),
+        super::wait_files::workload_waits_table(record, dir),
+    ];
+    extra.extend(super::availability_files::tables(record, dir));
+    extra.extend(super::workload_files::tables(record, dir));
+    extra.extend(super::autoscaler_file::autoscaler_table(record, dir));
+    extra.sort_by_key(table_name);
+    extra
+}
+
+/// The file name of a table.
+fn table_name(table: &CsvTable) -> String {
+    (table.path.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A buffered writer of a new file; a large buffer, as the per-run files reach megabytes.
 fn writer(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
-    Ok(std::io::BufWriter::new(std::fs::File::create(path)?))
+    let file = std::fs::File::create(path)?;
+    Ok(std::io::BufWriter::with_capacity(1 << 16, file))
 }
 
 fn write_pods(record: &RunRecord, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{PODS_HEADER}")?;
-    record.pods.try_for_each(|r| write_pod_row(&mut w, r))?;
+    let mut line = CsvLine::new();
+    record
+        .pods
+        .try_for_each(|r| write_pod_row(&mut w, &mut line, r))?;
     w.flush()
 }
 
 /// Writes one row of pods.csv.
-fn write_pod_row(w: &mut impl Write, r: &PodRecord) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-        q(&r.name),
-        q(&r.namespace),
-        r.owner_kind,
-        q(&r.owner),
-        q(r.node.as_deref().unwrap_or("")),
-        r.created,
-        t(r.scheduled),
-        t(r.started),
-        t(r.ready),
-        t(r.finished),
-        r.phase.as_str(),
-        r.attempts,
-        r.restarts,
-        r.cpu_request_millis,
-        r.memory_request_bytes,
-        r.gpu_request_millis,
-        r.usage
-            .map(|u| u.cpu_peak_millis.to_string())
-            .unwrap_or_default(),
-        r.usage
-            .map(|u| u.memory_peak_bytes.to_string())
-            .unwrap_or_default(),
-        r.usage.map(|u| f(u.throttled_s())).unwrap_or_default(),
-        r.last_termination_reason
-            .as_deref()
-            .map(q)
-            .unwrap_or_default()
-    )
+fn write_pod_row(w: &mut impl Write, line: &mut CsvLine, r: &PodRecord) -> std::io::Result<()> {
+    line.text(&r.name)
+        .text(&r.namespace)
+        .raw(&r.owner_kind)
+        .text(&r.owner)
+        .text(r.node.as_deref().unwrap_or(""))
+        .time(r.created)
+        .opt_time(r.scheduled)
+        .opt_time(r.started)
+        .opt_time(r.ready)
+        .opt_time(r.finished)
+        .raw(r.phase.as_str())
+        .uint(r.attempts.into())
+        .uint(r.restarts.into())
+        .int(r.cpu_request_millis)
+        .int(r.memory_request_bytes)
+        .int(r.gpu_request_millis);
+    match r.usage {
+        Some(u) => line
+            .int(u.cpu_peak_millis)
+            .int(u.memory_peak_bytes)
+            .ratio(u.throttled_s()),
+        None => line.raw("").raw("").raw(""),
+    };
+    line.text(r.last_termination_reason.as_deref().unwrap_or(""))
+        .end(w)
 }
 
 fn write_timeseries(record: &RunRecord, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{TIMESERIES_HEADER}")?;
+    let mut line = CsvLine::new();
     for s in &record.samples {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            s.time,
-            s.pods_pending,
-            s.pods_running,
-            f(s.cpu_allocated_ratio),
-            f(s.memory_allocated_ratio),
-            f(s.gpu_allocated_ratio),
-            s.nodes_used,
-            s.nodes_ready,
-            s.sched_queue_len,
-            f(s.fragmentation_cpu_ratio),
-            f(s.fragmentation_memory_ratio),
-            s.nodes_present,
-            f(s.cpu_used_ratio),
-            f(s.memory_used_ratio)
-        )?;
+        line.time(s.time)
+            .uint(s.pods_pending)
+            .uint(s.pods_running)
+            .ratio(s.cpu_allocated_ratio)
+            .ratio(s.memory_allocated_ratio)
+            .ratio(s.gpu_allocated_ratio)
+            .uint(s.nodes_used)
+            .uint(s.nodes_ready)
+            .uint(s.sched_queue_len)
+            .ratio(s.fragmentation_cpu_ratio)
+            .ratio(s.fragmentation_memory_ratio)
+            .uint(s.nodes_present)
+            .ratio(s.cpu_used_ratio)
+            .ratio(s.memory_used_ratio)
+            .end(&mut w)?;
     }
     w.flush()
 }
@@ -140,18 +172,54 @@ fn write_timeseries(record: &RunRecord, path: &Path) -> std::io::Result<()> {
 fn write_nodes(record: &RunRecord, samples: &[NodeSample], path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{NODES_HEADER}")?;
+    let mut line = CsvLine::new();
+    let mut ratios = NodeRatioTexts::new(record.node_names.len());
     for s in samples {
-        writeln!(
-            w,
-            "{},{},{},{},{}",
-            s.time,
-            q(record.node_name(s)),
-            f(s.cpu_allocated_ratio),
-            f(s.memory_allocated_ratio),
-            f(s.gpu_allocated_ratio)
-        )?;
+        line.time(s.time)
+            .text(record.node_name(s))
+            .raw(ratios.get(s))
+            .end(&mut w)?;
     }
     w.flush()
+}
+
+/// The three ratio fields of each node's latest row of nodes_timeseries.csv, as written: a
+/// node's allocation changes far less often than it is sampled, so most rows reuse the
+/// text of the node's previous row instead of formatting three figures again.
+struct NodeRatioTexts {
+    /// By node index: the bits of the ratios and their text.
+    latest: Vec<Option<([u64; 3], String)>>,
+}
+
+impl NodeRatioTexts {
+    fn new(nodes: usize) -> Self {
+        Self {
+            latest: vec![None; nodes],
+        }
+    }
+
+    /// The ratio fields of `s` (`cpu,memory,gpu`, six decimals each).
+    fn get(&mut self, s: &NodeSample) -> &str {
+        let ratios = [
+            s.cpu_allocated_ratio,
+            s.memory_allocated_ratio,
+            s.gpu_allocated_ratio,
+        ];
+        let bits = ratios.map(f64::to_bits);
+        let node = s.node as usize;
+        if self.latest.len() <= node {
+            self.latest.resize(node + 1, None);
+        }
+        let slot = &mut self.latest[node];
+        if slot.as_ref().is_none_or(|(b, _)| *b != bits) {
+            let mut text = CsvLine::new();
+            for r in ratios {
+                text.ratio(r);
+            }
+            *slot = Some((bits, text.into_text()));
+        }
+        slot.as_ref().map_or("", |(_, text)| text)
+    }
 }
 
 /// The summary.csv header as the columns of [`Summary::fields`].
@@ -176,38 +244,34 @@ pub fn write_summary(s: &Summary, path: &Path) -> std::io::Result<()> {
 
 /// unschedulable.csv: one row per pod that had at least one FailedScheduling event, in
 /// order of its first failure, with when (if ever) it was scheduled afterwards.
-fn write_unschedulable(record: &RunRecord, path: &Path) -> std::io::Result<()> {
-    let mut w = writer(path)?;
-    writeln!(w, "{UNSCHEDULABLE_HEADER}")?;
-    for u in record.events.unschedulable() {
-        writeln!(
-            w,
-            "{},{},{},{},{},{}",
-            q(&u.pod),
-            u.first_failed,
-            u.last_failed,
-            u.failed_attempts,
-            t(u.scheduled),
-            q(&u.last_message)
-        )?;
-    }
-    w.flush()
+fn unschedulable_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let rows = (record.events.unschedulable().iter())
+        .map(|u| {
+            vec![
+                u.pod.clone(),
+                u.first_failed.to_string(),
+                u.last_failed.to_string(),
+                u.failed_attempts.to_string(),
+                t(u.scheduled),
+                u.last_message.clone(),
+            ]
+        })
+        .collect();
+    CsvTable::built(dir.join("unschedulable.csv"), UNSCHEDULABLE_HEADER, rows)
 }
 
 fn write_events(record: &RunRecord, path: &Path) -> std::io::Result<()> {
     let mut w = writer(path)?;
     writeln!(w, "{EVENTS_HEADER}")?;
+    let mut line = CsvLine::new();
     for e in record.events.iter() {
-        writeln!(
-            w,
-            "{},{},{},{},{},{}",
-            e.time,
-            e.kind,
-            q(&e.reason),
-            e.object_kind,
-            q(&e.object),
-            q(&e.message)
-        )?;
+        line.time(e.time)
+            .raw(e.kind)
+            .text(&e.reason)
+            .raw(&e.object_kind)
+            .text(&e.object)
+            .text(&e.message)
+            .end(&mut w)?;
     }
     w.flush()
 }

@@ -1,10 +1,9 @@
 //! Per-workload CSVs of a run: workloads.csv, workloads_timeseries.csv, jobs.csv,
 //! cronjobs.csv and pvcs.csv (columns documented in docs/controllers.md).
 
-use super::run_files::q;
 use crate::engine::SimTime;
 use crate::metrics::run_record::RunRecord;
-use std::io::Write;
+use crate::output::results_dir::CsvTable;
 use std::path::Path;
 
 /// Header of workloads.csv.
@@ -28,123 +27,124 @@ fn secs(ms: u64) -> String {
     format!("{:.3}", ms as f64 / 1000.0)
 }
 
-fn writer(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
-    Ok(std::io::BufWriter::new(std::fs::File::create(path)?))
+/// The per-workload tables of the run of `record` in `dir`.
+pub fn tables(record: &RunRecord, dir: &Path) -> [CsvTable; 5] {
+    let [workloads, timeseries] = workload_tables(record, dir);
+    [
+        workloads,
+        timeseries,
+        jobs_table(record, dir),
+        cronjobs_table(record, dir),
+        pvcs_table(record, dir),
+    ]
 }
 
-/// Writes the per-workload CSVs of a run into `dir`.
-pub fn write_all(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
-    write_workloads(record, dir)?;
-    write_jobs(record, &dir.join("jobs.csv"))?;
-    write_cronjobs(record, &dir.join("cronjobs.csv"))?;
-    write_pvcs(record, &dir.join("pvcs.csv"))?;
-    Ok(())
-}
-
-fn write_workloads(record: &RunRecord, dir: &Path) -> std::io::Result<()> {
-    let mut w = writer(&dir.join("workloads.csv"))?;
-    let mut ts = writer(&dir.join("workloads_timeseries.csv"))?;
-    writeln!(w, "{WORKLOADS_HEADER}")?;
-    writeln!(ts, "{WORKLOADS_TIMESERIES_HEADER}")?;
+/// workloads.csv (one row per workload) and workloads_timeseries.csv (one row per change
+/// of a workload's desired or ready replicas).
+fn workload_tables(record: &RunRecord, dir: &Path) -> [CsvTable; 2] {
+    let mut rows = Vec::new();
+    let mut changes = Vec::new();
     for r in &record.workloads {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{:.6},{},{},{},{}",
-            r.kind,
-            q(&r.namespace),
-            q(&r.name),
-            r.desired,
-            r.ready,
-            r.max_unavailable,
-            r.availability,
+        rows.push(vec![
+            r.kind.to_string(),
+            r.namespace.clone(),
+            r.name.clone(),
+            r.desired.to_string(),
+            r.ready.to_string(),
+            r.max_unavailable.to_string(),
+            format!("{:.6}", r.availability),
             t(r.first_ready),
-            r.pods_created,
-            q(&r.live_pods.join(" ")),
-            q(&r.claims.join(" ")),
-        )?;
+            r.pods_created.to_string(),
+            r.live_pods.join(" "),
+            r.claims.join(" "),
+        ]);
         for (time, d, rd) in &r.changes {
-            writeln!(
-                ts,
-                "{time},{},{},{},{d},{rd}",
-                r.kind,
-                q(&r.namespace),
-                q(&r.name)
-            )?;
+            changes.push(vec![
+                time.to_string(),
+                r.kind.to_string(),
+                r.namespace.clone(),
+                r.name.clone(),
+                d.to_string(),
+                rd.to_string(),
+            ]);
         }
     }
-    w.flush()?;
-    ts.flush()
+    [
+        CsvTable::built(dir.join("workloads.csv"), WORKLOADS_HEADER, rows),
+        CsvTable::built(
+            dir.join("workloads_timeseries.csv"),
+            WORKLOADS_TIMESERIES_HEADER,
+            changes,
+        ),
+    ]
 }
 
-fn write_jobs(record: &RunRecord, path: &Path) -> std::io::Result<()> {
-    let mut w = writer(path)?;
-    writeln!(w, "{JOBS_HEADER}")?;
-    for j in &record.jobs {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            q(&j.namespace),
-            q(&j.name),
-            q(&j.cronjob),
-            j.created,
-            t(j.first_start),
-            t(j.completion),
-            j.outcome,
-            j.completions.map(|c| c.to_string()).unwrap_or_default(),
-            j.parallelism,
-            j.succeeded,
-            j.failed,
-            j.pods_created,
-            j.max_active,
-            (j.completion)
-                .map(|c| secs(c.millis_since(j.created)))
-                .unwrap_or_default(),
-        )?;
-    }
-    w.flush()
+/// jobs.csv: one row per Job.
+fn jobs_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let rows = (record.jobs.iter())
+        .map(|j| {
+            vec![
+                j.namespace.clone(),
+                j.name.clone(),
+                j.cronjob.clone(),
+                j.created.to_string(),
+                t(j.first_start),
+                t(j.completion),
+                j.outcome.to_string(),
+                j.completions.map(|c| c.to_string()).unwrap_or_default(),
+                j.parallelism.to_string(),
+                j.succeeded.to_string(),
+                j.failed.to_string(),
+                j.pods_created.to_string(),
+                j.max_active.to_string(),
+                (j.completion)
+                    .map(|c| secs(c.millis_since(j.created)))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    CsvTable::built(dir.join("jobs.csv"), JOBS_HEADER, rows)
 }
 
-fn write_cronjobs(record: &RunRecord, path: &Path) -> std::io::Result<()> {
-    let mut w = writer(path)?;
-    writeln!(w, "{CRONJOBS_HEADER}")?;
-    for run in &record.cronjob_runs {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{}",
-            q(&run.namespace),
-            q(&run.cronjob),
-            run.scheduled,
-            t(run.started),
-            (run.started)
-                .map(|s| secs(s.millis_since(run.scheduled)))
-                .unwrap_or_default(),
-            run.outcome,
-            q(&run.job),
-        )?;
-    }
-    w.flush()
+/// cronjobs.csv: one row per CronJob run.
+fn cronjobs_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let rows = (record.cronjob_runs.iter())
+        .map(|run| {
+            vec![
+                run.namespace.clone(),
+                run.cronjob.clone(),
+                run.scheduled.to_string(),
+                t(run.started),
+                (run.started)
+                    .map(|s| secs(s.millis_since(run.scheduled)))
+                    .unwrap_or_default(),
+                run.outcome.to_string(),
+                run.job.clone(),
+            ]
+        })
+        .collect();
+    CsvTable::built(dir.join("cronjobs.csv"), CRONJOBS_HEADER, rows)
 }
 
-fn write_pvcs(record: &RunRecord, path: &Path) -> std::io::Result<()> {
-    let mut w = writer(path)?;
-    writeln!(w, "{PVCS_HEADER}")?;
-    for c in &record.pvcs {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            q(&c.namespace),
-            q(&c.name),
-            q(&c.owner),
-            q(&c.storage_class),
-            c.phase,
-            q(&c.volume),
-            q(&c.zone),
-            c.requested_bytes,
-            c.created,
-            t(c.bound),
-            c.deleted,
-            q(&c.used_by.join(" ")),
-        )?;
-    }
-    w.flush()
+/// pvcs.csv: one row per PersistentVolumeClaim.
+fn pvcs_table(record: &RunRecord, dir: &Path) -> CsvTable {
+    let rows = (record.pvcs.iter())
+        .map(|c| {
+            vec![
+                c.namespace.clone(),
+                c.name.clone(),
+                c.owner.clone(),
+                c.storage_class.clone(),
+                c.phase.to_string(),
+                c.volume.clone(),
+                c.zone.clone(),
+                c.requested_bytes.to_string(),
+                c.created.to_string(),
+                t(c.bound),
+                c.deleted.to_string(),
+                c.used_by.join(" "),
+            ]
+        })
+        .collect();
+    CsvTable::built(dir.join("pvcs.csv"), PVCS_HEADER, rows)
 }

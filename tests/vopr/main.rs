@@ -40,7 +40,7 @@ fn run_seed(seed: u64, root: &Path) -> Result<u64, String> {
     sc.check_invariants = true;
     let once = |out: &str| {
         let scheduler = resolve_scheduler(&sc, &sc.scheduler).map_err(|e| format!("{e:#}"))?;
-        run_into(&sc, sc.seed, &scheduler, &dir.join(out), None, false)
+        run_into(&sc, sc.seed, &scheduler, &dir.join(out), None, false, false)
             .map(|(summary, _, _)| (summary, common::files(&dir.join(out))))
             .map_err(|e| format!("{e:#}"))
     };

@@ -17,7 +17,8 @@ use crate::metrics::run_record::RunRecord;
 use crate::metrics::EventRecord;
 use crate::output::decimal::as_written;
 use crate::output::plots::{render_run_plots, Plot};
-use crate::output::results_dir::{csv_files, CsvTable, ReportError, RunResults, Summary};
+use crate::output::results_dir::{CsvTable, ReportError, RunResults, Summary};
+use crate::output::run_files::WrittenFiles;
 use std::convert::Infallible;
 
 /// Number of slowest-to-schedule pods listed.
@@ -46,16 +47,20 @@ pub fn render_report(dir: &Path) -> Result<(), ReportError> {
 }
 
 /// Renders the report of the run of `record` into `dir`, where its CSV files were just
-/// written: the same bytes as [`render_report`] of that folder, without reading back the
-/// pods, samples and events.
-pub fn render_record_report(record: &RunRecord, dir: &Path) -> Result<(), ReportError> {
-    render(&RunResults::from_record(record, dir)?)
+/// written (`written`): the same bytes as [`render_report`] of that folder, without reading
+/// any of its files back.
+pub fn render_record_report(
+    record: &RunRecord,
+    written: &WrittenFiles,
+    dir: &Path,
+) -> Result<(), ReportError> {
+    render(&RunResults::from_record(record, written, dir))
 }
 
 /// Writes the plots and report.html of `run` into its folder.
 fn render(run: &RunResults) -> Result<(), ReportError> {
     let plots = render_run_plots(run, &run.dir.join(PLOTS_DIR))?;
-    let html = run_html(run, &plots, &csv_files(&run.dir)?);
+    let html = run_html(run, &plots, &run.csv_names);
     write_file(&run.dir.join(REPORT_FILE), &html)
 }
 

@@ -30,6 +30,20 @@ pub struct CsvRow {
 }
 
 impl CsvTable {
+    /// A table built in memory, as its file `path` will hold it: `header` is the header line
+    /// (comma-separated), each row is its fields unquoted. Rows are numbered as the lines a
+    /// writer puts them on (the header is line 1).
+    pub fn built(path: PathBuf, header: &str, rows: Vec<Vec<String>>) -> Self {
+        let rows = (rows.into_iter().zip(2..))
+            .map(|(fields, line)| CsvRow { line, fields })
+            .collect();
+        Self {
+            path,
+            header: header.split(',').map(str::to_owned).collect(),
+            rows,
+        }
+    }
+
     /// Reads a CSV file with a header line; fails on an empty file or a row whose
     /// field count differs from the header's.
     pub fn read(path: &Path) -> Result<Self, ReportError> {

@@ -13,6 +13,7 @@ use crate::metrics::node_groups::{NodeGroupSeries, NodeGroupTotals};
 use crate::metrics::pod_record::{PodRecord, PodRecords, PodUsagePeaks};
 use crate::metrics::run_record::RunRecord;
 use crate::metrics::{EventRecord, NodeSample, Sample};
+use crate::output::run_files::WrittenFiles;
 
 /// Everything read from a run folder `results/<scenario>/<scheduler>/seed-<n>/`, or taken
 /// from the [`RunRecord`] of the run that writes it (then its rows are borrowed).
@@ -41,7 +42,9 @@ pub struct RunResults<'a> {
     /// `node_groups_timeseries.csv`, if present.
     pub node_group_series: Option<Cow<'a, NodeGroupSeries>>,
     /// Any other CSV file of the folder (e.g. `workloads.csv`), sorted by file name.
-    pub extra: Vec<CsvTable>,
+    pub extra: Cow<'a, [CsvTable]>,
+    /// The names of all the CSV files of the folder, sorted.
+    pub csv_names: Cow<'a, [String]>,
 }
 
 const SUMMARY_COLUMNS: [&str; 24] = [
@@ -119,18 +122,19 @@ impl RunResults<'static> {
             node_group_series: optional(files::NODE_GROUPS_TIMESERIES)
                 .map(|p| read_node_group_series(&p).map(Cow::Owned))
                 .transpose()?,
-            extra: read_extra(dir)?,
+            extra: Cow::Owned(read_extra(dir)?),
+            csv_names: Cow::Owned(csv_files(dir)?),
         })
     }
 }
 
 impl<'a> RunResults<'a> {
-    /// The results of the run of `record`, whose CSV files are already written into `dir`:
-    /// pods, samples, events and node groups borrowed from the record (views show the
-    /// figures the files round to six decimals as written, so they match a [`Self::load`] of
-    /// the folder), only the tables the record does not hand over typed read from `dir`.
-    pub fn from_record(record: &'a RunRecord, dir: &Path) -> Result<Self, ReportError> {
-        Ok(RunResults {
+    /// The results of the run of `record`, whose CSV files `written` are already written
+    /// into `dir`: pods, samples, events and node groups borrowed from the record (views
+    /// show the figures the files round to six decimals as written, so they match a
+    /// [`Self::load`] of the folder), the other tables as `written` built them. Reads no file.
+    pub fn from_record(record: &'a RunRecord, written: &'a WrittenFiles, dir: &Path) -> Self {
+        RunResults {
             dir: dir.to_path_buf(),
             summary: Summary {
                 fields: (record.summary.fields().into_iter())
@@ -145,8 +149,9 @@ impl<'a> RunResults<'a> {
             events: (record.events.writes_file()).then_some(Cow::Borrowed(&record.events[..])),
             node_groups: Some(Cow::Borrowed(&record.summary.node_groups)),
             node_group_series: Some(Cow::Borrowed(&record.node_group_series)),
-            extra: read_extra(dir)?,
-        })
+            extra: Cow::Borrowed(&written.extra),
+            csv_names: Cow::Borrowed(&written.csv_names),
+        }
     }
 }
 
