@@ -118,7 +118,9 @@ pub struct Cluster {
     /// match every selector and affinity term alike, so the spread and affinity plugins
     /// evaluate a selector once per class per cycle. Pod labels are fixed at `add_pod`.
     pod_label_class: Vec<u32>,
-    label_classes: BTreeMap<(String, Labels), u32>,
+    /// Label class ids by namespace, then labels: two levels so `add_pod` looks a pod's
+    /// class up with borrowed keys and clones them only for a new class.
+    label_classes: BTreeMap<String, BTreeMap<Labels, u32>>,
     /// Per label class, its pods not yet retired (a class with none is released).
     class_pods: Vec<u32>,
     /// Per-topology-key node domains and per-(label class, domain) pod counts; kept in step
@@ -331,14 +333,7 @@ impl Cluster {
         let key = (pod.namespace.clone(), pod.name.clone());
         let previous = self.pod_names.insert(key, id);
         assert!(previous.is_none(), "duplicate live pod name {}", pod.name);
-        let next = self.class_pods.len() as u32;
-        let class = *self
-            .label_classes
-            .entry((pod.namespace.clone(), pod.labels.clone()))
-            .or_insert(next);
-        if class == next {
-            self.class_pods.push(0);
-        }
+        let class = self.label_class_of(&pod.namespace, &pod.labels);
         self.class_pods[class as usize] += 1;
         self.pod_label_class.push(class);
         self.topology.add_pod(id, class);
@@ -357,6 +352,23 @@ impl Cluster {
             self.index_topology_key(key);
         }
         id
+    }
+
+    /// The label class id of (`namespace`, `labels`), a new one (with no pods yet) when no
+    /// live pod has them; clones the keys only for a new class.
+    fn label_class_of(&mut self, namespace: &str, labels: &Labels) -> u32 {
+        let existing = self
+            .label_classes
+            .get(namespace)
+            .and_then(|m| m.get(labels));
+        if let Some(class) = existing {
+            return *class;
+        }
+        let class = self.class_pods.len() as u32;
+        self.class_pods.push(0);
+        (self.label_classes.entry(namespace.to_string()).or_default())
+            .insert(labels.clone(), class);
+        class
     }
 
     /// Indexes topology key `key` (node domains and pod counts) if it is not yet.

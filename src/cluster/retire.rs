@@ -24,7 +24,12 @@ impl Cluster {
             let Pod {
                 namespace, labels, ..
             } = *pod;
-            self.label_classes.remove(&(namespace, labels));
+            if let Some(classes) = self.label_classes.get_mut(&namespace) {
+                classes.remove(&labels);
+                if classes.is_empty() {
+                    self.label_classes.remove(&namespace);
+                }
+            }
         }
         true
     }
@@ -75,6 +80,25 @@ mod tests {
             "a released class is not reused"
         );
         assert_eq!(c.label_class_count(), 2);
+    }
+
+    /// Classes are keyed by namespace and labels (the two-level map `add_pod` looks up
+    /// with borrowed keys): same labels in another namespace is another class, and the
+    /// namespace's entry goes with its last class.
+    #[test]
+    fn classes_by_namespace_then_labels() {
+        let mut c = Cluster::default();
+        let (a, b) = (add(&mut c, "a", "x"), add(&mut c, "b", "y"));
+        let mut other = c.pods[a.ix()].clone();
+        (other.name, other.namespace) = ("o".into(), "other".into());
+        let o = c.add_pod(other);
+        let a2 = add(&mut c, "a2", "x");
+        let classes: Vec<u32> = [a, b, o, a2].map(|p| c.pod_label_class[p.ix()]).into();
+        assert_eq!(classes, [0, 1, 2, 0]);
+        gone(&mut c, o);
+        assert!(c.retire_pod(o));
+        assert!(!c.label_classes.contains_key("other"));
+        assert_eq!(c.label_classes["ns"].len(), 2);
     }
 
     #[test]

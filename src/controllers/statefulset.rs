@@ -166,6 +166,13 @@ fn rolling_update(ctx: &mut impl ControllerContext, s: u32, start: i32, replicas
     else {
         return;
     };
+    if st.current.hash == st.spec.template.hash {
+        // Current is update revision (updateStatefulSet's `currentRevision ==
+        // updateRevision`): every live pod in range was at it when `current` was last set
+        // below, and pods made since are too, so there is nothing to replace; this keeps a
+        // sync O(1) here instead of two scans of every ordinal (issue 14, xl.yaml).
+        return;
+    }
     let update_hash = st.spec.template.hash.clone();
     let max_unavailable = max_unavailable.resolve(replicas, true).max(1);
     let mut unavailable = (start..start + replicas)
