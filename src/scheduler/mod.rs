@@ -6,6 +6,7 @@ pub mod choice;
 pub mod config;
 pub mod cycle;
 pub mod framework;
+mod max_tree;
 pub mod plugins;
 pub mod profile;
 pub mod queue;

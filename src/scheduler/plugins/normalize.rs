@@ -36,6 +36,17 @@ pub fn winner_takes_all(max_priority: i64, pick_min: bool, scores: &mut [i64]) {
     }
 }
 
+/// `x.round() as i64` (half away from zero) without the libm call for scores that
+/// are ≥ 0 (PodTopologySpread's): the integer part truncates, and `x - t` is the exact fraction.
+#[inline]
+pub fn round_non_negative(x: f64) -> i64 {
+    if !(0.0..9.0e15).contains(&x) {
+        return x.round() as i64;
+    }
+    let t = x as i64;
+    t + (x - t as f64 >= 0.5) as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +65,31 @@ mod tests {
             default_normalize_score(100, *reverse, &mut s);
             assert_eq!(&s, want, "reverse={reverse} input={input:?}");
         }
+    }
+
+    /// Agrees with `f64::round` (half away from zero), which kube's `math.Round` in
+    /// scoring.go `scoreForCount` is, including the values just below a half.
+    #[test]
+    fn round_non_negative_matches_f64_round() {
+        let below_half = 0.5f64.next_down();
+        for x in [
+            0.0,
+            0.5,
+            below_half,
+            1.5,
+            2.5,
+            2.0 + below_half,
+            3.0 * 2f64.ln() + 2.0,
+            1.0e15 + 0.5,
+            8.9e15,
+            9.5e15,
+        ] {
+            assert_eq!(round_non_negative(x), x.round() as i64, "x = {x}");
+        }
+        // 2.5 rounds away from zero to 3; the largest double below 0.5 rounds to 0.
+        assert_eq!(
+            (round_non_negative(2.5), round_non_negative(below_half)),
+            (3, 0)
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! (pkg/scheduler/framework/plugins/podtopologyspread: filtering.go, scoring.go, common.go).
 
 use super::names;
+use super::normalize::round_non_negative;
 use super::pod_matching::{
     class_pods_on, matching_classes, node_affinity_admits, tolerates_node, Domains,
 };
@@ -343,6 +344,8 @@ struct ScoreState {
     domains: Vec<Domains>,
     /// Per constraint: the label classes its selector matches.
     classes: Vec<Vec<u32>>,
+    /// Per constraint: its key is the hostname (counts are per node, not per domain).
+    hostname: Vec<bool>,
     counts: Vec<Vec<i64>>,
     weights: Vec<f64>,
     /// Per node: ignored (lacks a topology key while all keys are required).
@@ -364,7 +367,7 @@ impl ScoreState {
             if d == NO_DOMAIN {
                 continue;
             }
-            let cnt = if c.key == LABEL_HOSTNAME {
+            let cnt = if self.hostname[k] {
                 class_pods_on(cluster, &self.classes[k], n)
             } else {
                 self.counts[k][d as usize]
@@ -372,6 +375,57 @@ impl ScoreState {
             score += cnt as f64 * self.weights[k] + (c.max_skew - 1) as f64;
         }
         score.round() as i64
+    }
+
+    /// [`Self::node_score`] of every node of `nodes` into `out`, constraint by constraint
+    /// over flat columns: each node's terms are added in the same order, so the `f64` sums
+    /// and their rounding are bit-identical to `node_score`'s.
+    fn scores_into(&self, cluster: &Cluster, nodes: &[NodeIdx], out: &mut [i64]) {
+        let mut sums = vec![0.0f64; nodes.len()];
+        let mut cnt = vec![0i64; nodes.len()];
+        for (k, c) in self.constraints.iter().enumerate() {
+            let domain_of = &self.domains[k].get(cluster).domain_of;
+            if self.hostname[k] {
+                hostname_counts(cluster, &self.classes[k], nodes, &mut cnt);
+            } else {
+                let counts = &self.counts[k];
+                for (x, n) in cnt.iter_mut().zip(nodes) {
+                    let d = domain_of[n.ix()];
+                    *x = if d == NO_DOMAIN {
+                        0
+                    } else {
+                        counts[d as usize]
+                    };
+                }
+            }
+            let (weight, base) = (self.weights[k], (c.max_skew - 1) as f64);
+            for ((sum, x), n) in sums.iter_mut().zip(&cnt).zip(nodes) {
+                if domain_of[n.ix()] != NO_DOMAIN {
+                    *sum += *x as f64 * weight + base;
+                }
+            }
+        }
+        for ((o, sum), n) in out.iter_mut().zip(&sums).zip(nodes) {
+            *o = if self.ignored[n.ix()] {
+                0
+            } else {
+                round_non_negative(*sum)
+            };
+        }
+    }
+}
+
+/// Per node of `nodes`: the counted pods of `classes` on it (as [`class_pods_on`]), one
+/// class row at a time.
+fn hostname_counts(cluster: &Cluster, classes: &[u32], nodes: &[NodeIdx], out: &mut [i64]) {
+    out.fill(0);
+    for &c in classes {
+        let Some(row) = cluster.topology.class_node.get(c as usize) else {
+            continue;
+        };
+        for (x, n) in out.iter_mut().zip(nodes) {
+            *x += row.get(n.ix()).copied().unwrap_or(0) as i64;
+        }
     }
 }
 
@@ -409,6 +463,10 @@ impl ScorePlugin for PodTopologySpread {
         let mut classes = Vec::new();
         let mut counts = Vec::new();
         let mut weights = Vec::new();
+        let hostname: Vec<bool> = constraints
+            .iter()
+            .map(|c| c.key == LABEL_HOSTNAME)
+            .collect();
         for (c, dom) in constraints.iter().zip(&domains) {
             let cls = selected_classes(cluster, &c.selector, &pod.namespace);
             if c.key == LABEL_HOSTNAME {
@@ -461,6 +519,7 @@ impl ScorePlugin for PodTopologySpread {
                 constraints,
                 domains,
                 classes,
+                hostname,
                 counts,
                 weights,
                 ignored,
@@ -491,9 +550,7 @@ impl ScorePlugin for PodTopologySpread {
             out.fill(0);
             return;
         };
-        for (o, n) in out.iter_mut().zip(nodes) {
-            *o = s.node_score(cluster, *n);
-        }
+        s.scores_into(cluster, nodes, out);
     }
 
     /// Fewer matching pods is better: `100 × (max + min - s) / max`; ignored nodes get 0.
