@@ -420,7 +420,7 @@ impl ScoreState {
 fn hostname_counts(cluster: &Cluster, classes: &[u32], nodes: &[NodeIdx], out: &mut [i64]) {
     out.fill(0);
     for &c in classes {
-        let Some(row) = cluster.topology.class_node.get(c as usize) else {
+        let Some(row) = cluster.topology().class_node.get(c as usize) else {
             continue;
         };
         for (x, n) in out.iter_mut().zip(nodes) {
