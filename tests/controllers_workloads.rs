@@ -218,6 +218,30 @@ fn retention_when_scaled_delete_removes_claims() {
         .is_none());
 }
 
+// A template reverted mid-rollout is the update revision again, and kube's rolling update
+// replaces every pod not at the update revision (stateful_set_control.go
+// updateStatefulSet: `getPodRevision(replicas[target]) != updateRevision.Name`), whatever
+// the current revision is: the pods already moved to nginx:2 go back to nginx.
+#[test]
+fn a_template_reverted_mid_rollout_rolls_the_updated_pods_back() {
+    let scenario = format!(
+        "{}timeline:\n  - at: 60s\n    kubectl: set image statefulset/web nginx=nginx:2\n  - at: 75s\n    kubectl: set image statefulset/web nginx=nginx\n",
+        cluster("5m")
+    );
+    let sim = run("revert", &scenario, WEB_STS);
+    let updated = sim
+        .cluster
+        .pods()
+        .values()
+        .filter(|p| p.spec.containers[0].image == "nginx:2")
+        .count();
+    assert!(updated > 0, "the rollout had begun before the revert");
+    for n in ["web-0", "web-1", "web-2"] {
+        let live = sim.cluster.pods().values().rfind(|p| p.name == n).unwrap();
+        assert_eq!(live.spec.containers[0].image, "nginx", "{n}");
+    }
+}
+
 // RollingUpdate with partition 1 updates web-2 then web-1 (reverse ordinal order) and
 // leaves web-0 at the old revision; spec.ordinals.start shifts the names.
 #[test]

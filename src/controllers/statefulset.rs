@@ -24,6 +24,10 @@ pub struct StatefulSetState {
     pub spec: StatefulSet,
     /// The current revision's template: what pods below the partition are recreated from.
     pub current: PodTemplate,
+    /// A rolling-update scan found every live pod at the update revision and the template
+    /// has not changed since, so pods made from then on are at it too: the next scans would
+    /// replace nothing and are skipped. Cleared by [`StatefulSetState::set_template`].
+    pub rollout_settled: bool,
     /// The current pod of each ordinal.
     pub pods: BTreeMap<i32, PodId>,
     /// Claims created, `<template>-<sts>-<ordinal>`, in creation order.
@@ -34,11 +38,21 @@ pub struct StatefulSetState {
     pub tracker: ReplicaTracker,
 }
 
+impl StatefulSetState {
+    /// A new pod template (`kubectl set image`, apply): the update revision changes, so the
+    /// next sync scans for pods to replace, a revert to the current revision included.
+    pub fn set_template(&mut self, template: PodTemplate) {
+        self.spec.template = template;
+        self.rollout_settled = false;
+    }
+}
+
 /// Adds a StatefulSet and returns its index.
 pub fn add(ctx: &mut impl ControllerContext, spec: StatefulSet) -> u32 {
     let idx = ctx.workloads().statefulsets.len() as u32;
     ctx.workloads_mut().statefulsets.push(StatefulSetState {
         current: spec.template.clone(),
+        rollout_settled: true,
         spec,
         pods: BTreeMap::new(),
         claims: Vec::new(),
@@ -166,11 +180,9 @@ fn rolling_update(ctx: &mut impl ControllerContext, s: u32, start: i32, replicas
     else {
         return;
     };
-    if st.current.hash == st.spec.template.hash {
-        // Current is update revision (updateStatefulSet's `currentRevision ==
-        // updateRevision`): every live pod in range was at it when `current` was last set
-        // below, and pods made since are too, so there is nothing to replace; this keeps a
-        // sync O(1) here instead of two scans of every ordinal (issue 14, xl.yaml).
+    if st.rollout_settled {
+        // Nothing to replace (see the field): a sync stays O(1) here instead of two scans
+        // of every ordinal (issue 14, xl.yaml).
         return;
     }
     let update_hash = st.spec.template.hash.clone();
@@ -203,6 +215,7 @@ fn rolling_update(ctx: &mut impl ControllerContext, s: u32, start: i32, replicas
         // Every pod runs the update revision: it becomes the current one.
         let st = &mut ctx.workloads_mut().statefulsets[s as usize];
         st.current = st.spec.template.clone();
+        st.rollout_settled = true;
     }
 }
 

@@ -50,7 +50,7 @@ pub(super) fn edit_template(
         }
         _ => {
             let s = find_statefulset(sim, ns, name).expect("found above");
-            sim.workloads.statefulsets[s as usize].spec.template = template;
+            sim.workloads.statefulsets[s as usize].set_template(template);
             sim.request_sync(ControllerRef::StatefulSet(s));
         }
     }
