@@ -493,18 +493,6 @@ impl Cluster {
         self.node_names.remove(&name);
     }
 
-    /// Sets node `n`'s allocatable resources (a node status update). The node may end up
-    /// over-committed, as in kube when a node's allocatable shrinks under its pods.
-    pub fn set_allocatable(&mut self, n: NodeIdx, allocatable: Resources) {
-        if self.nodes.present[n.ix()] {
-            self.allocatable_total -= self.nodes.allocatable[n.ix()];
-            self.allocatable_total += allocatable;
-        }
-        self.nodes.allocatable[n.ix()] = allocatable;
-        self.nodes.refresh_columns(n.ix());
-        self.mark_node_changed(n);
-    }
-
     /// Sets node `n`'s Ready condition. The scheduler sees readiness only through the
     /// not-ready and unreachable taints, so this is not a node change for its cache.
     pub fn set_node_ready(&mut self, n: NodeIdx, ready: bool) {
