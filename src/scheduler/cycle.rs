@@ -39,9 +39,6 @@ pub struct Precomputed<'a> {
     pub scores: &'a [usize],
 }
 
-/// Nodes are scanned for feasibility in chunks of this many.
-const CHUNK: usize = 1024;
-
 /// Runs one cycle for `pod`; nodes in `rejects` (ruled out by nominated pods) are dropped.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
@@ -57,12 +54,34 @@ pub fn run(
     let num_all = cluster.present_node_count();
     b.state.clear();
     pre_filter(profile, pod, cluster, b, num_all)?;
-    filter(profile, pod, cluster, b, base);
-    for v in rejects {
-        b.feasible[v.node.ix()] = false;
-    }
     let to_find = num_feasible_nodes_to_find(profile.percentage_of_nodes_to_score, num_all);
-    find_candidates(b, to_find, next_start);
+    match base {
+        // The leaves already are the feasible set: scan only the rotating window.
+        Some(p) if p.filters.is_empty() && rejects.is_empty() => {
+            let leaves = p.leaves;
+            find_candidates(
+                &mut b.candidates,
+                leaves.len(),
+                |i| leaves[i] >= 0,
+                to_find,
+                next_start,
+            )
+        }
+        _ => {
+            filter(profile, pod, cluster, b, base);
+            for v in rejects {
+                b.feasible[v.node.ix()] = false;
+            }
+            let feasible = &b.feasible;
+            find_candidates(
+                &mut b.candidates,
+                feasible.len(),
+                |i| feasible[i],
+                to_find,
+                next_start,
+            )
+        }
+    }
     if b.candidates.is_empty() {
         let mut e = profile.diagnose(pod, cluster, &b.state, &b.skipped_filters, num_all);
         e.add_rejects(rejects);
@@ -139,42 +158,34 @@ fn filter(
     }
 }
 
-/// Takes the first `to_find` feasible nodes in rotating order from `next_start`, as kube
-/// does, and advances `next_start` past the last node examined. The scan appends without
-/// branching (write the index, advance by `feasible`) in chunks and stops after the chunk
-/// that reaches `to_find`.
-fn find_candidates(b: &mut Buffers, to_find: usize, next_start: &mut usize) {
-    let n_nodes = b.feasible.len();
-    let start = if n_nodes == 0 {
-        0
-    } else {
-        *next_start % n_nodes
-    };
-    b.candidates.clear();
-    b.candidates.resize(n_nodes, NodeIdx(0));
-    let mut len = 0;
+/// Takes the first `to_find` feasible nodes (all when `to_find` is 0) of the `n_nodes`
+/// in rotating order from `next_start`, as kube does, and advances `next_start` past the
+/// last node examined: the cost is the window examined, not the node count.
+fn find_candidates(
+    candidates: &mut Vec<NodeIdx>,
+    n_nodes: usize,
+    is_feasible: impl Fn(usize) -> bool,
+    to_find: usize,
+    next_start: &mut usize,
+) {
+    candidates.clear();
+    if n_nodes == 0 {
+        return;
+    }
+    let start = *next_start % n_nodes;
     let mut examined = n_nodes;
     'scan: for (lo, hi) in [(start, n_nodes), (0, start)] {
-        let mut chunk_lo = lo;
-        while chunk_lo < hi {
-            let chunk_hi = (chunk_lo + CHUNK).min(hi);
-            for (i, f) in b.feasible[chunk_lo..chunk_hi].iter().enumerate() {
-                b.candidates[len] = NodeIdx((chunk_lo + i) as u32);
-                len += *f as usize;
+        for i in lo..hi {
+            if is_feasible(i) {
+                candidates.push(NodeIdx(i as u32));
+                if candidates.len() == to_find {
+                    examined = (i + n_nodes - start) % n_nodes + 1;
+                    break 'scan;
+                }
             }
-            if to_find > 0 && len >= to_find {
-                let last = b.candidates[to_find - 1].ix();
-                examined = (last + n_nodes - start) % n_nodes + 1;
-                len = to_find;
-                break 'scan;
-            }
-            chunk_lo = chunk_hi;
         }
     }
-    b.candidates.truncate(len);
-    if n_nodes > 0 {
-        *next_start = (start + examined) % n_nodes;
-    }
+    *next_start = (start + examined) % n_nodes;
 }
 
 /// Sums the weighted, normalised scores of the candidates into `b.totals`, starting from

@@ -348,17 +348,36 @@ struct ScoreState {
     hostname: Vec<bool>,
     counts: Vec<Vec<i64>>,
     weights: Vec<f64>,
-    /// Per node: ignored (lacks a topology key while all keys are required).
-    ignored: Vec<bool>,
-    /// `ignored` in the order of the scored nodes, for NormalizeScore.
+    /// Nodes lacking a topology key are ignored (scored 0): the pod has constraints of its
+    /// own or the defaults are not the system ones.
+    require_all: bool,
+    /// Per scored node, in order: ignored; empty when `require_all` is false.
     ignored_in_order: Vec<bool>,
+}
+
+/// One constraint of [`ScoreState`] resolved for a pass over nodes.
+struct ScoreColumn<'a> {
+    domain_of: &'a [u32],
+    term: TermSource<'a>,
+}
+
+/// Where a constraint's term `count × weight + (maxSkew - 1)` of a node comes from.
+enum TermSource<'a> {
+    /// Hostname: the node's own matching pods, one count row per label class.
+    PerNode {
+        rows: Vec<&'a [u32]>,
+        weight: f64,
+        base: f64,
+    },
+    /// Any other key: the term of each domain, computed once.
+    PerDomain(Vec<f64>),
 }
 
 impl ScoreState {
     /// `round(sum over constraints of count × weight + (maxSkew - 1))` for node `n`;
     /// hostname constraints count the matching pods on the node itself.
     fn node_score(&self, cluster: &Cluster, n: NodeIdx) -> i64 {
-        if self.ignored[n.ix()] {
+        if self.is_ignored(cluster, n) {
             return 0;
         }
         let mut score = 0.0;
@@ -377,54 +396,73 @@ impl ScoreState {
         score.round() as i64
     }
 
-    /// [`Self::node_score`] of every node of `nodes` into `out`, constraint by constraint
-    /// over flat columns: each node's terms are added in the same order, so the `f64` sums
-    /// and their rounding are bit-identical to `node_score`'s.
-    fn scores_into(&self, cluster: &Cluster, nodes: &[NodeIdx], out: &mut [i64]) {
-        let mut sums = vec![0.0f64; nodes.len()];
-        let mut cnt = vec![0i64; nodes.len()];
-        for (k, c) in self.constraints.iter().enumerate() {
-            let domain_of = &self.domains[k].get(cluster).domain_of;
-            if self.hostname[k] {
-                hostname_counts(cluster, &self.classes[k], nodes, &mut cnt);
-            } else {
-                let counts = &self.counts[k];
-                for (x, n) in cnt.iter_mut().zip(nodes) {
-                    let d = domain_of[n.ix()];
-                    *x = if d == NO_DOMAIN {
-                        0
-                    } else {
-                        counts[d as usize]
-                    };
-                }
-            }
-            let (weight, base) = (self.weights[k], (c.max_skew - 1) as f64);
-            for ((sum, x), n) in sums.iter_mut().zip(&cnt).zip(nodes) {
-                if domain_of[n.ix()] != NO_DOMAIN {
-                    *sum += *x as f64 * weight + base;
-                }
-            }
-        }
-        for ((o, sum), n) in out.iter_mut().zip(&sums).zip(nodes) {
-            *o = if self.ignored[n.ix()] {
-                0
-            } else {
-                round_non_negative(*sum)
-            };
-        }
+    /// True if node `n` lacks a topology key while all keys are required.
+    fn is_ignored(&self, cluster: &Cluster, n: NodeIdx) -> bool {
+        self.require_all && !has_all_keys(cluster, &self.domains, n.ix())
     }
-}
 
-/// Per node of `nodes`: the counted pods of `classes` on it (as [`class_pods_on`]), one
-/// class row at a time.
-fn hostname_counts(cluster: &Cluster, classes: &[u32], nodes: &[NodeIdx], out: &mut [i64]) {
-    out.fill(0);
-    for &c in classes {
-        let Some(row) = cluster.topology().class_node.get(c as usize) else {
-            continue;
-        };
-        for (x, n) in out.iter_mut().zip(nodes) {
-            *x += row.get(n.ix()).copied().unwrap_or(0) as i64;
+    /// The constraints resolved against `cluster` for [`Self::scores_into`].
+    fn columns<'a>(&'a self, cluster: &'a Cluster) -> Vec<ScoreColumn<'a>> {
+        self.constraints
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let (weight, base) = (self.weights[k], (c.max_skew - 1) as f64);
+                let term = if self.hostname[k] {
+                    let rows = &cluster.topology().class_node;
+                    TermSource::PerNode {
+                        rows: self.classes[k]
+                            .iter()
+                            .filter_map(|c| rows.get(*c as usize).map(Vec::as_slice))
+                            .collect(),
+                        weight,
+                        base,
+                    }
+                } else {
+                    TermSource::PerDomain(
+                        self.counts[k]
+                            .iter()
+                            .map(|x| *x as f64 * weight + base)
+                            .collect(),
+                    )
+                };
+                ScoreColumn {
+                    domain_of: &self.domains[k].get(cluster).domain_of,
+                    term,
+                }
+            })
+            .collect()
+    }
+
+    /// [`Self::node_score`] of every node of `nodes` into `out`, in one pass: each node's
+    /// terms are the same `f64` expressions added in the same order, so the sums and their
+    /// rounding are bit-identical to `node_score`'s.
+    fn scores_into(&self, cluster: &Cluster, nodes: &[NodeIdx], out: &mut [i64]) {
+        let columns = self.columns(cluster);
+        for (o, n) in out.iter_mut().zip(nodes) {
+            let i = n.ix();
+            if self.is_ignored(cluster, *n) {
+                *o = 0;
+                continue;
+            }
+            let mut sum = 0.0f64;
+            for col in &columns {
+                let d = col.domain_of[i];
+                if d == NO_DOMAIN {
+                    continue;
+                }
+                sum += match &col.term {
+                    TermSource::PerNode { rows, weight, base } => {
+                        let cnt: i64 = rows
+                            .iter()
+                            .map(|r| r.get(i).copied().unwrap_or(0) as i64)
+                            .sum();
+                        cnt as f64 * weight + base
+                    }
+                    TermSource::PerDomain(terms) => terms[d as usize],
+                };
+            }
+            *o = round_non_negative(sum);
         }
     }
 }
@@ -451,13 +489,15 @@ impl ScorePlugin for PodTopologySpread {
             .iter()
             .map(|c| Domains::new(cluster, &c.key))
             .collect();
-        let mut ignored = vec![false; cluster.nodes().len()];
-        let mut ignored_in_order = Vec::with_capacity(nodes.len());
-        for n in nodes {
-            let ig = require_all && !has_all_keys(cluster, &domains, n.ix());
-            ignored[n.ix()] = ig;
-            ignored_in_order.push(ig);
-        }
+        let ignored_in_order: Vec<bool> = if require_all {
+            nodes
+                .iter()
+                .map(|n| !has_all_keys(cluster, &domains, n.ix()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let is_ignored = |pos: usize| ignored_in_order.get(pos).copied().unwrap_or(false);
         let scored = nodes.len() - ignored_in_order.iter().filter(|i| **i).count();
         let everywhere = !require_all || keys_everywhere(cluster, &domains);
         let mut classes = Vec::new();
@@ -479,9 +519,9 @@ impl ScorePlugin for PodTopologySpread {
             let k = dom.get(cluster);
             // Domains of the scored nodes only (kube's TopologyPairToPodCounts keys).
             let mut seen = vec![false; k.domain_count()];
-            for n in nodes {
+            for (pos, n) in nodes.iter().enumerate() {
                 let dn = k.domain_of[n.ix()];
-                if !ignored[n.ix()] && dn != NO_DOMAIN {
+                if !is_ignored(pos) && dn != NO_DOMAIN {
                     seen[dn as usize] = true;
                 }
             }
@@ -522,7 +562,7 @@ impl ScorePlugin for PodTopologySpread {
                 hostname,
                 counts,
                 weights,
-                ignored,
+                require_all,
                 ignored_in_order,
             },
         );
@@ -558,22 +598,88 @@ impl ScorePlugin for PodTopologySpread {
         let Some(s) = state.read::<ScoreState>(SCORE_KEY) else {
             return;
         };
-        let mut min = i64::MAX;
-        let mut max = i64::MIN;
-        for (sc, ig) in scores.iter().zip(&s.ignored_in_order) {
-            if !ig {
+        let ignored = |pos: usize| s.ignored_in_order.get(pos).copied().unwrap_or(false);
+        let (mut min, mut max) = (i64::MAX, i64::MIN);
+        for (pos, sc) in scores.iter().enumerate() {
+            if !ignored(pos) {
                 min = min.min(*sc);
                 max = max.max(*sc);
             }
         }
-        for (sc, ig) in scores.iter_mut().zip(&s.ignored_in_order) {
-            if *ig {
-                *sc = 0;
-            } else if max == 0 {
-                *sc = MAX_NODE_SCORE;
-            } else {
-                *sc = MAX_NODE_SCORE * (max + min - *sc) / max;
+        let normalized = NormalizedScores::new(min, max);
+        for (pos, sc) in scores.iter_mut().enumerate() {
+            *sc = if ignored(pos) { 0 } else { normalized.of(*sc) };
+        }
+    }
+}
+
+/// Raw scores are few distinct small integers in `[min, max]`: their normalised values
+/// `100 × (max + min - s) / max` are computed once each (a table) instead of dividing per
+/// node, unless the range is wide.
+struct NormalizedScores {
+    min: i64,
+    max: i64,
+    table: Vec<i64>,
+}
+
+impl NormalizedScores {
+    /// Widest range of raw scores given a table.
+    const MAX_TABLE: i64 = 4096;
+
+    fn new(min: i64, max: i64) -> NormalizedScores {
+        let table = if max > 0 && min <= max && max - min < Self::MAX_TABLE {
+            (min..=max)
+                .map(|v| MAX_NODE_SCORE * (max + min - v) / max)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        NormalizedScores { min, max, table }
+    }
+
+    /// The normalised score of raw score `raw` (in `[min, max]`).
+    fn of(&self, raw: i64) -> i64 {
+        if self.max == 0 {
+            MAX_NODE_SCORE
+        } else if let Some(v) = self.table.get((raw - self.min) as usize) {
+            *v
+        } else {
+            MAX_NODE_SCORE * (self.max + self.min - raw) / self.max
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table gives what the division gives (scoring.go's NormalizeScore:
+    /// `MaxNodeScore * (maxScore + minScore - s) / maxScore`), for narrow ranges (table)
+    /// and wide ones (division), and 100 everywhere when every raw score is 0.
+    #[test]
+    fn normalized_scores_match_the_division() {
+        for (min, max) in [
+            (0, 0),
+            (0, 1),
+            (3, 3),
+            (2, 17),
+            (5, 5000),
+            (0, 9000),
+            (7, 4102),
+        ] {
+            let n = NormalizedScores::new(min, max);
+            for raw in min..=max {
+                let want = if max == 0 {
+                    MAX_NODE_SCORE
+                } else {
+                    MAX_NODE_SCORE * (max + min - raw) / max
+                };
+                assert_eq!(n.of(raw), want, "min {min} max {max} raw {raw}");
             }
         }
+        // (2, 17): raw 2 → 100 × 17 / 17 = 100; raw 17 → 100 × 2 / 17 = 11.
+        let n = NormalizedScores::new(2, 17);
+        assert_eq!((n.of(2), n.of(17)), (100, 11));
+        assert!(NormalizedScores::new(0, 9000).table.is_empty());
     }
 }
