@@ -7,6 +7,7 @@ use k8sim::controllers::garbage_collector::present;
 use k8sim::controllers::ControllerRef;
 use k8sim::engine::SimTime;
 use k8sim::input::scenario::load;
+use k8sim::sim::liveness::LivenessLimits;
 use k8sim::sim::Simulation;
 use std::fs;
 use std::path::PathBuf;
@@ -451,7 +452,7 @@ spec:
 #[test]
 fn the_liveness_guard_names_the_object_re_synced_at_one_instant() {
     let mut sim = build("guard-sync", &burst_scenario(""), &[("web.yaml", WEB)]);
-    sim.liveness.limits.max_syncs_per_instant = 1;
+    sim.liveness.limits = LivenessLimits::fixed(1, 10_000_000);
     let err = sim.run().expect_err("the guard stops the run").to_string();
     assert!(
         err.starts_with("no progress: Deployment default/web re-synced 2 times at t = 0.000 s"),
@@ -468,7 +469,7 @@ fn the_liveness_guard_names_the_object_re_synced_at_one_instant() {
 #[test]
 fn the_liveness_guard_stops_too_many_events_at_one_instant() {
     let mut sim = build("guard-events", &burst_scenario(""), &[("web.yaml", WEB)]);
-    sim.liveness.limits.max_events_per_instant = 50;
+    sim.liveness.limits = LivenessLimits::fixed(100_000, 50);
     let err = sim.run().expect_err("the guard stops the run").to_string();
     assert!(
         err.starts_with("no progress: 51 events at t = 0.000 s without time advancing (last: "),

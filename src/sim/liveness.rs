@@ -8,13 +8,20 @@ use crate::controllers::ControllerRef;
 use crate::engine::SimTime;
 use std::collections::BTreeMap;
 
-/// Ceilings of the liveness guard.
+/// Ceilings of the liveness guard: a fixed part plus a part per live pod (Pending or
+/// Running), since a healthy controller syncs about once per change of its pods and each
+/// pod brings a few events (created, scheduled, bound, started, ready): a 1.5 M-pod burst
+/// at time zero is healthy, a loop over a handful of objects is not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LivenessLimits {
-    /// Most syncs of one controller object at one simulated instant.
+    /// Most syncs of one controller object at one simulated instant (fixed part).
     pub max_syncs_per_instant: u32,
-    /// Most events at one simulated instant.
+    /// Most events at one simulated instant (fixed part).
     pub max_events_per_instant: u64,
+    /// Syncs of one object allowed per live pod on top of `max_syncs_per_instant`.
+    pub syncs_per_live_pod: u64,
+    /// Events allowed per live pod on top of `max_events_per_instant`.
+    pub events_per_live_pod: u64,
 }
 
 impl Default for LivenessLimits {
@@ -25,7 +32,33 @@ impl Default for LivenessLimits {
         LivenessLimits {
             max_syncs_per_instant: 100_000,
             max_events_per_instant: 10_000_000,
+            syncs_per_live_pod: 4,
+            events_per_live_pod: 16,
         }
+    }
+}
+
+impl LivenessLimits {
+    /// Limits that do not grow with the pods (tests trip the guard with them).
+    pub fn fixed(max_syncs_per_instant: u32, max_events_per_instant: u64) -> LivenessLimits {
+        LivenessLimits {
+            max_syncs_per_instant,
+            max_events_per_instant,
+            syncs_per_live_pod: 0,
+            events_per_live_pod: 0,
+        }
+    }
+
+    /// Most syncs of one object at one instant with `live_pods` Pending or Running.
+    fn syncs_ceiling(&self, live_pods: u64) -> u64 {
+        (self.max_syncs_per_instant as u64)
+            .saturating_add(self.syncs_per_live_pod.saturating_mul(live_pods))
+    }
+
+    /// Most events at one instant with `live_pods` Pending or Running.
+    fn events_ceiling(&self, live_pods: u64) -> u64 {
+        self.max_events_per_instant
+            .saturating_add(self.events_per_live_pod.saturating_mul(live_pods))
     }
 }
 
@@ -61,8 +94,9 @@ impl Liveness {
         }
     }
 
-    /// Counts `event`, about to be handled at `now`; an error once a ceiling is passed.
-    pub fn observe(&mut self, now: SimTime, event: &Event) -> Result<(), Stall> {
+    /// Counts `event`, about to be handled at `now` with `live_pods` Pending or Running;
+    /// an error once a ceiling is passed.
+    pub fn observe(&mut self, now: SimTime, event: &Event, live_pods: u64) -> Result<(), Stall> {
         if now != self.instant {
             self.instant = now;
             self.events = 0;
@@ -74,11 +108,11 @@ impl Liveness {
         if let Event::Sync(c) = event {
             let n = self.syncs.entry(*c).or_insert(0);
             *n += 1;
-            if *n > self.limits.max_syncs_per_instant {
+            if *n as u64 > self.limits.syncs_ceiling(live_pods) {
                 return Err(Stall::Resync(*c, *n));
             }
         }
-        if self.events > self.limits.max_events_per_instant {
+        if self.events > self.limits.events_ceiling(live_pods) {
             return Err(Stall::Events(self.events));
         }
         Ok(())
@@ -129,10 +163,7 @@ mod tests {
     use super::*;
 
     fn guard(syncs: u32, events: u64) -> Liveness {
-        Liveness::new(LivenessLimits {
-            max_syncs_per_instant: syncs,
-            max_events_per_instant: events,
-        })
+        Liveness::new(LivenessLimits::fixed(syncs, events))
     }
 
     #[test]
@@ -142,11 +173,11 @@ mod tests {
         let d = Event::Sync(ControllerRef::Deployment(0));
         let r = Event::Sync(ControllerRef::ReplicaSet(0));
         for _ in 0..3 {
-            g.observe(t, &d).unwrap();
-            g.observe(t, &r).unwrap();
+            g.observe(t, &d, 0).unwrap();
+            g.observe(t, &r, 0).unwrap();
         }
         assert_eq!(
-            g.observe(t, &d),
+            g.observe(t, &d, 0),
             Err(Stall::Resync(ControllerRef::Deployment(0), 4))
         );
         assert_eq!(g.dominant_kinds(), "Deployment/ReplicaSet syncs");
@@ -157,15 +188,44 @@ mod tests {
         let mut g = guard(2, 3);
         let d = Event::Sync(ControllerRef::Job(1));
         for s in 0..10 {
-            g.observe(SimTime::from_secs(s), &d).unwrap();
-            g.observe(SimTime::from_secs(s), &Event::Sample).unwrap();
+            g.observe(SimTime::from_secs(s), &d, 0).unwrap();
+            g.observe(SimTime::from_secs(s), &Event::Sample, 0).unwrap();
         }
         assert_eq!(g.events_at_instant(), 2);
-        g.observe(SimTime::from_secs(9), &Event::Sample).unwrap();
+        g.observe(SimTime::from_secs(9), &Event::Sample, 0).unwrap();
         assert_eq!(
-            g.observe(SimTime::from_secs(9), &Event::Sample),
+            g.observe(SimTime::from_secs(9), &Event::Sample, 0),
             Err(Stall::Events(4))
         );
         assert_eq!(g.dominant_kinds(), "Sample/Job sync events");
+    }
+
+    /// The ceilings grow with the live pods: with 1,000 live pods and 4 syncs per pod on
+    /// top of 3, an object may sync 4,003 times at one instant; the 4,004th stalls.
+    #[test]
+    fn the_ceilings_grow_with_the_live_pods() {
+        let mut g = Liveness::new(LivenessLimits {
+            syncs_per_live_pod: 4,
+            events_per_live_pod: 16,
+            ..LivenessLimits::fixed(3, 1_000_000)
+        });
+        let t = SimTime::from_secs(5);
+        let d = Event::Sync(ControllerRef::Deployment(0));
+        for _ in 0..4_003 {
+            g.observe(t, &d, 1_000).unwrap();
+        }
+        assert_eq!(
+            g.observe(t, &d, 1_000),
+            Err(Stall::Resync(ControllerRef::Deployment(0), 4_004))
+        );
+        // Events: 10 fixed + 16 × 2 live pods = 42 pass, the 43rd stalls.
+        let mut g = Liveness::new(LivenessLimits {
+            events_per_live_pod: 16,
+            ..LivenessLimits::fixed(100, 10)
+        });
+        for _ in 0..42 {
+            g.observe(t, &Event::Sample, 2).unwrap();
+        }
+        assert_eq!(g.observe(t, &Event::Sample, 2), Err(Stall::Events(43)));
     }
 }

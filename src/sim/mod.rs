@@ -452,7 +452,8 @@ impl Simulation {
                 Ok(None) => break,
                 Err(e) => return Err(self.stopped(e)),
             };
-            if let Err(stall) = self.liveness.observe(self.engine.now(), &event) {
+            let live_pods = self.pod_counts.pending() + self.pod_counts.running();
+            if let Err(stall) = self.liveness.observe(self.engine.now(), &event, live_pods) {
                 return Err(self.stalled(stall, &event));
             }
             let kind = event.kind_index();
