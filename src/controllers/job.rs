@@ -236,18 +236,17 @@ pub fn sync(ctx: &mut impl ControllerContext, j: u32) {
         return;
     }
     let progress = index_progress(ctx, j, &spec, n_indexes);
-    if finish_if_complete(ctx, j, &spec, succeeded, active, &progress) {
+    if finish_if_complete(ctx, j, &spec, succeeded, &active, &progress) {
         return;
     }
     if spec.suspend {
-        for p in open_pods(ctx, j) {
+        for p in active {
             ctx.delete_pod(p, "Suspended");
         }
         return;
     }
-    let to_create = want_active(&spec, succeeded, progress.remaining) - active as i32;
+    let to_create = want_active(&spec, succeeded, progress.remaining) - active.len() as i32;
     if to_create < 0 {
-        let active = open_pods(ctx, j);
         delete_newest(ctx, active, (-to_create) as usize);
         return;
     }
@@ -284,7 +283,7 @@ fn record_status(
         } else {
             0
         };
-    st.max_active = st.max_active.max(counted.active as i32);
+    st.max_active = st.max_active.max(counted.active.len() as i32);
     succeeded
 }
 
@@ -324,7 +323,7 @@ fn finish_if_complete(
     j: u32,
     spec: &JobSpec,
     succeeded: i32,
-    active: usize,
+    active: &[PodId],
     progress: &IndexProgress,
 ) -> bool {
     let complete = match spec.completions {
@@ -333,14 +332,14 @@ fn finish_if_complete(
         }
         Some(c) => succeeded >= c,
         // Work-queue Jobs complete once any pod succeeded and none is active.
-        None => succeeded > 0 && active == 0,
+        None => succeeded > 0 && active.is_empty(),
     };
     if !complete {
         return false;
     }
     if progress.failed_indexes.is_empty() {
         finish(ctx, j, JobOutcome::Complete, "Completed", "Job completed");
-    } else if active == 0 {
+    } else if active.is_empty() {
         finish(
             ctx,
             j,
@@ -365,16 +364,6 @@ fn want_active(spec: &JobSpec, succeeded: i32, remaining_indexes: i32) -> i32 {
     }
 }
 
-/// The Job's open pods (after [`count_pods`]: its active pods), in creation order.
-fn open_pods(ctx: &impl ControllerContext, j: u32) -> Vec<PodId> {
-    ctx.workloads().jobs[j as usize]
-        .tally()
-        .open
-        .keys()
-        .copied()
-        .collect()
-}
-
 /// Deletes the `count` most recently created of the `active` pods.
 fn delete_newest(ctx: &mut impl ControllerContext, mut active: Vec<PodId>, count: usize) {
     active.sort_by_key(|p| std::cmp::Reverse(ctx.cluster().pods()[p.ix()].times.created));
@@ -394,8 +383,8 @@ fn record_max_active(ctx: &mut impl ControllerContext, j: u32) {
 
 /// What [`count_pods`] found among a Job's open pods.
 struct Counted {
-    /// Pods neither terminal nor deleting.
-    active: usize,
+    /// Pods neither terminal nor deleting, in creation order.
+    active: Vec<PodId>,
     /// Container restarts of the active (Pending or Running) pods.
     restarts: u32,
     /// Container restarts of all the Job's pods.
@@ -405,7 +394,7 @@ struct Counted {
 }
 
 /// Folds the Job's open pods that finished or are being deleted since the last sync into
-/// its tally and returns how many stay active. Only the pods reported changed are looked at
+/// its tally and returns the active ones. Only the pods reported changed are looked at
 /// (in creation order, as a walk over the open pods would meet them): O(changed pods).
 fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Counted {
     let now = ctx.now();
@@ -439,7 +428,7 @@ fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Count
         }
     }
     Counted {
-        active: tally.open.len(),
+        active: tally.open.keys().copied().collect(),
         restarts: tally.open_restarts,
         all_restarts: tally.open_restarts + tally.restarts,
         fail_job,
