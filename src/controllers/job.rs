@@ -80,29 +80,9 @@ impl JobState {
         if kept.is_empty() {
             self.tally = None;
         } else if let Some(tally) = self.tally.as_mut() {
-            let retired: Vec<PodId> = tally
-                .open
-                .keys()
-                .filter(|p| !kept.contains(p))
-                .copied()
-                .collect();
-            for p in retired {
-                tally.close(p);
-            }
+            tally.open.retain(|p| kept.contains(p));
         }
         self.pods = kept;
-    }
-
-    /// The simulation reports that pod `p` of this Job changed (its phase, deletion or
-    /// container restarts; kube's pod informer update): the next sync looks at it.
-    /// A finished or deleted Job counts nothing more, so nothing is kept for it.
-    pub fn pod_changed(&mut self, p: PodId) {
-        if self.finished.is_some() || self.deleted {
-            return;
-        }
-        if let Some(tally) = self.tally.as_mut() {
-            tally.changed.push(p);
-        }
     }
 }
 
@@ -372,12 +352,16 @@ fn delete_newest(ctx: &mut impl ControllerContext, mut active: Vec<PodId>, count
     }
 }
 
-/// Raises the Job's highest number of active pods to the count after this sync: its open
-/// pods, since [`count_pods`] folded every pod that stopped being active and the pods
-/// created since are active.
+/// Raises the Job's highest number of active pods to the count after this sync.
 fn record_max_active(ctx: &mut impl ControllerContext, j: u32) {
-    let st = &mut ctx.workloads_mut().jobs[j as usize];
-    let active_now = st.tally().open.len() as i32;
+    let (cluster, workloads) = ctx.cluster_and_workloads_mut();
+    let st = &mut workloads.jobs[j as usize];
+    let active_now = st
+        .tally()
+        .open
+        .iter()
+        .filter(|p| cluster.pods()[p.ix()].is_active())
+        .count() as i32;
     st.max_active = st.max_active.max(active_now);
 }
 
@@ -393,77 +377,64 @@ struct Counted {
     fail_job: Option<String>,
 }
 
-/// Folds the Job's open pods that finished or are being deleted since the last sync into
-/// its tally and returns the active ones. Only the pods reported changed are looked at
-/// (in creation order, as a walk over the open pods would meet them): O(changed pods).
+/// Folds the Job's newly finished or deleted pods into its tally and returns the active
+/// ones: O(open pods), where the pods of earlier syncs are already counted.
 fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Counted {
     let now = ctx.now();
     let (cluster, workloads) = ctx.cluster_and_workloads_mut();
-    let tally = workloads.jobs[j as usize].tally_mut();
-    let mut changed = std::mem::take(&mut tally.changed);
-    changed.sort_unstable();
-    changed.dedup();
-    let mut fail_job = None;
-    for p in changed {
-        if !tally.open.contains_key(&p) {
-            continue;
-        }
+    let st = &mut workloads.jobs[j as usize];
+    let open = std::mem::take(&mut st.tally_mut().open);
+    // Sized once: most open pods stay open, and growing both lists push by push was
+    // a visible share of large.yaml's Job syncs (parallelism 100-250).
+    st.tally_mut().open.reserve(open.len());
+    let mut counted = Counted {
+        active: Vec::with_capacity(open.len()),
+        restarts: 0,
+        all_restarts: 0,
+        fail_job: None,
+    };
+    for p in open {
         let pod = &cluster.pods()[p.ix()];
+        let tally = st.tally_mut();
         match pod.phase {
-            PodPhase::Succeeded => {
-                tally.close(p);
-                tally.fold_success(pod, pod.times.finished.unwrap_or(now));
-            }
+            PodPhase::Succeeded => tally.fold_success(pod, pod.times.finished.unwrap_or(now)),
             PodPhase::Failed => {
-                tally.close(p);
                 let code = pod.exit_code.unwrap_or(1);
-                let verdict = failure_verdict(spec, code, pod, &mut fail_job);
+                let verdict = match matching_rule(spec, code) {
+                    Some((_, PodFailureAction::Ignore)) => FailureVerdict::Ignored,
+                    Some((i, PodFailureAction::FailJob)) => {
+                        if counted.fail_job.is_none() {
+                            let container = spec
+                                .template
+                                .spec
+                                .containers
+                                .first()
+                                .map(|c| c.name.as_str())
+                                .unwrap_or("");
+                            counted.fail_job = Some(format!(
+                                "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
+                                pod.namespace, pod.name
+                            ));
+                        }
+                        FailureVerdict::Counted { fail_index: false }
+                    }
+                    Some((_, PodFailureAction::FailIndex)) => {
+                        FailureVerdict::Counted { fail_index: true }
+                    }
+                    _ => FailureVerdict::Counted { fail_index: false },
+                };
                 tally.fold_failure(pod, pod.times.finished.unwrap_or(now), verdict);
             }
-            _ if pod.deleting => {
-                tally.close(p);
-                tally.fold_deleted(pod);
+            _ if pod.deleting => tally.fold_deleted(pod),
+            _ => {
+                counted.restarts += pod.restarts;
+                counted.active.push(p);
+                tally.open.push(p);
             }
-            _ => tally.update_restarts(p, pod.restarts),
         }
     }
-    Counted {
-        active: tally.open.keys().copied().collect(),
-        restarts: tally.open_restarts,
-        all_restarts: tally.open_restarts + tally.restarts,
-        fail_job,
-    }
-}
-
-/// How a pod that failed with exit code `code` counts (podFailurePolicy); the first
-/// FailJob match writes the Job's failure message into `fail_job`.
-fn failure_verdict(
-    spec: &JobSpec,
-    code: i32,
-    pod: &crate::cluster::Pod,
-    fail_job: &mut Option<String>,
-) -> FailureVerdict {
-    match matching_rule(spec, code) {
-        Some((_, PodFailureAction::Ignore)) => FailureVerdict::Ignored,
-        Some((i, PodFailureAction::FailJob)) => {
-            if fail_job.is_none() {
-                let container = spec
-                    .template
-                    .spec
-                    .containers
-                    .first()
-                    .map(|c| c.name.as_str())
-                    .unwrap_or("");
-                *fail_job = Some(format!(
-                    "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
-                    pod.namespace, pod.name
-                ));
-            }
-            FailureVerdict::Counted { fail_index: false }
-        }
-        Some((_, PodFailureAction::FailIndex)) => FailureVerdict::Counted { fail_index: true },
-        _ => FailureVerdict::Counted { fail_index: false },
-    }
+    counted.all_restarts = counted.restarts + st.tally().restarts;
+    counted
 }
 
 /// Ends the Job as Failed when a FailJob rule matched, the backoff limit is exceeded or

@@ -13,14 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A Job's running totals over its folded pods, plus its open pods.
 #[derive(Debug, Clone, Default)]
 pub struct JobTally {
-    /// Pods not folded yet (neither terminal nor deleting), by id (creation order: ids
-    /// are never reused), each with the container restarts counted in `open_restarts`.
-    pub open: BTreeMap<PodId, u32>,
-    /// Container restarts of the open pods, as last seen.
-    pub open_restarts: u32,
-    /// Pods whose status changed since the last sync (phase, deletion, restarts): the
-    /// only ones a sync looks at, so a sync costs O(changed pods), not O(open pods).
-    pub changed: Vec<PodId>,
+    /// Pods not folded yet (neither terminal nor deleting), in creation order.
+    pub open: Vec<PodId>,
     /// Succeeded pods.
     pub succeeded: i32,
     /// Failed pods counted against the Job (not those a podFailurePolicy rule ignores).
@@ -65,26 +59,6 @@ impl JobTally {
         JobTally {
             done: vec![false; indexes],
             ..JobTally::default()
-        }
-    }
-
-    /// Pod `p` was created: open, with no restarts.
-    pub fn add_open(&mut self, p: PodId) {
-        self.open.insert(p, 0);
-    }
-
-    /// Pod `p` leaves the open pods (it is being folded in).
-    pub fn close(&mut self, p: PodId) {
-        if let Some(counted) = self.open.remove(&p) {
-            self.open_restarts -= counted;
-        }
-    }
-
-    /// Open pod `p` now has `restarts` container restarts.
-    pub fn update_restarts(&mut self, p: PodId, restarts: u32) {
-        if let Some(counted) = self.open.get_mut(&p) {
-            self.open_restarts = self.open_restarts - *counted + restarts;
-            *counted = restarts;
         }
     }
 

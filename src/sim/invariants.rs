@@ -15,7 +15,6 @@
 
 use super::Simulation;
 use crate::cluster::{Owner, PodId, PodPhase};
-use crate::controllers::job::JobState;
 use crate::controllers::replicaset;
 use crate::engine::SimTime;
 use crate::model::resources::Resources;
@@ -345,41 +344,6 @@ fn check_statefulsets(sim: &Simulation, new_from: usize) -> Result<(), Violation
     Ok(())
 }
 
-/// A running Job's tally misses no change: every active pod of it is open, and every
-/// open pod no longer active or with other restarts than counted waits in `changed` for
-/// the next sync; `open_restarts` sums the counted restarts (the incremental count equals
-/// the walk over every pod that it replaced).
-fn check_job_tally(sim: &Simulation, job: &JobState) -> Result<(), Violation> {
-    if job.finished.is_some() {
-        return Ok(());
-    }
-    let tally = job.tally();
-    let missed = |what: String| {
-        Err(Violation::new(
-            "a Job's tally sees every change of its pods",
-            format!("Job {}: {what}", job.name),
-        ))
-    };
-    for p in &job.pods {
-        let pod = &sim.cluster.pods()[p.ix()];
-        if pod.is_active() && !tally.open.contains_key(p) {
-            return missed(format!("active pod {} is not open", pod.name));
-        }
-    }
-    for (p, counted) in &tally.open {
-        let pod = &sim.cluster.pods()[p.ix()];
-        let stale = !pod.is_active() || pod.restarts != *counted;
-        if stale && !tally.changed.contains(p) {
-            return missed(format!("pod {} changed unseen", pod.name));
-        }
-    }
-    let sum: u32 = tally.open.values().sum();
-    if sum != tally.open_restarts {
-        return missed(format!("open restarts {} != {sum}", tally.open_restarts));
-    }
-    Ok(())
-}
-
 /// A Job's succeeded pods never exceed its completions, nor its active pods its
 /// parallelism.
 fn check_jobs(sim: &Simulation) -> Result<(), Violation> {
@@ -395,7 +359,6 @@ fn check_jobs(sim: &Simulation) -> Result<(), Violation> {
                 ));
             }
         }
-        check_job_tally(sim, job)?;
         let active = job
             .pods
             .iter()

@@ -154,9 +154,6 @@ impl Simulation {
 
     /// Notifies the owner of pod `p` that it changed.
     pub fn notify_owner(&mut self, p: PodId) {
-        if let Owner::Job(j) = self.cluster.pods()[p.ix()].owner {
-            self.workloads.jobs[j as usize].pod_changed(p);
-        }
         if let Some(c) = self
             .workloads
             .controller_of(self.cluster.pods()[p.ix()].owner)
