@@ -6,6 +6,7 @@ mod access;
 pub mod changes;
 pub mod divide;
 pub mod dry_run;
+pub mod label_pairs;
 pub mod node_table;
 pub mod pod;
 pub mod pod_metrics;
@@ -121,6 +122,8 @@ pub struct Cluster {
     /// Label class ids by namespace, then labels: two levels so `add_pod` looks a pod's
     /// class up with borrowed keys and clones them only for a new class.
     label_classes: BTreeMap<String, BTreeMap<Labels, u32>>,
+    /// Live label classes by (namespace, label key, label value).
+    label_pairs: label_pairs::LabelPairIndex,
     /// Per label class, its pods not yet retired (a class with none is released).
     class_pods: Vec<u32>,
     /// Per-topology-key node domains and per-(label class, domain) pod counts; kept in step
@@ -368,6 +371,7 @@ impl Cluster {
         self.class_pods.push(0);
         (self.label_classes.entry(namespace.to_string()).or_default())
             .insert(labels.clone(), class);
+        self.label_pairs.add(namespace, labels, class);
         class
     }
 

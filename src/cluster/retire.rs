@@ -24,6 +24,7 @@ impl Cluster {
             let Pod {
                 namespace, labels, ..
             } = *pod;
+            self.label_pairs.remove(&namespace, &labels, class);
             if let Some(classes) = self.label_classes.get_mut(&namespace) {
                 classes.remove(&labels);
                 if classes.is_empty() {

@@ -172,6 +172,31 @@ impl Domains {
     }
 }
 
+/// The label classes with counted pods in namespace `ns` whose labels match `selector`
+/// (as [`matching_classes`] finds them, possibly in another order). With `matchLabels`,
+/// only the classes carrying its rarest pair are tried: a class of its own per
+/// StatefulSet pod (its `pod-name` label) no longer makes every selector's scan grow
+/// with the pod count.
+pub fn selector_classes(cluster: &Cluster, selector: &LabelSelector, ns: &str) -> Vec<u32> {
+    let pred = |q: &Pod| q.namespace == ns && selector.matches(&q.labels);
+    let candidates = selector
+        .match_labels
+        .iter()
+        .map(|(k, v)| cluster.classes_with_label(ns, k, v))
+        .min_by_key(|classes| classes.map_or(0, |c| c.len()));
+    let Some(candidates) = candidates else {
+        return matching_classes(cluster, pred);
+    };
+    let t = cluster.topology();
+    candidates
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&c| t.class_total.get(c as usize).is_some_and(|n| *n > 0))
+        .filter(|&c| pred(&cluster.pods()[t.class_rep[c as usize].ix()]))
+        .collect()
+}
+
 /// The label classes with counted pods (bound, not being deleted, on a present node)
 /// whose namespace and labels satisfy `pred`.
 pub fn matching_classes(cluster: &Cluster, pred: impl Fn(&Pod) -> bool) -> Vec<u32> {

@@ -5,7 +5,7 @@
 use super::names;
 use super::normalize::round_non_negative;
 use super::pod_matching::{
-    class_pods_on, matching_classes, node_affinity_admits, tolerates_node, Domains,
+    class_pods_on, node_affinity_admits, selector_classes, tolerates_node, Domains,
 };
 use crate::cluster::topology::NO_DOMAIN;
 use crate::cluster::{Cluster, NodeIdx, Owner, Pod};
@@ -180,9 +180,7 @@ impl Plugin for PodTopologySpread {
 
 /// The label classes of pods in `ns` matching `selector`.
 fn selected_classes(cluster: &Cluster, selector: &LabelSelector, ns: &str) -> Vec<u32> {
-    matching_classes(cluster, |q| {
-        q.namespace == ns && selector.matches(&q.labels)
-    })
+    selector_classes(cluster, selector, ns)
 }
 
 /// True if every present node is in one of the domains of each of `domains`.
