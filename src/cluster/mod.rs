@@ -4,6 +4,7 @@
 
 mod access;
 pub mod changes;
+pub mod count_row;
 pub mod divide;
 pub mod dry_run;
 pub mod label_pairs;

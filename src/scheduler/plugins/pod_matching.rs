@@ -152,19 +152,22 @@ impl Domains {
         if self.is_indexed() {
             for &c in classes {
                 if let Some(row) = k.class_counts.get(c as usize) {
-                    for (o, v) in out.iter_mut().zip(row) {
-                        *o += *v as i64;
-                    }
+                    row.for_each_nonzero(|d, v| {
+                        if let Some(o) = out.get_mut(d) {
+                            *o += v as i64;
+                        }
+                    });
                 }
             }
         } else {
             for &c in classes {
                 if let Some(row) = cluster.topology().class_node.get(c as usize) {
-                    for (v, &d) in row.iter().zip(&k.domain_of) {
-                        if *v > 0 && d != NO_DOMAIN {
-                            out[d as usize] += *v as i64;
+                    row.for_each_nonzero(|n, v| {
+                        let d = k.domain_of.get(n).copied().unwrap_or(NO_DOMAIN);
+                        if d != NO_DOMAIN {
+                            out[d as usize] += v as i64;
                         }
-                    }
+                    });
                 }
             }
         }

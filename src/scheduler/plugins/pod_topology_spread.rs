@@ -422,7 +422,7 @@ fn hostname_counts(cluster: &Cluster, classes: &[u32], nodes: &[NodeIdx], out: &
             continue;
         };
         for (x, n) in out.iter_mut().zip(nodes) {
-            *x += row.get(n.ix()).copied().unwrap_or(0) as i64;
+            *x += row.get(n.ix()) as i64;
         }
     }
 }
