@@ -8,10 +8,18 @@ use crate::controllers::ControllerRef;
 use crate::engine::SimTime;
 use std::collections::BTreeMap;
 
+/// Syncs of one object allowed at one instant per pod of the cluster, when that is above
+/// [`LivenessLimits::max_syncs_per_instant`]: a healthy controller syncs about once per
+/// change of one of its pods, and a pod changes a few times at most at one instant
+/// (created, bound, failed). xl.yaml binds 120,000 pods of one Deployment at t = 0, each
+/// bind re-syncing it (issue 14).
+const SYNCS_PER_POD: u64 = 4;
+
 /// Ceilings of the liveness guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LivenessLimits {
-    /// Most syncs of one controller object at one simulated instant.
+    /// Most syncs of one controller object at one simulated instant (raised to
+    /// [`SYNCS_PER_POD`] per pod in a cluster with more pods).
     pub max_syncs_per_instant: u32,
     /// Most events at one simulated instant.
     pub max_events_per_instant: u64,
@@ -61,8 +69,9 @@ impl Liveness {
         }
     }
 
-    /// Counts `event`, about to be handled at `now`; an error once a ceiling is passed.
-    pub fn observe(&mut self, now: SimTime, event: &Event) -> Result<(), Stall> {
+    /// Counts `event`, about to be handled at `now` in a cluster of `pods` pods (gone ones
+    /// included); an error once a ceiling is passed.
+    pub fn observe(&mut self, now: SimTime, event: &Event, pods: usize) -> Result<(), Stall> {
         if now != self.instant {
             self.instant = now;
             self.events = 0;
@@ -74,7 +83,9 @@ impl Liveness {
         if let Event::Sync(c) = event {
             let n = self.syncs.entry(*c).or_insert(0);
             *n += 1;
-            if *n > self.limits.max_syncs_per_instant {
+            let ceiling =
+                u64::from(self.limits.max_syncs_per_instant).max(SYNCS_PER_POD * pods as u64);
+            if u64::from(*n) > ceiling {
                 return Err(Stall::Resync(*c, *n));
             }
         }
@@ -142,14 +153,29 @@ mod tests {
         let d = Event::Sync(ControllerRef::Deployment(0));
         let r = Event::Sync(ControllerRef::ReplicaSet(0));
         for _ in 0..3 {
-            g.observe(t, &d).unwrap();
-            g.observe(t, &r).unwrap();
+            g.observe(t, &d, 0).unwrap();
+            g.observe(t, &r, 0).unwrap();
         }
         assert_eq!(
-            g.observe(t, &d),
+            g.observe(t, &d, 0),
             Err(Stall::Resync(ControllerRef::Deployment(0), 4))
         );
         assert_eq!(g.dominant_kinds(), "Deployment/ReplicaSet syncs");
+    }
+
+    #[test]
+    fn a_cluster_with_many_pods_allows_more_syncs_per_object() {
+        // Ceiling 3, but 2 pods allow 4 × 2 = 8 syncs of one object at one instant.
+        let mut g = guard(3, 100);
+        let t = SimTime::from_secs(1);
+        let d = Event::Sync(ControllerRef::Deployment(0));
+        for _ in 0..8 {
+            g.observe(t, &d, 2).unwrap();
+        }
+        assert_eq!(
+            g.observe(t, &d, 2),
+            Err(Stall::Resync(ControllerRef::Deployment(0), 9))
+        );
     }
 
     #[test]
@@ -157,13 +183,13 @@ mod tests {
         let mut g = guard(2, 3);
         let d = Event::Sync(ControllerRef::Job(1));
         for s in 0..10 {
-            g.observe(SimTime::from_secs(s), &d).unwrap();
-            g.observe(SimTime::from_secs(s), &Event::Sample).unwrap();
+            g.observe(SimTime::from_secs(s), &d, 0).unwrap();
+            g.observe(SimTime::from_secs(s), &Event::Sample, 0).unwrap();
         }
         assert_eq!(g.events_at_instant(), 2);
-        g.observe(SimTime::from_secs(9), &Event::Sample).unwrap();
+        g.observe(SimTime::from_secs(9), &Event::Sample, 0).unwrap();
         assert_eq!(
-            g.observe(SimTime::from_secs(9), &Event::Sample),
+            g.observe(SimTime::from_secs(9), &Event::Sample, 0),
             Err(Stall::Events(4))
         );
         assert_eq!(g.dominant_kinds(), "Sample/Job sync events");

@@ -452,7 +452,8 @@ impl Simulation {
                 Ok(None) => break,
                 Err(e) => return Err(self.stopped(e)),
             };
-            if let Err(stall) = self.liveness.observe(self.engine.now(), &event) {
+            let pods = self.cluster.pods().len();
+            if let Err(stall) = self.liveness.observe(self.engine.now(), &event, pods) {
                 return Err(self.stalled(stall, &event));
             }
             let kind = event.kind_index();
