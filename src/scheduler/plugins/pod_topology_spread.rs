@@ -142,7 +142,7 @@ impl PodTopologySpread {
                 max_skew: c.max_skew as i64,
                 key: c.topology_key.clone(),
                 selector: LabelSelector {
-                    match_labels: pod.labels.clone(),
+                    match_labels: (*pod.labels).clone(),
                     match_expressions: Vec::new(),
                 },
                 min_domains: 1,
