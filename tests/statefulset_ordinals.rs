@@ -63,13 +63,17 @@ fn ordered_ready_stops_at_a_pod_that_is_not_running_and_ready() {
         pod_events(&sim, "create"),
         named(&[("db-0", 0.0), ("db-1", 1.0), ("db-2", 2.0)])
     );
-    let db2 = sim
-        .cluster
-        .pods()
-        .values()
-        .find(|p| p.name == "db-2")
-        .unwrap();
-    assert_eq!(db2.phase, PodPhase::Pending);
+    let phases: Vec<(&str, PodPhase)> = (sim.cluster.pods().values())
+        .map(|p| (p.name.as_str(), p.phase))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            ("db-0", PodPhase::Running),
+            ("db-1", PodPhase::Running),
+            ("db-2", PodPhase::Pending)
+        ]
+    );
 }
 
 // Parallel creates every missing ordinal at once, lowest first, whether or not the lower

@@ -68,13 +68,7 @@ impl LabelPairIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::model::labels::labels_from as labels;
 
     fn ids(ix: &LabelPairIndex, ns: &str, k: &str, v: &str) -> Vec<u32> {
         ix.classes(ns, k, v)

@@ -12,10 +12,12 @@
 //!   created only when every lower ordinal is Running and Ready; its ordinal index equals
 //!   a walk over its pods;
 //! - a Job never has more succeeded pods than completions, nor more active pods than its
-//!   parallelism.
+//!   parallelism, and each of its open pods that ended or is being deleted is noted for
+//!   its next sync.
 
 use super::Simulation;
 use crate::cluster::{Owner, PodId, PodPhase};
+use crate::controllers::job::JobState;
 use crate::controllers::replicaset;
 use crate::controllers::statefulset_ordinals::OrdinalStanding;
 use crate::engine::SimTime;
@@ -408,6 +410,30 @@ fn check_jobs(sim: &Simulation) -> Result<(), Violation> {
                 ),
             ));
         }
+        check_job_changes(sim, job)?;
     }
     Ok(())
+}
+
+/// Every open pod of a Job's tally that ended or is being deleted is among the pods noted
+/// as changed, so the next sync folds it.
+fn check_job_changes(sim: &Simulation, job: &JobState) -> Result<(), Violation> {
+    let Some(tally) = job.tally_if_any() else {
+        return Ok(());
+    };
+    let missed = tally.open.iter().find(|p| {
+        let pod = &sim.cluster.pods()[p.ix()];
+        (pod.phase.is_terminal() || pod.deleting) && !tally.changed.contains(p)
+    });
+    match missed {
+        Some(p) => Err(Violation::new(
+            "a Job's ended or deleted open pods are noted for its next sync",
+            format!(
+                "Job {}: pod {} ended or is being deleted unnoticed",
+                job.name,
+                sim.cluster.pods()[p.ix()].name
+            ),
+        )),
+        None => Ok(()),
+    }
 }

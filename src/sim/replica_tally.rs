@@ -15,16 +15,21 @@ impl Simulation {
     }
 
     /// Pod `p` changed since its standing was `before`: moves it in the tally of the
-    /// ReplicaSet that created it; a StatefulSet's pod re-reads its ordinal's standing.
+    /// ReplicaSet that created it; a StatefulSet's pod re-reads its ordinal's standing; a
+    /// Job's pod is noted for its Job's next sync.
     pub(crate) fn replica_changed(&mut self, p: PodId, before: ReplicaStanding) {
         let after = self.replica_standing(p);
         if let Some(tally) = self.replica_tally_of(p) {
             tally.changed(before, after);
         }
         let pod = &self.cluster.pods()[p.ix()];
-        if let (Owner::StatefulSet(s), Some(ord)) = (pod.owner, pod.index) {
-            let st = &mut self.workloads.statefulsets[s as usize];
-            statefulset::refresh_ordinal(st, self.cluster.pods(), ord);
+        match (pod.owner, pod.index) {
+            (Owner::StatefulSet(s), Some(ord)) => {
+                let st = &mut self.workloads.statefulsets[s as usize];
+                statefulset::refresh_ordinal(st, self.cluster.pods(), ord);
+            }
+            (Owner::Job(j), _) => self.workloads.jobs[j as usize].pod_changed(p),
+            _ => {}
         }
     }
 
