@@ -444,7 +444,7 @@ spec:
     spec: {containers: [{name: web, image: nginx}]}
 ";
 
-// The liveness guard, triggered on purpose by tightening its ceiling: at t = 0 the
+// The liveness guard, triggered on purpose by tightening its ceilings: at t = 0 the
 // Deployment syncs, creates its ReplicaSet, whose sync asks the Deployment again; with at
 // most one sync per object per instant that second sync stops the run with a message
 // naming the object, the time, the seed and the command to reproduce it.
@@ -452,6 +452,7 @@ spec:
 fn the_liveness_guard_names_the_object_re_synced_at_one_instant() {
     let mut sim = build("guard-sync", &burst_scenario(""), &[("web.yaml", WEB)]);
     sim.liveness.limits.max_syncs_per_instant = 1;
+    sim.liveness.limits.syncs_per_pod = 0;
     let err = sim.run().expect_err("the guard stops the run").to_string();
     assert!(
         err.starts_with("no progress: Deployment default/web re-synced 2 times at t = 0.000 s"),

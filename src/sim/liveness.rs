@@ -8,19 +8,18 @@ use crate::controllers::ControllerRef;
 use crate::engine::SimTime;
 use std::collections::BTreeMap;
 
-/// Syncs of one object allowed at one instant per pod of the cluster, when that is above
-/// [`LivenessLimits::max_syncs_per_instant`]: a healthy controller syncs about once per
-/// change of one of its pods, and a pod changes a few times at most at one instant
-/// (created, bound, failed). xl.yaml binds 120,000 pods of one Deployment at t = 0, each
-/// bind re-syncing it (issue 14).
-const SYNCS_PER_POD: u64 = 4;
-
 /// Ceilings of the liveness guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LivenessLimits {
     /// Most syncs of one controller object at one simulated instant (raised to
-    /// [`SYNCS_PER_POD`] per pod in a cluster with more pods).
+    /// `syncs_per_pod` per pod in a cluster with more pods).
     pub max_syncs_per_instant: u32,
+    /// Syncs of one object allowed at one instant per pod of the cluster, when that is
+    /// above `max_syncs_per_instant`: a healthy controller syncs about once per change of
+    /// one of its pods, and a pod changes a few times at most at one instant (created,
+    /// bound, failed). xl.yaml binds 120,000 pods of one Deployment at t = 0, each bind
+    /// re-syncing it (issue 14).
+    pub syncs_per_pod: u32,
     /// Most events at one simulated instant.
     pub max_events_per_instant: u64,
 }
@@ -32,6 +31,7 @@ impl Default for LivenessLimits {
     fn default() -> Self {
         LivenessLimits {
             max_syncs_per_instant: 100_000,
+            syncs_per_pod: 4,
             max_events_per_instant: 10_000_000,
         }
     }
@@ -83,8 +83,8 @@ impl Liveness {
         if let Event::Sync(c) = event {
             let n = self.syncs.entry(*c).or_insert(0);
             *n += 1;
-            let ceiling =
-                u64::from(self.limits.max_syncs_per_instant).max(SYNCS_PER_POD * pods as u64);
+            let per_pod = u64::from(self.limits.syncs_per_pod) * pods as u64;
+            let ceiling = u64::from(self.limits.max_syncs_per_instant).max(per_pod);
             if u64::from(*n) > ceiling {
                 return Err(Stall::Resync(*c, *n));
             }
@@ -142,6 +142,7 @@ mod tests {
     fn guard(syncs: u32, events: u64) -> Liveness {
         Liveness::new(LivenessLimits {
             max_syncs_per_instant: syncs,
+            syncs_per_pod: 4,
             max_events_per_instant: events,
         })
     }
