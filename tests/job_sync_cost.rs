@@ -89,3 +89,66 @@ fn an_indexed_100000_completion_job_picks_indexes_without_scanning() {
         job.tally().done.iter().filter(|d| **d).count()
     );
 }
+
+/// The incremental count (a sync folds only the pods noted as changed) misses nothing:
+/// under `--check` every event is followed by the invariant "a Job's ended or deleted open
+/// pods are noted for its next sync", across failures with back-off, OnFailure restarts
+/// (counted against the Job), podFailurePolicy with backoffLimitPerIndex, and a deadline
+/// that deletes active pods; checking changes no result, and every feature took effect.
+#[test]
+fn the_incremental_job_count_sees_every_pod_change() {
+    let dir = std::env::temp_dir().join(format!("k8sim-jobcheck-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let job = |name: &str, extra: &str, restart: &str, codes: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: {name}}}\nspec:\n  completions: 40\n  parallelism: 6\n{extra}  template:\n    metadata:\n      annotations: {{k8sim.io/exit-codes: \"{codes}\"}}\n    spec:\n      restartPolicy: {restart}\n      containers: [{{name: w, image: busybox, resources: {{requests: {{cpu: 100m}}}}}}]\n---\n"
+        )
+    };
+    let manifests = [
+        job("retry", "  backoffLimit: 100\n", "Never", "0,1,0,0"),
+        job("restarts", "  backoffLimit: 100\n", "OnFailure", "1,0,0"),
+        job(
+            "indexed",
+            "  completionMode: Indexed\n  backoffLimitPerIndex: 1\n  podFailurePolicy:\n    rules:\n    - action: FailIndex\n      onExitCodes: {operator: In, values: [3]}\n",
+            "Never",
+            "0,1,0,3,0",
+        ),
+        job("deadline", "  activeDeadlineSeconds: 45\n", "Never", "0"),
+    ]
+    .concat();
+    fs::write(dir.join("jobs.yaml"), manifests).unwrap();
+    fs::write(
+        dir.join("s.yaml"),
+        "name: jobcheck\nseed: 3\nduration: 20m\nworkloads: [jobs.yaml]\ncluster:\n  nodes:\n    - {name: a, count: 2, allocatable: {cpu: \"2\", memory: 8Gi, pods: 110}}\nruntime:\n  image_pull: 0s\n  container_start: 1s\n  run_duration:\n    retry: 5s\n    restarts: 7s\n    indexed: 4s\n    deadline: 20s\n",
+    )
+    .unwrap();
+    let simulation = |check: bool| {
+        let mut sc = load(&dir.join("s.yaml")).unwrap_or_else(|e| panic!("{e}"));
+        sc.check_invariants = check;
+        let mut sim = Simulation::new(&sc, sc.seed, &sc.scheduler).unwrap();
+        sim.run().unwrap_or_else(|e| panic!("{e}"));
+        sim
+    };
+    let checked = simulation(true);
+    let plain = simulation(false);
+    fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(checked.summary(), plain.summary());
+    assert_eq!(checked.recorder.events, plain.recorder.events);
+    let jobs = &checked.workloads.jobs;
+    // Every feature above happened: failures counted, restarts counted as failures
+    // (OnFailure), an index failed by the rule, the deadline ended a Job.
+    assert!(
+        jobs[0].failed > 0 && jobs[0].succeeded == 40,
+        "{:?}",
+        (jobs[0].failed, jobs[0].succeeded)
+    );
+    assert!(jobs[1].failed > 0, "OnFailure restarts count as failures");
+    assert!(
+        !jobs[2].tally().failed_by_rule.is_empty(),
+        "FailIndex matched"
+    );
+    assert!(jobs[3]
+        .finished
+        .is_some_and(|(_, o)| o == k8sim::controllers::job::JobOutcome::Failed));
+}

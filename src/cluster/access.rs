@@ -97,6 +97,18 @@ impl Cluster {
         &self.pod_label_class
     }
 
+    /// The label classes of `namespace` whose labels have `key` = `value` (released
+    /// classes left out), lowest id first.
+    #[inline]
+    pub fn classes_with_label(
+        &self,
+        namespace: &str,
+        key: &str,
+        value: &str,
+    ) -> Option<&std::collections::BTreeSet<u32>> {
+        self.label_pairs.classes(namespace, key, value)
+    }
+
     /// Per-topology-key node domains and per-(label class, domain) pod counts.
     #[inline]
     pub fn topology(&self) -> &topology::TopologyIndex {

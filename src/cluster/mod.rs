@@ -4,8 +4,10 @@
 
 mod access;
 pub mod changes;
+pub mod count_row;
 pub mod divide;
 pub mod dry_run;
+pub mod label_pairs;
 pub mod node_table;
 pub mod pod;
 pub mod pod_metrics;
@@ -28,6 +30,7 @@ pub use pod::{Owner, Pod, PodId, PodPhase};
 pub use pod_status::PodStatusMut;
 pub use pod_table::PodTable;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Index of a node in [`NodeTable`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,7 +123,9 @@ pub struct Cluster {
     pod_label_class: Vec<u32>,
     /// Label class ids by namespace, then labels: two levels so `add_pod` looks a pod's
     /// class up with borrowed keys and clones them only for a new class.
-    label_classes: BTreeMap<String, BTreeMap<Labels, u32>>,
+    label_classes: BTreeMap<String, BTreeMap<Arc<Labels>, u32>>,
+    /// Live label classes by (namespace, label key, label value).
+    label_pairs: label_pairs::LabelPairIndex,
     /// Per label class, its pods not yet retired (a class with none is released).
     class_pods: Vec<u32>,
     /// Per-topology-key node domains and per-(label class, domain) pod counts; kept in step
@@ -328,12 +333,13 @@ impl Cluster {
 
     /// Adds a new pod and returns its id. Panics if a live pod has the same name: controllers
     /// must generate unique names.
-    pub fn add_pod(&mut self, pod: Pod) -> PodId {
+    pub fn add_pod(&mut self, mut pod: Pod) -> PodId {
         let id = PodId(self.pods.len() as u32);
         let key = (pod.namespace.clone(), pod.name.clone());
         let previous = self.pod_names.insert(key, id);
         assert!(previous.is_none(), "duplicate live pod name {}", pod.name);
-        let class = self.label_class_of(&pod.namespace, &pod.labels);
+        let (class, labels) = self.label_class_of(&pod.namespace, &pod.labels);
+        pod.labels = labels;
         self.class_pods[class as usize] += 1;
         self.pod_label_class.push(class);
         self.topology.add_pod(id, class);
@@ -354,21 +360,22 @@ impl Cluster {
         id
     }
 
-    /// The label class id of (`namespace`, `labels`), a new one (with no pods yet) when no
-    /// live pod has them; clones the keys only for a new class.
-    fn label_class_of(&mut self, namespace: &str, labels: &Labels) -> u32 {
+    /// The label class id of (`namespace`, `labels`) and the class's shared labels, a new
+    /// class (with no pods yet) when no live pod has them.
+    fn label_class_of(&mut self, namespace: &str, labels: &Arc<Labels>) -> (u32, Arc<Labels>) {
         let existing = self
             .label_classes
             .get(namespace)
-            .and_then(|m| m.get(labels));
-        if let Some(class) = existing {
-            return *class;
+            .and_then(|m| m.get_key_value(&**labels));
+        if let Some((shared, class)) = existing {
+            return (*class, Arc::clone(shared));
         }
         let class = self.class_pods.len() as u32;
         self.class_pods.push(0);
         (self.label_classes.entry(namespace.to_string()).or_default())
-            .insert(labels.clone(), class);
-        class
+            .insert(Arc::clone(labels), class);
+        self.label_pairs.add(namespace, labels, class);
+        (class, Arc::clone(labels))
     }
 
     /// Indexes topology key `key` (node domains and pod counts) if it is not yet.

@@ -85,8 +85,9 @@ pub struct Pod {
     pub name: String,
     /// Namespace.
     pub namespace: String,
-    /// Labels.
-    pub labels: Labels,
+    /// Labels, shared by every live pod of its label class (`Cluster::add_pod` swaps in
+    /// the class's copy: one map per class instead of one per pod).
+    pub labels: Arc<Labels>,
     /// Owner.
     pub owner: Owner,
     /// Spec shared with its template.
@@ -134,7 +135,7 @@ impl Pod {
         Pod {
             name,
             namespace,
-            labels,
+            labels: Arc::new(labels),
             owner,
             spec,
             phase: PodPhase::Pending,

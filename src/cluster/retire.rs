@@ -24,8 +24,9 @@ impl Cluster {
             let Pod {
                 namespace, labels, ..
             } = *pod;
+            self.label_pairs.remove(&namespace, &labels, class);
             if let Some(classes) = self.label_classes.get_mut(&namespace) {
-                classes.remove(&labels);
+                classes.remove(&*labels);
                 if classes.is_empty() {
                     self.label_classes.remove(&namespace);
                 }

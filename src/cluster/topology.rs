@@ -4,6 +4,7 @@
 //! PodTopologySpread and InterPodAffinity plugins sum counts over a few label classes
 //! instead of scanning every pod each cycle.
 
+use super::count_row::CountRow;
 use super::{NodeIdx, PodId};
 use crate::model::labels::Labels;
 use std::collections::BTreeMap;
@@ -30,9 +31,8 @@ pub struct KeyDomains {
     pub nodes_in: Vec<u32>,
     /// Present nodes that have the key.
     pub nodes_with_key: u32,
-    /// Per label class, per domain: counted pods (a class's vector may be shorter than the
-    /// number of domains: missing entries are 0).
-    pub class_counts: Vec<Vec<u32>>,
+    /// Per label class, per domain: counted pods (missing entries are 0).
+    pub class_counts: Vec<CountRow>,
 }
 
 impl KeyDomains {
@@ -46,9 +46,7 @@ impl KeyDomains {
     pub fn count(&self, c: u32, d: u32) -> u32 {
         self.class_counts
             .get(c as usize)
-            .and_then(|v| v.get(d as usize))
-            .copied()
-            .unwrap_or(0)
+            .map_or(0, |v| v.get(d as usize))
     }
 
     /// The domains of `key` over nodes with `labels` and presence `present`, without pod
@@ -103,18 +101,14 @@ impl KeyDomains {
         if d == NO_DOMAIN {
             return;
         }
-        let v = grow(&mut self.class_counts, class as usize);
-        if v.len() <= d as usize {
-            v.resize(d as usize + 1, 0);
-        }
-        v[d as usize] = v[d as usize].wrapping_add_signed(delta);
+        grow(&mut self.class_counts, class as usize).add(d as usize, delta);
     }
 }
 
-/// `outer[i]`, growing `outer` with empty vectors as needed.
-fn grow(outer: &mut Vec<Vec<u32>>, i: usize) -> &mut Vec<u32> {
+/// `outer[i]`, growing `outer` with empty rows as needed.
+fn grow(outer: &mut Vec<CountRow>, i: usize) -> &mut CountRow {
     if outer.len() <= i {
-        outer.resize_with(i + 1, Vec::new);
+        outer.resize_with(i + 1, CountRow::default);
     }
     &mut outer[i]
 }
@@ -127,8 +121,8 @@ pub struct TopologyIndex {
     /// Indexed keys.
     pub keys: Vec<KeyDomains>,
     key_ids: BTreeMap<String, usize>,
-    /// Per label class, per node: counted pods (short vectors: missing entries are 0).
-    pub class_node: Vec<Vec<u32>>,
+    /// Per label class, per node: counted pods (missing entries are 0).
+    pub class_node: Vec<CountRow>,
     /// Per label class: counted pods.
     pub class_total: Vec<u32>,
     /// Per label class: one pod of the class (its namespace and labels stand for all).
@@ -187,11 +181,7 @@ impl TopologyIndex {
     /// Counted pods of class `c` on node `n`.
     #[inline]
     pub fn node_count(&self, c: u32, n: NodeIdx) -> u32 {
-        self.class_node
-            .get(c as usize)
-            .and_then(|v| v.get(n.ix()))
-            .copied()
-            .unwrap_or(0)
+        self.class_node.get(c as usize).map_or(0, |v| v.get(n.ix()))
     }
 
     /// True if `key` is indexed.
@@ -263,11 +253,7 @@ impl TopologyIndex {
     pub(super) fn count_pod(&mut self, p: PodId, class: u32, n: NodeIdx, anti: bool, delta: i32) {
         self.counted[p.ix()] = delta > 0;
         let c = class as usize;
-        let row = grow(&mut self.class_node, c);
-        if row.len() <= n.ix() {
-            row.resize(n.ix() + 1, 0);
-        }
-        row[n.ix()] = row[n.ix()].wrapping_add_signed(delta);
+        grow(&mut self.class_node, c).add(n.ix(), delta);
         for k in &mut self.keys {
             let d = k.domain_of[n.ix()];
             k.add(class, d, delta);
@@ -283,10 +269,10 @@ impl TopologyIndex {
             self.live_classes.push(class);
         } else if self.class_total[c] == 0 {
             // Free the class's rows: short-lived classes (one per Job) would pile up.
-            self.class_node[c] = Vec::new();
+            self.class_node[c] = CountRow::default();
             for k in &mut self.keys {
                 if let Some(v) = k.class_counts.get_mut(c) {
-                    *v = Vec::new();
+                    *v = CountRow::default();
                 }
             }
             let pos = self.live_pos[c] as usize;

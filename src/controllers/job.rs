@@ -8,7 +8,7 @@
 use super::garbage_collector;
 use super::job_tally::{FailureVerdict, JobTally};
 use super::{ControllerContext, ControllerRef};
-use crate::cluster::{PodId, PodPhase};
+use crate::cluster::{Pod, PodId, PodPhase};
 use crate::engine::SimTime;
 use crate::model::pod::RestartPolicy;
 use crate::model::workload::{CompletionMode, JobSpec, PodFailureAction, PropagationPolicy};
@@ -69,6 +69,18 @@ impl JobState {
         self.tally.as_deref().expect("a retired Job has no tally")
     }
 
+    /// Pod `p` of this Job changed phase, readiness or deletion: the next sync looks at it.
+    pub fn pod_changed(&mut self, p: PodId) {
+        if let Some(tally) = self.tally.as_mut() {
+            tally.changed.insert(p);
+        }
+    }
+
+    /// The Job's tally while it has one (until its pods are retired).
+    pub fn tally_if_any(&self) -> Option<&JobTally> {
+        self.tally.as_deref()
+    }
+
     pub(super) fn tally_mut(&mut self) -> &mut JobTally {
         self.tally
             .as_deref_mut()
@@ -81,6 +93,7 @@ impl JobState {
             self.tally = None;
         } else if let Some(tally) = self.tally.as_mut() {
             tally.open.retain(|p| kept.contains(p));
+            tally.changed.retain(|p| kept.contains(p));
         }
         self.pods = kept;
     }
@@ -216,18 +229,18 @@ pub fn sync(ctx: &mut impl ControllerContext, j: u32) {
         return;
     }
     let progress = index_progress(ctx, j, &spec, n_indexes);
-    if finish_if_complete(ctx, j, &spec, succeeded, &active, &progress) {
+    if finish_if_complete(ctx, j, &spec, succeeded, active, &progress) {
         return;
     }
     if spec.suspend {
-        for p in active {
+        for p in open_pods(ctx, j) {
             ctx.delete_pod(p, "Suspended");
         }
         return;
     }
-    let to_create = want_active(&spec, succeeded, progress.remaining) - active.len() as i32;
+    let to_create = want_active(&spec, succeeded, progress.remaining) - active as i32;
     if to_create < 0 {
-        delete_newest(ctx, active, (-to_create) as usize);
+        delete_newest(ctx, open_pods(ctx, j), (-to_create) as usize);
         return;
     }
     if to_create > 0 {
@@ -263,7 +276,7 @@ fn record_status(
         } else {
             0
         };
-    st.max_active = st.max_active.max(counted.active.len() as i32);
+    st.max_active = st.max_active.max(counted.active as i32);
     succeeded
 }
 
@@ -303,7 +316,7 @@ fn finish_if_complete(
     j: u32,
     spec: &JobSpec,
     succeeded: i32,
-    active: &[PodId],
+    active: usize,
     progress: &IndexProgress,
 ) -> bool {
     let complete = match spec.completions {
@@ -312,14 +325,14 @@ fn finish_if_complete(
         }
         Some(c) => succeeded >= c,
         // Work-queue Jobs complete once any pod succeeded and none is active.
-        None => succeeded > 0 && active.is_empty(),
+        None => succeeded > 0 && active == 0,
     };
     if !complete {
         return false;
     }
     if progress.failed_indexes.is_empty() {
         finish(ctx, j, JobOutcome::Complete, "Completed", "Job completed");
-    } else if active.is_empty() {
+    } else if active == 0 {
         finish(
             ctx,
             j,
@@ -356,19 +369,25 @@ fn delete_newest(ctx: &mut impl ControllerContext, mut active: Vec<PodId>, count
 fn record_max_active(ctx: &mut impl ControllerContext, j: u32) {
     let (cluster, workloads) = ctx.cluster_and_workloads_mut();
     let st = &mut workloads.jobs[j as usize];
-    let active_now = st
-        .tally()
-        .open
-        .iter()
-        .filter(|p| cluster.pods()[p.ix()].is_active())
-        .count() as i32;
+    let tally = st.tally();
+    // Open pods are active but for those changed since the fold.
+    let ended = (tally.changed.iter())
+        .filter(|p| tally.open.contains(p) && !cluster.pods()[p.ix()].is_active())
+        .count();
+    let active_now = (tally.open.len() - ended) as i32;
     st.max_active = st.max_active.max(active_now);
+}
+
+/// The Job's open pods, in creation order.
+fn open_pods(ctx: &impl ControllerContext, j: u32) -> Vec<PodId> {
+    let tally = ctx.workloads().jobs[j as usize].tally();
+    tally.open.iter().copied().collect()
 }
 
 /// What [`count_pods`] found among a Job's open pods.
 struct Counted {
-    /// Pods neither terminal nor deleting, in creation order.
-    active: Vec<PodId>,
+    /// Pods neither terminal nor deleting: the open pods after the fold.
+    active: usize,
     /// Container restarts of the active (Pending or Running) pods.
     restarts: u32,
     /// Container restarts of all the Job's pods.
@@ -377,64 +396,69 @@ struct Counted {
     fail_job: Option<String>,
 }
 
-/// Folds the Job's newly finished or deleted pods into its tally and returns the active
-/// ones: O(open pods), where the pods of earlier syncs are already counted.
+/// Folds the Job's newly finished or deleted pods into its tally and counts the active
+/// ones: O(changed pods), plus O(open pods) under OnFailure for their restarts.
 fn count_pods(ctx: &mut impl ControllerContext, j: u32, spec: &JobSpec) -> Counted {
     let now = ctx.now();
+    let on_failure = spec.template.spec.restart_policy == RestartPolicy::OnFailure;
     let (cluster, workloads) = ctx.cluster_and_workloads_mut();
     let st = &mut workloads.jobs[j as usize];
-    let open = std::mem::take(&mut st.tally_mut().open);
-    // Sized once: most open pods stay open, and growing both lists push by push was
-    // a visible share of large.yaml's Job syncs (parallelism 100-250).
-    st.tally_mut().open.reserve(open.len());
-    let mut counted = Counted {
-        active: Vec::with_capacity(open.len()),
-        restarts: 0,
-        all_restarts: 0,
-        fail_job: None,
-    };
-    for p in open {
-        let pod = &cluster.pods()[p.ix()];
+    let changed = std::mem::take(&mut st.tally_mut().changed);
+    let mut fail_job = None;
+    // In creation order, as a walk over the open pods would fold them.
+    for p in changed {
         let tally = st.tally_mut();
+        if !tally.open.contains(&p) {
+            continue;
+        }
+        let pod = &cluster.pods()[p.ix()];
         match pod.phase {
             PodPhase::Succeeded => tally.fold_success(pod, pod.times.finished.unwrap_or(now)),
             PodPhase::Failed => {
-                let code = pod.exit_code.unwrap_or(1);
-                let verdict = match matching_rule(spec, code) {
-                    Some((_, PodFailureAction::Ignore)) => FailureVerdict::Ignored,
-                    Some((i, PodFailureAction::FailJob)) => {
-                        if counted.fail_job.is_none() {
-                            let container = spec
-                                .template
-                                .spec
-                                .containers
-                                .first()
-                                .map(|c| c.name.as_str())
-                                .unwrap_or("");
-                            counted.fail_job = Some(format!(
-                                "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
-                                pod.namespace, pod.name
-                            ));
-                        }
-                        FailureVerdict::Counted { fail_index: false }
-                    }
-                    Some((_, PodFailureAction::FailIndex)) => {
-                        FailureVerdict::Counted { fail_index: true }
-                    }
-                    _ => FailureVerdict::Counted { fail_index: false },
-                };
+                let verdict = failure_verdict(spec, pod, &mut fail_job);
                 tally.fold_failure(pod, pod.times.finished.unwrap_or(now), verdict);
             }
             _ if pod.deleting => tally.fold_deleted(pod),
-            _ => {
-                counted.restarts += pod.restarts;
-                counted.active.push(p);
-                tally.open.push(p);
-            }
+            _ => continue,
         }
+        tally.open.remove(&p);
     }
-    counted.all_restarts = counted.restarts + st.tally().restarts;
-    counted
+    // Restarts matter only under OnFailure (backoffLimit, failed count): only then walk.
+    let open = &st.tally().open;
+    let restarts = if on_failure {
+        open.iter().map(|p| cluster.pods()[p.ix()].restarts).sum()
+    } else {
+        0
+    };
+    Counted {
+        active: open.len(),
+        restarts,
+        all_restarts: restarts + st.tally().restarts,
+        fail_job,
+    }
+}
+
+/// How a sync counts failed pod `pod` (its podFailurePolicy rule); the first pod a FailJob
+/// rule matches sets `fail_job`.
+fn failure_verdict(spec: &JobSpec, pod: &Pod, fail_job: &mut Option<String>) -> FailureVerdict {
+    let code = pod.exit_code.unwrap_or(1);
+    match matching_rule(spec, code) {
+        Some((_, PodFailureAction::Ignore)) => FailureVerdict::Ignored,
+        Some((i, PodFailureAction::FailJob)) => {
+            if fail_job.is_none() {
+                let container = (spec.template.spec.containers.first())
+                    .map(|c| c.name.as_str())
+                    .unwrap_or("");
+                *fail_job = Some(format!(
+                    "Container {container} for pod {}/{} failed with exit code {code} matching FailJob rule at index {i}",
+                    pod.namespace, pod.name
+                ));
+            }
+            FailureVerdict::Counted { fail_index: false }
+        }
+        Some((_, PodFailureAction::FailIndex)) => FailureVerdict::Counted { fail_index: true },
+        _ => FailureVerdict::Counted { fail_index: false },
+    }
 }
 
 /// Ends the Job as Failed when a FailJob rule matched, the backoff limit is exceeded or

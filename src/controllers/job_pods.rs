@@ -67,5 +67,5 @@ fn create_pod(ctx: &mut impl ControllerContext, j: u32, job_name: &str, index: O
     let st = &mut ctx.workloads_mut().jobs[j as usize];
     st.pods.push(id);
     st.pods_created += 1;
-    st.tally_mut().open.push(id);
+    st.tally_mut().open.insert(id);
 }

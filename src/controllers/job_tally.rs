@@ -4,7 +4,9 @@
 //!
 //! A pod is folded in once, when a sync first sees it Succeeded, Failed or deleting; its
 //! contribution never changes afterwards (terminal pods do not change, and a deleted pod
-//! runs no more containers).
+//! runs no more containers). A sync looks only at the open pods that changed since the
+//! last one; `k8sim run --check` verifies that every open pod that ended or is being
+//! deleted is among them.
 
 use crate::cluster::{Pod, PodId, PodPhase};
 use crate::engine::SimTime;
@@ -13,8 +15,13 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A Job's running totals over its folded pods, plus its open pods.
 #[derive(Debug, Clone, Default)]
 pub struct JobTally {
-    /// Pods not folded yet (neither terminal nor deleting), in creation order.
-    pub open: Vec<PodId>,
+    /// Pods not folded yet (neither terminal nor deleting), by id: in creation order, as
+    /// ids are never reused.
+    pub open: BTreeSet<PodId>,
+    /// Pods whose phase, readiness or deletion changed since the last sync (the
+    /// simulation adds them): the only open pods a sync may have to fold (issue 14: a Job
+    /// of 25,000 parallel pods walked all of them on every pod event).
+    pub changed: BTreeSet<PodId>,
     /// Succeeded pods.
     pub succeeded: i32,
     /// Failed pods counted against the Job (not those a podFailurePolicy rule ignores).

@@ -17,6 +17,7 @@ pub mod job_tally;
 pub mod replicaset;
 pub mod replicaset_tally;
 pub mod statefulset;
+pub mod statefulset_ordinals;
 pub mod volume;
 
 use crate::cluster::Owner;

@@ -6,9 +6,10 @@
 //! ordinal down to `partition`, or OnDelete (pkg/controller/statefulset:
 //! stateful_set_control.go, stateful_set_utils.go).
 
+use super::statefulset_ordinals::{OrdinalIndex, OrdinalStanding};
 use super::{garbage_collector, volume, ReplicaTracker};
 use super::{ControllerContext, ControllerRef};
-use crate::cluster::{Owner, Pod, PodId};
+use crate::cluster::{Owner, Pod, PodId, PodTable};
 use crate::model::pod::PodVolumeClaim;
 use crate::model::workload::{
     ObjectMeta, PersistentVolumeClaim, PodManagementPolicy, PodTemplate, StatefulSet,
@@ -30,6 +31,9 @@ pub struct StatefulSetState {
     pub rollout_settled: bool,
     /// The current pod of each ordinal.
     pub pods: BTreeMap<i32, PodId>,
+    /// The ordinals by the standing of their current pod, refreshed by
+    /// [`refresh_ordinal`] wherever a pod changes.
+    pub ordinals: OrdinalIndex,
     /// Claims created, `<template>-<sts>-<ordinal>`, in creation order.
     pub claims: Vec<String>,
     /// Deleted.
@@ -45,6 +49,28 @@ impl StatefulSetState {
         self.spec.template = template;
         self.rollout_settled = false;
     }
+
+    /// Ordinal `ord`'s standing, read from its current pod.
+    pub fn standing(&self, pods: &PodTable, ord: i32) -> OrdinalStanding {
+        let Some(p) = self.pods.get(&ord) else {
+            return OrdinalStanding::Missing;
+        };
+        let pod = &pods[p.ix()];
+        if pod.phase.is_terminal() || pod.gone {
+            OrdinalStanding::Missing
+        } else if pod.ready && pod.is_active() {
+            OrdinalStanding::Ready
+        } else {
+            OrdinalStanding::Unready
+        }
+    }
+}
+
+/// Pod `ord` of StatefulSet `st` changed phase, readiness or deletion: re-reads the
+/// ordinal's standing into the set's ordinal index.
+pub fn refresh_ordinal(st: &mut StatefulSetState, pods: &PodTable, ord: i32) {
+    let standing = st.standing(pods, ord);
+    st.ordinals.set(ord, standing);
 }
 
 /// Adds a StatefulSet and returns its index.
@@ -55,6 +81,7 @@ pub fn add(ctx: &mut impl ControllerContext, spec: StatefulSet) -> u32 {
         rollout_settled: true,
         spec,
         pods: BTreeMap::new(),
+        ordinals: OrdinalIndex::default(),
         claims: Vec::new(),
         deleted: false,
         tracker: ReplicaTracker::default(),
@@ -99,32 +126,30 @@ fn reconcile(ctx: &mut impl ControllerContext, s: u32) {
     let start = st.spec.ordinals_start;
     let replicas = st.spec.replicas;
     let ordered = st.spec.pod_management == PodManagementPolicy::OrderedReady;
+    ctx.workloads_mut().statefulsets[s as usize]
+        .ordinals
+        .set_range(start, replicas);
+    let ordinals = &ctx.workloads().statefulsets[s as usize].ordinals;
 
-    // Create or wait, in ordinal order.
-    for ord in start..start + replicas {
-        match live(ctx, s, ord) {
-            Some(p) => {
-                if ordered && !running_and_ready(ctx, p) {
-                    return;
-                }
-            }
-            None => {
-                create_pod(ctx, s, ord);
-                if ordered {
-                    return;
-                }
-            }
+    // Create or wait, in ordinal order: under OrderedReady the walk stops at the first
+    // ordinal not Running and Ready, creating its pod if it has none; under Parallel every
+    // ordinal without a live pod gets one.
+    if ordered {
+        match ordinals.first_not_ready() {
+            Some((ord, OrdinalStanding::Missing)) => return create_pod(ctx, s, ord),
+            Some(_) => return,
+            None => {}
+        }
+    } else {
+        for ord in ordinals.missing() {
+            create_pod(ctx, s, ord);
         }
     }
 
     // Condemned ordinals, highest first.
-    let condemned: Vec<i32> = ctx.workloads().statefulsets[s as usize]
-        .pods
-        .keys()
-        .copied()
-        .filter(|o| *o < start || *o >= start + replicas)
-        .rev()
-        .collect();
+    let condemned = ctx.workloads().statefulsets[s as usize]
+        .ordinals
+        .condemned();
     let retention = ctx.workloads().statefulsets[s as usize].spec.pvc_retention;
     // processCondemned (stateful_set_control.go): under OrderedReady one ordinal at a time,
     // waiting for a Terminating pod to be gone before the next; its removal re-syncs us.
@@ -312,16 +337,24 @@ fn create_pod(ctx: &mut impl ControllerContext, s: u32, ord: i32) {
     ctx.workloads_mut().statefulsets[s as usize]
         .pods
         .insert(ord, id);
+    let standing = ctx.workloads().statefulsets[s as usize].standing(ctx.cluster().pods(), ord);
+    ctx.workloads_mut().statefulsets[s as usize]
+        .ordinals
+        .set(ord, standing);
 }
 
 fn track(ctx: &mut impl ControllerContext, s: u32) {
     let st = &ctx.workloads().statefulsets[s as usize];
     let desired = if st.deleted { 0 } else { st.spec.replicas };
-    let ready = st
-        .pods
-        .values()
-        .filter(|p| running_and_ready(ctx, **p))
-        .count() as i32;
+    let ready = if st.deleted {
+        // Orphaned pods are no longer refreshed in the index: walk them.
+        st.pods
+            .values()
+            .filter(|p| running_and_ready(ctx, **p))
+            .count() as i32
+    } else {
+        st.ordinals.ready()
+    };
     let max_unavailable = match st.spec.update_strategy {
         StatefulSetUpdate::RollingUpdate {
             max_unavailable, ..

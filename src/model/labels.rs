@@ -188,16 +188,19 @@ impl Toleration {
     }
 }
 
+/// Labels from `(key, value)` pairs (for tests).
+#[cfg(test)]
+pub(crate) fn labels_from(pairs: &[(&str, &str)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::labels_from as labels;
     use super::*;
-
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn label_selector_ands_everything() {

@@ -9,13 +9,17 @@
 //!   the next Ready pod becomes available) equals a walk over its pods;
 //! - a single-node claim (ReadWriteOnce, ReadWriteOncePod) is used from at most one node;
 //! - a StatefulSet has at most one live pod per ordinal, and under `OrderedReady` a pod is
-//!   created only when every lower ordinal is Running and Ready;
+//!   created only when every lower ordinal is Running and Ready; its ordinal index equals
+//!   a walk over its pods;
 //! - a Job never has more succeeded pods than completions, nor more active pods than its
-//!   parallelism.
+//!   parallelism, and each of its open pods that ended or is being deleted is noted for
+//!   its next sync.
 
 use super::Simulation;
 use crate::cluster::{Owner, PodId, PodPhase};
+use crate::controllers::job::JobState;
 use crate::controllers::replicaset;
+use crate::controllers::statefulset_ordinals::OrdinalStanding;
 use crate::engine::SimTime;
 use crate::model::resources::Resources;
 use crate::model::workload::PodManagementPolicy;
@@ -105,6 +109,7 @@ pub fn check_all(sim: &Simulation, new_from: usize) -> Result<(), Violation> {
     check_replicasets(sim)?;
     check_claims(sim)?;
     check_statefulsets(sim, new_from)?;
+    check_statefulset_ordinals(sim)?;
     check_jobs(sim)
 }
 
@@ -344,6 +349,38 @@ fn check_statefulsets(sim: &Simulation, new_from: usize) -> Result<(), Violation
     Ok(())
 }
 
+/// Every StatefulSet's ordinal index (live, not Running and Ready, missing from the
+/// wanted range) equals a walk over its ordinals.
+fn check_statefulset_ordinals(sim: &Simulation) -> Result<(), Violation> {
+    let pods = sim.cluster.pods();
+    for st in sim.workloads.statefulsets.iter().filter(|s| !s.deleted) {
+        let (start, end) = st.ordinals.range();
+        let mut walked: Vec<(i32, OrdinalStanding)> = st
+            .pods
+            .keys()
+            .map(|o| (*o, st.standing(pods, *o)))
+            .filter(|(_, s)| *s != OrdinalStanding::Missing)
+            .chain(
+                (start..end)
+                    .map(|o| (o, st.standing(pods, o)))
+                    .filter(|(_, s)| *s == OrdinalStanding::Missing),
+            )
+            .collect();
+        walked.sort_unstable_by_key(|(o, _)| *o);
+        let indexed = st.ordinals.standings();
+        if walked != indexed {
+            return Err(Violation::new(
+                "a StatefulSet's ordinal index equals a walk over its pods",
+                format!(
+                    "StatefulSet {}: index {indexed:?}, walk {walked:?}",
+                    st.spec.meta.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A Job's succeeded pods never exceed its completions, nor its active pods its
 /// parallelism.
 fn check_jobs(sim: &Simulation) -> Result<(), Violation> {
@@ -373,6 +410,30 @@ fn check_jobs(sim: &Simulation) -> Result<(), Violation> {
                 ),
             ));
         }
+        check_job_changes(sim, job)?;
     }
     Ok(())
+}
+
+/// Every open pod of a Job's tally that ended or is being deleted is among the pods noted
+/// as changed, so the next sync folds it.
+fn check_job_changes(sim: &Simulation, job: &JobState) -> Result<(), Violation> {
+    let Some(tally) = job.tally_if_any() else {
+        return Ok(());
+    };
+    let missed = tally.open.iter().find(|p| {
+        let pod = &sim.cluster.pods()[p.ix()];
+        (pod.phase.is_terminal() || pod.deleting) && !tally.changed.contains(p)
+    });
+    match missed {
+        Some(p) => Err(Violation::new(
+            "a Job's ended or deleted open pods are noted for its next sync",
+            format!(
+                "Job {}: pod {} ended or is being deleted unnoticed",
+                job.name,
+                sim.cluster.pods()[p.ix()].name
+            ),
+        )),
+        None => Ok(()),
+    }
 }

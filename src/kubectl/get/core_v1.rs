@@ -25,7 +25,7 @@ pub(super) fn pods(sim: &Simulation, req: &Request, selector: Option<&Selector>)
             .map(|n| sim.cluster.nodes().names()[n.ix()].clone());
         let (owner_kind, owner) = sim.owner_of(p);
         let mut meta = json!({
-            "name": pod.name, "namespace": pod.namespace, "labels": pod.labels,
+            "name": pod.name, "namespace": pod.namespace, "labels": *pod.labels,
             "creationTimestamp": format::timestamp(sim, pod.times.created),
         });
         if !owner.is_empty() {

@@ -152,24 +152,52 @@ impl Domains {
         if self.is_indexed() {
             for &c in classes {
                 if let Some(row) = k.class_counts.get(c as usize) {
-                    for (o, v) in out.iter_mut().zip(row) {
-                        *o += *v as i64;
-                    }
+                    row.for_each_nonzero(|d, v| {
+                        if let Some(o) = out.get_mut(d) {
+                            *o += v as i64;
+                        }
+                    });
                 }
             }
         } else {
             for &c in classes {
                 if let Some(row) = cluster.topology().class_node.get(c as usize) {
-                    for (v, &d) in row.iter().zip(&k.domain_of) {
-                        if *v > 0 && d != NO_DOMAIN {
-                            out[d as usize] += *v as i64;
+                    row.for_each_nonzero(|n, v| {
+                        let d = k.domain_of.get(n).copied().unwrap_or(NO_DOMAIN);
+                        if d != NO_DOMAIN {
+                            out[d as usize] += v as i64;
                         }
-                    }
+                    });
                 }
             }
         }
         out
     }
+}
+
+/// The label classes with counted pods in namespace `ns` whose labels match `selector`
+/// (as [`matching_classes`] finds them, possibly in another order). With `matchLabels`,
+/// only the classes carrying its rarest pair are tried: a class of its own per
+/// StatefulSet pod (its `pod-name` label) no longer makes every selector's scan grow
+/// with the pod count.
+pub fn selector_classes(cluster: &Cluster, selector: &LabelSelector, ns: &str) -> Vec<u32> {
+    let pred = |q: &Pod| q.namespace == ns && selector.matches(&q.labels);
+    let candidates = selector
+        .match_labels
+        .iter()
+        .map(|(k, v)| cluster.classes_with_label(ns, k, v))
+        .min_by_key(|classes| classes.map_or(0, |c| c.len()));
+    let Some(candidates) = candidates else {
+        return matching_classes(cluster, pred);
+    };
+    let t = cluster.topology();
+    candidates
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&c| t.class_total.get(c as usize).is_some_and(|n| *n > 0))
+        .filter(|&c| pred(&cluster.pods()[t.class_rep[c as usize].ix()]))
+        .collect()
 }
 
 /// The label classes with counted pods (bound, not being deleted, on a present node)

@@ -5,8 +5,9 @@
 use super::names;
 use super::normalize::round_non_negative;
 use super::pod_matching::{
-    class_pods_on, matching_classes, node_affinity_admits, tolerates_node, Domains,
+    class_pods_on, node_affinity_admits, selector_classes, tolerates_node, Domains,
 };
+use crate::cluster::count_row::CountRow;
 use crate::cluster::topology::NO_DOMAIN;
 use crate::cluster::{Cluster, NodeIdx, Owner, Pod};
 use crate::model::labels::{LabelSelector, Requirement, SelectorOp};
@@ -142,7 +143,7 @@ impl PodTopologySpread {
                 max_skew: c.max_skew as i64,
                 key: c.topology_key.clone(),
                 selector: LabelSelector {
-                    match_labels: pod.labels.clone(),
+                    match_labels: (*pod.labels).clone(),
                     match_expressions: Vec::new(),
                 },
                 min_domains: 1,
@@ -180,9 +181,7 @@ impl Plugin for PodTopologySpread {
 
 /// The label classes of pods in `ns` matching `selector`.
 fn selected_classes(cluster: &Cluster, selector: &LabelSelector, ns: &str) -> Vec<u32> {
-    matching_classes(cluster, |q| {
-        q.namespace == ns && selector.matches(&q.labels)
-    })
+    selector_classes(cluster, selector, ns)
 }
 
 /// True if every present node is in one of the domains of each of `domains`.
@@ -365,7 +364,7 @@ struct ScoreColumn<'a> {
 enum TermSource<'a> {
     /// Hostname: the node's own matching pods, one count row per label class.
     PerNode {
-        rows: Vec<&'a [u32]>,
+        rows: Vec<&'a CountRow>,
         weight: f64,
         base: f64,
     },
@@ -413,7 +412,7 @@ impl ScoreState {
                     TermSource::PerNode {
                         rows: self.classes[k]
                             .iter()
-                            .filter_map(|c| rows.get(*c as usize).map(Vec::as_slice))
+                            .filter_map(|c| rows.get(*c as usize))
                             .collect(),
                         weight,
                         base,
@@ -453,10 +452,7 @@ impl ScoreState {
                 }
                 sum += match &col.term {
                     TermSource::PerNode { rows, weight, base } => {
-                        let cnt: i64 = rows
-                            .iter()
-                            .map(|r| r.get(i).copied().unwrap_or(0) as i64)
-                            .sum();
+                        let cnt: i64 = rows.iter().map(|r| r.get(i) as i64).sum();
                         cnt as f64 * weight + base
                     }
                     TermSource::PerDomain(terms) => terms[d as usize],
